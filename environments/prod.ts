@@ -1,0 +1,24 @@
+import type { EnvironmentInput } from "./schema";
+
+/** Prod: resilient. NAT and database per zone, two tasks per public service, access logs, remote state only. */
+const prod: EnvironmentInput = {
+  name: "prod",
+  clouds: {
+    aws: {
+      region: "eu-central-1",
+      accountId: "333333333333",
+      network: { cidr: "10.30.0.0/16", zones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"], natMode: "per-zone" },
+      backend: { type: "s3", bucket: "mlops-tfstate-333333333333", region: "eu-central-1" },
+    },
+  },
+  alertEmail: "mlops-oncall@example.com",
+  logRetentionDays: 365,
+  tags: { owner: "ml-platform", "cost-center": "ml-prod" },
+  serviceDefaults: { minCount: 2, maxCount: 6 },
+  registry: { keepImages: 50 },
+  storage: { encryption: "kms", noncurrentVersionExpirationDays: 90, accessLogging: true },
+  database: { tier: "medium", storageGiB: 50, highAvailability: true, deletionProtection: true, backupRetentionDays: 14 },
+  promotion: { mode: "pull-request", from: "staging", gateThreshold: 0.01 },
+};
+
+export default prod;

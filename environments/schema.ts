@@ -1,0 +1,169 @@
+/**
+ * The typed shape of one environment (dev, staging, prod), validated with zod when main.ts loads it.
+ * Every field a stack reads is here; stacks never read files or variables themselves.
+ */
+import { z } from "zod";
+import { parseCidr } from "../modules/core/cidr";
+
+/** Clouds a stack can target; a stack is named `<env>-<cloud>`. */
+export const CLOUDS = ["aws", "azure", "gcp"] as const;
+export type CloudName = (typeof CLOUDS)[number];
+
+/** Retention values CloudWatch Logs accepts (the strictest of the three clouds). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Fargate-compatible CPU sizes in millicores; Container Apps and Cloud Run map them. */
+export const CPU_MILLICORES = [250, 500, 1000, 2000, 4000] as const;
+
+const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
+  message: "an IPv4 CIDR block with no host bits set, like 10.20.0.0/16",
+});
+const networkCidr = cidr.refine(
+  (v) => {
+    const c = parseCidr(v);
+    return c === undefined || (c.prefix >= 16 && c.prefix <= 22);
+  },
+  { message: "a network CIDR from /16 to /22 (room for a public and a private subnet per zone)" },
+);
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+
+/** Where Terraform keeps a stack's state. `local` is allowed for throwaway environments only. */
+const localBackend = z.strictObject({ type: z.literal("local"), path: z.string().min(1).optional() });
+const s3Backend = z.strictObject({
+  type: z.literal("s3"),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"),
+  region: z.string().min(1),
+  keyPrefix: z.string().default("mlops"),
+  kmsKeyId: z.string().optional(),
+});
+const azurermBackend = z.strictObject({
+  type: z.literal("azurerm"),
+  resourceGroupName: z.string().min(1),
+  storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, "a storage account name (3-24 lowercase letters and digits)"),
+  containerName: z.string().min(3),
+  keyPrefix: z.string().default("mlops"),
+});
+const gcsBackend = z.strictObject({
+  type: z.literal("gcs"),
+  bucket: z.string().min(3),
+  prefix: z.string().default("mlops"),
+});
+
+const natMode = z.enum(["single", "per-zone"]);
+
+const awsCloud = z
+  .strictObject({
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region like eu-central-1"),
+    accountId: z.string().regex(/^\d{12}$/, "a 12-digit AWS account id"),
+    network: z.strictObject({
+      cidr: networkCidr,
+      zones: z.array(z.string()).min(2, "at least two availability zones (load balancer and database need them)").max(6),
+      natMode,
+      flowLogs: z.boolean().default(true),
+    }),
+    databaseInstanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class like db.t4g.micro").optional(),
+    backend: z.discriminatedUnion("type", [s3Backend, localBackend]),
+  })
+  .superRefine((aws, ctx) => {
+    aws.network.zones.forEach((zone, i) => {
+      if (!new RegExp(`^${aws.region}[a-z]$`).test(zone)) {
+        ctx.addIssue({ code: "custom", path: ["network", "zones", i], message: `a zone of ${aws.region}, like ${aws.region}a` });
+      }
+    });
+    if (new Set(aws.network.zones).size !== aws.network.zones.length) {
+      ctx.addIssue({ code: "custom", path: ["network", "zones"], message: "distinct zones" });
+    }
+  });
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "a GUID");
+
+const azureCloud = z.strictObject({
+  location: z.string().regex(/^[a-z]+[a-z0-9]*$/, "an Azure location like westeurope"),
+  subscriptionId: uuid,
+  tenantId: uuid,
+  network: z.strictObject({ cidr: networkCidr, zoneRedundant: z.boolean().default(false) }),
+  backend: z.discriminatedUnion("type", [azurermBackend, localBackend]),
+});
+
+const gcpCloud = z.strictObject({
+  projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a Google Cloud project id"),
+  projectNumber: z.string().regex(/^\d{6,20}$/, "the numeric project number"),
+  region: z.string().regex(/^[a-z]+-[a-z]+\d$/, "a Google Cloud region like europe-west3"),
+  network: z.strictObject({ cidr: networkCidr }),
+  backend: z.discriminatedUnion("type", [gcsBackend, localBackend]),
+});
+
+/** Per-service switches and sizes an environment may set over the catalog's values. */
+const serviceOverride = z.strictObject({
+  enabled: z.boolean().optional(),
+  cpuMillicores: z.union(CPU_MILLICORES.map((n) => z.literal(n)) as [z.ZodLiteral<250>, ...z.ZodLiteral<number>[]]).optional(),
+  memoryMiB: positiveInt.optional(),
+  minCount: nonNegativeInt.optional(),
+  maxCount: positiveInt.optional(),
+});
+
+const environmentName = z.string().regex(/^[a-z][a-z0-9]{1,11}$/, "a short lowercase name like dev");
+
+/** One environment as written in environments/<name>.ts. */
+export const environmentSchema = z
+  .strictObject({
+    name: environmentName,
+    namePrefix: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "a 2-10 character lowercase prefix").default("mlops"),
+    clouds: z
+      .strictObject({ aws: awsCloud.optional(), azure: azureCloud.optional(), gcp: gcpCloud.optional() })
+      .refine((c) => Object.keys(c).length > 0, { message: "at least one of aws, azure, gcp" }),
+    alertEmail: z.email("an e-mail address for alerts"),
+    logRetentionDays: z
+      .number()
+      .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+        message: `one of ${LOG_RETENTION_DAYS.join(", ")} days`,
+      }),
+    tags: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "lowercase tag keys"), z.string().max(63)).default({}),
+    /** Instance bounds for every service of this environment, under a per-service override and over the catalog. */
+    serviceDefaults: z
+      .strictObject({ minCount: nonNegativeInt.optional(), maxCount: positiveInt.optional() })
+      .default({}),
+    services: z.record(z.string(), serviceOverride).default({}),
+    registry: z.strictObject({ keepImages: positiveInt.max(1000).default(30) }).default({ keepImages: 30 }),
+    storage: z
+      .strictObject({
+        encryption: z.enum(["kms", "managed"]).default("kms"),
+        noncurrentVersionExpirationDays: positiveInt.default(30),
+        accessLogging: z.boolean().default(false),
+        forceDestroy: z.boolean().default(false),
+      })
+      .default({ encryption: "kms", noncurrentVersionExpirationDays: 30, accessLogging: false, forceDestroy: false }),
+    database: z
+      .strictObject({
+        tier: z.enum(["small", "medium", "large"]).default("small"),
+        storageGiB: positiveInt.min(20).max(16384).default(20),
+        highAvailability: z.boolean().default(false),
+        deletionProtection: z.boolean().default(false),
+        backupRetentionDays: nonNegativeInt.max(35).default(7),
+      })
+      .default({ tier: "small", storageGiB: 20, highAvailability: false, deletionProtection: false, backupRetentionDays: 7 }),
+    promotion: z
+      .strictObject({
+        mode: z.enum(["direct", "pull-request"]),
+        from: environmentName.optional(),
+        gateThreshold: z.number().min(0).max(1).default(0.01),
+        primaryMetricDirection: z.enum(["higher-is-better", "lower-is-better"]).default("higher-is-better"),
+      })
+      .default({ mode: "direct", gateThreshold: 0.01, primaryMetricDirection: "higher-is-better" }),
+  });
+
+/** What an environment file may write (defaults not yet applied). */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** A validated environment with every default applied. */
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type AwsCloudConfig = NonNullable<EnvironmentConfig["clouds"]["aws"]>;
+export type AzureCloudConfig = NonNullable<EnvironmentConfig["clouds"]["azure"]>;
+export type GcpCloudConfig = NonNullable<EnvironmentConfig["clouds"]["gcp"]>;
+export type ServiceOverride = z.output<typeof serviceOverride>;
+export type BackendConfig =
+  | AwsCloudConfig["backend"]
+  | AzureCloudConfig["backend"]
+  | GcpCloudConfig["backend"];

@@ -1,0 +1,24 @@
+import type { EnvironmentInput } from "./schema";
+
+/** Staging: production-shaped at smaller size; models arrive from dev by pull request through the metric gate. */
+const staging: EnvironmentInput = {
+  name: "staging",
+  clouds: {
+    aws: {
+      region: "eu-central-1",
+      accountId: "222222222222",
+      network: { cidr: "10.20.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], natMode: "single" },
+      backend: { type: "s3", bucket: "mlops-tfstate-222222222222", region: "eu-central-1" },
+    },
+  },
+  alertEmail: "mlops-staging-alerts@example.com",
+  logRetentionDays: 30,
+  tags: { owner: "ml-platform", "cost-center": "ml-staging" },
+  serviceDefaults: { minCount: 1, maxCount: 3 },
+  registry: { keepImages: 20 },
+  storage: { encryption: "kms", noncurrentVersionExpirationDays: 30, accessLogging: false },
+  database: { tier: "small", storageGiB: 20, highAvailability: false, deletionProtection: true, backupRetentionDays: 7 },
+  promotion: { mode: "pull-request", from: "dev", gateThreshold: 0.01 },
+};
+
+export default staging;

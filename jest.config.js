@@ -1,0 +1,18 @@
+/** Jest runs TypeScript through @swc/jest: no type-check here (`npm run typecheck` does that). */
+const esmPackages = [
+  "@octokit", "universal-user-agent", "before-after-hook", "bottleneck", "content-type",
+  "fast-content-type-parse", "json-with-bigint", "toad-cache",
+].join("|");
+
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.(t|j|mj)s$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages})/)`],
+  moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"],
+  globalSetup: "<rootDir>/test/global-setup.js",
+  globalTeardown: "<rootDir>/test/global-teardown.js",
+  maxWorkers: 2,
+  testTimeout: 60000,
+};

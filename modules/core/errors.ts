@@ -1,0 +1,47 @@
+import { IConstruct } from "constructs";
+
+/**
+ * A problem in user input found before anything is written: names the file, the field path,
+ * what was expected and what was found. One line per problem, no stack trace.
+ */
+export interface ConfigProblem {
+  readonly file: string;
+  readonly field: string;
+  readonly expected: string;
+  readonly found: string;
+}
+
+/** Formats one problem as the single line users read. */
+export function formatProblem(p: ConfigProblem): string {
+  return `${p.file}: ${p.field || "(root)"}: expected ${p.expected}, found ${p.found}`;
+}
+
+/** Raised when configuration is invalid; carries every problem, not just the first. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(problems.map(formatProblem).join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/** Raised by a construct whose props are invalid; the message starts with the construct path. */
+export class ValidationError extends Error {
+  constructor(message: string, scope: IConstruct) {
+    super(`[${scope.node.path}] ${message}`);
+    this.name = "ValidationError";
+  }
+}
+
+/** Renders any value for a "found ..." clause: short, quoted when a string. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "string") return JSON.stringify(value);
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** "must be one of a, b, c" messages used by several constructs. */
+export function notOneOf(field: string, value: unknown, allowed: readonly (string | number)[]): string {
+  return `${field} must be one of ${allowed.join(", ")}; got ${describeValue(value)}`;
+}

@@ -1,0 +1,55 @@
+/** The contract every policy rule implements: a pure function of one resource. */
+
+/** A resource as rules see it: Terraform type, construct path, and its attributes with references resolved to `${...}` strings. */
+export interface ResourceView {
+  readonly type: string;
+  readonly path: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** True when the resource type carries tags (AWS, Azure) or labels (Google). */
+  readonly taggable: boolean;
+  /** Tags the provider adds to every resource (AWS `default_tags`, Google `default_labels`). */
+  readonly inheritedTags: Readonly<Record<string, string>>;
+}
+
+/** What the environment asks of every resource. */
+export interface RuleContext {
+  readonly requiredTags: Readonly<Record<string, string>>;
+}
+
+export type RuleStatus = "compliant" | "non-compliant" | "not-applicable";
+
+/** A non-compliant result may say which attribute and why. */
+export type RuleResult = RuleStatus | { readonly status: "non-compliant"; readonly detail: string };
+
+export interface PolicyRule {
+  /** Stable id, like `MLOPS-LOG-RETENTION`; suppressions name it. */
+  readonly id: string;
+  readonly description: string;
+  /** The scanner checks this rule corresponds to, so users can map our findings. */
+  readonly maps?: readonly string[];
+  check(resource: ResourceView, context: RuleContext): RuleResult;
+}
+
+export type PolicyLevel = "error" | "warning";
+
+/** A rule as a pack uses it. */
+export interface PackEntry {
+  readonly rule: PolicyRule;
+  readonly level: PolicyLevel;
+}
+
+/** True when a string is still an unresolved Terraform expression: rules cannot judge it at synth. */
+export function isExpression(value: unknown): boolean {
+  return typeof value === "string" && value.includes("${");
+}
+
+/** Reads a nested attribute; Terraform JSON blocks may be objects or one-element lists. */
+export function attr(attributes: Readonly<Record<string, unknown>>, ...path: string[]): unknown {
+  let here: unknown = attributes;
+  for (const key of path) {
+    if (Array.isArray(here)) here = here[0];
+    if (here === null || typeof here !== "object") return undefined;
+    here = (here as Record<string, unknown>)[key];
+  }
+  return Array.isArray(here) && here.length === 1 && typeof here[0] === "object" ? here[0] : here;
+}

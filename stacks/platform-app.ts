@@ -1,0 +1,69 @@
+/**
+ * Builds the cdktf App: one stack per (environment, cloud), each with the policy pack applied.
+ * Everything is validated before the first construct exists; a ConfigError lists every problem.
+ */
+import { App, Aspects, TerraformStack } from "cdktf";
+import { CLOUDS, CloudName, LoadedEnvironment } from "../environments";
+import { ConfigError, ConfigProblem } from "../modules/core/errors";
+import { platformTags } from "../modules/core/tags";
+import { CORE_PACK, PackEntry, PolicyAspect, PolicyReport } from "../modules/policy";
+import { readDeployedManifests } from "../gitops/deployed-manifests";
+import { resolveServices } from "../services/resolve";
+import { ServiceSpec } from "../services/service-spec";
+import { AwsPlatformStack } from "./aws-platform-stack";
+import { PlatformStackProps } from "./platform-stack-props";
+
+type StackFactory = (app: App, id: string, props: PlatformStackProps) => TerraformStack;
+
+/** Which stack class serves each cloud, and the policy pack it runs. Clouds without one are refused by config. */
+const CLOUD_STACKS: Partial<Record<CloudName, { create: StackFactory; pack: readonly PackEntry[] }>> = {
+  aws: { create: (app, id, props) => new AwsPlatformStack(app, id, props), pack: CORE_PACK },
+};
+
+export interface BuildOptions {
+  readonly outdir: string;
+  readonly environments: readonly LoadedEnvironment[];
+  readonly catalog: readonly ServiceSpec[];
+  /** Folder with `<env>/models/*.json` promoted manifests. */
+  readonly deploymentsDir: string;
+  /** Root that file names in messages are relative to. @default process.cwd() */
+  readonly root?: string;
+}
+
+export interface PlatformApp {
+  readonly app: App;
+  readonly report: PolicyReport;
+  readonly stacks: { readonly name: string; readonly cloud: CloudName; readonly stack: TerraformStack }[];
+}
+
+/** Resolves services and manifests for every environment, then creates the stacks. */
+export function buildPlatformApp(opts: BuildOptions): PlatformApp {
+  const problems: ConfigProblem[] = [];
+  const plans = opts.environments.map(({ file, config }) => {
+    const deployed = readDeployedManifests(opts.deploymentsDir, config.name, opts.root);
+    const resolved = resolveServices(config, opts.catalog, deployed.manifests, file);
+    problems.push(...deployed.problems, ...resolved.problems);
+    for (const cloud of CLOUDS) {
+      if (config.clouds[cloud] && !CLOUD_STACKS[cloud]) {
+        problems.push({ file, field: `clouds.${cloud}`, expected: `a cloud this suite can deploy (${Object.keys(CLOUD_STACKS).join(", ")})`, found: "a configured section" });
+      }
+    }
+    return { config, services: resolved.services };
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const app = new App({ outdir: opts.outdir, skipValidation: false });
+  const report = new PolicyReport();
+  const stacks: PlatformApp["stacks"] = [];
+  for (const { config, services } of plans) {
+    for (const cloud of CLOUDS) {
+      const entry = CLOUD_STACKS[cloud];
+      if (!config.clouds[cloud] || !entry) continue;
+      const name = `${config.name}-${cloud}`;
+      const stack = entry.create(app, name, { env: config, services });
+      Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report }));
+      stacks.push({ name, cloud, stack });
+    }
+  }
+  return { app, report, stacks };
+}

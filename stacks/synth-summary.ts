@@ -1,0 +1,50 @@
+/** The table printed after synth: per stack, resources by type, outputs, and suppressions in force. */
+import * as fs from "fs";
+import * as path from "path";
+import { AppliedSuppression } from "../modules/policy/policy-aspect";
+
+interface StackJson {
+  resource?: Record<string, Record<string, unknown>>;
+  output?: Record<string, { value: unknown; description?: string }>;
+}
+
+/** Summary of one synthesized stack, read back from its cdk.tf.json. */
+export interface StackSummary {
+  readonly name: string;
+  readonly resourceCounts: Record<string, number>;
+  readonly outputs: Record<string, string>;
+  readonly suppressions: readonly AppliedSuppression[];
+}
+
+/** Reads `<outdir>/stacks/<name>/cdk.tf.json` for each stack. */
+export function summarize(outdir: string, stacks: readonly { name: string; suppressions: readonly AppliedSuppression[] }[]): StackSummary[] {
+  return stacks.map(({ name, suppressions }) => {
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as StackJson;
+    const resourceCounts: Record<string, number> = {};
+    for (const [type, byId] of Object.entries(json.resource ?? {})) resourceCounts[type] = Object.keys(byId).length;
+    const outputs: Record<string, string> = {};
+    for (const [k, v] of Object.entries(json.output ?? {})) outputs[k] = typeof v.value === "string" ? v.value : JSON.stringify(v.value);
+    return { name, resourceCounts, outputs, suppressions };
+  });
+}
+
+/** Renders the summaries as plain-text tables. */
+export function renderSummary(summaries: readonly StackSummary[]): string {
+  const lines: string[] = [];
+  for (const s of summaries) {
+    const total = Object.values(s.resourceCounts).reduce((a, b) => a + b, 0);
+    lines.push(`\n== ${s.name}: ${total} resources`);
+    const types = Object.entries(s.resourceCounts).sort(([a], [b]) => a.localeCompare(b));
+    const width = Math.max(...types.map(([t]) => t.length), 8);
+    for (const [type, count] of types) lines.push(`  ${type.padEnd(width)}  ${String(count).padStart(3)}`);
+    if (Object.keys(s.outputs).length > 0) {
+      lines.push("  outputs:");
+      for (const [k, v] of Object.entries(s.outputs)) lines.push(`    ${k} = ${v}`);
+    }
+    lines.push(s.suppressions.length === 0 ? "  suppressions: none" : "  suppressions:");
+    for (const sup of s.suppressions) {
+      lines.push(`    ${sup.ruleId} at ${sup.path} (${sup.matched.length} resource${sup.matched.length === 1 ? "" : "s"}): ${sup.reason}`);
+    }
+  }
+  return lines.join("\n");
+}
