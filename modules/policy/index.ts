@@ -1,4 +1,4 @@
 export * from "./rule";
 export * from "./suppressions";
 export * from "./policy-aspect";
-export * from "./packs";
+export * from "./core-pack";

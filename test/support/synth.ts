@@ -1,0 +1,57 @@
+/** Test helpers: synthesize the real app (or one stack) in-process and read the Terraform JSON. */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { TerraformStack, Testing } from "cdktf";
+import { loadEnvironments } from "../../environments";
+import { SERVICE_CATALOG } from "../../services/catalog";
+import { buildPlatformApp, PlatformApp } from "../../stacks/platform-app";
+
+export const ROOT = path.resolve(__dirname, "../..");
+
+/** Terraform JSON of one stack, as written to cdk.tf.json. */
+export type StackJson = {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown }>;
+  provider?: Record<string, Record<string, unknown>[]>;
+  terraform?: { backend?: Record<string, Record<string, unknown>> };
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+};
+
+export interface SynthedApp extends PlatformApp {
+  readonly outdir: string;
+  /** Parsed cdk.tf.json of a stack by name (`dev-aws`). */
+  json(stack: string): StackJson;
+}
+
+/**
+ * Builds and synthesizes the project's own environments (optionally limited, like CDKTF_ENV) into
+ * a fresh temp folder. `deploymentsDir` defaults to an empty folder, so no promoted manifest applies.
+ */
+export function synthProject(opts: { select?: string; deploymentsDir?: string; envDir?: string } = {}): SynthedApp {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-"));
+  const environments = loadEnvironments({ dir: opts.envDir ?? path.join(ROOT, "environments"), root: ROOT, select: opts.select });
+  const built = buildPlatformApp({
+    outdir,
+    environments,
+    catalog: SERVICE_CATALOG,
+    deploymentsDir: opts.deploymentsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "deployments-")),
+    root: ROOT,
+  });
+  built.app.synth();
+  return {
+    ...built,
+    outdir,
+    json: (stack) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as StackJson,
+  };
+}
+
+/** Synthesizes a single stack built by a test (aspects included) and parses it. */
+export function synthStack(stack: TerraformStack): StackJson {
+  return JSON.parse(Testing.synth(stack)) as StackJson;
+}
+
+/** All resources of a type in a stack's JSON, as a list of attribute objects. */
+export function resources(json: StackJson, type: string): Record<string, unknown>[] {
+  return Object.values(json.resource?.[type] ?? {});
+}

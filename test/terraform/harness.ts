@@ -1,0 +1,132 @@
+/**
+ * Runs the real terraform CLI (init, validate, plan) on synthesized stacks, offline, as DESIGN.md
+ * describes: a filesystem provider mirror, a CLI config written to a temp dir (never the user's
+ * own), and an override file that swaps in fake credentials and a local backend.
+ */
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+
+const run = promisify(execFile);
+
+/** Where machine images keep a provider mirror, tried in order when TF_PLUGIN_MIRROR is unset. */
+const MIRROR_CANDIDATES = ["/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins", path.join(os.homedir(), ".terraform.d/plugins")];
+
+/** Provider source addresses by local name. */
+export const PROVIDER_SOURCES: Record<string, string> = {
+  aws: "registry.terraform.io/hashicorp/aws",
+  azurerm: "registry.terraform.io/hashicorp/azurerm",
+  google: "registry.terraform.io/hashicorp/google",
+};
+
+export interface Availability {
+  readonly ok: boolean;
+  /** Why terraform cannot run here, when it cannot. */
+  readonly reason?: string;
+  /** Path of the CLI config file to pass as TF_CLI_CONFIG_FILE. */
+  readonly cliConfig?: string;
+}
+
+/** Finds the mirror folder holding a provider, or undefined. */
+export function findMirror(provider: string): string | undefined {
+  const source = PROVIDER_SOURCES[provider];
+  const candidates = process.env.TF_PLUGIN_MIRROR ? [process.env.TF_PLUGIN_MIRROR] : MIRROR_CANDIDATES;
+  return candidates.find((dir) => fs.existsSync(path.join(dir, source)));
+}
+
+/**
+ * Whether terraform can run for these providers: from the mirror offline, or from the registry
+ * when TF_ONLINE=1. Writes a CLI config into `workDir`.
+ */
+export async function terraformAvailability(providers: readonly string[], workDir: string): Promise<Availability> {
+  try {
+    await run("terraform", ["version"], { env: terraformEnv() });
+  } catch {
+    return { ok: false, reason: "terraform is not on PATH" };
+  }
+  const online = process.env.TF_ONLINE === "1";
+  const blocks: string[] = [];
+  const mirrored: string[] = [];
+  for (const p of providers) {
+    const mirror = findMirror(p);
+    if (mirror) {
+      blocks.push(`  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = [${JSON.stringify(PROVIDER_SOURCES[p])}]\n  }`);
+      mirrored.push(PROVIDER_SOURCES[p]);
+    } else if (!online) {
+      return { ok: false, reason: `no provider mirror holds ${PROVIDER_SOURCES[p]} (set TF_PLUGIN_MIRROR, or TF_ONLINE=1 with a network)` };
+    }
+  }
+  blocks.push(mirrored.length > 0 ? `  direct {\n    exclude = [${mirrored.map((m) => JSON.stringify(m)).join(", ")}]\n  }` : "  direct {}");
+  const cliConfig = path.join(workDir, "terraform.rc");
+  fs.writeFileSync(cliConfig, `provider_installation {\n${blocks.join("\n")}\n}\n`);
+  return { ok: true, cliConfig };
+}
+
+/** Environment for terraform: no checkpoint calls, no user config, nothing from the caller's TF_* settings. */
+export function terraformEnv(cliConfig?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TF_") && !k.startsWith("AWS_")) env[k] = v;
+  env.CHECKPOINT_DISABLE = "1";
+  env.TF_IN_AUTOMATION = "1";
+  env.TF_INPUT = "0";
+  if (cliConfig) env.TF_CLI_CONFIG_FILE = cliConfig;
+  return env;
+}
+
+/** Overrides that let a plan run with fake credentials and local state (AWS). */
+export function awsPlanOverride(region: string): object {
+  return {
+    provider: {
+      aws: [
+        {
+          region,
+          access_key: "test",
+          secret_key: "test",
+          skip_credentials_validation: true,
+          skip_requesting_account_id: true,
+          skip_metadata_api_check: true,
+          allowed_account_ids: null,
+        },
+      ],
+    },
+    terraform: { backend: { local: { path: "terraform.tfstate" } } },
+  };
+}
+
+export interface PlanResult {
+  /** `terraform show -json` of the saved plan. */
+  readonly plan: { resource_changes?: { address: string; type: string; change: { actions: string[]; after: Record<string, unknown> | null } }[] };
+  readonly validateOutput: string;
+}
+
+/**
+ * Copies a synthesized stack folder to a scratch dir, adds the override, and runs init,
+ * validate and plan. Throws with terraform's own output when any step fails.
+ */
+export async function initValidatePlan(stackDir: string, override: object, cliConfig: string): Promise<PlanResult> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `tf-${path.basename(stackDir)}-`));
+  fs.copyFileSync(path.join(stackDir, "cdk.tf.json"), path.join(work, "cdk.tf.json"));
+  fs.writeFileSync(path.join(work, "test_override.tf.json"), JSON.stringify(override, null, 2));
+  const env = terraformEnv(cliConfig);
+  const tf = async (args: string[]) => {
+    try {
+      return (await run("terraform", [...args], { cwd: work, env, maxBuffer: 256 * 1024 * 1024 })).stdout;
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string; message: string };
+      throw new Error(`terraform ${args[0]} failed in ${work}:\n${err.stderr || ""}\n${err.stdout || ""}`);
+    }
+  };
+  await tf(["init", "-input=false", "-no-color", "-backend=true"]);
+  const validateOutput = await tf(["validate", "-no-color"]);
+  await tf(["plan", "-input=false", "-refresh=false", "-lock=false", "-no-color", "-out=plan.bin"]);
+  const plan = JSON.parse(await tf(["show", "-json", "plan.bin"])) as PlanResult["plan"];
+  fs.rmSync(path.join(work, ".terraform"), { recursive: true, force: true });
+  return { plan, validateOutput };
+}
+
+/** True when a missing terraform must fail the run (CI) instead of skipping. */
+export function terraformRequired(): boolean {
+  return process.env.REQUIRE_TERRAFORM === "1";
+}
