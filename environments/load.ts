@@ -100,7 +100,7 @@ function crossEnvironmentProblems(loaded: readonly LoadedEnvironment[]): ConfigP
   for (const { file, config } of loaded) {
     const from = config.promotion.from;
     if (from !== undefined && (!names.has(from) || from === config.name)) {
-      problems.push({ file, field: "promotion.from", expected: `another environment (${[...names].filter((n) => n !== config.name).join(", ")})`, found: JSON.stringify(from) });
+      problems.push({ file, field: "promotion.from", expected: `another environment (${[...names].filter((n) => n !== config.name).join(", ") || "none is defined"})`, found: JSON.stringify(from) });
     }
     if (config.promotion.mode === "pull-request" && from === undefined) {
       problems.push({ file, field: "promotion.from", expected: "the environment promotions come from (pull-request mode needs one)", found: "nothing" });

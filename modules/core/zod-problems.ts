@@ -27,9 +27,11 @@ function expectedOf(issue: z.core.$ZodIssue): string {
       if (issue.message && !issue.message.startsWith("Invalid")) return issue.message;
       return "one of the documented forms";
     case "too_small":
-      return issue.message && !issue.message.startsWith("Too small") ? issue.message : `at least ${String(issue.minimum)}`;
+      if (issue.message && !issue.message.startsWith("Too small")) return issue.message;
+      return `${issue.inclusive === false ? "more than" : "at least"} ${String(issue.minimum)}`;
     case "too_big":
-      return issue.message && !issue.message.startsWith("Too big") ? issue.message : `at most ${String(issue.maximum)}`;
+      if (issue.message && !issue.message.startsWith("Too big")) return issue.message;
+      return `${issue.inclusive === false ? "less than" : "at most"} ${String(issue.maximum)}`;
     default:
       return issue.message;
   }
