@@ -10,6 +10,13 @@ const dev: EnvironmentInput = {
       network: { cidr: "10.10.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], natMode: "single" },
       backend: { type: "local" },
     },
+    azure: {
+      location: "westeurope",
+      subscriptionId: "00000000-0000-0000-0000-000000000001",
+      tenantId: "00000000-0000-0000-0000-0000000000aa",
+      network: { cidr: "10.11.0.0/16" },
+      backend: { type: "local" },
+    },
   },
   alertEmail: "mlops-dev-alerts@example.com",
   logRetentionDays: 14,

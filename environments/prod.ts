@@ -10,6 +10,13 @@ const prod: EnvironmentInput = {
       network: { cidr: "10.30.0.0/16", zones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"], natMode: "per-zone" },
       backend: { type: "s3", bucket: "mlops-tfstate-333333333333", region: "eu-central-1" },
     },
+    azure: {
+      location: "westeurope",
+      subscriptionId: "00000000-0000-0000-0000-000000000003",
+      tenantId: "00000000-0000-0000-0000-0000000000aa",
+      network: { cidr: "10.31.0.0/16", zoneRedundant: true },
+      backend: { type: "azurerm", resourceGroupName: "mlops-tfstate", storageAccountName: "mlopstfstateprod", containerName: "tfstate" },
+    },
   },
   alertEmail: "mlops-oncall@example.com",
   logRetentionDays: 365,

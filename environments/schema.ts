@@ -85,6 +85,13 @@ const azureCloud = z.strictObject({
   subscriptionId: uuid,
   tenantId: uuid,
   network: z.strictObject({ cidr: networkCidr, zoneRedundant: z.boolean().default(false) }),
+  /** ACR tier. @default - "Premium" when network.zoneRedundant (private endpoint, retention, zone redundancy), else "Basic" */
+  registrySku: z.enum(["Basic", "Standard", "Premium"]).optional(),
+  /**
+   * Public IP ranges (CIDR) allowed through the Key Vault, storage and (Premium) registry firewalls besides
+   * the private endpoints: the deployer's and CI's egress. @default [] (reachable only from inside the VNet)
+   */
+  allowedIpRanges: z.array(cidr).max(100).default([]),
   backend: z.discriminatedUnion("type", [azurermBackend, localBackend]),
 });
 

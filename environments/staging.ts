@@ -10,6 +10,13 @@ const staging: EnvironmentInput = {
       network: { cidr: "10.20.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], natMode: "single" },
       backend: { type: "s3", bucket: "mlops-tfstate-222222222222", region: "eu-central-1" },
     },
+    azure: {
+      location: "westeurope",
+      subscriptionId: "00000000-0000-0000-0000-000000000002",
+      tenantId: "00000000-0000-0000-0000-0000000000aa",
+      network: { cidr: "10.21.0.0/16" },
+      backend: { type: "azurerm", resourceGroupName: "mlops-tfstate", storageAccountName: "mlopstfstatestg", containerName: "tfstate" },
+    },
   },
   alertEmail: "mlops-staging-alerts@example.com",
   logRetentionDays: 30,
