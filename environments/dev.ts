@@ -10,6 +10,13 @@ const dev: EnvironmentInput = {
       network: { cidr: "10.10.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], natMode: "single" },
       backend: { type: "local" },
     },
+    gcp: {
+      projectId: "mlops-dev-1234",
+      projectNumber: "100000000001",
+      region: "europe-west3",
+      network: { cidr: "10.12.0.0/16" },
+      backend: { type: "local" },
+    },
     azure: {
       location: "westeurope",
       subscriptionId: "00000000-0000-0000-0000-000000000001",

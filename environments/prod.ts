@@ -10,6 +10,13 @@ const prod: EnvironmentInput = {
       network: { cidr: "10.30.0.0/16", zones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"], natMode: "per-zone" },
       backend: { type: "s3", bucket: "mlops-tfstate-333333333333", region: "eu-central-1" },
     },
+    gcp: {
+      projectId: "mlops-prod-1234",
+      projectNumber: "100000000003",
+      region: "europe-west3",
+      network: { cidr: "10.32.0.0/16" },
+      backend: { type: "gcs", bucket: "mlops-tfstate-prod-1234" },
+    },
     azure: {
       location: "westeurope",
       subscriptionId: "00000000-0000-0000-0000-000000000003",

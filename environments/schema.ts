@@ -99,7 +99,13 @@ const gcpCloud = z.strictObject({
   projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a Google Cloud project id"),
   projectNumber: z.string().regex(/^\d{6,20}$/, "the numeric project number"),
   region: z.string().regex(/^[a-z]+-[a-z]+\d$/, "a Google Cloud region like europe-west3"),
-  network: z.strictObject({ cidr: networkCidr }),
+  network: z.strictObject({
+    cidr: networkCidr,
+    /** VPC flow logs on the subnet (terraform-google-network leaves them off; we do not). */
+    flowLogs: z.boolean().default(true),
+  }),
+  /** Cloud SQL machine tier over the one `database.tier` maps to, like db-custom-2-7680. */
+  databaseTier: z.string().regex(/^db-[a-z0-9-]+$/, "a Cloud SQL tier like db-custom-2-7680").optional(),
   backend: z.discriminatedUnion("type", [gcsBackend, localBackend]),
 });
 

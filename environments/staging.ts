@@ -10,6 +10,13 @@ const staging: EnvironmentInput = {
       network: { cidr: "10.20.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], natMode: "single" },
       backend: { type: "s3", bucket: "mlops-tfstate-222222222222", region: "eu-central-1" },
     },
+    gcp: {
+      projectId: "mlops-staging-1234",
+      projectNumber: "100000000002",
+      region: "europe-west3",
+      network: { cidr: "10.22.0.0/16" },
+      backend: { type: "gcs", bucket: "mlops-tfstate-staging-1234" },
+    },
     azure: {
       location: "westeurope",
       subscriptionId: "00000000-0000-0000-0000-000000000002",
