@@ -12,7 +12,14 @@ export interface DeployedManifests {
 
 /** Manifests keyed by model name; a missing folder means nothing promoted yet. */
 export function readDeployedManifests(deploymentsDir: string, env: string, root: string = process.cwd()): DeployedManifests {
-  const dir = path.join(deploymentsDir, env, "models");
+  return readManifestFolder(path.join(deploymentsDir, env, "models"), root);
+}
+
+/**
+ * Reads and validates every `<name>.json` in one folder (a promotion source's `models/` or an
+ * environment's). File names in problems are relative to `root`. A missing folder holds nothing.
+ */
+export function readManifestFolder(dir: string, root: string = process.cwd()): DeployedManifests {
   const manifests: Record<string, ModelManifest> = {};
   const problems: ConfigProblem[] = [];
   if (!fs.existsSync(dir)) return { manifests, problems };

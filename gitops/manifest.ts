@@ -33,3 +33,21 @@ export type ModelManifest = z.output<typeof modelManifestSchema>;
 export function digestOf(manifest: ModelManifest): string {
   return manifest.image.slice(manifest.image.indexOf("@") + 1);
 }
+
+/**
+ * The bytes a manifest is written as: fixed key order, metrics sorted, two-space JSON, final newline.
+ * One canonical form makes "same manifest" mean "same blob", which is what keeps promotions idempotent.
+ */
+export function serializeManifest(manifest: ModelManifest): string {
+  const metrics = Object.fromEntries(Object.entries(manifest.metrics).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const ordered = {
+    name: manifest.name,
+    version: manifest.version,
+    image: manifest.image,
+    metrics,
+    primaryMetric: manifest.primaryMetric,
+    sourceCommit: manifest.sourceCommit,
+    createdAt: manifest.createdAt,
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}

@@ -1,0 +1,144 @@
+/**
+ * `npm run promote -- <command>`: promote, rollback, retire and status for the GitOps deployments.
+ * Parses options with commander, runs the promotion, prints progress lines and a summary (or JSON with
+ * --json), and sets the exit code: 0 done or nothing to do, 2 invalid input, 3 held by the gate, 1 other.
+ * Reads GITHUB_TOKEN and GITHUB_API_URL from the environment and never prints the token.
+ */
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { Command, Option } from "commander";
+import { PromotionRequest } from "./context";
+import { EXIT, InputError, redact } from "./errors";
+import { DEFAULT_ENVIRONMENTS_DIR, PromotionResult, runPromotion } from "./promote";
+import { formatStatus, readStatus } from "./status";
+
+interface CommonOptions {
+  repo?: string;
+  base: string;
+  environments: string;
+  githubRepo?: string;
+  json?: boolean;
+  dryRun?: boolean;
+}
+
+/** The project's own origin: the default target, so the stacks read what the promoter writes. */
+function defaultRepo(): string {
+  const r = spawnSync("git", ["-C", path.resolve(__dirname, ".."), "remote", "get-url", "origin"], { encoding: "utf8" });
+  const url = r.status === 0 ? r.stdout.trim() : "";
+  if (!url) throw new InputError([{ file: "command line", field: "--repo", expected: "the target repository URL (this project has no origin remote to default to)", found: "nothing" }]);
+  return url;
+}
+
+function out(json: boolean | undefined) {
+  // With --json, stdout carries only the JSON document; progress goes to stderr.
+  return (line: string) => (json ? process.stderr : process.stdout).write(`${redact(line)}\n`);
+}
+
+function summaryLine(r: PromotionResult): string {
+  const files = `${r.added.length} added, ${r.changed.length} changed, ${r.deleted.length} deleted`;
+  const gate = r.gate.map((d) => `${d.model} ${d.outcome}`).join(", ");
+  return `summary: ${r.outcome} (exit ${r.exitCode}): ${r.message}${r.outcome === "invalid-input" ? "" : ` | ${files}${gate ? ` | gate: ${gate}` : ""}`}`;
+}
+
+async function execute(request: Omit<PromotionRequest, "repoUrl" | "base" | "dryRun">, o: CommonOptions): Promise<void> {
+  const log = out(o.json);
+  let result: PromotionResult;
+  try {
+    const full: PromotionRequest = { ...request, repoUrl: o.repo ?? defaultRepo(), base: o.base, dryRun: o.dryRun ?? false };
+    result = await runPromotion({ request: full, environmentsDir: path.resolve(o.environments), githubRepo: o.githubRepo, log });
+  } catch (e) {
+    const msg = redact(e instanceof Error ? e.message : String(e));
+    process.exitCode = e instanceof InputError ? EXIT.invalidInput : EXIT.failure;
+    if (o.json) process.stdout.write(`${JSON.stringify({ exitCode: process.exitCode, outcome: "failed", message: msg })}\n`);
+    else process.stderr.write(`error: ${msg}\n`);
+    return;
+  }
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    if (result.exitCode !== EXIT.ok) process.stderr.write(`error: ${result.message}\n`);
+    log(summaryLine(result));
+  }
+  process.exitCode = result.exitCode;
+}
+
+function common(cmd: Command, withDryRun = true): Command {
+  cmd
+    .option("--repo <url>", "target git repository (any URL git accepts, or a local path)", undefined)
+    .option("--base <branch>", "branch the environments live on", "main")
+    .option("--environments <dir>", "folder with the environment rules (environments/*.ts)", DEFAULT_ENVIRONMENTS_DIR)
+    .option("--github-repo <owner/name>", "repository on GitHub for pull requests (default: GITHUB_REPOSITORY or the --repo URL)")
+    .option("--json", "print one JSON document on stdout (progress goes to stderr)");
+  if (withDryRun) cmd.option("--dry-run", "print the plan and the gate decision; push nothing");
+  return cmd;
+}
+
+/** Builds the commander program (exported for tests). */
+export function program(): Command {
+  const p = new Command("promote").description("GitOps promoter: DAGs and model manifests into deployments/<env>/").exitOverride((err) => {
+    // Usage errors are invalid input (exit 2), --help and --version exit 0.
+    process.exit(err.exitCode === 0 ? 0 : EXIT.invalidInput);
+  });
+  p.showHelpAfterError(false);
+
+  common(
+    p
+      .command("promote")
+      .description("promote a source folder, or what one environment runs, into --env")
+      .requiredOption("--env <env>", "target environment")
+      .addOption(new Option("--source <dir>", "folder with dags/** and/or models/<name>.json").conflicts("fromEnv"))
+      .option("--from-env <env>", "promote what this environment runs (must be --env's promotion.from)")
+      .option("--model <name...>", "only these models (the DAG set is then left alone)"),
+  ).action(async (o: CommonOptions & { env: string; source?: string; fromEnv?: string; model?: string[] }) => {
+    if ((o.source === undefined) === (o.fromEnv === undefined)) {
+      process.stderr.write("error: command line: --source / --from-env: expected exactly one of them, found " + (o.source ? "both" : "neither") + "\n");
+      process.exitCode = EXIT.invalidInput;
+      return;
+    }
+    await execute({ kind: "promote", env: o.env, sourceDir: o.source, fromEnv: o.fromEnv, models: o.model }, o);
+  });
+
+  common(
+    p
+      .command("rollback")
+      .description("open a pull request restoring an earlier manifest version from the environment's history")
+      .requiredOption("--env <env>", "environment")
+      .requiredOption("--model <name>", "model to roll back")
+      .requiredOption("--to-version <version>", "version to restore")
+      .requiredOption("--reason <text>", "why (goes into the commit and the pull request)"),
+  ).action(async (o: CommonOptions & { env: string; model: string; toVersion: string; reason: string }) => {
+    await execute({ kind: "rollback", env: o.env, rollback: { model: o.model, toVersion: o.toVersion, reason: o.reason } }, o);
+  });
+
+  common(
+    p
+      .command("retire")
+      .description("remove a model's manifest from an environment (the only way a model leaves one)")
+      .requiredOption("--env <env>", "environment")
+      .requiredOption("--model <name>", "model to retire")
+      .requiredOption("--reason <text>", "why (goes into the commit and the pull request)"),
+  ).action(async (o: CommonOptions & { env: string; model: string; reason: string }) => {
+    await execute({ kind: "retire", env: o.env, retire: { model: o.model, reason: o.reason } }, o);
+  });
+
+  common(p.command("status").description("environments x models, DAG counts, open promotion pull requests"), false).action(async (o: CommonOptions) => {
+    try {
+      const s = await readStatus({ repoUrl: o.repo ?? defaultRepo(), base: o.base, environmentsDir: path.resolve(o.environments), githubRepo: o.githubRepo });
+      process.stdout.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
+      process.exitCode = EXIT.ok;
+    } catch (e) {
+      process.exitCode = e instanceof InputError ? EXIT.invalidInput : EXIT.failure;
+      process.stderr.write(`error: ${redact(e instanceof Error ? e.message : String(e))}\n`);
+    }
+  });
+  return p;
+}
+
+if (require.main === module) {
+  program()
+    .parseAsync(process.argv)
+    .catch((e: unknown) => {
+      process.stderr.write(`error: ${redact(e instanceof Error ? e.message : String(e))}\n`);
+      process.exitCode = EXIT.failure;
+    });
+}

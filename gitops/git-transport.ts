@@ -1,0 +1,233 @@
+/**
+ * The promoter's only door to git: a thin wrapper over simple-git for one throw-away clone of the target.
+ * Clones shallow, blob-filtered and sparse (only `deployments/<env>/` is checked out) so the cost follows
+ * the change, not the history. Pushes are plain fast-forward pushes: there is no force option here at all.
+ * It makes no decisions; plan-changes.ts and the steps do.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { simpleGit, SimpleGit } from "simple-git";
+import { RetryableError, redact } from "./errors";
+import { EnvTree, FileChange } from "./plan-changes";
+
+/** Who the promoter commits as: `GIT_AUTHOR_*` / `GIT_COMMITTER_*` when set, else this. */
+export const DEFAULT_AUTHOR = { name: "mlops-promoter", email: "promoter@localhost" } as const;
+
+/** How to clone the target repository. */
+export interface CloneOptions {
+  /** Any URL git accepts, or a local path (turned into file:// so depth applies). */
+  readonly url: string;
+  readonly branch: string;
+  /** Empty folder to clone into (the caller owns and removes it). */
+  readonly dir: string;
+  /** Folders to check out (cone mode); everything else stays out of the work tree. */
+  readonly sparse: readonly string[];
+  /** Fetch the whole history (rollback needs it) instead of the newest commit only. @default false */
+  readonly fullHistory?: boolean;
+}
+
+/** Local paths become file:// URLs: git ignores --depth and --filter for plain-path clones. */
+export function normalizeRepoUrl(url: string, cwd: string = process.cwd()): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
+  if (/^[^/\\]+@[^/\\:]+:/.test(url)) return url; // scp-like user@host:path
+  return `file://${path.resolve(cwd, url)}`;
+}
+
+/** The child-process environment for git: identity, no signing, no prompts, token as a header (never in argv). */
+function gitEnv(url: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined) continue;
+    // Inherited GIT_* settings (askpass, editors, config counts) would change what we run; keep only ssh transport.
+    if (k.startsWith("GIT_") && !["GIT_SSH", "GIT_SSH_COMMAND"].includes(k)) continue;
+    env[k] = v;
+  }
+  env.GIT_AUTHOR_NAME = process.env.GIT_AUTHOR_NAME ?? DEFAULT_AUTHOR.name;
+  env.GIT_AUTHOR_EMAIL = process.env.GIT_AUTHOR_EMAIL ?? DEFAULT_AUTHOR.email;
+  env.GIT_COMMITTER_NAME = process.env.GIT_COMMITTER_NAME ?? env.GIT_AUTHOR_NAME;
+  env.GIT_COMMITTER_EMAIL = process.env.GIT_COMMITTER_EMAIL ?? env.GIT_AUTHOR_EMAIL;
+  env.GIT_TERMINAL_PROMPT = "0";
+  const config: [string, string][] = [
+    ["commit.gpgSign", "false"],
+    ["tag.gpgSign", "false"],
+    ["advice.detachedHead", "false"],
+  ];
+  const token = process.env.GITHUB_TOKEN;
+  if (token && /^https:\/\//i.test(url)) {
+    const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+    config.push([`http.${new URL(url).origin}/.extraHeader`, `Authorization: Basic ${basic}`]);
+  }
+  env.GIT_CONFIG_COUNT = String(config.length);
+  config.forEach(([k, v], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = k;
+    env[`GIT_CONFIG_VALUE_${i}`] = v;
+  });
+  return env;
+}
+
+function git(baseDir: string, url: string): SimpleGit {
+  const env = gitEnv(url);
+  // simple-git 4 guards GIT_* variables: the ones we set ourselves are named here, ambient ones are dropped.
+  const allowEnvironment = Object.keys(env).filter((k) => k.startsWith("GIT_"));
+  return simpleGit({ baseDir, allowEnvironment, unsafe: { allowUnsafeConfigEnvCount: true } }).env(env);
+}
+
+/** Wraps a git failure into a retryable error with credentials removed from the message. */
+function ioError(what: string, e: unknown): RetryableError {
+  return new RetryableError(`${what}: ${redact(e instanceof Error ? e.message : String(e)).trim()}`, e);
+}
+
+/** A push git refused because the remote moved (or the branch exists): fetch and re-apply, never force. */
+export function isRejectedPush(message: string): boolean {
+  return /\[rejected\]|\(fetch first\)|non-fast-forward|\(stale info\)|denying non-fast-forward|failed to update ref|cannot lock ref|\[remote rejected\]/i.test(
+    message,
+  );
+}
+
+/** One clone of the target repository in a temp folder. */
+export class GitWorkspace {
+  private constructor(
+    readonly dir: string,
+    readonly url: string,
+    readonly branch: string,
+    private readonly g: SimpleGit,
+    private readonly depth: number | undefined,
+  ) {}
+
+  /** Clones `branch` of `url` into `dir`, checking out only the sparse folders. */
+  static async clone(opts: CloneOptions): Promise<GitWorkspace> {
+    const url = normalizeRepoUrl(opts.url);
+    fs.mkdirSync(opts.dir, { recursive: true });
+    const depth = opts.fullHistory ? undefined : 1;
+    const args = ["--no-checkout", "--filter=blob:none", "--single-branch", "--branch", opts.branch];
+    if (depth !== undefined) args.push("--depth", String(depth));
+    try {
+      // The filter is a hint: servers without uploadpack.allowFilter send blobs anyway, which is only slower.
+      await git(path.dirname(opts.dir), url).clone(url, opts.dir, args);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/Remote branch .* not found|couldn't find remote ref/i.test(msg)) {
+        throw new Error(`branch ${JSON.stringify(opts.branch)} not found in ${redact(url)}`);
+      }
+      if (/does not appear to be a git repository|not found|No such file|Could not read from remote/i.test(msg)) {
+        throw new Error(`cannot clone ${redact(url)}: ${redact(msg).trim().split("\n").pop()}`);
+      }
+      throw ioError(`clone ${redact(url)}`, e);
+    }
+    const ws = new GitWorkspace(opts.dir, url, opts.branch, git(opts.dir, url), depth);
+    await ws.g.raw(["sparse-checkout", "set", "--cone", ...opts.sparse]);
+    await ws.g.raw(["checkout", "--quiet", opts.branch]);
+    return ws;
+  }
+
+  /** The commit the work tree is on. */
+  async head(): Promise<string> {
+    return (await this.g.revparse(["HEAD"])).trim();
+  }
+
+  /** Blob ids of every file under `prefix` (e.g. `deployments/dev/`) at `commit`, keyed by path below the prefix. */
+  async tree(commit: string, prefix: string): Promise<EnvTree> {
+    const p = prefix.endsWith("/") ? prefix : `${prefix}/`;
+    const out = await this.g.raw(["ls-tree", "-r", "-z", "--full-tree", commit, "--", p]);
+    const tree = new Map<string, string>();
+    for (const entry of out.split("\0")) {
+      if (!entry) continue;
+      const tab = entry.indexOf("\t");
+      const [, type, blob] = entry.slice(0, tab).split(" ");
+      if (type === "blob") tree.set(entry.slice(tab + 1).slice(p.length), blob);
+    }
+    return tree;
+  }
+
+  /** Writes the changes into the work tree under `prefix` and stages exactly those paths. */
+  async apply(prefix: string, changes: readonly FileChange[]): Promise<void> {
+    const paths: string[] = [];
+    for (const c of changes) {
+      const rel = path.posix.join(prefix, c.path);
+      const abs = path.join(this.dir, rel);
+      if (c.file) {
+        fs.mkdirSync(path.dirname(abs), { recursive: true });
+        fs.writeFileSync(abs, c.file.content);
+      } else {
+        fs.rmSync(abs, { force: true });
+      }
+      paths.push(rel);
+    }
+    // --sparse: the paths are inside the cone, but say so rather than rely on it.
+    for (let i = 0; i < paths.length; i += 500) {
+      await this.g.raw(["add", "--all", "--sparse", "--", ...paths.slice(i, i + 500)]);
+    }
+  }
+
+  /** Commits what is staged with `message` (read from a file so any length and character is safe). */
+  async commit(message: string): Promise<string> {
+    const file = path.join(path.dirname(this.dir), `${path.basename(this.dir)}.msg`);
+    fs.writeFileSync(file, message);
+    try {
+      await this.g.raw(["commit", "--quiet", "--no-verify", "--file", file]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    return this.head();
+  }
+
+  /** Pushes HEAD to `branch` on origin, fast-forward only. Returns false when the remote refused (it moved). */
+  async push(branch: string): Promise<boolean> {
+    try {
+      await this.g.raw(["push", "--porcelain", "origin", `HEAD:refs/heads/${branch}`]);
+      return true;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (isRejectedPush(msg)) return false;
+      throw ioError(`push to ${redact(this.url)}`, e);
+    }
+  }
+
+  /** Fetches the newest `branch` (as shallow as the clone) and returns its commit id. */
+  async fetch(branch: string): Promise<string> {
+    const args = ["fetch", "--quiet", "--no-tags"];
+    if (this.depth !== undefined) args.push("--depth", String(this.depth));
+    try {
+      await this.g.raw([...args, "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
+    } catch (e) {
+      throw ioError(`fetch ${branch} from ${redact(this.url)}`, e);
+    }
+    return (await this.g.revparse([`refs/remotes/origin/${branch}`])).trim();
+  }
+
+  /** Moves this throw-away clone's work tree and branch to `commit` (used to re-apply on a moved head). */
+  async moveTo(commit: string): Promise<void> {
+    await this.g.raw(["checkout", "--quiet", "--force", "-B", this.branch, commit]);
+  }
+
+  /** The commit a remote branch points at, or undefined when it does not exist. */
+  async remoteBranch(branch: string): Promise<string | undefined> {
+    try {
+      const out = await this.g.raw(["ls-remote", "--heads", "origin", `refs/heads/${branch}`]);
+      const line = out.split("\n").find((l) => l.trim() !== "");
+      return line ? line.split(/\s+/)[0] : undefined;
+    } catch (e) {
+      throw ioError(`ls-remote ${redact(this.url)}`, e);
+    }
+  }
+
+  /** Commits (newest first) that touched `file`, from the history the clone holds. */
+  async fileHistory(file: string): Promise<string[]> {
+    const out = await this.g.raw(["log", "--format=%H", "--", file]);
+    return out.split("\n").filter((l) => l.trim() !== "");
+  }
+
+  /** A file's content at a commit, or undefined when it did not exist there. */
+  async show(commit: string, file: string): Promise<Buffer | undefined> {
+    try {
+      return Buffer.from(await this.g.show([`${commit}:${file}`]), "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Removes the clone. */
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

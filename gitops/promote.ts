@@ -1,0 +1,220 @@
+/**
+ * One promotion, rollback or retire from start to end: loads the environment rules, checks the request
+ * against them, wires the GitHub client, runs the steps through the engine in a temp folder it removes,
+ * and returns a result with its exit code. It prints only through the `log` it is given.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { loadEnvironments } from "../environments/load";
+import { EnvironmentConfig } from "../environments/schema";
+import { ConfigError } from "../modules/core/errors";
+import { PromotionContext, PromotionPull, PromotionRequest, Step } from "./context";
+import { runSteps } from "./engine";
+import { EXIT, ExitCode, InputError, exitCodeOf, redact } from "./errors";
+import { PromotionGitHub, createGitHub, githubRepoFromUrl } from "./github-client";
+import { GateDecision } from "./metric-gate";
+import { clone } from "./steps/clone";
+import { commitStep } from "./steps/commit";
+import { openPullRequest } from "./steps/open-pull-request";
+import { planStep } from "./steps/plan-changes";
+import { pushStep } from "./steps/push";
+import { validateSource } from "./steps/validate-source";
+
+/** This project's environments folder: the rules every promotion follows unless told otherwise. */
+export const DEFAULT_ENVIRONMENTS_DIR = path.resolve(__dirname, "..", "environments");
+
+/** How to run a promotion. */
+export interface RunOptions {
+  readonly request: PromotionRequest;
+  /** @default DEFAULT_ENVIRONMENTS_DIR */
+  readonly environmentsDir?: string;
+  /** What file names in messages are relative to. @default process.cwd() */
+  readonly root?: string;
+  /** `owner/name` on GitHub. @default - GITHUB_REPOSITORY, else parsed from the repo URL */
+  readonly githubRepo?: string;
+  /** Injected GitHub client (tests). @default - octokit with GITHUB_TOKEN and GITHUB_API_URL */
+  readonly github?: PromotionGitHub;
+  /** @default 10 */
+  readonly maxPushAttempts?: number;
+  /** Progress lines. @default - none */
+  readonly log?: (line: string) => void;
+}
+
+/** What happened, for the summary line and `--json`. */
+export interface PromotionResult {
+  readonly exitCode: ExitCode;
+  readonly outcome: "promoted" | "proposed" | "nothing-to-do" | "dry-run" | "invalid-input" | "gate-held" | "failed";
+  readonly env: string;
+  readonly mode?: "direct" | "pull-request";
+  readonly message: string;
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly deleted: readonly string[];
+  readonly gate: readonly GateDecision[];
+  readonly baseCommit?: string;
+  readonly commit?: string;
+  readonly branch?: string;
+  readonly pushed: boolean;
+  readonly pushAttempts: number;
+  readonly pullRequest?: PromotionPull;
+  readonly steps: readonly { readonly name: string; readonly status: string; readonly summary: string; readonly ms: number }[];
+}
+
+/** Finds an environment's rules; a missing one is bad input. */
+export function environmentRules(dir: string, name: string, root: string): EnvironmentConfig {
+  let envs;
+  try {
+    envs = loadEnvironments({ dir, root });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new InputError(e.problems);
+    throw e;
+  }
+  const hit = envs.find((e) => e.config.name === name);
+  if (!hit) {
+    throw new InputError([{ file: "command line", field: "--env", expected: `one of ${envs.map((e) => e.config.name).join(", ")}`, found: JSON.stringify(name) }]);
+  }
+  return hit.config;
+}
+
+/** Resolves `owner/name` for the GitHub API. */
+export function resolveGithubRepo(explicit: string | undefined, repoUrl: string): { owner: string; repo: string } | undefined {
+  const text = explicit ?? process.env.GITHUB_REPOSITORY;
+  if (text) {
+    const [owner, repo, extra] = text.split("/");
+    if (!owner || !repo || extra !== undefined) {
+      throw new InputError([{ file: "command line", field: "--github-repo", expected: "owner/name", found: JSON.stringify(text) }]);
+    }
+    return { owner, repo };
+  }
+  return githubRepoFromUrl(repoUrl);
+}
+
+function checkRequest(req: PromotionRequest, config: EnvironmentConfig): void {
+  const from = config.promotion.from;
+  if (req.fromEnv !== undefined && req.fromEnv !== from) {
+    throw new InputError([
+      {
+        file: `environments/${req.env}.ts`,
+        field: "promotion.from",
+        expected: `${JSON.stringify(req.fromEnv)} to promote from it (--from-env ${req.fromEnv})`,
+        found: from === undefined ? `nothing: ${req.env} takes no promotions from another environment` : `${JSON.stringify(from)}: ${req.env} is promoted from ${from} only`,
+      },
+    ]);
+  }
+  if (req.fromEnv !== undefined && req.fromEnv === req.env) {
+    throw new InputError([{ file: "command line", field: "--from-env", expected: "an environment other than --env", found: JSON.stringify(req.fromEnv) }]);
+  }
+  const model = req.rollback?.model ?? req.retire?.model;
+  if (model !== undefined && !/^[a-z][a-z0-9-]{0,62}$/.test(model)) {
+    throw new InputError([{ file: "command line", field: "--model", expected: "a kebab-case model name", found: JSON.stringify(model) }]);
+  }
+  const reason = req.rollback?.reason ?? req.retire?.reason;
+  if (reason !== undefined && reason.trim().length < 10) {
+    throw new InputError([{ file: "command line", field: "--reason", expected: "a reason of at least 10 characters (it is the audit trail)", found: JSON.stringify(reason) }]);
+  }
+}
+
+/** Runs one promotion (or rollback, or retire) and returns its result; never throws. */
+export async function runPromotion(opts: RunOptions): Promise<PromotionResult> {
+  const req = opts.request;
+  const log = opts.log ?? (() => undefined);
+  const root = opts.root ?? process.cwd();
+  let workRoot: string | undefined;
+  let ctx: PromotionContext | undefined;
+  const base = { env: req.env, added: [], changed: [], deleted: [], gate: [], pushed: false, pushAttempts: 0, steps: [] };
+  try {
+    const config = environmentRules(opts.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR, req.env, root);
+    checkRequest(req, config);
+    const viaPullRequest = config.promotion.mode === "pull-request" || req.kind === "rollback";
+    let github = opts.github;
+    if (viaPullRequest && !req.dryRun && !github) {
+      const token = process.env.GITHUB_TOKEN;
+      const gh = resolveGithubRepo(opts.githubRepo, req.repoUrl);
+      const problems = [];
+      if (!token) problems.push({ file: "environment", field: "GITHUB_TOKEN", expected: `a token that may open pull requests (${req.env} is promoted by pull request)`, found: "nothing" });
+      if (!gh) problems.push({ file: "command line", field: "--github-repo", expected: "owner/name of the repository on GitHub (or GITHUB_REPOSITORY, or a github.com --repo URL)", found: "nothing" });
+      if (problems.length > 0) throw new InputError(problems);
+      github = createGitHub({ owner: gh!.owner, repo: gh!.repo, token: token!, baseUrl: process.env.GITHUB_API_URL });
+    }
+    workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-promote-"));
+    ctx = {
+      request: req,
+      rules: config.promotion,
+      viaPullRequest,
+      github,
+      workRoot,
+      root,
+      maxPushAttempts: opts.maxPushAttempts ?? 10,
+      log,
+      gate: [],
+      pushed: false,
+      pushAttempts: 0,
+    };
+    log(`${req.kind} into ${req.env} (${viaPullRequest ? "pull request" : "direct commit"}${req.dryRun ? ", dry run" : ""}) on ${redact(req.repoUrl)} ${req.base}`);
+    const steps: Step[] =
+      req.sourceDir !== undefined
+        ? [validateSource, clone, planStep, commitStep, pushStep, openPullRequest]
+        : [clone, validateSource, planStep, commitStep, pushStep, openPullRequest];
+    const run = await runSteps(steps, ctx);
+    const plan = ctx.plan;
+    const outcome: PromotionResult["outcome"] = run.error
+      ? exitOutcome(run.error)
+      : !plan || plan.changes.length === 0
+        ? "nothing-to-do"
+        : req.dryRun
+          ? "dry-run"
+          : viaPullRequest
+            ? "proposed"
+            : ctx.pushed
+              ? "promoted"
+              : "nothing-to-do";
+    return {
+      ...base,
+      exitCode: run.error ? exitCodeOf(run.error) : EXIT.ok,
+      outcome,
+      mode: config.promotion.mode,
+      message: run.error ? redact(run.error.message) : describeOutcome(outcome, ctx),
+      added: plan?.added ?? [],
+      changed: plan?.changed ?? [],
+      deleted: plan?.deleted ?? [],
+      gate: ctx.gate,
+      baseCommit: ctx.baseCommit,
+      commit: ctx.pushed || ctx.branchExists ? ctx.commit : undefined,
+      branch: ctx.branch,
+      pushed: ctx.pushed,
+      pushAttempts: ctx.pushAttempts,
+      pullRequest: ctx.pullRequest,
+      steps: run.steps.map((s) => ({ name: s.name, status: s.result.status, summary: s.result.summary, ms: s.ms })),
+    };
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    return { ...base, exitCode: exitCodeOf(error), outcome: exitOutcome(error), message: redact(error.message) };
+  } finally {
+    ctx?.workspace?.dispose();
+    if (workRoot) fs.rmSync(workRoot, { recursive: true, force: true });
+  }
+}
+
+function exitOutcome(e: Error): PromotionResult["outcome"] {
+  const code = exitCodeOf(e);
+  return code === EXIT.invalidInput ? "invalid-input" : code === EXIT.gateHeld ? "gate-held" : "failed";
+}
+
+function describeOutcome(outcome: PromotionResult["outcome"], ctx: PromotionContext): string {
+  const env = ctx.request.env;
+  switch (outcome) {
+    case "nothing-to-do":
+      return `nothing to do: ${env} already runs this`;
+    case "dry-run":
+      return `dry run: would ${ctx.viaPullRequest ? `propose ${ctx.branch} by pull request` : `commit on ${ctx.request.base}`}; nothing touched`;
+    case "proposed": {
+      const pr = ctx.pullRequest;
+      return pr ? `pull request #${pr.number} ${pr.action}: ${pr.url}` : `pushed ${ctx.branch}`;
+    }
+    case "promoted":
+      return `promoted into ${env}: ${ctx.commit?.slice(0, 12)} on ${ctx.request.base}`;
+    default:
+      return outcome;
+  }
+}
