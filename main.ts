@@ -13,12 +13,12 @@ import { renderSummary, summarize } from "./stacks/synth-summary";
 
 function main(): number {
   const root = process.cwd();
-  const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out");
+  const outdir = path.resolve(process.env.CDKTF_OUTDIR || "cdktf.out");
   // Synthesize into a staging folder; only a clean result replaces the real output.
   const staging = `${outdir}.staging-${process.pid}`;
   try {
     const environments = loadEnvironments({
-      dir: path.resolve(process.env.MLOPS_ENVIRONMENTS_DIR ?? path.join(__dirname, "environments")),
+      dir: path.resolve(process.env.MLOPS_ENVIRONMENTS_DIR || path.join(__dirname, "environments")),
       root,
       select: process.env.CDKTF_ENV,
     });
@@ -26,7 +26,7 @@ function main(): number {
       outdir: staging,
       environments,
       catalog: SERVICE_CATALOG,
-      deploymentsDir: path.resolve(process.env.MLOPS_DEPLOYMENTS_DIR ?? path.join(__dirname, "deployments")),
+      deploymentsDir: path.resolve(process.env.MLOPS_DEPLOYMENTS_DIR || path.join(__dirname, "deployments")),
       root,
     });
     app.synth();

@@ -25,6 +25,7 @@ const dev: EnvironmentInput = {
       backend: { type: "local" },
     },
   },
+  github: { repository: "acme-ml/mlops-suite" },
   alertEmail: "mlops-dev-alerts@example.com",
   logRetentionDays: 14,
   tags: { owner: "ml-platform", "cost-center": "ml-dev" },

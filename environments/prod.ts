@@ -25,6 +25,7 @@ const prod: EnvironmentInput = {
       backend: { type: "azurerm", resourceGroupName: "mlops-tfstate", storageAccountName: "mlopstfstateprod", containerName: "tfstate" },
     },
   },
+  github: { repository: "acme-ml/mlops-suite" },
   alertEmail: "mlops-oncall@example.com",
   logRetentionDays: 365,
   tags: { owner: "ml-platform", "cost-center": "ml-prod" },

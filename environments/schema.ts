@@ -128,6 +128,12 @@ export const environmentSchema = z
     clouds: z
       .strictObject({ aws: awsCloud.optional(), azure: azureCloud.optional(), gcp: gcpCloud.optional() })
       .refine((c) => Object.keys(c).length > 0, { message: "at least one of aws, azure, gcp" }),
+    /** The GitHub repository whose workflows deploy this environment (keyless OIDC trust is limited to it). */
+    github: z.strictObject({
+      repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/name of the GitHub repository"),
+      /** GitHub environment whose deploy jobs may assume the deploy identity. @default - the environment's name */
+      environment: z.string().min(1).optional(),
+    }),
     alertEmail: z.email("an e-mail address for alerts"),
     logRetentionDays: z
       .number()

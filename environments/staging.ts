@@ -25,6 +25,7 @@ const staging: EnvironmentInput = {
       backend: { type: "azurerm", resourceGroupName: "mlops-tfstate", storageAccountName: "mlopstfstatestg", containerName: "tfstate" },
     },
   },
+  github: { repository: "acme-ml/mlops-suite" },
   alertEmail: "mlops-staging-alerts@example.com",
   logRetentionDays: 30,
   tags: { owner: "ml-platform", "cost-center": "ml-staging" },

@@ -102,12 +102,12 @@ export interface PlanResult {
 }
 
 /**
- * Copies a synthesized stack folder to a scratch dir, adds the override, and runs init,
+ * Copies a synthesized stack folder (with its assets) to a scratch dir, adds the override, and runs init,
  * validate and plan. Throws with terraform's own output when any step fails.
  */
 export async function initValidatePlan(stackDir: string, override: object, cliConfig: string): Promise<PlanResult> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `tf-${path.basename(stackDir)}-`));
-  fs.copyFileSync(path.join(stackDir, "cdk.tf.json"), path.join(work, "cdk.tf.json"));
+  fs.cpSync(stackDir, work, { recursive: true }); // cdk.tf.json and its assets (zipped function code)
   fs.writeFileSync(path.join(work, "test_override.tf.json"), JSON.stringify(override, null, 2));
   const env = terraformEnv(cliConfig);
   const tf = async (args: string[]) => {

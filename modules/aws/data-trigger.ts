@@ -1,0 +1,93 @@
+/**
+ * The seeds' watch-folder transform, event-driven: an object created under a prefix of a bucket
+ * (S3 -> EventBridge) runs the job's Fargate task, with the bucket and key passed as environment
+ * overrides. Failed deliveries retry for an hour. The bucket must send events to EventBridge
+ * (ObjectStorage's `eventBridgeBuckets`).
+ */
+import { Construct } from "constructs";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Naming } from "../core/naming";
+
+export interface DataTriggerProps {
+  readonly naming: Naming;
+  readonly jobName: string;
+  readonly bucketName: string;
+  readonly keyPrefix: string;
+  readonly clusterArn: string;
+  readonly taskDefinitionArn: string;
+  /** Roles the task runs as; EventBridge must be allowed to pass them. */
+  readonly passRoleArns: readonly string[];
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+}
+
+/** The rule, its target and the role EventBridge runs the task with. */
+export class DataTrigger extends Construct {
+  readonly rule: CloudwatchEventRule;
+
+  constructor(scope: Construct, id: string, props: DataTriggerProps) {
+    super(scope, id);
+    const n = props.naming;
+    this.rule = new CloudwatchEventRule(this, "rule", {
+      name: n.name(props.jobName, "on-data"),
+      description: `Run ${props.jobName} when an object lands in s3://${props.bucketName}/${props.keyPrefix}`,
+      eventPattern: JSON.stringify({
+        source: ["aws.s3"],
+        "detail-type": ["Object Created"],
+        detail: { bucket: { name: [props.bucketName] }, object: { key: [{ prefix: props.keyPrefix }] } },
+      }),
+    });
+    const role = new IamRole(this, "role", {
+      name: n.bounded(64, props.jobName, "trigger"),
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    new IamRolePolicy(this, "run-task", {
+      role: role.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "ecs:RunTask",
+            Resource: props.taskDefinitionArn,
+            Condition: { ArnEquals: { "ecs:cluster": props.clusterArn } },
+          },
+          { Effect: "Allow", Action: "iam:PassRole", Resource: [...props.passRoleArns] },
+        ],
+      }),
+    });
+    new CloudwatchEventTarget(this, "target", {
+      rule: this.rule.name,
+      arn: props.clusterArn,
+      roleArn: role.arn,
+      ecsTarget: {
+        taskDefinitionArn: props.taskDefinitionArn,
+        launchType: "FARGATE",
+        platformVersion: "LATEST",
+        taskCount: 1,
+        networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [...props.securityGroupIds], assignPublicIp: false },
+      },
+      inputTransformer: {
+        inputPaths: { bucket: "$.detail.bucket.name", key: "$.detail.object.key" },
+        inputTemplate: JSON.stringify({
+          containerOverrides: [
+            {
+              name: props.jobName,
+              environment: [
+                { name: "INPUT_BUCKET", value: "<bucket>" },
+                { name: "INPUT_KEY", value: "<key>" },
+              ],
+            },
+          ],
+        }),
+      },
+      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
+    });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * MLflow's backend store: PostgreSQL on RDS in the private subnets. Encrypted, never public, TLS
+ * forced by a parameter group, master password generated and kept by RDS in Secrets Manager (it
+ * never appears in the Terraform configuration or state), IAM authentication on, logs exported.
+ * High availability adds Multi-AZ, Performance Insights and a final snapshot. Deletion protection
+ * follows config. Only security groups passed to `allowFrom` may connect.
+ */
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { notOneOf, ValidationError } from "../core/errors";
+import { Naming } from "../core/naming";
+
+/** Instance class per cloud-neutral tier; Graviton, burstable only for the smallest. */
+export const RDS_CLASS_BY_TIER = { small: "db.t4g.micro", medium: "db.m7g.large", large: "db.m7g.xlarge" } as const;
+
+export interface DatabaseProps {
+  readonly naming: Naming;
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  /** @default "small" */
+  readonly tier?: keyof typeof RDS_CLASS_BY_TIER;
+  /** Overrides the tier's class. @default - from tier */
+  readonly instanceClass?: string;
+  /** @default 20 */
+  readonly storageGiB?: number;
+  /** Multi-AZ standby, Performance Insights, final snapshot. @default false */
+  readonly highAvailability?: boolean;
+  /** @default false */
+  readonly deletionProtection?: boolean;
+  /** @default 7 */
+  readonly backupRetentionDays?: number;
+  readonly kmsKeyArn?: string;
+  /** PostgreSQL major version. @default "16" */
+  readonly engineVersion?: string;
+  /** @default "mlflow" */
+  readonly databaseName?: string;
+  /** Days the exported PostgreSQL logs are kept (RDS would create their groups with no expiry). @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+/** One PostgreSQL instance and its network guard. */
+export class Database extends Construct {
+  readonly instance: DbInstance;
+  readonly securityGroup: SecurityGroup;
+  /** ARN of the RDS-managed secret holding `username` and `password`. */
+  readonly masterSecretArn: string;
+  readonly endpoint: string;
+  readonly port = 5432;
+  readonly databaseName: string;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const tier = props.tier ?? "small";
+    if (!(tier in RDS_CLASS_BY_TIER)) throw new ValidationError(notOneOf("tier", tier, Object.keys(RDS_CLASS_BY_TIER)), this);
+    const ha = props.highAvailability ?? false;
+    const storage = props.storageGiB ?? 20;
+    if (storage < 20) throw new ValidationError(`storageGiB must be at least 20 for gp3; got ${storage}`, this);
+    if (props.subnetIds.length < 2) throw new ValidationError(`subnetIds must span at least two zones; got ${props.subnetIds.length}`, this);
+    const engineVersion = props.engineVersion ?? "16";
+    const n = props.naming;
+    this.databaseName = props.databaseName ?? "mlflow";
+
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      name: n.name("mlflow-db"),
+      description: "MLflow backend store: PostgreSQL from the services that use it",
+      vpcId: props.vpcId,
+      tags: { Name: n.name("mlflow-db") },
+    });
+    const subnets = new DbSubnetGroup(this, "subnets", { name: n.name("mlflow-db"), subnetIds: [...props.subnetIds] });
+    const params = new DbParameterGroup(this, "params", {
+      name: n.name("mlflow-pg", engineVersion),
+      family: `postgres${engineVersion}`,
+      parameter: [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_connections", value: "1" },
+        { name: "log_disconnections", value: "1" },
+        { name: "log_min_duration_statement", value: "1000" },
+      ],
+    });
+    const identifier = n.name("mlflow");
+    const logExports = ["postgresql", "upgrade"];
+    const logGroups = logExports.map(
+      (kind) =>
+        new CloudwatchLogGroup(this, `logs-${kind}`, {
+          name: `/aws/rds/instance/${identifier}/${kind}`,
+          retentionInDays: props.logRetentionDays ?? 30,
+          kmsKeyId: props.kmsKeyArn,
+        }),
+    );
+    this.instance = new DbInstance(this, "instance", {
+      identifier,
+      dependsOn: logGroups,
+      engine: "postgres",
+      engineVersion,
+      instanceClass: props.instanceClass ?? RDS_CLASS_BY_TIER[tier],
+      allocatedStorage: storage,
+      maxAllocatedStorage: storage * 4,
+      storageType: "gp3",
+      storageEncrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      dbName: this.databaseName,
+      username: "mlflow",
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: props.kmsKeyArn,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      parameterGroupName: params.name,
+      publiclyAccessible: false,
+      multiAz: ha,
+      deletionProtection: props.deletionProtection ?? false,
+      backupRetentionPeriod: props.backupRetentionDays ?? 7,
+      copyTagsToSnapshot: true,
+      skipFinalSnapshot: !ha,
+      finalSnapshotIdentifier: ha ? n.name("mlflow-final") : undefined,
+      iamDatabaseAuthenticationEnabled: true,
+      performanceInsightsEnabled: ha,
+      performanceInsightsKmsKeyId: ha ? props.kmsKeyArn : undefined,
+      enabledCloudwatchLogsExports: logExports,
+      autoMinorVersionUpgrade: true,
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+      applyImmediately: !ha,
+    });
+    this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+    this.endpoint = this.instance.address;
+  }
+
+  /** Lets one security group connect on the PostgreSQL port; nothing else can. */
+  allowFrom(id: string, securityGroupId: string): void {
+    new VpcSecurityGroupIngressRule(this, `from-${id}`, {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: this.port,
+      toPort: this.port,
+      description: `PostgreSQL from ${id}`,
+    });
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The platform's buckets: raw, processed and viz data (the seeds' DVC remotes) and MLflow's
+ * artifact store. Each is versioned, encrypted by default (SSE-KMS with a bucket key, or SSE-S3),
+ * has all four public-access blocks, enforced ownership (no ACLs), a policy denying plain HTTP
+ * and TLS below 1.2, and a lifecycle rule expiring noncurrent versions. With access logging on
+ * (prod), a separate log bucket receives server access logs (SSE-S3: S3 cannot log into SSE-KMS).
+ *
+ * It deliberately does not grant anyone access: identities get bucket access from their own
+ * policies (container-service.ts), so a bucket policy never has to name every consumer.
+ */
+import { Construct } from "constructs";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { BUCKET_PURPOSES, BucketPurpose } from "../../services/service-spec";
+import { PlatformBuckets } from "../core/contracts";
+import { ValidationError } from "../core/errors";
+import { Naming } from "../core/naming";
+
+export interface ObjectStorageProps {
+  readonly naming: Naming;
+  readonly accountId: string;
+  /** `kms` needs `kmsKeyArn`; `managed` is SSE-S3. @default "kms" */
+  readonly encryption?: "kms" | "managed";
+  readonly kmsKeyArn?: string;
+  /** Days a replaced or deleted object version is kept. @default 30 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Server access logs into a dedicated log bucket. @default false */
+  readonly enableAccessLogging?: boolean;
+  /** Days access logs are kept. @default 365 */
+  readonly accessLogRetentionDays?: number;
+  /** Allow `terraform destroy` to delete non-empty buckets (throwaway environments only). @default false */
+  readonly forceDestroy?: boolean;
+  /** Buckets whose object events go to EventBridge (data arrival triggers). @default - none */
+  readonly eventBridgeBuckets?: readonly BucketPurpose[];
+}
+
+/** One hardened bucket and its companion resources. */
+interface HardenedBucket {
+  readonly bucket: S3Bucket;
+}
+
+/** The four data buckets, plus the access-log bucket when logging is on. */
+export class ObjectStorage extends Construct implements PlatformBuckets {
+  readonly buckets: Record<BucketPurpose, S3Bucket>;
+  readonly logBucket?: S3Bucket;
+
+  constructor(scope: Construct, id: string, props: ObjectStorageProps) {
+    super(scope, id);
+    const encryption = props.encryption ?? "kms";
+    const noncurrentDays = props.noncurrentVersionExpirationDays ?? 30;
+    const forceDestroy = props.forceDestroy ?? false;
+    if (encryption === "kms" && !props.kmsKeyArn) {
+      throw new ValidationError('encryption "kms" needs kmsKeyArn; pass the environment key or choose "managed"', this);
+    }
+    if (noncurrentDays < 1) throw new ValidationError(`noncurrentVersionExpirationDays must be at least 1; got ${noncurrentDays}`, this);
+    const n = props.naming;
+
+    if (props.enableAccessLogging) {
+      const { bucket } = this.hardened("access-logs", n.bounded(63, "access-logs", props.accountId), {
+        encryption: "managed",
+        forceDestroy,
+        noncurrentDays,
+        expireCurrentDays: props.accessLogRetentionDays ?? 365,
+        extraStatements: (arn) => [
+          {
+            Sid: "S3ServerAccessLogDelivery",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `${arn}/*`,
+            Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
+          },
+        ],
+      });
+      this.logBucket = bucket;
+    }
+
+    const buckets = {} as Record<BucketPurpose, S3Bucket>;
+    for (const purpose of BUCKET_PURPOSES) {
+      const { bucket } = this.hardened(purpose, n.bounded(63, purpose, props.accountId), {
+        encryption,
+        kmsKeyArn: props.kmsKeyArn,
+        forceDestroy,
+        noncurrentDays,
+      });
+      if (this.logBucket) {
+        new S3BucketLoggingA(this, `${purpose}-logging`, { bucket: bucket.id, targetBucket: this.logBucket.id, targetPrefix: `${purpose}/` });
+      }
+      buckets[purpose] = bucket;
+    }
+    this.buckets = buckets;
+    for (const purpose of props.eventBridgeBuckets ?? []) {
+      new S3BucketNotification(this, `${purpose}-events`, { bucket: buckets[purpose].id, eventbridge: true });
+    }
+  }
+
+  bucketName(purpose: BucketPurpose): string {
+    return this.buckets[purpose].bucket;
+  }
+
+  bucketArn(purpose: BucketPurpose): string {
+    return this.buckets[purpose].arn;
+  }
+
+  private hardened(
+    id: string,
+    name: string,
+    o: {
+      encryption: "kms" | "managed";
+      kmsKeyArn?: string;
+      forceDestroy: boolean;
+      noncurrentDays: number;
+      expireCurrentDays?: number;
+      extraStatements?: (arn: string) => object[];
+    },
+  ): HardenedBucket {
+    const bucket = new S3Bucket(this, id, { bucket: name, forceDestroy: o.forceDestroy });
+    new S3BucketPublicAccessBlock(this, `${id}-public-access`, {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, `${id}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketVersioningA(this, `${id}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, `${id}-encryption`, {
+      bucket: bucket.id,
+      rule: [
+        o.encryption === "kms"
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: o.kmsKeyArn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ],
+    });
+    new S3BucketLifecycleConfiguration(this, `${id}-lifecycle`, {
+      bucket: bucket.id,
+      rule: [
+        {
+          id: "expire-noncurrent-versions",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: o.noncurrentDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+          ...(o.expireCurrentDays ? { expiration: [{ days: o.expireCurrentDays }] } : {}),
+        },
+      ],
+    });
+    new S3BucketPolicy(this, `${id}-policy`, {
+      bucket: bucket.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucket.arn, `${bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+          {
+            Sid: "DenyOutdatedTls",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucket.arn, `${bucket.arn}/*`],
+            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+          },
+          ...(o.extraStatements?.(bucket.arn) ?? []),
+        ],
+      }),
+    });
+    return { bucket };
+  }
+}

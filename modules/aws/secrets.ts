@@ -1,0 +1,40 @@
+/**
+ * Secrets Manager secrets for the names the workloads ask for. Only the containers are created:
+ * values are put in out of band (console, CLI, a rotation function), so no value ever sits in
+ * the Terraform configuration or state. Containers read them by ARN through ECS `secrets`.
+ */
+import { Construct } from "constructs";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { Naming } from "../core/naming";
+
+export interface SecretsProps {
+  readonly naming: Naming;
+  readonly names: readonly string[];
+  /** @default - the AWS managed key aws/secretsmanager */
+  readonly kmsKeyArn?: string;
+  /** Days a deleted secret can be restored. @default 30 */
+  readonly recoveryWindowDays?: number;
+}
+
+/** One secret per name, at `<prefix>/<env>/<name>`. */
+export class Secrets extends Construct {
+  readonly secrets: Record<string, SecretsmanagerSecret> = {};
+
+  constructor(scope: Construct, id: string, props: SecretsProps) {
+    super(scope, id);
+    for (const name of [...new Set(props.names)]) {
+      this.secrets[name] = new SecretsmanagerSecret(this, name, {
+        name: `${props.naming.prefix}/${props.naming.env}/${name}`,
+        description: `MLOps ${props.naming.env}: ${name} (value set out of band)`,
+        kmsKeyId: props.kmsKeyArn,
+        recoveryWindowInDays: props.recoveryWindowDays ?? 30,
+      });
+    }
+  }
+
+  arnOf(name: string): string {
+    const s = this.secrets[name];
+    if (!s) throw new Error(`no secret named ${name}`);
+    return s.arn;
+  }
+}
