@@ -46,7 +46,7 @@ export class Network extends Construct implements PlatformNetwork {
   readonly endpointsSubnet: Subnet;
   readonly databaseSubnet: Subnet;
   readonly subnetCidrs: Readonly<Record<SubnetTier, string>>;
-  private readonly zones = new Map<string, PrivateDnsZone>();
+  private readonly zones = new Map<string, { zone: PrivateDnsZone; link: PrivateDnsZoneVirtualNetworkLink }>();
   private readonly rg: string;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
@@ -151,19 +151,29 @@ export class Network extends Construct implements PlatformNetwork {
    * and linked to the VNet without auto-registration.
    */
   privateDnsZoneId(zoneName: string): string {
-    let zone = this.zones.get(zoneName);
-    if (!zone) {
+    return this.dnsZone(zoneName).zone.id;
+  }
+
+  /** The zone's VNet link: resources that need name resolution at creation (PostgreSQL) depend on it. */
+  privateDnsZoneLink(zoneName: string): PrivateDnsZoneVirtualNetworkLink {
+    return this.dnsZone(zoneName).link;
+  }
+
+  private dnsZone(zoneName: string): { zone: PrivateDnsZone; link: PrivateDnsZoneVirtualNetworkLink } {
+    let entry = this.zones.get(zoneName);
+    if (!entry) {
       const id = zoneName.replace(/^privatelink\./, "").replace(/[^a-z0-9]+/g, "-");
-      zone = new PrivateDnsZone(this, `dns-${id}`, { name: zoneName, resourceGroupName: this.rg });
-      new PrivateDnsZoneVirtualNetworkLink(this, `dns-${id}-link`, {
+      const zone = new PrivateDnsZone(this, `dns-${id}`, { name: zoneName, resourceGroupName: this.rg });
+      const link = new PrivateDnsZoneVirtualNetworkLink(this, `dns-${id}-link`, {
         name: `${this.vnet.name}-link`,
         resourceGroupName: this.rg,
         privateDnsZoneName: zone.name,
         virtualNetworkId: this.vnet.id,
         registrationEnabled: false,
       });
-      this.zones.set(zoneName, zone);
+      entry = { zone, link };
+      this.zones.set(zoneName, entry);
     }
-    return zone.id;
+    return entry;
   }
 }
