@@ -1,0 +1,55 @@
+/**
+ * The Container Apps environment: bound to the VNet's delegated apps subnet (workload-profile
+ * environment, Consumption profile) and to the Log Analytics workspace, mutual TLS between apps,
+ * zone redundant when asked. External ingress is allowed (the environment's load balancer is
+ * public) because the catalog has public services; apps whose spec says `internal` get internal
+ * ingress and are reachable only inside the environment and the VNet.
+ *
+ * Deliberately not created: dedicated workload profiles, custom domains and certificates, Dapr,
+ * storage mounts.
+ */
+import { Construct } from "constructs";
+import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
+import { Naming } from "../core/naming";
+import type { Network } from "./network";
+
+export interface ContainerAppsEnvironmentProps {
+  readonly naming: Naming;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly network: Network;
+  readonly logWorkspaceId: string;
+  /** Spread replicas across zones (needs a /23 or larger subnet, which Network provides). @default false */
+  readonly zoneRedundant?: boolean;
+  /** Only a private load balancer: no app can be public. @default false */
+  readonly internalOnly?: boolean;
+}
+
+/** The environment every app and job of the platform runs in. */
+export class ContainerAppsEnvironment extends Construct {
+  readonly environment: ContainerAppEnvironment;
+  readonly environmentId: string;
+  /** Workload profile every app uses. */
+  readonly workloadProfileName = "Consumption";
+
+  constructor(scope: Construct, id: string, props: ContainerAppsEnvironmentProps) {
+    super(scope, id);
+    const zoneRedundant = props.zoneRedundant ?? false;
+    const internalOnly = props.internalOnly ?? false;
+    const n = props.naming;
+    this.environment = new ContainerAppEnvironment(this, "env", {
+      name: n.name("cae"),
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      infrastructureSubnetId: props.network.appsSubnet.id,
+      infrastructureResourceGroupName: n.name("cae", "infra"),
+      internalLoadBalancerEnabled: internalOnly,
+      zoneRedundancyEnabled: zoneRedundant,
+      logsDestination: "log-analytics",
+      logAnalyticsWorkspaceId: props.logWorkspaceId,
+      mutualTlsEnabled: true,
+      workloadProfile: [{ name: this.workloadProfileName, workloadProfileType: "Consumption" }],
+    });
+    this.environmentId = this.environment.id;
+  }
+}
