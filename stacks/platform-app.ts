@@ -6,12 +6,13 @@ import { App, Aspects, TerraformStack } from "cdktf";
 import { CLOUDS, CloudName, LoadedEnvironment } from "../environments";
 import { ConfigError, ConfigProblem } from "../modules/core/errors";
 import { platformTags } from "../modules/core/tags";
-import { CORE_PACK, PackEntry, PolicyAspect, PolicyReport } from "../modules/policy";
+import { PackEntry, PolicyAspect, PolicyReport } from "../modules/policy";
 import { readDeployedManifests } from "../gitops/deployed-manifests";
 import { resolveServices } from "../services/resolve";
 import { ServiceSpec } from "../services/service-spec";
 import { AwsPlatformStack } from "./aws-platform-stack";
 import { GcpPlatformStack } from "./gcp-platform-stack";
+import { AWS_PACK } from "../modules/policy/aws-pack";
 import { GCP_PACK } from "../modules/policy/gcp-pack";
 import { AzurePlatformStack } from "./azure-platform-stack";
 import { AZURE_PACK } from "../modules/policy/azure-pack";
@@ -21,7 +22,7 @@ type StackFactory = (app: App, id: string, props: PlatformStackProps) => Terrafo
 
 /** Which stack class serves each cloud, and the policy pack it runs. Clouds without one are refused by config. */
 const CLOUD_STACKS: Partial<Record<CloudName, { create: StackFactory; pack: readonly PackEntry[] }>> = {
-  aws: { create: (app, id, props) => new AwsPlatformStack(app, id, props), pack: CORE_PACK },
+  aws: { create: (app, id, props) => new AwsPlatformStack(app, id, props), pack: AWS_PACK },
   gcp: { create: (app, id, props) => new GcpPlatformStack(app, id, props), pack: GCP_PACK },
   azure: { create: (app, id, props) => new AzurePlatformStack(app, id, props), pack: AZURE_PACK },
 };

@@ -79,9 +79,11 @@ export interface PolicyAspectProps {
 export class PolicyAspect implements IAspect {
   constructor(private readonly props: PolicyAspectProps) {}
 
+  private readonly byStack = new WeakMap<TerraformStack, Map<string, ResourceView[]>>();
+
   visit(node: IConstruct): void {
     if (!TerraformResource.isTerraformResource(node)) return;
-    const view = viewOf(node);
+    const view = viewOf(node, (type, address) => this.relatedTo(node, type, address));
     for (const { rule, level } of this.props.pack) {
       let result: RuleResult;
       try {
@@ -107,6 +109,26 @@ export class PolicyAspect implements IAspect {
       });
     }
   }
+
+  /** Views of `type` in the resource's stack whose attributes reference `address`. */
+  private relatedTo(node: TerraformResource, type: string, address: string): ResourceView[] {
+    const stack = TerraformStack.of(node);
+    let index = this.byStack.get(stack);
+    if (!index) {
+      index = new Map();
+      this.byStack.set(stack, index);
+    }
+    let views = index.get(type);
+    if (!views) {
+      views = stack.node
+        .findAll()
+        .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === type)
+        .map((r) => viewOf(r, () => []));
+      index.set(type, views);
+    }
+    const needle = "${" + address + ".";
+    return views.filter((v) => JSON.stringify(v.attributes).includes(needle));
+  }
 }
 
 function findSuppression(node: IConstruct, ruleId: string): { owner: IConstruct; s: Suppression } | undefined {
@@ -118,15 +140,18 @@ function findSuppression(node: IConstruct, ruleId: string): { owner: IConstruct;
 }
 
 /** Builds what rules see: resolved attributes plus the provider's inherited tags. */
-export function viewOf(resource: TerraformResource): ResourceView {
+export function viewOf(resource: TerraformResource, related: (type: string, address: string) => ResourceView[]): ResourceView {
   const stack = TerraformStack.of(resource);
   const block = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
   const raw = Object.values(block.resource?.[resource.terraformResourceType] ?? {})[0] ?? {};
   const attributes = resolve(stack, raw) as Record<string, unknown>;
   const taggable = "tagsInput" in resource || "labelsInput" in resource;
+  const address = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
   return {
     type: resource.terraformResourceType,
     path: resource.node.path,
+    address,
+    related: (type) => related(type, address),
     attributes,
     taggable,
     inheritedTags: taggable ? inheritedTags(stack, resource) : {},

@@ -4,11 +4,18 @@
 export interface ResourceView {
   readonly type: string;
   readonly path: string;
+  /** Terraform address, `aws_s3_bucket.storage_raw_1A2B3C4D`. */
+  readonly address: string;
   readonly attributes: Readonly<Record<string, unknown>>;
   /** True when the resource type carries tags (AWS, Azure) or labels (Google). */
   readonly taggable: boolean;
   /** Tags the provider adds to every resource (AWS `default_tags`, Google `default_labels`). */
   readonly inheritedTags: Readonly<Record<string, string>>;
+  /**
+   * Resources of `type` in the same stack that reference this one (`${<address>.…}`): the
+   * companions split-resource providers need (a bucket's encryption, versioning, policy).
+   */
+  related(type: string): ResourceView[];
 }
 
 /** What the environment asks of every resource. */
