@@ -106,6 +106,10 @@ const gcpCloud = z.strictObject({
   }),
   /** Cloud SQL machine tier over the one `database.tier` maps to, like db-custom-2-7680. */
   databaseTier: z.string().regex(/^db-[a-z0-9-]+$/, "a Cloud SQL tier like db-custom-2-7680").optional(),
+  /** Who may call the public `jwt` services (Cloud Run IAM verifies their Google-signed ID token); never allUsers. */
+  invokers: z
+    .array(z.string().regex(/^(user|group|serviceAccount|domain):[^\s]+$/, "an IAM member like group:ml-users@example.com"))
+    .default([]),
   backend: z.discriminatedUnion("type", [gcsBackend, localBackend]),
 });
 

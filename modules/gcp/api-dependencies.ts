@@ -6,6 +6,7 @@
 import { IConstruct } from "constructs";
 import { IAspect, TerraformResource } from "cdktf";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
+import { addressOf } from "./private/depends-on";
 
 /** Resource type prefix -> API; the longest matching prefix wins. */
 const API_OF_PREFIX: Readonly<Record<string, string>> = {
@@ -37,7 +38,7 @@ export class ApiDependencies implements IAspect {
       .sort((a, b) => b.length - a.length)[0];
     const api = prefix ? this.byApi.get(API_OF_PREFIX[prefix]) : undefined;
     if (!api) return;
-    const dep = api.fqn;
+    const dep = addressOf(api);
     const current = node.dependsOn ?? [];
     if (!current.includes(dep)) node.dependsOn = [...current, dep];
   }

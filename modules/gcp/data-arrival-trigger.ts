@@ -1,0 +1,132 @@
+/**
+ * Starts a Cloud Run job when an object is finalized under a prefix of a bucket (the seeds' watch
+ * folder): a Cloud Storage notification (with native prefix filtering) publishes to a Pub/Sub
+ * topic, an Eventarc trigger on that topic starts a small Workflow, and the workflow runs the job
+ * with the bucket and object name as env overrides (INPUT_BUCKET, INPUT_OBJECT). Eventarc cannot
+ * target a Cloud Run job directly; Workflows is Google's documented bridge.
+ *
+ * The trigger runs as its own service account that may only receive events, invoke workflows and
+ * run this one job with overrides. The Cloud Storage service agent may only publish to this topic.
+ * It deliberately keeps no dead-letter topic: a missed arrival is re-driven by re-uploading, and the
+ * job-failure alert (Monitoring) covers failed runs.
+ */
+import { Construct } from "constructs";
+import { CloudRunV2JobIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-job-iam-member";
+import { EventarcTrigger } from "@cdktf/provider-google/lib/eventarc-trigger";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { PubsubTopic } from "@cdktf/provider-google/lib/pubsub-topic";
+import { PubsubTopicIamMember } from "@cdktf/provider-google/lib/pubsub-topic-iam-member";
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { StorageNotification } from "@cdktf/provider-google/lib/storage-notification";
+import { WorkflowsWorkflow } from "@cdktf/provider-google/lib/workflows-workflow";
+import { ValidationError } from "../core/errors";
+import { Naming } from "../core/naming";
+
+export interface DataArrivalTriggerProps {
+  readonly naming: Naming;
+  readonly projectId: string;
+  readonly projectNumber: string;
+  readonly region: string;
+  /** Bucket watched. */
+  readonly bucketName: string;
+  /** Object name prefix, like `incoming/`. */
+  readonly prefix: string;
+  /** Name of the Cloud Run job to start. */
+  readonly jobName: string;
+  /** Short name used in resource names, like the job's service name. */
+  readonly purpose: string;
+}
+
+/** Storage notification -> Pub/Sub -> Eventarc -> Workflow -> Cloud Run job. */
+export class DataArrivalTrigger extends Construct {
+  readonly topic: PubsubTopic;
+  readonly workflow: WorkflowsWorkflow;
+  readonly trigger: EventarcTrigger;
+
+  constructor(scope: Construct, id: string, props: DataArrivalTriggerProps) {
+    super(scope, id);
+    if (props.prefix.startsWith("/") || props.prefix.length === 0) {
+      throw new ValidationError(`prefix must be a non-empty object name prefix without a leading slash, like "incoming/"; got ${JSON.stringify(props.prefix)}`, this);
+    }
+    const n = props.naming;
+    const project = props.projectId;
+
+    this.topic = new PubsubTopic(this, "topic", { name: n.name(props.purpose, "arrivals"), project, messageRetentionDuration: "86400s" });
+    const publisher = new PubsubTopicIamMember(this, "storage-publishes", {
+      project,
+      topic: this.topic.name,
+      role: "roles/pubsub.publisher",
+      member: `serviceAccount:service-${props.projectNumber}@gs-project-accounts.iam.gserviceaccount.com`,
+    });
+    new StorageNotification(this, "notification", {
+      bucket: props.bucketName,
+      topic: this.topic.id,
+      payloadFormat: "JSON_API_V1",
+      eventTypes: ["OBJECT_FINALIZE"],
+      objectNamePrefix: props.prefix,
+      dependsOn: [publisher],
+    });
+
+    const accountId = n.bounded(30, props.purpose, "trigger");
+    const account = new ServiceAccount(this, "account", { project, accountId, displayName: `${props.purpose} data-arrival trigger` });
+    const member = `serviceAccount:${account.email}`;
+    for (const role of ["roles/eventarc.eventReceiver", "roles/workflows.invoker"]) {
+      new ProjectIamMember(this, role.split(".")[1].toLowerCase(), { project, role, member });
+    }
+    new CloudRunV2JobIamMember(this, "runs-job", {
+      project,
+      location: props.region,
+      name: props.jobName,
+      role: "roles/run.jobsExecutorWithOverrides",
+      member,
+    });
+
+    // `$${` is Terraform's escape for a literal `${`: these are Workflows expressions, not Terraform's.
+    const jobPath = `projects/${project}/locations/${props.region}/jobs/${props.jobName}`;
+    this.workflow = new WorkflowsWorkflow(this, "workflow", {
+      name: n.name(props.purpose, "on-arrival"),
+      project,
+      region: props.region,
+      description: `Runs ${props.jobName} for each object finalized under gs://${props.bucketName}/${props.prefix}`,
+      serviceAccount: account.id,
+      callLogLevel: "LOG_ERRORS_ONLY",
+      deletionProtection: false,
+      sourceContents: [
+        "main:",
+        "  params: [event]",
+        "  steps:",
+        "    - read:",
+        "        assign:",
+        "          - attrs: $${event.data.message.attributes}",
+        "    - run:",
+        "        call: googleapis.run.v2.projects.locations.jobs.run",
+        "        args:",
+        `          name: ${jobPath}`,
+        "          body:",
+        "            overrides:",
+        "              containerOverrides:",
+        "                - env:",
+        "                    - name: INPUT_BUCKET",
+        "                      value: $${attrs.bucketId}",
+        "                    - name: INPUT_OBJECT",
+        "                      value: $${attrs.objectId}",
+        "          connector_params:",
+        "            skip_polling: true",
+        "        result: execution",
+        "    - done:",
+        "        return: $${execution.metadata.name}",
+        "",
+      ].join("\n"),
+    });
+
+    this.trigger = new EventarcTrigger(this, "trigger", {
+      name: n.name(props.purpose, "arrivals"),
+      project,
+      location: props.region,
+      serviceAccount: account.email,
+      matchingCriteria: [{ attribute: "type", value: "google.cloud.pubsub.topic.v1.messagePublished" }],
+      transport: { pubsub: { topic: this.topic.id } },
+      destination: { workflow: this.workflow.id },
+    });
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The MLflow backend store: Cloud SQL for PostgreSQL 16 with a private IP only (private services
+ * access; `ipv4_enabled = false`, so no public address and no authorized networks), TLS required,
+ * connections only through the Cloud SQL connectors (the Auth Proxy sidecar), automated backups
+ * with point-in-time recovery where the retention allows it, query insights, the PostgreSQL log
+ * flags Checkov asks for, regional HA and deletion protection when the environment wants them.
+ *
+ * Authentication: IAM database authentication, no password at all. The workloads that use the
+ * database log in as their service account (`google_sql_user` of type CLOUD_IAM_SERVICE_ACCOUNT);
+ * the Auth Proxy sidecar (`--auto-iam-authn`) fetches short-lived tokens. Nothing secret reaches
+ * the state or cdk.tf.json, and there is no password to rotate. It deliberately sets no
+ * `root_password` and creates no built-in user. One step stays manual (SQL, not an API): the
+ * first time, an administrator grants the IAM user rights on the database's schema
+ * (`GRANT ALL ON SCHEMA public TO "<account>@<project>.iam"`), since PostgreSQL 15+ no longer lets
+ * every user create tables in `public`.
+ */
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
+import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
+import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
+import { notOneOf, ValidationError } from "../core/errors";
+import { Naming } from "../core/naming";
+
+/** Machine tier per size; Enterprise edition custom machines (shared-core tiers have no SLA). */
+export const DATABASE_TIERS = {
+  small: "db-custom-1-3840",
+  medium: "db-custom-2-7680",
+  large: "db-custom-4-16384",
+} as const;
+
+export interface DatabaseProps {
+  readonly naming: Naming;
+  readonly projectId: string;
+  readonly region: string;
+  /** VPC id the private IP lives in. */
+  readonly networkId: string;
+  /** The private services connection the instance must wait for. */
+  readonly privateServicesConnection: ITerraformDependable;
+  /** Size. @default "small" */
+  readonly size?: keyof typeof DATABASE_TIERS;
+  /** Machine tier over the one `size` maps to. @default - DATABASE_TIERS[size] */
+  readonly tier?: string;
+  /** Disk in GiB; grows automatically. @default 20 */
+  readonly storageGiB?: number;
+  /** Standby in a second zone (REGIONAL). @default false */
+  readonly highAvailability?: boolean;
+  /** Refuse deletion, in Terraform and in the Cloud SQL API. @default true */
+  readonly deletionProtection?: boolean;
+  /** Daily backups kept (at least 1: backups are never off). @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Service account e-mails that log in with IAM database authentication. @default - none */
+  readonly iamServiceAccounts?: readonly string[];
+  /** Labels on the instance (Cloud SQL keeps them in settings, out of reach of provider default labels). @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Database name. @default "mlflow" */
+  readonly databaseName?: string;
+}
+
+/** One PostgreSQL instance, its database and the IAM users. */
+export class Database extends Construct {
+  readonly instance: SqlDatabaseInstance;
+  readonly instanceName: string;
+  readonly databaseName: string;
+  /** `project:region:instance`, what the Auth Proxy connects to. */
+  readonly connectionName: string;
+  /** Database user name of each IAM service account, by e-mail. */
+  readonly iamUserNames: ReadonlyMap<string, string>;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const size = props.size ?? "small";
+    if (!(size in DATABASE_TIERS)) throw new ValidationError(notOneOf("size", size, Object.keys(DATABASE_TIERS)), this);
+    const tier = props.tier ?? DATABASE_TIERS[size];
+    const storageGiB = props.storageGiB ?? 20;
+    const ha = props.highAvailability ?? false;
+    const deletionProtection = props.deletionProtection ?? true;
+    const retention = Math.max(1, props.backupRetentionDays ?? 7);
+    this.databaseName = props.databaseName ?? "mlflow";
+    if (!Number.isInteger(storageGiB) || storageGiB < 10) {
+      throw new ValidationError(`storageGiB must be an integer of at least 10; got ${storageGiB}`, this);
+    }
+    // Point-in-time recovery keeps up to 7 days of WAL, never more than the backups cover.
+    const pitr = retention >= 2;
+    this.instanceName = props.naming.bounded(80, "mlflow");
+
+    this.instance = new SqlDatabaseInstance(this, "instance", {
+      name: this.instanceName,
+      project: props.projectId,
+      region: props.region,
+      databaseVersion: "POSTGRES_16",
+      deletionProtection,
+      dependsOn: [props.privateServicesConnection],
+      settings: {
+        edition: "ENTERPRISE",
+        tier,
+        availabilityType: ha ? "REGIONAL" : "ZONAL",
+        diskType: "PD_SSD",
+        diskSize: storageGiB,
+        diskAutoresize: true,
+        diskAutoresizeLimit: storageGiB * 10,
+        deletionProtectionEnabled: deletionProtection,
+        retainBackupsOnDelete: deletionProtection,
+        connectorEnforcement: "REQUIRED",
+        ipConfiguration: {
+          ipv4Enabled: false,
+          privateNetwork: props.networkId,
+          sslMode: "ENCRYPTED_ONLY",
+          enablePrivatePathForGoogleCloudServices: false,
+        },
+        backupConfiguration: {
+          enabled: true,
+          startTime: "02:00",
+          location: props.region,
+          pointInTimeRecoveryEnabled: pitr,
+          transactionLogRetentionDays: pitr ? Math.min(7, retention) : undefined,
+          backupRetentionSettings: { retainedBackups: retention, retentionUnit: "COUNT" },
+        },
+        insightsConfig: { queryInsightsEnabled: true, recordApplicationTags: false, recordClientAddress: false },
+        maintenanceWindow: { day: 7, hour: 3, updateTrack: "stable" },
+        databaseFlags: [
+          { name: "cloudsql.iam_authentication", value: "on" },
+          { name: "log_checkpoints", value: "on" },
+          { name: "log_connections", value: "on" },
+          { name: "log_disconnections", value: "on" },
+          { name: "log_lock_waits", value: "on" },
+          { name: "log_min_error_statement", value: "error" },
+          { name: "log_temp_files", value: "0" },
+          { name: "log_min_duration_statement", value: "-1" },
+        ],
+        userLabels: { ...(props.labels ?? {}), component: "mlflow-backend" },
+      },
+    });
+    this.connectionName = `${props.projectId}:${props.region}:${this.instanceName}`;
+
+    new SqlDatabase(this, "database", {
+      name: this.databaseName,
+      project: props.projectId,
+      instance: this.instance.name,
+      // Keep the database when Terraform drops it from config: MLflow's runs live here.
+      deletionPolicy: "ABANDON",
+    });
+
+    const users = new Map<string, string>();
+    for (const email of props.iamServiceAccounts ?? []) {
+      const name = email.replace(/\.gserviceaccount\.com$/, "");
+      users.set(email, name);
+      new SqlUser(this, `iam-${email.split("@")[0]}`, {
+        project: props.projectId,
+        instance: this.instance.name,
+        name,
+        type: "CLOUD_IAM_SERVICE_ACCOUNT",
+      });
+    }
+    this.iamUserNames = users;
+  }
+}

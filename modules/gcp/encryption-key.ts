@@ -1,0 +1,73 @@
+/**
+ * The environment's customer-managed key (Cloud KMS), used by the buckets and the image registry
+ * when the environment asks for KMS: a regional key ring (same location as the data, which CMEK
+ * requires) and one software key rotated every 90 days, with encrypt/decrypt granted to the
+ * Google service agents that use it on our behalf.
+ *
+ * Key rings and keys cannot be deleted in Google Cloud: `terraform destroy` only schedules the key
+ * versions for destruction (after `destroyScheduledDays`); the ring name stays taken. Cloud SQL and
+ * Secret Manager are not encrypted with it here: their service agents only exist after a
+ * `google_project_service_identity` call, which the GA provider does not offer.
+ */
+import { Construct } from "constructs";
+import { KmsCryptoKey } from "@cdktf/provider-google/lib/kms-crypto-key";
+import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
+import { KmsKeyRing } from "@cdktf/provider-google/lib/kms-key-ring";
+import { ValidationError } from "../core/errors";
+import { Naming } from "../core/naming";
+
+/** Google service agents that encrypt with the key, by what they serve. */
+export type KeyUser = "storage" | "artifact-registry" | "pubsub";
+
+const AGENT: Record<KeyUser, (projectNumber: string) => string> = {
+  storage: (p) => `service-${p}@gs-project-accounts.iam.gserviceaccount.com`,
+  "artifact-registry": (p) => `service-${p}@gcp-sa-artifactregistry.iam.gserviceaccount.com`,
+  pubsub: (p) => `service-${p}@gcp-sa-pubsub.iam.gserviceaccount.com`,
+};
+
+export interface EncryptionKeyProps {
+  readonly naming: Naming;
+  readonly projectId: string;
+  readonly projectNumber: string;
+  readonly region: string;
+  /** Service agents granted encrypt/decrypt. @default ["storage", "artifact-registry"] */
+  readonly users?: readonly KeyUser[];
+  /** Days between automatic rotations. @default 90 */
+  readonly rotationDays?: number;
+  /** Days a destroyed key version can still be restored. @default 30 */
+  readonly destroyScheduledDays?: number;
+}
+
+/** One rotating CMEK key per environment. */
+export class EncryptionKey extends Construct {
+  readonly key: KmsCryptoKey;
+  /** `projects/<p>/locations/<r>/keyRings/<ring>/cryptoKeys/<key>` */
+  readonly keyId: string;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    const users = props.users ?? ["storage", "artifact-registry"];
+    const rotationDays = props.rotationDays ?? 90;
+    const destroyDays = props.destroyScheduledDays ?? 30;
+    if (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 365) {
+      throw new ValidationError(`rotationDays must be an integer from 1 to 365; got ${rotationDays}`, this);
+    }
+    const ring = new KmsKeyRing(this, "ring", { name: props.naming.name("platform"), project: props.projectId, location: props.region });
+    this.key = new KmsCryptoKey(this, "key", {
+      name: props.naming.name("data"),
+      keyRing: ring.id,
+      purpose: "ENCRYPT_DECRYPT",
+      rotationPeriod: `${rotationDays * 86400}s`,
+      destroyScheduledDuration: `${destroyDays * 86400}s`,
+      versionTemplate: { algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION", protectionLevel: "SOFTWARE" },
+    });
+    this.keyId = this.key.id;
+    for (const user of users) {
+      new KmsCryptoKeyIamMember(this, `use-${user}`, {
+        cryptoKeyId: this.key.id,
+        role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+        member: `serviceAccount:${AGENT[user](props.projectNumber)}`,
+      });
+    }
+  }
+}

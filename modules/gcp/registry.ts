@@ -1,0 +1,82 @@
+/**
+ * An Artifact Registry Docker repository for every service's images: immutable tags (a tag always
+ * names the same image, so a deploy by tag is reproducible), cleanup policies that keep the newest
+ * N versions of each image and delete untagged versions after some days, vulnerability scanning,
+ * and an optional customer-managed key.
+ *
+ * One repository holds all services (`<host>/<project>/<repo>/<service>`): Artifact Registry
+ * applies cleanup per image, so per-service repositories (the ECR shape) would add nothing but
+ * IAM bindings. It deliberately grants nobody access: each service identity gets reader on this
+ * repository (ServiceIdentity), CI writers come with the CI identity.
+ */
+import { Construct } from "constructs";
+import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
+import { PlatformRegistry } from "../core/contracts";
+import { ValidationError } from "../core/errors";
+import { Naming } from "../core/naming";
+import type { ImageRef } from "../../services/service-spec";
+
+export interface RegistryProps {
+  readonly naming: Naming;
+  readonly projectId: string;
+  readonly region: string;
+  /** Versions of each image kept by the cleanup policy, 1 to 1000. @default 30 */
+  readonly keepImages?: number;
+  /** Untagged versions older than this are deleted. @default 7 */
+  readonly untaggedRetentionDays?: number;
+  /** Only report what cleanup would delete (a safe first rollout). @default false */
+  readonly cleanupDryRun?: boolean;
+  /** Artifact Analysis scanning of pushed images. @default true */
+  readonly enableVulnerabilityScanning?: boolean;
+  /** Cloud KMS key for the repository (CMEK). @default - Google-managed encryption */
+  readonly customerManagedKey?: string;
+}
+
+/** The Docker repository of the platform. */
+export class Registry extends Construct implements PlatformRegistry {
+  readonly repository: ArtifactRegistryRepository;
+  /** `europe-west3-docker.pkg.dev/<project>/<repo>` */
+  readonly repositoryBase: string;
+
+  constructor(scope: Construct, id: string, props: RegistryProps) {
+    super(scope, id);
+    const keep = props.keepImages ?? 30;
+    const untaggedDays = props.untaggedRetentionDays ?? 7;
+    const dryRun = props.cleanupDryRun ?? false;
+    const scanning = props.enableVulnerabilityScanning ?? true;
+    if (!Number.isInteger(keep) || keep < 1 || keep > 1000) {
+      throw new ValidationError(`keepImages must be an integer from 1 to 1000; got ${keep}`, this);
+    }
+    if (!Number.isInteger(untaggedDays) || untaggedDays < 1) {
+      throw new ValidationError(`untaggedRetentionDays must be a positive integer; got ${untaggedDays}`, this);
+    }
+    const repositoryId = props.naming.bounded(63, "images");
+    this.repository = new ArtifactRegistryRepository(this, "repository", {
+      project: props.projectId,
+      location: props.region,
+      repositoryId,
+      format: "DOCKER",
+      mode: "STANDARD_REPOSITORY",
+      description: "Container images of the MLOps platform services",
+      dockerConfig: { immutableTags: true },
+      kmsKeyName: props.customerManagedKey,
+      cleanupPolicyDryRun: dryRun,
+      cleanupPolicies: [
+        // KEEP wins over DELETE: the newest N versions of each image survive whatever their age.
+        { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: keep } },
+        { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: `${untaggedDays * 86400}s` } },
+      ],
+      vulnerabilityScanningConfig: { enablementConfig: scanning ? "INHERITED" : "DISABLED" },
+    });
+    this.repositoryBase = `${props.region}-docker.pkg.dev/${props.projectId}/${repositoryId}`;
+  }
+
+  repositoryUrl(service: string): string {
+    return `${this.repositoryBase}/${service}`;
+  }
+
+  /** The image a service runs: `<repo>@sha256:...` when a promotion pinned a digest, else `<repo>:<tag>`. */
+  imageUri(service: string, image: ImageRef): string {
+    return image.kind === "digest" ? `${this.repositoryUrl(service)}@${image.digest}` : `${this.repositoryUrl(service)}:${image.tag}`;
+  }
+}
