@@ -33,11 +33,14 @@ export function normalizeRepoUrl(url: string, cwd: string = process.cwd()): stri
   return `file://${path.resolve(cwd, url)}`;
 }
 
+// Programs git could be told to run from the environment: none is needed to clone, commit and push.
+const DROPPED_ENV = new Set(["EDITOR", "VISUAL", "PAGER", "PREFIX", "SSH_ASKPASS"]);
+
 /** The child-process environment for git: identity, no signing, no prompts, token as a header (never in argv). */
 function gitEnv(url: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined) continue;
+    if (v === undefined || DROPPED_ENV.has(k.toUpperCase())) continue;
     // Inherited GIT_* settings (askpass, editors, config counts) would change what we run; keep only ssh transport.
     if (k.startsWith("GIT_") && !["GIT_SSH", "GIT_SSH_COMMAND"].includes(k)) continue;
     env[k] = v;
@@ -69,7 +72,7 @@ function git(baseDir: string, url: string): SimpleGit {
   const env = gitEnv(url);
   // simple-git 4 guards GIT_* variables: the ones we set ourselves are named here, ambient ones are dropped.
   const allowEnvironment = Object.keys(env).filter((k) => k.startsWith("GIT_"));
-  return simpleGit({ baseDir, allowEnvironment, unsafe: { allowUnsafeConfigEnvCount: true } }).env(env);
+  return simpleGit({ baseDir, allowEnvironment, unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeSshCommand: true } }).env(env);
 }
 
 /** Wraps a git failure into a retryable error with credentials removed from the message. */

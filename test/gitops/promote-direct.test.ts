@@ -1,0 +1,158 @@
+/** Direct promotions (dev) against real bare repositories: sync, idempotency, dry run, bad input, conflicts. */
+import { PromotionRequest } from "../../gitops/context";
+import { runPromotion, RunOptions } from "../../gitops/promote";
+import { commitToRemote, createRemote, deployedManifest, ENV_DIR, git, makeSource, manifest, PROJECT_ROOT, remoteFiles, remoteLog, remoteShow } from "./helpers";
+
+function promote(request: Partial<PromotionRequest> & Pick<PromotionRequest, "repoUrl">, extra: Partial<RunOptions> = {}) {
+  const lines: string[] = [];
+  const full: PromotionRequest = { kind: "promote", env: "dev", base: "main", dryRun: false, ...request };
+  return runPromotion({ request: full, environmentsDir: ENV_DIR, root: PROJECT_ROOT, log: (l) => lines.push(l), ...extra }).then((r) => ({ ...r, lines }));
+}
+
+const DAG = "from airflow import DAG\n";
+
+describe("direct promotion into dev", () => {
+  it("GIVEN a source with DAGs and a manifest WHEN promoted THEN one commit writes deployments/dev/", async () => {
+    const remote = createRemote();
+    const before = remoteLog(remote).length;
+    const src = makeSource({ dags: { "etl.py": DAG, "lib/helpers.py": "X = 1\n", "sql/q.sql": "select 1" }, models: [manifest("model-api", "1.0.0")] });
+    const r = await promote({ repoUrl: remote, sourceDir: src });
+    expect(r.exitCode).toBe(0);
+    expect(r.outcome).toBe("promoted");
+    expect(remoteLog(remote)).toHaveLength(before + 1);
+    expect(remoteFiles(remote, "deployments/dev")).toEqual(["dags/etl.py", "dags/lib/helpers.py", "dags/sql/q.sql", "models/model-api.json"]);
+    expect(deployedManifest(remote, "dev", "model-api")?.version).toBe("1.0.0");
+    const message = git(remote, "log", "-1", "--format=%B", "main");
+    expect(message).toMatch(/^promote\(dev\): model-api 1.0.0, dags/);
+    expect(git(remote, "log", "-1", "--format=%(trailers:key=Metric-Gate,valueonly)", "main")).toMatch(/model-api not-enforced auc candidate=0.8 deployed=none/);
+    expect(git(remote, "log", "-1", "--format=%an <%ae>", "main").trim()).toBe("mlops-promoter <promoter@localhost>");
+    expect(r.lines.map((l) => l.split(":")[0])).toEqual(expect.arrayContaining(["validate", "fetch", "diff", "commit", "push", "pull request"]));
+  });
+
+  it("GIVEN DAGs removed from the source WHEN promoted THEN they disappear from the environment", async () => {
+    const remote = createRemote();
+    await promote({ repoUrl: remote, sourceDir: makeSource({ dags: { "a.py": DAG, "b.py": DAG, "c/d.py": DAG } }) });
+    const r = await promote({ repoUrl: remote, sourceDir: makeSource({ dags: { "a.py": DAG } }) });
+    expect(r.exitCode).toBe(0);
+    expect(r.deleted).toEqual(["dags/b.py", "dags/c/d.py"]);
+    expect(remoteFiles(remote, "deployments/dev")).toEqual(["dags/a.py"]);
+  });
+
+  it("GIVEN a source without dags/ WHEN promoted THEN the DAGs stay and other models stay", async () => {
+    const remote = createRemote();
+    await promote({ repoUrl: remote, sourceDir: makeSource({ dags: { "a.py": DAG }, models: [manifest("churn", "1"), manifest("model-api", "1")] }) });
+    const r = await promote({ repoUrl: remote, sourceDir: makeSource({ models: [manifest("model-api", "2")] }) });
+    expect(r.changed).toEqual(["models/model-api.json"]);
+    expect(remoteFiles(remote, "deployments/dev")).toEqual(["dags/a.py", "models/churn.json", "models/model-api.json"]);
+    expect(deployedManifest(remote, "dev", "churn")?.version).toBe("1");
+    expect(deployedManifest(remote, "dev", "model-api")?.version).toBe("2");
+  });
+
+  it("GIVEN the same input twice WHEN promoted THEN the second run makes no commit", async () => {
+    const remote = createRemote();
+    const src = makeSource({ dags: { "a.py": DAG }, models: [manifest("model-api", "1")] });
+    await promote({ repoUrl: remote, sourceDir: src });
+    const head = remoteLog(remote)[0];
+    const r = await promote({ repoUrl: remote, sourceDir: src });
+    expect(r.exitCode).toBe(0);
+    expect(r.outcome).toBe("nothing-to-do");
+    expect(remoteLog(remote)[0]).toBe(head);
+  });
+
+  it("GIVEN --dry-run WHEN promoted THEN it prints the plan and touches nothing", async () => {
+    const remote = createRemote();
+    const refs = git(remote, "show-ref");
+    const r = await promote({ repoUrl: remote, sourceDir: makeSource({ dags: { "a.py": DAG }, models: [manifest("model-api", "1")] }), dryRun: true });
+    expect(r.exitCode).toBe(0);
+    expect(r.outcome).toBe("dry-run");
+    expect(r.added).toEqual(["dags/a.py", "models/model-api.json"]);
+    expect(r.lines.join("\n")).toMatch(/\+ deployments\/dev\/dags\/a.py/);
+    expect(r.lines.join("\n")).toMatch(/gate: model-api: not enforced/);
+    expect(git(remote, "show-ref")).toBe(refs);
+  });
+
+  describe("invalid input is rejected with exit 2 and nothing pushed", () => {
+    const bad: [string, Parameters<typeof makeSource>[0], RegExp][] = [
+      ["a manifest with an image by tag", { models: [{ ...manifest("model-api", "1"), image: "registry.example.com/model-api:latest" }] }, /models\/model-api.json: image: expected an image by digest/],
+      ["a manifest that is not JSON", { models: [{ name: "model-api", raw: "{ nope" }] }, /models\/model-api.json: \(root\): expected valid JSON/],
+      ["a manifest whose primary metric is not among its metrics", { models: [{ ...manifest("model-api", "1"), primaryMetric: "f1" }] }, /primaryMetric: expected the name of one of the metrics \(auc\)/],
+      ["a manifest named differently from its file", { models: [{ name: "model-api", raw: JSON.stringify(manifest("other", "1")) }] }, /models\/model-api.json: name: expected "model-api" \(the file's name\), found "other"/],
+      ["a DAG with a syntax error", { dags: { "ok.py": DAG, "broken.py": "def f(:\n  pass\n" } }, /dags\/broken.py: line 1: expected Python that `python3 -m py_compile` accepts, found "invalid syntax"/],
+      ["an empty source", {}, /expected a folder with dags\/ and\/or models\//],
+    ];
+    it.each(bad)("%s", async (_n, source, message) => {
+      const remote = createRemote();
+      const refs = git(remote, "show-ref");
+      const r = await promote({ repoUrl: remote, sourceDir: makeSource(source) });
+      expect(r.exitCode).toBe(2);
+      expect(r.outcome).toBe("invalid-input");
+      expect(r.message).toMatch(message);
+      expect(git(remote, "show-ref")).toBe(refs);
+    });
+  });
+
+  it("GIVEN DAGs are syntax-checked THEN no __pycache__ is written into the source", async () => {
+    const src = makeSource({ dags: { "a.py": DAG } });
+    const remote = createRemote();
+    await promote({ repoUrl: remote, sourceDir: src });
+    expect(require("fs").existsSync(`${src}/dags/__pycache__`)).toBe(false);
+  });
+
+  it("GIVEN an unknown environment THEN exit 2 names the choices", async () => {
+    const r = await promote({ repoUrl: createRemote(), sourceDir: makeSource({ dags: {} }), env: "qa" });
+    expect(r.exitCode).toBe(2);
+    expect(r.message).toBe('command line: --env: expected one of dev, staging, prod, found "qa"');
+  });
+
+  it("GIVEN the remote moved on another file WHEN pushing THEN it re-applies on the new head, linear, no merge", async () => {
+    const remote = createRemote();
+    let moved = false;
+    const r = await promote(
+      { repoUrl: remote, sourceDir: makeSource({ models: [manifest("model-api", "1")] }) },
+      {
+        log: (l) => {
+          // Between our commit and our push, someone else lands a change to another model.
+          if (l.startsWith("commit: succeeded") && !moved) {
+            moved = true;
+            commitToRemote(remote, { "deployments/dev/models/churn.json": JSON.stringify(manifest("churn", "1")) }, [], "someone else");
+          }
+        },
+      },
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.pushAttempts).toBe(2);
+    expect(remoteFiles(remote, "deployments/dev")).toEqual(["models/churn.json", "models/model-api.json"]);
+    expect(git(remote, "log", "--merges", "--format=%H", "main")).toBe("");
+    expect(git(remote, "log", "-1", "--format=%s", "main").trim()).toBe("promote(dev): model-api 1");
+  });
+
+  it("GIVEN someone changed the same manifest meanwhile WHEN pushing THEN it stops on the conflict, nothing pushed", async () => {
+    const remote = createRemote();
+    let theirs = "";
+    const r = await promote(
+      { repoUrl: remote, sourceDir: makeSource({ models: [manifest("model-api", "2")] }) },
+      {
+        log: (l) => {
+          if (l.startsWith("commit: succeeded") && !theirs) {
+            theirs = commitToRemote(remote, { "deployments/dev/models/model-api.json": JSON.stringify(manifest("model-api", "3")) }, [], "someone else");
+          }
+        },
+      },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.message).toMatch(/^conflict: main moved and someone else changed deployments\/dev\/models\/model-api.json since [0-9a-f]{12}; nothing pushed/);
+    expect(remoteLog(remote)[0]).toBe(theirs);
+    expect(JSON.parse(remoteShow(remote, "deployments/dev/models/model-api.json")!).version).toBe("3");
+  });
+
+  it("GIVEN a model WHEN retired THEN only its manifest leaves", async () => {
+    const remote = createRemote();
+    await promote({ repoUrl: remote, sourceDir: makeSource({ dags: { "a.py": DAG }, models: [manifest("churn", "1"), manifest("model-api", "1")] }) });
+    const r = await promote({ repoUrl: remote, kind: "retire", retire: { model: "churn", reason: "replaced by model-api v2" } });
+    expect(r.exitCode).toBe(0);
+    expect(remoteFiles(remote, "deployments/dev")).toEqual(["dags/a.py", "models/model-api.json"]);
+    expect(git(remote, "log", "-1", "--format=%(trailers:key=Promotion-Reason,valueonly)", "main").trim()).toBe("replaced by model-api v2");
+    const again = await promote({ repoUrl: remote, kind: "retire", retire: { model: "churn", reason: "replaced by model-api v2" } });
+    expect(again.outcome).toBe("nothing-to-do");
+  });
+});
