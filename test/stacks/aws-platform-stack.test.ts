@@ -1,0 +1,179 @@
+/** The AWS platform as users deploy it: dev cheap, prod resilient, secure attributes in place. */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { resources, StackJson, synthProject } from "../support/synth";
+
+const DIGEST = `sha256:${"c0ffee".repeat(10)}cafe`;
+const deployments = fs.mkdtempSync(path.join(os.tmpdir(), "deployments-"));
+fs.mkdirSync(path.join(deployments, "prod", "models"), { recursive: true });
+fs.writeFileSync(
+  path.join(deployments, "prod", "models", "model-api.json"),
+  JSON.stringify({
+    name: "model-api",
+    version: "2.3.0",
+    image: `registry.example.com/mlops/model-api@${DIGEST}`,
+    metrics: { auc: 0.93, f1: 0.88 },
+    primaryMetric: "auc",
+    sourceCommit: "0123456789abcdef0123456789abcdef01234567",
+    createdAt: "2026-11-20T08:00:00Z",
+  }),
+);
+const built = synthProject({ select: "dev,prod", deploymentsDir: deployments });
+const dev = built.json("dev-aws");
+const prod = built.json("prod-aws");
+
+function containerOf(json: StackJson, family: string) {
+  const td = resources(json, "aws_ecs_task_definition").find((t) => String(t.family).endsWith(family))!;
+  return JSON.parse(td.container_definitions as string)[0] as Record<string, any>;
+}
+
+function service(json: StackJson, name: string) {
+  return resources(json, "aws_ecs_service").find((s) => s.name === name)!;
+}
+
+describe("AWS platform stack", () => {
+  test("GIVEN dev WHEN synthesized THEN it is cheap: one NAT, single-AZ burstable database, one task per service", () => {
+    expect(resources(dev, "aws_nat_gateway")).toHaveLength(1);
+    const [db] = resources(dev, "aws_db_instance");
+    expect(db).toMatchObject({ multi_az: false, deletion_protection: false, instance_class: "db.t4g.micro", skip_final_snapshot: true });
+    expect(service(dev, "model-api").desired_count).toBe(1);
+  });
+
+  test("GIVEN prod WHEN synthesized THEN it is resilient: NAT per zone, Multi-AZ protected database, two tasks per public service", () => {
+    expect(resources(prod, "aws_nat_gateway")).toHaveLength(3);
+    const [db] = resources(prod, "aws_db_instance");
+    expect(db).toMatchObject({ multi_az: true, deletion_protection: true, performance_insights_enabled: true, skip_final_snapshot: false });
+    for (const name of ["receiver", "model-api"]) {
+      expect(service(prod, name).desired_count).toBeGreaterThanOrEqual(2);
+      const target = resources(prod, "aws_appautoscaling_target").find((t) => String(t.resource_id).includes(`${name}_service`))!;
+      expect(target.min_capacity).toBeGreaterThanOrEqual(2);
+    }
+    expect(resources(prod, "aws_lb")[0]).toMatchObject({ internal: true, enable_deletion_protection: true });
+  });
+
+  test("GIVEN any environment WHEN synthesized THEN the database is encrypted, private, TLS-only, and its password is managed by RDS", () => {
+    for (const json of [dev, prod]) {
+      const [db] = resources(json, "aws_db_instance");
+      expect(db).toMatchObject({ storage_encrypted: true, publicly_accessible: false, manage_master_user_password: true, iam_database_authentication_enabled: true });
+      expect(db.password).toBeUndefined();
+      const [params] = resources(json, "aws_db_parameter_group");
+      expect(params.parameter).toEqual(expect.arrayContaining([{ name: "rds.force_ssl", value: "1" }]));
+    }
+    expect(JSON.stringify(prod)).not.toMatch(/"password"\s*:\s*"[^$]/);
+  });
+
+  test("GIVEN the catalog WHEN synthesized THEN one immutable, scanned ECR repository per workload, pushed by CI and pulled by its task", () => {
+    const repos = resources(prod, "aws_ecr_repository");
+    expect(repos.map((r) => r.name).sort()).toEqual(["mlops-prod/mlflow", "mlops-prod/model-api", "mlops-prod/receiver", "mlops-prod/transform"]);
+    for (const r of repos) expect(r).toMatchObject({ image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true } });
+    const lifecycle = JSON.parse(resources(prod, "aws_ecr_lifecycle_policy")[0].policy as string);
+    expect(lifecycle.rules[0].selection).toMatchObject({ countType: "imageCountMoreThan", countNumber: 50 });
+    const policy = JSON.parse(resources(prod, "aws_ecr_repository_policy")[0].policy as string);
+    expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["Pull", "Push"]);
+    expect(policy.Statement[1].Principal.AWS).toEqual([expect.stringContaining("service-publisher")]);
+  });
+
+  test("GIVEN the buckets WHEN synthesized THEN each is versioned, encrypted, blocked from public, TLS-only, and prod logs access", () => {
+    const buckets = resources(prod, "aws_s3_bucket");
+    expect(buckets.map((b) => b.bucket).sort()).toEqual(
+      ["access-logs", "mlflow-artifacts", "processed", "raw", "viz"].map((p) => `mlops-prod-${p}-333333333333`).sort(),
+    );
+    expect(resources(prod, "aws_s3_bucket_public_access_block")).toHaveLength(5);
+    expect(resources(prod, "aws_s3_bucket_logging")).toHaveLength(4);
+    expect(resources(dev, "aws_s3_bucket_logging")).toHaveLength(0);
+    const sse = resources(prod, "aws_s3_bucket_server_side_encryption_configuration").map((c) => (c.rule as any[])[0].apply_server_side_encryption_by_default.sse_algorithm);
+    expect(sse.filter((a) => a === "aws:kms")).toHaveLength(4); // data buckets; the log bucket must use SSE-S3
+    expect(resources(dev, "aws_s3_bucket_server_side_encryption_configuration").every((c) => (c.rule as any[])[0].apply_server_side_encryption_by_default.sse_algorithm === "AES256")).toBe(true);
+    const lifecycle = resources(prod, "aws_s3_bucket_lifecycle_configuration").find((l) => String(l.bucket).includes("storage_raw"))!;
+    expect((lifecycle.rule as any[])[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);
+  });
+
+  test("GIVEN a service WHEN synthesized THEN its task is least privilege: read-only root, secrets by ARN, buckets its spec names", () => {
+    const api = containerOf(prod, "model-api");
+    expect(api).toMatchObject({ readonlyRootFilesystem: true, privileged: false });
+    expect(api.secrets).toEqual([{ name: "MODEL_API_SIGNING_KEY", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\./) }]);
+    expect(api.logConfiguration.logDriver).toBe("awslogs");
+    const taskPolicy = resources(prod, "aws_iam_role_policy").find((p) => String(p.role).includes("model-api_task-role"))!;
+    const statements = JSON.parse(taskPolicy.policy as string).Statement as { Action: string[]; Resource: string[] }[];
+    const s3 = statements.filter((s) => s.Action.some((a) => a.startsWith("s3:")));
+    expect(s3).toHaveLength(2); // processed and mlflow-artifacts, read only
+    for (const s of s3) expect(s.Action).not.toContain("s3:PutObject");
+    expect(JSON.stringify(s3)).not.toContain("storage_raw");
+    const mlflow = containerOf(prod, "mlflow");
+    expect(mlflow.secrets).toEqual([{ name: "DB_PASSWORD", valueFrom: expect.stringMatching(/master_user_secret\[0\]\.secret_arn\}:password::$/) }]);
+  });
+
+  test("GIVEN a service WHEN synthesized THEN it runs privately with rollback and CPU autoscaling, admitting only the load balancer", () => {
+    const svc = service(prod, "receiver");
+    expect(svc).toMatchObject({
+      launch_type: "FARGATE",
+      deployment_circuit_breaker: { enable: true, rollback: true },
+      network_configuration: { assign_public_ip: false },
+      lifecycle: { ignore_changes: ["desired_count"] },
+    });
+    const ingress = resources(prod, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes("receiver_sg"));
+    expect(ingress).toEqual([expect.objectContaining({ referenced_security_group_id: expect.stringContaining("nlb_sg"), from_port: 8080 })]);
+    const cpu = resources(prod, "aws_appautoscaling_policy").find((p) => String(p.name).includes("receiver"))!;
+    expect(cpu.target_tracking_scaling_policy_configuration).toMatchObject({ predefined_metric_specification: { predefined_metric_type: "ECSServiceAverageCPUUtilization" } });
+    expect(resources(prod, "aws_ecs_cluster")[0].setting).toEqual([{ name: "containerInsights", value: "enabled" }]);
+  });
+
+  test("GIVEN public services WHEN synthesized THEN API Gateway routes them through a VPC link, JWT-protected, admin paths need the admin scope", () => {
+    const routes = resources(prod, "aws_apigatewayv2_route");
+    expect(routes.map((r) => r.route_key).sort()).toEqual(["ANY /model/reload", "ANY /model/retrain", "ANY /model/{proxy+}", "ANY /receiver/{proxy+}"]);
+    for (const r of routes) expect(r.authorization_type).toBe("JWT");
+    expect(routes.find((r) => r.route_key === "ANY /model/retrain")!.authorization_scopes).toEqual(["mlops/admin"]);
+    expect(routes.find((r) => r.route_key === "ANY /model/{proxy+}")!.authorization_scopes).toEqual(["mlops/user"]);
+    expect(resources(prod, "aws_apigatewayv2_integration").every((i) => i.connection_type === "VPC_LINK")).toBe(true);
+    const [stage] = resources(prod, "aws_apigatewayv2_stage");
+    expect(stage.access_log_settings).toEqual(expect.objectContaining({ destination_arn: expect.stringContaining("aws_cloudwatch_log_group") }));
+    const [pool] = resources(prod, "aws_cognito_user_pool");
+    expect(pool).toMatchObject({ mfa_configuration: "ON", admin_create_user_config: { allow_admin_create_user_only: true } });
+    expect(resources(prod, "aws_cognito_user_group")[0].name).toBe("admins");
+    expect(resources(dev, "aws_cognito_user_pool")[0].mfa_configuration).toBe("OPTIONAL");
+  });
+
+  test("GIVEN the transform job WHEN data lands under raw/incoming/ THEN EventBridge runs its Fargate task", () => {
+    expect(resources(prod, "aws_s3_bucket_notification")).toEqual([expect.objectContaining({ eventbridge: true, bucket: expect.stringContaining("storage_raw") })]);
+    const [rule] = resources(prod, "aws_cloudwatch_event_rule");
+    expect(JSON.parse(rule.event_pattern as string)).toMatchObject({ "detail-type": ["Object Created"], detail: { object: { key: [{ prefix: "incoming/" }] } } });
+    const [target] = resources(prod, "aws_cloudwatch_event_target");
+    expect(target.ecs_target).toMatchObject({ launch_type: "FARGATE", task_definition_arn: expect.stringContaining("transform_task") });
+    expect(resources(prod, "aws_ecs_service").map((s) => s.name)).not.toContain("transform");
+  });
+
+  test("GIVEN monitoring WHEN synthesized THEN alerts mail the environment, each service has CPU, memory, health and 5xx alarms, and a dashboard", () => {
+    expect(resources(prod, "aws_sns_topic_subscription")).toEqual([expect.objectContaining({ protocol: "email", endpoint: "mlops-oncall@example.com" })]);
+    const alarms = resources(prod, "aws_cloudwatch_metric_alarm").map((a) => a.alarm_name).sort();
+    for (const s of ["receiver", "mlflow", "model-api"]) {
+      expect(alarms).toEqual(expect.arrayContaining([`mlops-prod-${s}-cpu`, `mlops-prod-${s}-memory`, `mlops-prod-${s}-unhealthy`]));
+    }
+    expect(alarms).toEqual(expect.arrayContaining(["mlops-prod-model-api-5xx-rate", "mlops-prod-receiver-5xx-rate"]));
+    expect(resources(prod, "aws_cloudwatch_dashboard")).toHaveLength(1);
+    expect(Object.keys(prod.output!)).toEqual(expect.arrayContaining(["api_endpoint", "console_dashboard", "console_model_api_logs", "url_model_api"]));
+    expect(prod.output!.console_model_api_logs.value).toContain("log-group/$252Fmlops$252Fprod$252Fmodel-api");
+  });
+
+  test("GIVEN a promoted manifest for prod WHEN synthesized THEN prod runs that digest and dev keeps its tag", () => {
+    expect(containerOf(prod, "model-api").image).toMatch(new RegExp(`\\.repository_url\\}@${DIGEST}$`));
+    expect(containerOf(prod, "model-api").environment).toEqual(expect.arrayContaining([{ name: "IMAGE_VERSION", value: "2.3.0" }]));
+    expect(containerOf(dev, "model-api").image).toMatch(/\.repository_url\}:latest-release$/);
+    expect(containerOf(prod, "receiver").image).toMatch(/:latest-release$/);
+  });
+
+  test("GIVEN CI identity WHEN synthesized THEN GitHub OIDC roles trust only this repository, deploy only from its environment", () => {
+    expect(resources(prod, "aws_iam_openid_connect_provider")).toEqual([expect.objectContaining({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] })]);
+    const trust = (name: string) => {
+      const role = resources(prod, "aws_iam_role").find((r) => r.name === `mlops-prod-${name}`)!;
+      return JSON.parse(role.assume_role_policy as string).Statement[0].Condition.StringEquals;
+    };
+    expect(trust("infra-builder")["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme-ml/mlops-suite:environment:prod"]);
+    expect(trust("service-publisher")["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme-ml/mlops-suite:ref:refs/heads/main"]);
+    expect(trust("developer")["token.actions.githubusercontent.com:aud"]).toBe("sts.amazonaws.com");
+  });
+
+  test("GIVEN the whole project WHEN the AWS pack runs THEN no AWS stack has a policy error", () => {
+    expect(built.report.errors(built.app).filter((f) => f.path.includes("-aws/"))).toEqual([]);
+  });
+});
