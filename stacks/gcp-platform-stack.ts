@@ -27,6 +27,7 @@ import { ProjectServices } from "../modules/gcp/project-services";
 import { Registry } from "../modules/gcp/registry";
 import { dependOn } from "../modules/gcp/private/depends-on";
 import { Secrets } from "../modules/gcp/secrets";
+import { suppress } from "../modules/policy/suppressions";
 import { ServiceIdentity } from "../modules/gcp/service-identity";
 import { configureBackend } from "./backend";
 import { PlatformStackProps } from "./platform-stack-props";
@@ -69,6 +70,10 @@ export class GcpPlatformStack extends TerraformStack {
       // Full sampling where forensics matter; half in dev and staging to keep log cost down.
       flowLogSampling: env.storage.accessLogging ? 1 : 0.5,
     });
+
+    if (!gcp.network.flowLogs) {
+      suppress(this.network.subnet, "MLOPS-GCP-SUBNET-FLOW-LOGS", `flow logs turned off in the ${env.name} environment config (clouds.gcp.network.flowLogs)`);
+    }
 
     const key =
       env.storage.encryption === "kms"

@@ -1,6 +1,32 @@
-/** The Google Cloud pack: the core rules plus the GCP rules, all failing synth. */
+/** The Google Cloud pack: the core rules plus the GCP resources' own, all failing synth. */
 import { CORE_PACK } from "./core-pack";
 import { PackEntry } from "./rule";
+import { gcpBucketPublicAccessPrevention } from "./rules/gcp-bucket-public-access-prevention";
+import { gcpBucketUniformAccess } from "./rules/gcp-bucket-uniform-access";
+import { gcpBucketVersioned } from "./rules/gcp-bucket-versioned";
+import { gcpLiteralSecretValue } from "./rules/gcp-literal-secret-value";
+import { gcpPublicPrincipal } from "./rules/gcp-public-principal";
+import { gcpRegistryImmutable } from "./rules/gcp-registry-immutable";
+import { gcpRunLiteralSecrets } from "./rules/gcp-run-literal-secrets";
+import { gcpRunPublicInvoker } from "./rules/gcp-run-public-invoker";
+import { gcpSqlBackups } from "./rules/gcp-sql-backups";
+import { gcpSqlPrivate } from "./rules/gcp-sql-private";
+import { gcpSubnetFlowLogs } from "./rules/gcp-subnet-flow-logs";
+import { gcpSubnetPrivateGoogleAccess } from "./rules/gcp-subnet-private-google-access";
 
 /** Rules for `<env>-gcp` stacks. */
-export const GCP_PACK: readonly PackEntry[] = [...CORE_PACK];
+export const GCP_PACK: readonly PackEntry[] = [
+  ...CORE_PACK,
+  { rule: gcpBucketPublicAccessPrevention, level: "error" },
+  { rule: gcpBucketUniformAccess, level: "error" },
+  { rule: gcpBucketVersioned, level: "error" },
+  { rule: gcpPublicPrincipal, level: "error" },
+  { rule: gcpRunPublicInvoker, level: "error" },
+  { rule: gcpRunLiteralSecrets, level: "error" },
+  { rule: gcpLiteralSecretValue, level: "error" },
+  { rule: gcpSqlPrivate, level: "error" },
+  { rule: gcpSqlBackups, level: "error" },
+  { rule: gcpRegistryImmutable, level: "error" },
+  { rule: gcpSubnetPrivateGoogleAccess, level: "error" },
+  { rule: gcpSubnetFlowLogs, level: "error" },
+];
