@@ -1,0 +1,281 @@
+/**
+ * The real environments' Azure stacks, synthesized once: resource types, security attributes,
+ * dev-cheap versus prod-resilient, secrets only as references, the trigger, alerts and outputs.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { resources, StackJson, SynthedApp, synthProject } from "../support/synth";
+
+const DIGEST = `sha256:${"ab".repeat(32)}`;
+let built: SynthedApp;
+let dev: StackJson;
+let prod: StackJson;
+
+beforeAll(() => {
+  // A promoted model-api manifest in prod only: prod must run that digest, dev the catalog's tag.
+  const deployments = fs.mkdtempSync(path.join(os.tmpdir(), "deployments-"));
+  fs.mkdirSync(path.join(deployments, "prod", "models"), { recursive: true });
+  fs.writeFileSync(
+    path.join(deployments, "prod", "models", "model-api.json"),
+    JSON.stringify({
+      name: "model-api",
+      version: "1.4.0",
+      image: `registry.example.com/model-api@${DIGEST}`,
+      metrics: { f1: 0.91 },
+      primaryMetric: "f1",
+      sourceCommit: "abc1234",
+      createdAt: "2026-11-25T10:00:00Z",
+    }),
+  );
+  built = synthProject({ select: "dev,prod", deploymentsDir: deployments });
+  dev = built.json("dev-azure");
+  prod = built.json("prod-azure");
+});
+
+const one = (json: StackJson, type: string) => {
+  const all = resources(json, type);
+  expect(all).toHaveLength(1);
+  return all[0];
+};
+const byName = (json: StackJson, type: string) => Object.fromEntries(resources(json, type).map((r) => [r.name as string, r]));
+type Container = { image: string; cpu: number; memory: string; env: { name: string; value?: string; secret_name?: string }[]; liveness_probe?: unknown[]; readiness_probe?: unknown[]; startup_probe?: unknown[] };
+const containerOf = (app: Record<string, unknown>) => (app.template as { container: Container[] }).container[0];
+
+describe("Azure platform stack: shape", () => {
+  test.each(["dev", "prod"])("GIVEN %s WHEN synthesized THEN every part of the platform is there", (env) => {
+    const json = env === "dev" ? dev : prod;
+    for (const type of [
+      "azurerm_resource_group", "azurerm_virtual_network", "azurerm_network_security_group", "azurerm_container_registry",
+      "azurerm_storage_account", "azurerm_storage_container", "azurerm_key_vault", "azurerm_postgresql_flexible_server",
+      "azurerm_log_analytics_workspace", "azurerm_application_insights", "azurerm_container_app_environment", "azurerm_container_app",
+      "azurerm_container_app_job", "azurerm_eventgrid_system_topic", "azurerm_eventgrid_system_topic_event_subscription",
+      "azurerm_monitor_action_group", "azurerm_monitor_metric_alert",
+    ]) {
+      expect(resources(json, type).length).toBeGreaterThan(0);
+    }
+    expect(Object.keys(byName(json, "azurerm_container_app")).sort()).toEqual([`mlops-${env}-mlflow`, `mlops-${env}-model-api`, `mlops-${env}-receiver`]);
+    expect(one(json, "azurerm_container_app_job").name).toBe(`mlops-${env}-transform`);
+  });
+
+  test("GIVEN both environments WHEN policy ran THEN no Azure finding fails synth, and the two suppressions carry reasons", () => {
+    const azureErrors = built.report.errors(built.app).filter((f) => f.path.includes("-azure/"));
+    expect(azureErrors).toEqual([]);
+    const sups = built.report.suppressions("prod-azure").map((s) => s.ruleId).sort();
+    expect(sups).toEqual(["MLOPS-AZURE-STORAGE-SHARED-KEY", "MLOPS-REQUIRED-TAGS"]);
+  });
+
+  test("GIVEN the provider WHEN synthesized THEN it is pinned to the subscription and tenant and talks to storage with Entra ID", () => {
+    expect(prod.provider?.azurerm?.[0]).toMatchObject({
+      subscription_id: "00000000-0000-0000-0000-000000000003",
+      tenant_id: "00000000-0000-0000-0000-0000000000aa",
+      storage_use_azuread: true,
+    });
+    expect(prod.terraform?.backend?.azurerm).toMatchObject({ key: "mlops/prod-azure.tfstate", use_azuread_auth: true });
+    expect(dev.terraform?.backend?.local).toBeDefined();
+  });
+
+  test("GIVEN every taggable resource WHEN synthesized THEN it carries the environment's tags (no default tags on Azure)", () => {
+    const tagged = Object.values(prod.resource ?? {}).flatMap((byId) => Object.values(byId)).filter((r) => r.tags !== undefined);
+    expect(tagged.length).toBeGreaterThan(30);
+    for (const r of tagged) expect(r.tags).toMatchObject({ environment: "prod", cloud: "azure", "managed-by": "cdktf", owner: "ml-platform" });
+    expect(one(prod, "azurerm_container_registry").tags).toBeDefined();
+  });
+
+  test("GIVEN the plan path WHEN synthesized THEN the only data source is the client config (no cloud API call)", () => {
+    expect(Object.keys(prod.data ?? {})).toEqual(["azurerm_client_config"]);
+  });
+});
+
+describe("Azure platform stack: secrets are never values", () => {
+  test.each(["dev", "prod"])("GIVEN %s WHEN synthesized THEN Key Vault secrets are write-only or references and no password argument exists", (env) => {
+    const json = env === "dev" ? dev : prod;
+    for (const s of resources(json, "azurerm_key_vault_secret")) {
+      if (s.value !== undefined) expect(s.value).toMatch(/^\$\{azurerm_storage_account\.[^}]+\.primary_connection_string\}$/);
+      else expect(s.value_wo).toMatch(/^\$\{ephemeral\.random_password\.[a-z0-9_]+\.result\}$/);
+    }
+    const pg = one(json, "azurerm_postgresql_flexible_server");
+    expect(pg.administrator_password).toBeUndefined();
+    expect(pg.administrator_password_wo).toMatch(/^\$\{ephemeral\.random_password\./);
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/"(administrator_password|password|client_secret|access_key)"\s*:/);
+  });
+
+  test("GIVEN apps and jobs WHEN synthesized THEN every secret is a Key Vault reference read by the workload's identity", () => {
+    for (const r of [...resources(prod, "azurerm_container_app"), ...resources(prod, "azurerm_container_app_job")]) {
+      for (const s of (r.secret as Record<string, unknown>[] | undefined) ?? []) {
+        expect(s.value).toBeUndefined();
+        expect(s.key_vault_secret_id).toMatch(/^\$\{azurerm_key_vault_secret\.[^}]+\.versionless_id\}$/);
+        expect(s.identity).toMatch(/^\$\{azurerm_user_assigned_identity\./);
+      }
+    }
+    const mlflow = containerOf(byName(prod, "azurerm_container_app")["mlops-prod-mlflow"]);
+    expect(mlflow.env).toEqual(expect.arrayContaining([{ name: "DB_PASSWORD", secret_name: "db-password" }]));
+    const api = containerOf(byName(prod, "azurerm_container_app")["mlops-prod-model-api"]);
+    expect(api.env).toEqual(expect.arrayContaining([{ name: "MODEL_API_SIGNING_KEY", secret_name: "model-api-signing-key" }]));
+  });
+
+  test("GIVEN the Key Vault roles WHEN synthesized THEN each reader holds Secrets User on one secret only", () => {
+    const readers = resources(prod, "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
+    expect(readers.length).toBe(3); // mlflow: db password, model-api: signing key, transform: queue connection
+    for (const r of readers) expect(r.scope).toMatch(/\.resource_versionless_id\}$/);
+  });
+});
+
+describe("Azure platform stack: runtime", () => {
+  test("GIVEN the catalog WHEN synthesized THEN receiver and model-api are external, mlflow internal, all HTTPS-only", () => {
+    const apps = byName(prod, "azurerm_container_app");
+    const ingress = (n: string) => apps[n].ingress as Record<string, unknown>;
+    expect(ingress("mlops-prod-receiver")).toMatchObject({ external_enabled: true, target_port: 8080, allow_insecure_connections: false });
+    expect(ingress("mlops-prod-model-api")).toMatchObject({ external_enabled: true, target_port: 8000, allow_insecure_connections: false });
+    expect(ingress("mlops-prod-mlflow")).toMatchObject({ external_enabled: false, target_port: 5000, allow_insecure_connections: false });
+  });
+
+  test("GIVEN a service WHEN synthesized THEN images come from ACR through the pull identity, with probes and HTTP scaling", () => {
+    const app = byName(dev, "azurerm_container_app")["mlops-dev-receiver"];
+    expect(app.registry).toEqual([{ server: expect.stringContaining("azurerm_container_registry."), identity: expect.stringContaining("registry_pull-identity") }]);
+    expect((app.identity as { type: string; identity_ids: string[] }).identity_ids).toHaveLength(2);
+    const c = containerOf(app);
+    expect(c.image).toMatch(/\.login_server\}\/receiver:latest-release$/);
+    expect(c).toMatchObject({ cpu: 0.25, memory: "0.5Gi" });
+    for (const p of [c.liveness_probe, c.readiness_probe, c.startup_probe]) expect(p).toEqual([expect.objectContaining({ path: "/health", port: 8080, transport: "HTTP" })]);
+    const template = app.template as Record<string, unknown>;
+    expect(template).toMatchObject({ min_replicas: 1, max_replicas: 2, http_scale_rule: [expect.objectContaining({ concurrent_requests: "50" })] });
+    expect(app.depends_on).toEqual(expect.arrayContaining([expect.stringContaining("registry_acr-pull")]));
+  });
+
+  test("GIVEN a promoted manifest in prod WHEN synthesized THEN model-api runs that digest there and the tag in dev", () => {
+    expect(containerOf(byName(prod, "azurerm_container_app")["mlops-prod-model-api"]).image).toMatch(new RegExp(`/model-api@${DIGEST}$`));
+    expect(containerOf(byName(dev, "azurerm_container_app")["mlops-dev-model-api"]).image).toMatch(/\/model-api:latest-release$/);
+  });
+
+  test("GIVEN the jwt services WHEN synthesized THEN they carry the Entra ID issuer, audience and admin paths for the API's check", () => {
+    const env = containerOf(byName(prod, "azurerm_container_app")["mlops-prod-model-api"]).env;
+    expect(env).toEqual(
+      expect.arrayContaining([
+        { name: "AUTH_MODE", value: "jwt" },
+        { name: "AUTH_ISSUER", value: "https://login.microsoftonline.com/00000000-0000-0000-0000-0000000000aa/v2.0" },
+        { name: "AUTH_AUDIENCE", value: "api://mlops-prod-model-api" },
+        { name: "AUTH_ADMIN_PATHS", value: "/retrain,/reload" },
+      ]),
+    );
+    expect(containerOf(byName(prod, "azurerm_container_app")["mlops-prod-mlflow"]).env.find((e) => e.name === "AUTH_MODE")).toBeUndefined();
+  });
+
+  test("GIVEN the services' buckets WHEN synthesized THEN each identity gets exactly the container roles its spec asks for", () => {
+    const blobRoles = resources(prod, "azurerm_role_assignment").filter((r) => String(r.role_definition_name).startsWith("Storage Blob Data"));
+    const pairs = blobRoles.map((r) => `${r.role_definition_name}@${String(r.scope).match(/storage_([a-z-]+)_/)?.[1] ?? "dead-letters"}`).sort();
+    expect(pairs).toEqual(
+      [
+        "Storage Blob Data Contributor@raw", // receiver
+        "Storage Blob Data Contributor@mlflow-artifacts", // mlflow
+        "Storage Blob Data Reader@processed", "Storage Blob Data Reader@mlflow-artifacts", // model-api
+        "Storage Blob Data Reader@raw", "Storage Blob Data Contributor@processed", "Storage Blob Data Contributor@viz", // transform
+        "Storage Blob Data Contributor@dead-letters", // event grid dead letters
+      ].sort(),
+    );
+  });
+
+  test("GIVEN the environment WHEN synthesized THEN it is on the VNet's apps subnet, logs to the workspace, with mTLS", () => {
+    expect(one(dev, "azurerm_container_app_environment")).toMatchObject({
+      infrastructure_subnet_id: expect.stringContaining("network_apps-subnet"),
+      log_analytics_workspace_id: expect.stringContaining("azurerm_log_analytics_workspace."),
+      logs_destination: "log-analytics",
+      mutual_tls_enabled: true,
+      internal_load_balancer_enabled: false,
+      workload_profile: [{ name: "Consumption", workload_profile_type: "Consumption" }],
+    });
+  });
+});
+
+describe("Azure platform stack: data arrival trigger", () => {
+  test("GIVEN the transform job WHEN synthesized THEN blob-created events under raw/incoming/ go to a queue the job scales on", () => {
+    expect(one(prod, "azurerm_eventgrid_system_topic")).toMatchObject({ topic_type: "Microsoft.Storage.StorageAccounts", source_resource_id: expect.stringContaining("storage_account_") });
+    const sub = one(prod, "azurerm_eventgrid_system_topic_event_subscription");
+    expect(sub).toMatchObject({
+      included_event_types: ["Microsoft.Storage.BlobCreated"],
+      subject_filter: { subject_begins_with: "/blobServices/default/containers/raw/blobs/incoming/", case_sensitive: true },
+      delivery_identity: { type: "SystemAssigned" },
+      storage_queue_endpoint: expect.objectContaining({ queue_name: expect.stringContaining("azurerm_storage_queue.") }),
+    });
+    const job = one(prod, "azurerm_container_app_job");
+    const rule = (job.event_trigger_config as { scale: { rules: Record<string, unknown>[]; min_executions: number; max_executions: number }[] }).scale[0];
+    expect(rule).toMatchObject({ min_executions: 0, max_executions: 1 });
+    expect(rule.rules[0]).toMatchObject({ custom_rule_type: "azure-queue", authentication: [{ secret_name: "queue-connection", trigger_parameter: "connection" }] });
+    expect(job.manual_trigger_config).toBeUndefined();
+  });
+
+  test("GIVEN the queue account WHEN synthesized THEN it is the only one with shared keys, and still private and TLS 1.2", () => {
+    const accounts = resources(prod, "azurerm_storage_account");
+    expect(accounts).toHaveLength(2);
+    const queueAccount = accounts.find((a) => a.shared_access_key_enabled === true)!;
+    expect(queueAccount).toMatchObject({ allow_nested_items_to_be_public: false, min_tls_version: "TLS1_2", https_traffic_only_enabled: true });
+    expect(accounts.filter((a) => a.shared_access_key_enabled === false)).toHaveLength(1);
+  });
+});
+
+describe("Azure platform stack: dev is cheap, prod resilient", () => {
+  test("GIVEN dev WHEN synthesized THEN Basic ACR, LRS storage, Burstable PostgreSQL without HA, no locks, 7-day Key Vault retention", () => {
+    expect(one(dev, "azurerm_container_registry")).toMatchObject({ sku: "Basic", admin_enabled: false });
+    expect(byName(dev, "azurerm_storage_account")).toBeDefined();
+    expect(resources(dev, "azurerm_storage_account").find((a) => a.shared_access_key_enabled === false)).toMatchObject({ account_replication_type: "LRS", infrastructure_encryption_enabled: false });
+    const pg = one(dev, "azurerm_postgresql_flexible_server");
+    expect(pg).toMatchObject({ sku_name: "B_Standard_B1ms", geo_redundant_backup_enabled: false, backup_retention_days: 7 });
+    expect(pg.high_availability).toBeUndefined();
+    expect(resources(dev, "azurerm_management_lock")).toHaveLength(0);
+    expect(one(dev, "azurerm_key_vault")).toMatchObject({ soft_delete_retention_days: 7, purge_protection_enabled: true });
+    expect(one(dev, "azurerm_container_app_environment").zone_redundancy_enabled).toBe(false);
+    expect(resources(dev, "azurerm_private_endpoint")).toHaveLength(2); // Key Vault and Blob; Basic ACR has none
+  });
+
+  test("GIVEN prod WHEN synthesized THEN private Premium ACR, ZRS storage, zone-redundant HA PostgreSQL, locks, 90-day retention", () => {
+    expect(one(prod, "azurerm_container_registry")).toMatchObject({
+      sku: "Premium", public_network_access_enabled: false, zone_redundancy_enabled: true, retention_policy_in_days: 7,
+    });
+    expect(resources(prod, "azurerm_storage_account").find((a) => a.shared_access_key_enabled === false)).toMatchObject({ account_replication_type: "ZRS", infrastructure_encryption_enabled: true });
+    expect(one(prod, "azurerm_postgresql_flexible_server")).toMatchObject({
+      sku_name: "GP_Standard_D2ds_v5",
+      high_availability: { mode: "ZoneRedundant" },
+      geo_redundant_backup_enabled: true,
+      backup_retention_days: 14,
+    });
+    expect(resources(prod, "azurerm_management_lock").map((l) => l.name).sort()).toEqual(["do-not-delete-data", "do-not-delete-database"]);
+    expect(one(prod, "azurerm_key_vault").soft_delete_retention_days).toBe(90);
+    expect(one(prod, "azurerm_container_app_environment").zone_redundancy_enabled).toBe(true);
+    expect(resources(prod, "azurerm_private_endpoint")).toHaveLength(3);
+    const minReplicas = resources(prod, "azurerm_container_app").map((a) => (a.template as { min_replicas: number }).min_replicas);
+    expect(minReplicas.every((n) => n >= 2)).toBe(true);
+    // prod keeps Blob access logs; dev does not
+    const blobDiag = (json: StackJson) => resources(json, "azurerm_monitor_diagnostic_setting").filter((d) => String(d.target_resource_id).endsWith("/blobServices/default"));
+    expect(blobDiag(prod)).toHaveLength(1);
+    expect(blobDiag(dev)).toHaveLength(0);
+  });
+
+  test("GIVEN logRetentionDays WHEN synthesized THEN prod keeps 365 days, dev is raised to Log Analytics' floor of 30", () => {
+    expect(one(prod, "azurerm_log_analytics_workspace")).toMatchObject({ retention_in_days: 365, local_authentication_enabled: false });
+    expect(one(dev, "azurerm_log_analytics_workspace").retention_in_days).toBe(30);
+  });
+});
+
+describe("Azure platform stack: monitoring and outputs", () => {
+  test("GIVEN the apps WHEN synthesized THEN the alert e-mail gets 5xx, restart and CPU alerts per app", () => {
+    expect(one(prod, "azurerm_monitor_action_group").email_receiver).toEqual([
+      expect.objectContaining({ email_address: "mlops-oncall@example.com", use_common_alert_schema: true }),
+    ]);
+    const alerts = resources(prod, "azurerm_monitor_metric_alert");
+    expect(alerts).toHaveLength(9);
+    const metrics = alerts.map((a) => (a.criteria as { metric_name: string }[])[0].metric_name).sort();
+    expect(metrics).toEqual(["Requests", "Requests", "Requests", "RestartCount", "RestartCount", "RestartCount", "UsageNanoCores", "UsageNanoCores", "UsageNanoCores"]);
+    const fiveXX = alerts.find((a) => String(a.name) === "mlops-prod-model-api-5xx")!;
+    expect((fiveXX.criteria as { dimension: unknown[] }[])[0].dimension).toEqual([{ name: "statusCodeCategory", operator: "Include", values: ["5xx"] }]);
+  });
+
+  test("GIVEN the outputs WHEN synthesized THEN portal links for the workspace and each app, and the public endpoints", () => {
+    const out = prod.output ?? {};
+    expect(out.console_log_analytics_workspace.value).toMatch(/^https:\/\/portal\.azure\.com\/#@00000000-0000-0000-0000-0000000000aa\/resource\$\{azurerm_log_analytics_workspace\./);
+    for (const app of ["mlflow", "model_api", "receiver"]) expect(out[`console_app_${app}`].value).toMatch(/^https:\/\/portal\.azure\.com\//);
+    expect(out.endpoint_model_api.value).toMatch(/^https:\/\/\$\{azurerm_container_app\.[^}]+\.ingress\[0\]\.fqdn\}$/);
+    expect(out.endpoint_receiver).toBeDefined();
+    expect(out.endpoint_mlflow).toBeUndefined();
+  });
+});
