@@ -1,0 +1,39 @@
+/** A stack with a Google provider whose default labels carry the test tags, for module and policy tests. */
+import { App, TerraformStack, Testing } from "cdktf";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { Naming } from "../../../modules/core/naming";
+import type { ResolvedService } from "../../../services/service-spec";
+
+export const GCP_TEST_TAGS = { environment: "test", "managed-by": "cdktf", platform: "mlops", cloud: "gcp" };
+export const naming = new Naming("mlops", "test");
+export const PROJECT = { projectId: "mlops-test-1234", projectNumber: "100000000009", region: "europe-west3" };
+
+/** A stack named `test` with the Google provider and the test labels as default labels. */
+export function gcpTestStack(app: App = Testing.app()): TerraformStack {
+  const stack = new TerraformStack(app, "test");
+  const p = new GoogleProvider(stack, "google", { project: PROJECT.projectId, region: PROJECT.region });
+  p.addOverride("default_labels", GCP_TEST_TAGS);
+  return stack;
+}
+
+/** A resolved public service spec to vary in tests. */
+export function serviceSpec(over: Partial<ResolvedService> = {}): ResolvedService {
+  return {
+    name: "api",
+    kind: "service",
+    description: "test api",
+    defaultImageTag: "v1",
+    port: 8080,
+    cpuMillicores: 250,
+    memoryMiB: 512,
+    healthPath: "/health",
+    ingress: "public",
+    auth: "jwt",
+    env: { LOG_LEVEL: "info" },
+    secrets: [],
+    scaling: { min: 0, max: 3, targetCpuPercent: 60 },
+    buckets: {},
+    image: { kind: "tag", tag: "v1" },
+    ...over,
+  };
+}
