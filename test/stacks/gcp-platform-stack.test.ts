@@ -1,0 +1,251 @@
+/**
+ * The dev-gcp and prod-gcp stacks synthesized from the real environments and catalog (once per
+ * file): resource types, the security attributes users depend on, and what differs dev vs prod.
+ * A promoted model-api manifest is placed in dev so the digest path is exercised.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { resources, StackJson, synthProject, SynthedApp } from "../support/synth";
+
+const DIGEST = `sha256:${"a".repeat(64)}`;
+let built: SynthedApp;
+let dev: StackJson;
+let prod: StackJson;
+
+beforeAll(() => {
+  const deployments = fs.mkdtempSync(path.join(os.tmpdir(), "deployments-"));
+  fs.mkdirSync(path.join(deployments, "dev", "models"), { recursive: true });
+  fs.writeFileSync(
+    path.join(deployments, "dev", "models", "model-api.json"),
+    JSON.stringify({
+      name: "model-api",
+      version: "1.4.0",
+      image: `registry.example.com/ml/model-api@${DIGEST}`,
+      metrics: { f1: 0.91 },
+      primaryMetric: "f1",
+      sourceCommit: "abcdef1",
+      createdAt: "2026-11-25T10:00:00Z",
+    }),
+  );
+  built = synthProject({ select: "dev,prod", deploymentsDir: deployments });
+  dev = built.json("dev-gcp");
+  prod = built.json("prod-gcp");
+});
+
+const one = (json: StackJson, type: string, pathPart: string) => {
+  const hits = Object.values(json.resource?.[type] ?? {}).filter((r) => JSON.stringify((r as { "//"?: unknown })["//"]).includes(pathPart));
+  if (hits.length !== 1) throw new Error(`expected one ${type} at ${pathPart}, found ${hits.length}`);
+  return hits[0] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+};
+
+test("GIVEN the real environments WHEN synthesized THEN both GCP stacks pass the GCP pack with no suppressions", () => {
+  const gcpErrors = built.report.errors(built.app).filter((f) => f.path.includes("-gcp/"));
+  expect(gcpErrors).toEqual([]);
+  expect(built.report.suppressions("dev-gcp")).toEqual([]);
+  expect(built.report.suppressions("prod-gcp")).toEqual([]);
+});
+
+describe.each([
+  ["dev", () => dev],
+  ["prod", () => prod],
+])("%s-gcp", (_env, json) => {
+  test("THEN every resource type of the platform is there", () => {
+    for (const type of [
+      "google_project_service",
+      "google_compute_network",
+      "google_compute_subnetwork",
+      "google_compute_router_nat",
+      "google_service_networking_connection",
+      "google_artifact_registry_repository",
+      "google_storage_bucket",
+      "google_secret_manager_secret",
+      "google_service_account",
+      "google_sql_database_instance",
+      "google_sql_user",
+      "google_cloud_run_v2_service",
+      "google_cloud_run_v2_job",
+      "google_storage_notification",
+      "google_eventarc_trigger",
+      "google_workflows_workflow",
+      "google_monitoring_notification_channel",
+      "google_monitoring_alert_policy",
+      "google_monitoring_uptime_check_config",
+      "google_monitoring_dashboard",
+      "google_logging_project_bucket_config",
+    ]) {
+      expect(resources(json(), type).length).toBeGreaterThan(0);
+    }
+  });
+
+  test("THEN APIs stay enabled on destroy and other resources wait for them", () => {
+    for (const api of resources(json(), "google_project_service")) expect(api.disable_on_destroy).toBe(false);
+    expect(one(json(), "google_sql_database_instance", "database/instance").depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^google_project_service\.apis_sqladmin_/), expect.stringMatching(/^google_service_networking_connection\./)]),
+    );
+  });
+
+  test("THEN the VPC is custom-mode with Private Google Access, NAT and a private services range", () => {
+    expect(resources(json(), "google_compute_network")[0].auto_create_subnetworks).toBe(false);
+    const subnet = resources(json(), "google_compute_subnetwork")[0];
+    expect(subnet.private_ip_google_access).toBe(true);
+    expect(subnet.log_config).toBeDefined();
+    expect(resources(json(), "google_compute_global_address")[0]).toMatchObject({ purpose: "VPC_PEERING", address_type: "INTERNAL" });
+  });
+
+  test("THEN the registry has immutable tags and both cleanup policies", () => {
+    const repo = resources(json(), "google_artifact_registry_repository")[0];
+    expect(repo).toMatchObject({ format: "DOCKER", docker_config: { immutable_tags: true } });
+    expect(repo.cleanup_policies).toEqual([
+      expect.objectContaining({ action: "KEEP" }),
+      expect.objectContaining({ action: "DELETE", condition: expect.objectContaining({ tag_state: "UNTAGGED" }) }),
+    ]);
+  });
+
+  test("THEN all four data buckets are private, uniform, versioned with noncurrent expiry", () => {
+    const data = resources(json(), "google_storage_bucket").filter((b) => !String(b.name).includes("access-logs"));
+    expect(data.map((b) => String(b.name).split("-").slice(2, -1).join("-")).sort()).toEqual(["mlflow-artifacts", "processed", "raw", "viz"]);
+    for (const b of data) {
+      expect(b).toMatchObject({ uniform_bucket_level_access: true, public_access_prevention: "enforced", versioning: { enabled: true } });
+      expect(b.lifecycle_rule).toEqual(expect.arrayContaining([expect.objectContaining({ condition: expect.objectContaining({ days_since_noncurrent_time: expect.any(Number) }) })]));
+    }
+  });
+
+  test("THEN Cloud SQL has a private IP only, TLS, connector enforcement, backups and IAM authentication, and no password anywhere", () => {
+    const db = one(json(), "google_sql_database_instance", "database/instance");
+    expect(db.settings.ip_configuration).toMatchObject({ ipv4_enabled: false, ssl_mode: "ENCRYPTED_ONLY" });
+    expect(db.settings.connector_enforcement).toBe("REQUIRED");
+    expect(db.settings.backup_configuration.enabled).toBe(true);
+    expect(db.settings.database_flags).toEqual(expect.arrayContaining([{ name: "cloudsql.iam_authentication", value: "on" }]));
+    expect(db.root_password).toBeUndefined();
+    const users = resources(json(), "google_sql_user");
+    expect(users).toEqual([expect.objectContaining({ type: "CLOUD_IAM_SERVICE_ACCOUNT" })]);
+    expect(users[0].password).toBeUndefined();
+    expect(resources(json(), "google_secret_manager_secret_version")).toEqual([]);
+  });
+
+  test("THEN Cloud Run ingress, invokers and egress follow the catalog", () => {
+    const receiver = one(json(), "google_cloud_run_v2_service", "run-receiver/service");
+    const modelApi = one(json(), "google_cloud_run_v2_service", "run-model-api/service");
+    const mlflow = one(json(), "google_cloud_run_v2_service", "run-mlflow/service");
+    expect(receiver.ingress).toBe("INGRESS_TRAFFIC_ALL");
+    expect(modelApi.ingress).toBe("INGRESS_TRAFFIC_ALL");
+    expect(mlflow).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invoker_iam_disabled: true });
+    for (const s of [receiver, modelApi]) expect(s.invoker_iam_disabled).toBe(false);
+    // jwt services: nobody anonymous; the only invoker grants go to the Monitoring agent for uptime checks.
+    const members = resources(json(), "google_cloud_run_v2_service_iam_member").map((m) => m.member);
+    expect(members).not.toContain("allUsers");
+    expect(members).not.toContain("allAuthenticatedUsers");
+    expect(members.every((m) => /gcp-sa-monitoring-notification/.test(String(m)))).toBe(true);
+    for (const s of [receiver, modelApi, mlflow]) {
+      expect(s.template.vpc_access.egress).toBe("ALL_TRAFFIC");
+      expect(s.template.containers[0].startup_probe.http_get.path).toBe("/health");
+      expect(s.template.containers[0].liveness_probe.http_get.path).toBe("/health");
+    }
+  });
+
+  test("THEN the model API reads its secret by Secret Manager reference, and the MLflow sidecar uses IAM login", () => {
+    const modelApi = one(json(), "google_cloud_run_v2_service", "run-model-api/service");
+    const secretEnv = modelApi.template.containers[0].env.find((e: { name: string }) => e.name === "MODEL_API_SIGNING_KEY");
+    expect(secretEnv.value).toBeUndefined();
+    expect(secretEnv.value_source.secret_key_ref).toMatchObject({ secret: expect.stringContaining("google_secret_manager_secret."), version: "latest" });
+    const mlflow = one(json(), "google_cloud_run_v2_service", "run-mlflow/service");
+    expect(mlflow.template.containers[1]).toMatchObject({ name: "cloud-sql-proxy", args: expect.arrayContaining(["--auto-iam-authn", "--private-ip"]) });
+    const uri = mlflow.template.containers[0].env.find((e: { name: string }) => e.name === "MLFLOW_BACKEND_STORE_URI").value as string;
+    expect(uri).toMatch(/^postgresql:\/\/[^:@]+@127\.0\.0\.1:5432\/mlflow$/);
+  });
+
+  test("THEN each service account holds only the bucket roles its spec names", () => {
+    const grants = resources(json(), "google_storage_bucket_iam_member").filter((g) => String(g.member).includes("serviceAccount:${google_service_account.identity-"));
+    const of = (svc: string) => grants.filter((g) => String(g.member).includes(`identity-${svc}_`)).map((g) => `${String(g.bucket).match(/storage_([a-z-]+)_/)![1]}:${g.role}`).sort();
+    expect(of("receiver")).toEqual(["raw:roles/storage.objectUser"]);
+    expect(of("model-api")).toEqual(["mlflow-artifacts:roles/storage.objectViewer", "processed:roles/storage.objectViewer"]);
+    expect(of("transform")).toEqual(["processed:roles/storage.objectUser", "raw:roles/storage.objectViewer", "viz:roles/storage.objectUser"]);
+    const secretGrants = resources(json(), "google_secret_manager_secret_iam_member");
+    expect(secretGrants).toEqual([expect.objectContaining({ role: "roles/secretmanager.secretAccessor", member: expect.stringContaining("identity-model-api_") })]);
+  });
+
+  test("THEN an object finalized under raw/incoming/ starts the transform job", () => {
+    const n = resources(json(), "google_storage_notification")[0];
+    expect(n).toMatchObject({ event_types: ["OBJECT_FINALIZE"], object_name_prefix: "incoming/", payload_format: "JSON_API_V1" });
+    expect(String(n.bucket)).toContain("storage_raw_");
+    const wf = resources(json(), "google_workflows_workflow")[0];
+    expect(wf.source_contents).toContain("googleapis.run.v2.projects.locations.jobs.run");
+    expect(wf.source_contents).toContain("google_cloud_run_v2_job.run-transform_job");
+    expect(resources(json(), "google_cloud_run_v2_job_iam_member")[0].role).toBe("roles/run.jobsExecutorWithOverrides");
+  });
+
+  test("THEN monitoring alerts by e-mail per service and checks the public API's health with authentication", () => {
+    expect(resources(json(), "google_monitoring_notification_channel")[0]).toMatchObject({ type: "email", labels: { email_address: expect.stringContaining("@example.com") } });
+    const names = resources(json(), "google_monitoring_alert_policy").map((a) => String(a.display_name));
+    for (const svc of ["receiver", "mlflow", "model-api"]) {
+      expect(names.some((n) => n.includes(`${svc} 5xx ratio`))).toBe(true);
+      expect(names.some((n) => n.includes(`${svc} p99 latency`))).toBe(true);
+      expect(names.some((n) => n.includes(`${svc} at maximum instances`))).toBe(true);
+    }
+    expect(names.some((n) => n.includes("transform job execution failed"))).toBe(true);
+    const uptime = resources(json(), "google_monitoring_uptime_check_config");
+    expect(uptime).toHaveLength(2);
+    for (const u of uptime) expect(u.http_check).toMatchObject({ path: "/health", use_ssl: true, service_agent_authentication: { type: "OIDC_TOKEN" } });
+    expect(Object.keys(json().output ?? {})).toEqual(expect.arrayContaining(["console_cloud_run", "console_monitoring_dashboards", "console_cloud_sql", "url_model_api"]));
+  });
+
+  test("THEN the provider labels every resource with the environment's tags, hyphenated keys intact", () => {
+    const labels = json().provider!.google[0].default_labels as Record<string, string>;
+    expect(labels).toMatchObject({ "cost-center": expect.any(String), "managed-by": "cdktf", cloud: "gcp" });
+  });
+});
+
+describe("dev is cheap, prod is resilient", () => {
+  const db = (json: StackJson) => one(json, "google_sql_database_instance", "database/instance");
+
+  test("Cloud SQL: zonal, small, unprotected in dev; regional HA, larger, protected with PITR in prod", () => {
+    expect(db(dev)).toMatchObject({ deletion_protection: false, settings: { availability_type: "ZONAL", tier: "db-custom-1-3840", deletion_protection_enabled: false } });
+    expect(db(prod)).toMatchObject({ deletion_protection: true, settings: { availability_type: "REGIONAL", tier: "db-custom-2-7680", deletion_protection_enabled: true } });
+    expect(db(prod).settings.backup_configuration).toMatchObject({ point_in_time_recovery_enabled: true, backup_retention_settings: { retained_backups: 14 } });
+    expect(db(dev).settings.backup_configuration.backup_retention_settings.retained_backups).toBe(1);
+  });
+
+  test("Buckets: Google-managed keys and force-destroy in dev; CMEK and access logs in prod", () => {
+    for (const b of resources(dev, "google_storage_bucket")) {
+      expect(b.force_destroy).toBe(true);
+      expect(b.encryption).toBeUndefined();
+    }
+    expect(resources(dev, "google_kms_crypto_key")).toEqual([]);
+    const prodData = resources(prod, "google_storage_bucket").filter((b) => !String(b.name).includes("access-logs"));
+    for (const b of prodData) {
+      expect(b.force_destroy).toBe(false);
+      expect(String((b.encryption as { default_kms_key_name: string }).default_kms_key_name)).toContain("google_kms_crypto_key.");
+      expect(b.logging).toMatchObject({ log_bucket: expect.stringContaining("access-logs") });
+    }
+    expect(resources(prod, "google_kms_crypto_key")[0]).toMatchObject({ rotation_period: `${90 * 86400}s` });
+  });
+
+  test("Cloud Run: deletion protection and instance bounds from the environment", () => {
+    const api = (json: StackJson) => one(json, "google_cloud_run_v2_service", "run-model-api/service");
+    expect(api(dev)).toMatchObject({ deletion_protection: false, template: { scaling: { min_instance_count: 1, max_instance_count: 2 } } });
+    expect(api(prod)).toMatchObject({ deletion_protection: true, template: { scaling: { min_instance_count: 2, max_instance_count: 6 } } });
+  });
+
+  test("Logs and flow logs: short retention and sampling in dev, long and full in prod", () => {
+    expect(resources(dev, "google_logging_project_bucket_config")[0].retention_days).toBe(14);
+    expect(resources(prod, "google_logging_project_bucket_config")[0].retention_days).toBe(365);
+    expect(resources(dev, "google_compute_subnetwork")[0].log_config).toMatchObject({ flow_sampling: 0.5 });
+    expect(resources(prod, "google_compute_subnetwork")[0].log_config).toMatchObject({ flow_sampling: 1 });
+  });
+
+  test("Images: a promoted manifest pins the digest in dev, prod runs the catalog tag", () => {
+    const image = (json: StackJson) => one(json, "google_cloud_run_v2_service", "run-model-api/service").template.containers[0].image;
+    expect(image(dev)).toBe(`europe-west3-docker.pkg.dev/mlops-dev-1234/mlops-dev-images/model-api@${DIGEST}`);
+    expect(image(prod)).toBe("europe-west3-docker.pkg.dev/mlops-prod-1234/mlops-prod-images/model-api:latest-release");
+  });
+});
+
+test("GIVEN both stacks THEN no secret-looking literal appears anywhere in the JSON", () => {
+  for (const json of [dev, prod]) {
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/"(password|secret_data|root_password)"\s*:/);
+    expect(text).not.toMatch(/:\/\/[^/\s:@"]+:[^/\s@"]+@/); // no user:password@ in any URI
+    expect(text).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  }
+});
