@@ -1,0 +1,78 @@
+/** Registry, storage, database, secrets: defaults and validation of each module on its own. */
+import { Database } from "../../../modules/gcp/database";
+import { ObjectStorage } from "../../../modules/gcp/object-storage";
+import { Registry } from "../../../modules/gcp/registry";
+import { Secrets } from "../../../modules/gcp/secrets";
+import { resources, synthStack } from "../../support/synth";
+import { gcpTestStack, naming, PROJECT } from "./gcp-test-stack";
+
+describe("Registry", () => {
+  test("GIVEN defaults THEN 30 versions kept, untagged deleted after 7 days, scanning inherited", () => {
+    const stack = gcpTestStack();
+    const r = new Registry(stack, "registry", { naming, ...PROJECT });
+    const repo = resources(synthStack(stack), "google_artifact_registry_repository")[0];
+    expect(repo.cleanup_policies).toEqual([
+      expect.objectContaining({ id: "keep-recent", action: "KEEP", most_recent_versions: { keep_count: 30 } }),
+      expect.objectContaining({ id: "delete-untagged", action: "DELETE", condition: { tag_state: "UNTAGGED", older_than: "604800s" } }),
+    ]);
+    expect(repo.vulnerability_scanning_config).toEqual({ enablement_config: "INHERITED" });
+    expect(r.imageUri("api", { kind: "tag", tag: "v1" })).toBe("europe-west3-docker.pkg.dev/mlops-test-1234/mlops-test-images/api:v1");
+    expect(r.imageUri("api", { kind: "digest", digest: "sha256:abc", version: "1", source: "abc1234" })).toBe("europe-west3-docker.pkg.dev/mlops-test-1234/mlops-test-images/api@sha256:abc");
+  });
+  test("GIVEN keepImages 0 THEN validation fails", () => {
+    expect(() => new Registry(gcpTestStack(), "registry", { naming, ...PROJECT, keepImages: 0 })).toThrow(/keepImages must be an integer from 1 to 1000; got 0/);
+  });
+});
+
+describe("ObjectStorage", () => {
+  test("GIVEN access logging THEN a log bucket that Cloud Storage may write to, and every data bucket logs into it", () => {
+    const stack = gcpTestStack();
+    new ObjectStorage(stack, "storage", { naming, ...PROJECT, enableAccessLogging: true, accessLogRetentionDays: 90 });
+    const json = synthStack(stack);
+    const buckets = resources(json, "google_storage_bucket");
+    expect(buckets).toHaveLength(5);
+    const logs = buckets.find((b) => String(b.name).includes("access-logs"))!;
+    expect(logs.lifecycle_rule).toEqual(expect.arrayContaining([expect.objectContaining({ condition: expect.objectContaining({ age: 90 }) })]));
+    expect(resources(json, "google_storage_bucket_iam_member")).toEqual([expect.objectContaining({ member: "group:cloud-storage-analytics@google.com", role: "roles/storage.objectCreator" })]);
+    expect(buckets.filter((b) => b.logging)).toHaveLength(4);
+    expect(String(buckets[1].name)).toMatch(/^mlops-test-[a-z-]+-100000000009$/);
+  });
+  test("GIVEN noncurrent expiry 0 THEN validation fails", () => {
+    expect(() => new ObjectStorage(gcpTestStack(), "storage", { naming, ...PROJECT, noncurrentVersionExpirationDays: 0 })).toThrow(/noncurrentVersionExpirationDays must be a positive integer; got 0/);
+  });
+});
+
+describe("Database", () => {
+  const props = { naming, ...PROJECT, networkId: "net", privateServicesConnection: { fqn: "google_service_networking_connection.x" } };
+  test("GIVEN an IAM service account THEN a CLOUD_IAM_SERVICE_ACCOUNT user named without the domain suffix", () => {
+    const stack = gcpTestStack();
+    const db = new Database(stack, "database", { ...props, iamServiceAccounts: ["mlflow@p.iam.gserviceaccount.com"] });
+    expect(resources(synthStack(stack), "google_sql_user")).toEqual([expect.objectContaining({ name: "mlflow@p.iam", type: "CLOUD_IAM_SERVICE_ACCOUNT" })]);
+    expect(db.connectionName).toBe("mlops-test-1234:europe-west3:mlops-test-mlflow");
+  });
+  test("GIVEN backupRetentionDays 0 THEN backups stay on with one kept", () => {
+    const stack = gcpTestStack();
+    new Database(stack, "database", { ...props, backupRetentionDays: 0 });
+    const i = resources(synthStack(stack), "google_sql_database_instance")[0] as { settings: { backup_configuration: Record<string, unknown> } };
+    expect(i.settings.backup_configuration).toMatchObject({ enabled: true, backup_retention_settings: { retained_backups: 1 } });
+  });
+  test("GIVEN an unknown size THEN validation lists the sizes", () => {
+    expect(() => new Database(gcpTestStack(), "database", { ...props, size: "huge" as never })).toThrow(/size must be one of small, medium, large; got "huge"/);
+  });
+});
+
+describe("Secrets", () => {
+  test("GIVEN names THEN one regional secret each with no version", () => {
+    const stack = gcpTestStack();
+    const s = new Secrets(stack, "secrets", { naming, ...PROJECT, names: ["api-token", "api-token"] });
+    const json = synthStack(stack);
+    expect(resources(json, "google_secret_manager_secret")).toEqual([
+      expect.objectContaining({ secret_id: "mlops-test-api-token", replication: { user_managed: { replicas: [{ location: "europe-west3" }] } }, deletion_protection: true }),
+    ]);
+    expect(resources(json, "google_secret_manager_secret_version")).toEqual([]);
+    expect(() => s.secretId("nope")).toThrow(/no secret named "nope"; known: api-token/);
+  });
+  test("GIVEN a name that is not kebab-case THEN validation fails", () => {
+    expect(() => new Secrets(gcpTestStack(), "secrets", { naming, ...PROJECT, names: ["API_TOKEN"] })).toThrow(/secret names must be kebab-case/);
+  });
+});
