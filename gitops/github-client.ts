@@ -38,6 +38,11 @@ export interface GitHubOptions {
   readonly baseUrl?: string;
   /** Retries of a failed request (5xx, network). @default 3 */
   readonly retries?: number;
+  /**
+   * Octokit's throttling (rate-limit handling, and writes spaced 1 s apart as GitHub asks).
+   * Off only for a local API fake, where spacing just slows tests down. @default true
+   */
+  readonly throttle?: boolean;
 }
 
 /** `owner/name` from a GitHub URL (https or scp-like), or undefined for anything else. */
@@ -71,6 +76,7 @@ export function createGitHub(opts: GitHubOptions): PromotionGitHub {
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     retry: { retries: opts.retries ?? 3 },
     throttle: {
+      enabled: opts.throttle ?? true,
       // Wait out a rate limit twice, then give up: a promotion can be re-run, a stuck job helps no one.
       onRateLimit: (_after: number, _o: object, _k: unknown, retryCount: number) => retryCount < 2,
       onSecondaryRateLimit: (_after: number, _o: object, _k: unknown, retryCount: number) => retryCount < 2,

@@ -51,6 +51,7 @@ export const pushStep: Step = {
       await applyAndCommit(ctx);
       await sleep(Math.floor(Math.random() * 50 * attempt));
     }
-    throw new RetryableError(`push to ${branch} rejected ${ctx.maxPushAttempts} times: the remote keeps moving`);
+    // Already a bounded retry loop: not a RetryableError, so the engine does not multiply the bound.
+    throw new Error(`push to ${branch} rejected ${ctx.maxPushAttempts} times: the remote keeps moving; nothing else was pushed`);
   },
 };

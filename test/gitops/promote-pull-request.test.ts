@@ -3,6 +3,7 @@
  * GitHub API fake that checks every request and response against GitHub's OpenAPI description.
  */
 import { PromotionRequest } from "../../gitops/context";
+import { createGitHub } from "../../gitops/github-client";
 import { runPromotion } from "../../gitops/promote";
 import { readStatus } from "../../gitops/status";
 import { GitHubFake } from "./github-fake";
@@ -27,13 +28,17 @@ afterEach(async () => {
   if (saved.api === undefined) delete process.env.GITHUB_API_URL;
 });
 
-async function run(request: Partial<PromotionRequest>) {
+/**
+ * Runs a promotion. By default the client is built from GITHUB_TOKEN / GITHUB_API_URL as in production;
+ * `unthrottled` passes one without octokit's 1 s spacing of writes, which only slows a local fake down.
+ */
+async function run(request: Partial<PromotionRequest>, unthrottled = true) {
   const lines: string[] = [];
   const full: PromotionRequest = { kind: "promote", env: "staging", base: "main", dryRun: false, repoUrl: remote, ...request };
-  const r = await runPromotion({ request: full, environmentsDir: ENV_DIR, root: PROJECT_ROOT, githubRepo: "acme/mlops", log: (l) => lines.push(l) });
+  const github = unthrottled && process.env.GITHUB_TOKEN ? createGitHub({ owner: "acme", repo: "mlops", token: TOKEN, baseUrl: fake.url, throttle: false }) : undefined;
+  const r = await runPromotion({ request: full, environmentsDir: ENV_DIR, root: PROJECT_ROOT, githubRepo: "acme/mlops", github, log: (l) => lines.push(l) });
   expect(lines.join("\n")).not.toContain(TOKEN);
   expect(fake.violations).toEqual([]);
-  if (process.env.DEBUG_LINES) console.log(lines.join("\n"));
   return { ...r, lines };
 }
 
@@ -44,7 +49,7 @@ describe("promotion by pull request", () => {
   it("GIVEN dev runs a model staging lacks WHEN promoted from dev THEN a PR opens with the first-deployment decision, main untouched", async () => {
     deploy("dev", manifest("model-api", "1.0.0", { auc: 0.8 }));
     const head = remoteLog(remote)[0];
-    const r = await run({ fromEnv: "dev" });
+    const r = await run({ fromEnv: "dev" }, false);
     expect(r.exitCode).toBe(0);
     expect(r.outcome).toBe("proposed");
     expect(r.branch).toMatch(/^promote\/staging\/model-api-[0-9a-f]{8}$/);
