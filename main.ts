@@ -3,6 +3,7 @@
  * them), the service catalog and the promoted manifests, applies policy, writes cdktf.out.
  * Invalid config or a policy error prints one line per problem, exits 1 and leaves cdktf.out untouched.
  */
+import "./stacks/synth-speed"; // first: must run before the providers load
 import * as fs from "fs";
 import * as path from "path";
 import { loadEnvironments } from "./environments";

@@ -22,7 +22,7 @@ describe("npm run synth (main.ts)", () => {
     const r = synth({ MLOPS_DEPLOYMENTS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "dep-")) });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    for (const stack of ["dev-aws", "staging-aws", "prod-aws"]) {
+    for (const stack of ["dev-aws", "staging-aws", "prod-aws", "dev-azure", "prod-gcp"]) {
       expect(fs.existsSync(path.join(r.outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
       expect(r.stdout).toContain(`== ${stack}: `);
     }
@@ -34,7 +34,7 @@ describe("npm run synth (main.ts)", () => {
   test("GIVEN CDKTF_ENV=dev WHEN synthesized THEN only dev stacks are written", () => {
     const r = synth({ CDKTF_ENV: "dev" });
     expect(r.status).toBe(0);
-    expect(fs.readdirSync(path.join(r.outdir, "stacks")).sort()).toEqual(["dev-aws"]);
+    expect(fs.readdirSync(path.join(r.outdir, "stacks")).sort()).toEqual(["dev-aws", "dev-azure", "dev-gcp"]);
   });
 
   test("GIVEN a bad environment file WHEN synthesized THEN one line per problem, exit 1, no stack trace, nothing written", () => {

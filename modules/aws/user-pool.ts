@@ -7,6 +7,7 @@
 import * as path from "path";
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
+import { zipDirectoryToFile } from "../core/zip";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
@@ -69,7 +70,10 @@ export class UserPool extends Construct {
         Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logs.arn}:*` }],
       }),
     });
-    const code = new TerraformAsset(this, "trigger-code", { path: path.join(__dirname, "private", "pre-token-scopes"), type: AssetType.ARCHIVE });
+    const code = new TerraformAsset(this, "trigger-code", {
+      path: zipDirectoryToFile(path.join(__dirname, "private", "pre-token-scopes")),
+      type: AssetType.FILE,
+    });
     const fn = new LambdaFunction(this, "trigger", {
       functionName: fnName,
       role: role.arn,
