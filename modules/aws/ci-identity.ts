@@ -13,6 +13,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
+import { ECR_PUSH_ACTIONS } from "./private/iam";
 
 const GITHUB_OIDC = "token.actions.githubusercontent.com";
 
@@ -98,15 +99,7 @@ export class CiIdentity extends Construct {
           { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
           {
             Effect: "Allow",
-            Action: [
-              "ecr:BatchCheckLayerAvailability",
-              "ecr:InitiateLayerUpload",
-              "ecr:UploadLayerPart",
-              "ecr:CompleteLayerUpload",
-              "ecr:PutImage",
-              "ecr:BatchGetImage",
-              "ecr:DescribeImages",
-            ],
+            Action: ECR_PUSH_ACTIONS,
             Resource: [...repositoryArns],
           },
         ],

@@ -25,6 +25,7 @@ import { BucketAccess, BucketPurpose, ResolvedService } from "../../services/ser
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { LoadBalancerTarget } from "./load-balancer";
+import { ECR_PULL_ACTIONS, serviceTrustPolicy } from "./private/iam";
 
 /** Fargate CPU units per cloud-neutral millicore size. */
 const FARGATE_CPU: Record<number, number> = { 250: 256, 500: 512, 1000: 1024, 2000: 2048, 4000: 4096 };
@@ -99,10 +100,7 @@ export class ContainerService extends Construct {
       kmsKeyId: props.kmsKeyArn,
     });
 
-    const trust = JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
-    });
+    const trust = serviceTrustPolicy("ecs-tasks.amazonaws.com");
     this.executionRole = new IamRole(this, "execution-role", { name: n.bounded(64, spec.name, "exec"), assumeRolePolicy: trust });
     this.taskRole = new IamRole(this, "task-role", { name: n.bounded(64, spec.name, "task"), assumeRolePolicy: trust });
 
@@ -116,7 +114,7 @@ export class ContainerService extends Construct {
         Statement: [
           // GetAuthorizationToken has no resource-level permissions.
           { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-          { Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: props.repositoryArn },
+          { Effect: "Allow", Action: ECR_PULL_ACTIONS, Resource: props.repositoryArn },
           { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },
           ...(secretRefs.length > 0
             ? [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretRefs.map((r) => r.valueFrom.replace(/:password::$/, "")) }]

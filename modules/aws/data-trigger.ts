@@ -10,6 +10,7 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Naming } from "../core/naming";
+import { serviceTrustPolicy } from "./private/iam";
 
 export interface DataTriggerProps {
   readonly naming: Naming;
@@ -42,10 +43,7 @@ export class DataTrigger extends Construct {
     });
     const role = new IamRole(this, "role", {
       name: n.bounded(64, props.jobName, "trigger"),
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("events.amazonaws.com"),
     });
     new IamRolePolicy(this, "run-task", {
       role: role.id,

@@ -25,6 +25,7 @@ import { formatCidr, parseCidr, subnetOf } from "../core/cidr";
 import { PlatformNetwork } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
+import { serviceTrustPolicy } from "./private/iam";
 
 export interface NetworkProps {
   readonly naming: Naming;
@@ -144,10 +145,7 @@ export class Network extends Construct implements PlatformNetwork {
       });
       const role = new IamRole(this, "flow-logs-role", {
         name: n.bounded(64, "vpc-flow-logs"),
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com"),
       });
       new IamRolePolicy(this, "flow-logs-policy", {
         role: role.id,

@@ -11,6 +11,7 @@ import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-poli
 import { PlatformRegistry } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
+import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS } from "./private/iam";
 
 export interface RegistryProps {
   readonly naming: Naming;
@@ -70,7 +71,7 @@ export class Registry extends Construct implements PlatformRegistry {
           Sid: "Pull",
           Effect: "Allow",
           Principal: { AWS: [...pull] },
-          Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+          Action: ECR_PULL_ACTIONS,
         });
       }
       if (push.length > 0) {
@@ -78,15 +79,7 @@ export class Registry extends Construct implements PlatformRegistry {
           Sid: "Push",
           Effect: "Allow",
           Principal: { AWS: [...push] },
-          Action: [
-            "ecr:BatchCheckLayerAvailability",
-            "ecr:InitiateLayerUpload",
-            "ecr:UploadLayerPart",
-            "ecr:CompleteLayerUpload",
-            "ecr:PutImage",
-            "ecr:BatchGetImage",
-            "ecr:DescribeImages",
-          ],
+          Action: ECR_PUSH_ACTIONS,
         });
       }
       if (statements.length === 0) continue;

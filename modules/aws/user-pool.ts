@@ -17,6 +17,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Naming } from "../core/naming";
+import { serviceTrustPolicy } from "./private/iam";
 
 export interface UserPoolProps {
   readonly naming: Naming;
@@ -58,10 +59,7 @@ export class UserPool extends Construct {
     });
     const role = new IamRole(this, "trigger-role", {
       name: n.bounded(64, "pre-token-scopes"),
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
     });
     new IamRolePolicy(this, "trigger-logging", {
       role: role.id,
