@@ -72,6 +72,9 @@ export class AzurePlatformStack extends TerraformStack {
         {
           keyVault: [{ purgeSoftDeleteOnDestroy: false, recoverSoftDeletedKeyVaults: true, recoverSoftDeletedSecrets: true }],
           resourceGroup: [{ preventDeletionIfContainsResources: true }],
+          // Containers and queues are managed through Resource Manager: the deployer never needs a
+          // path through the storage firewall (default Deny) to the data plane.
+          storage: [{ dataPlaneAvailable: false }],
         },
       ],
     });

@@ -16,14 +16,14 @@ import type { ResolvedService } from "../../services/service-spec";
 import { ValidationError } from "../core/errors";
 import type { ContainerAppsEnvironment } from "./container-app-environment";
 import { Workload, WorkloadWiring, prepareWorkload } from "./private/workload";
-import type { GeneratedSecret } from "./secrets";
+import type { StoredSecret } from "./secrets";
 
 /** Where a queue-triggered job reads its events. */
 export interface QueueTrigger {
   readonly accountName: string;
   readonly queueName: string;
   /** Key Vault secret holding the queue account's connection string. */
-  readonly connection: GeneratedSecret;
+  readonly connection: StoredSecret;
   /** Seconds between KEDA polls. @default 30 */
   readonly pollingIntervalSeconds?: number;
 }
@@ -82,17 +82,17 @@ export class ContainerAppsJob extends Construct {
               replicaCompletionCount: 1,
               scale: [
                 {
-                minExecutions: 0,
-                maxExecutions: spec.scaling.max,
-                pollingIntervalInSeconds: q.pollingIntervalSeconds ?? 30,
-                rules: [
-                  {
-                    name: "blob-created",
-                    customRuleType: "azure-queue",
-                    metadata: { accountName: q.accountName, queueName: q.queueName, queueLength: "1" },
-                    authentication: [{ secretName: "queue-connection", triggerParameter: "connection" }],
-                  },
-                ],
+                  minExecutions: 0,
+                  maxExecutions: spec.scaling.max,
+                  pollingIntervalInSeconds: q.pollingIntervalSeconds ?? 30,
+                  rules: [
+                    {
+                      name: "blob-created",
+                      customRuleType: "azure-queue",
+                      metadata: { accountName: q.accountName, queueName: q.queueName, queueLength: "1" },
+                      authentication: [{ secretName: "queue-connection", triggerParameter: "connection" }],
+                    },
+                  ],
                 },
               ],
             },

@@ -43,11 +43,15 @@ export interface SecretsProps {
   readonly logWorkspaceId?: string;
 }
 
-/** A secret whose value Terraform generated and wrote write-only. */
-export interface GeneratedSecret {
+/** A Key Vault secret apps reference. */
+export interface StoredSecret {
   readonly secret: KeyVaultSecret;
   /** Key Vault reference without version, for Container Apps `key_vault_secret_id`. */
   readonly reference: string;
+}
+
+/** A secret whose value Terraform generated and wrote write-only. */
+export interface GeneratedSecret extends StoredSecret {
   /**
    * The ephemeral value as a Terraform expression, for other write-only arguments (e.g. the
    * database's `administrator_password_wo`) in the same apply. Never use it in a normal argument.
@@ -160,7 +164,7 @@ export class Secrets extends Construct {
    * Stores a value another resource produces (e.g. a connection string attribute) as a secret, so
    * apps reference it from Key Vault. Only Terraform expressions are accepted, never literals.
    */
-  storeReference(name: string, valueExpression: string): GeneratedSecret {
+  storeReference(name: string, valueExpression: string): StoredSecret {
     if (!SECRET_NAME.test(name)) {
       throw new ValidationError(`secret name must be 1-127 letters, digits and hyphens; got ${JSON.stringify(name)}`, this);
     }
@@ -174,7 +178,7 @@ export class Secrets extends Construct {
       contentType: "reference",
       dependsOn: [this.deployerRole],
     });
-    return { secret, reference: secret.versionlessId, ephemeralValue: "", version: 0 };
+    return { secret, reference: secret.versionlessId };
   }
 
   /** Lets a managed identity read one secret (`Key Vault Secrets User` scoped to that secret). */

@@ -70,6 +70,7 @@ describe("Azure platform stack: shape", () => {
       subscription_id: "00000000-0000-0000-0000-000000000003",
       tenant_id: "00000000-0000-0000-0000-0000000000aa",
       storage_use_azuread: true,
+      features: [expect.objectContaining({ storage: [{ data_plane_available: false }], key_vault: [expect.objectContaining({ purge_soft_delete_on_destroy: false })] })],
     });
     expect(prod.terraform?.backend?.azurerm).toMatchObject({ key: "mlops/prod-azure.tfstate", use_azuread_auth: true });
     expect(dev.terraform?.backend?.local).toBeDefined();

@@ -15,7 +15,7 @@ import { Naming } from "../../core/naming";
 import type { Database } from "../database";
 import type { ObjectStorage } from "../object-storage";
 import type { Registry } from "../registry";
-import type { GeneratedSecret, Secrets } from "../secrets";
+import type { Secrets, StoredSecret } from "../secrets";
 
 /** The platform pieces a workload is wired to. */
 export interface WorkloadWiring {
@@ -101,7 +101,7 @@ export function prepareWorkload(scope: Construct, spec: ResolvedService, w: Work
     env.push({ name: `BUCKET_${envNameOf(purpose)}`, value: w.storage.bucketName(purpose) });
   }
 
-  const addSecret = (name: string, envName: string, g: GeneratedSecret) => {
+  const addSecret = (name: string, envName: string, g: StoredSecret) => {
     grants.push(w.secrets.grantRead(`${spec.name}-reads-${name}`, principal, g.secret));
     secrets.push({ name, keyVaultSecretId: g.reference, identity: identity.id });
     env.push({ name: envName, secretName: name });
