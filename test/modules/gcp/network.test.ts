@@ -30,8 +30,8 @@ describe("Network", () => {
     [{ cidr: "10.12.0.0/24" }, /cidr must be an IPv4 block from \/16 to \/22; got "10.12.0.0\/24"/],
     [{ cidr: "10.12.0.0/16", flowLogSampling: 0 }, /flowLogSampling must be greater than 0 and at most 1; got 0/],
   ])("GIVEN %j THEN validation names the problem and the construct path", (over, message) => {
-    const stack = gcpTestStack();
-    expect(() => new Network(stack, "network", { naming, ...PROJECT, cidr: "10.12.0.0/16", ...over })).toThrow(message);
-    expect(() => new Network(gcpTestStack(), "network", { naming, ...PROJECT, cidr: "10.12.0.0/16", ...over })).toThrow(/^\[test\/network\]/);
+    const props = { naming, ...PROJECT, ...(Object.assign({ cidr: "10.12.0.0/16" }, over) as { cidr: string; flowLogSampling?: number }) };
+    expect(() => new Network(gcpTestStack(), "network", props)).toThrow(message);
+    expect(() => new Network(gcpTestStack(), "network", props)).toThrow(/^\[test\/network\]/);
   });
 });
