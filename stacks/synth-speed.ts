@@ -1,4 +1,5 @@
 /** Process settings that make synth fast; imported first by main.ts so they apply before anything loads. */
+import tokenStackTrace = require("cdktf/lib/tokens/private/stack-trace");
 
 // cdktf captures a full stack trace for every token it creates (thousands per stack, into plain
 // objects, not Errors) and tsx turns source maps on: formatting them cost a third of synth. Those
@@ -12,4 +13,7 @@ Error.prepareStackTrace = (error: unknown, frames: NodeJS.CallSite[]) => {
   return [`${error.name}: ${error.message}`, ...frames.map((f) => `    at ${String(f)}`)].join("\n");
 };
 
-export {};
+// Each token also asks V8 for every frame of its creation stack (stackTraceLimit = MAX_SAFE_INTEGER)
+// before the formatter above even runs. cdktf reads the function from its module's exports on each
+// call, so replacing it there skips the capture itself.
+(tokenStackTrace as { captureStackTrace: () => string[] }).captureStackTrace = () => [];
