@@ -193,6 +193,7 @@ export class GcpPlatformStack extends TerraformStack {
       projectNumber,
       region,
       alertEmail: env.alertEmail,
+      labels,
       logRetentionDays: env.logRetentionDays,
       workloads: services.map((spec, i) => ({
         name: spec.name,

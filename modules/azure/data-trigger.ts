@@ -130,11 +130,6 @@ export class DataTrigger extends Construct {
       storageBlobDeadLetterDestination: { storageAccountId: this.queueAccount.id, storageBlobContainerName: deadLetters.name },
       dependsOn: [sender, deadLetterWriter],
     });
-    suppress(
-      this.subscription,
-      "MLOPS-REQUIRED-TAGS",
-      "Event Grid subscriptions have no tags; their `labels` is a list of strings the policy engine mistakes for Google labels",
-    );
 
     const connection = props.secrets.storeReference(`${props.jobName}-queue-connection`, this.queueAccount.primaryConnectionString);
     this.queueTrigger = { accountName: this.queueAccount.name, queueName: this.queue.name, connection };

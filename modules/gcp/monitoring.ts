@@ -43,6 +43,8 @@ export interface MonitoringProps {
   readonly region: string;
   readonly alertEmail: string;
   readonly workloads: readonly MonitoredWorkload[];
+  /** The environment's labels: monitoring resources keep them in `user_labels`, which provider default labels do not reach. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Days the _Default log bucket keeps logs. */
   readonly logRetentionDays: number;
   /** Share of 5xx responses that alerts. @default 0.05 */
@@ -86,6 +88,7 @@ export class Monitoring extends Construct implements PlatformMonitoring {
       displayName: `${n.name("alerts")} (${props.alertEmail})`,
       type: "email",
       labels: { email_address: props.alertEmail },
+      userLabels: { ...(props.labels ?? {}) },
       forceDelete: false,
     });
     const alert = (key: string, title: string, condition: MonitoringAlertPolicyConditions["conditionThreshold"], doc: string, severity = "ERROR") =>
@@ -98,6 +101,7 @@ export class Monitoring extends Construct implements PlatformMonitoring {
         conditions: [{ displayName: title, conditionThreshold: condition }],
         documentation: { content: doc, mimeType: "text/markdown" },
         alertStrategy: { autoClose: "86400s" },
+        userLabels: { ...(props.labels ?? {}) },
       });
 
     for (const w of props.workloads) {
@@ -172,6 +176,7 @@ export class Monitoring extends Construct implements PlatformMonitoring {
           displayName: `${n.name(w.name)} health`,
           timeout: "10s",
           period: `${uptimePeriod}s`,
+          userLabels: { ...(props.labels ?? {}) },
           checkerType: "STATIC_IP_CHECKERS",
           monitoredResource: { type: "uptime_url", labels: { project_id: project, host: Fn.replace(w.publicUrl, "https://", "") } },
           httpCheck: {

@@ -145,7 +145,8 @@ export function viewOf(resource: TerraformResource, related: (type: string, addr
   const block = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
   const raw = Object.values(block.resource?.[resource.terraformResourceType] ?? {})[0] ?? {};
   const attributes = resolve(stack, raw) as Record<string, unknown>;
-  const taggable = "tagsInput" in resource || "labelsInput" in resource;
+  const tagPath = tagPathOf(resource);
+  const taggable = tagPath !== undefined;
   const address = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
   return {
     type: resource.terraformResourceType,
@@ -154,8 +155,28 @@ export function viewOf(resource: TerraformResource, related: (type: string, addr
     related: (type) => related(type, address),
     attributes,
     taggable,
-    inheritedTags: taggable ? inheritedTags(stack, resource) : {},
+    tagPath: tagPath ?? [],
+    // Provider defaults (AWS default_tags, Google default_labels) reach only the top-level attribute.
+    inheritedTags: tagPath?.length === 1 && (tagPath[0] === "tags" || tagPath[0] === "labels") ? inheritedTags(stack, resource) : {},
   };
+}
+
+/**
+ * Google resources whose tags are not their `labels` (a notification channel's `labels` is its
+ * e-mail address; Cloud SQL keeps them under settings). Provider default labels do not reach these.
+ */
+const GOOGLE_TAG_PATHS: Record<string, readonly string[]> = {
+  google_monitoring_notification_channel: ["user_labels"],
+  google_monitoring_alert_policy: ["user_labels"],
+  google_monitoring_uptime_check_config: ["user_labels"],
+  google_sql_database_instance: ["settings", "user_labels"],
+};
+
+/** Where a resource keeps its tags, or undefined when its type has none. Only Google calls them labels. */
+function tagPathOf(resource: TerraformResource): readonly string[] | undefined {
+  const type = resource.terraformResourceType;
+  if (type.startsWith("google_")) return GOOGLE_TAG_PATHS[type] ?? ("labelsInput" in resource ? ["labels"] : undefined);
+  return "tagsInput" in resource ? ["tags"] : undefined;
 }
 
 function resolve(stack: TerraformStack, value: unknown): unknown {

@@ -9,6 +9,8 @@ export interface ResourceView {
   readonly attributes: Readonly<Record<string, unknown>>;
   /** True when the resource type carries tags (AWS, Azure) or labels (Google). */
   readonly taggable: boolean;
+  /** Where its tags live: `["tags"]`, `["labels"]`, or a type's own place like `["settings", "user_labels"]`. */
+  readonly tagPath: readonly string[];
   /** Tags the provider adds to every resource (AWS `default_tags`, Google `default_labels`). */
   readonly inheritedTags: Readonly<Record<string, string>>;
   /**

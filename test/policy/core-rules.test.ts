@@ -123,3 +123,28 @@ describe("policy engine", () => {
     expect(built.report.errors(built.app)).toEqual([]);
   });
 });
+
+describe("where tags live", () => {
+  const { GoogleProvider } = require("@cdktf/provider-google/lib/provider") as typeof import("@cdktf/provider-google/lib/provider");
+  const { MonitoringNotificationChannel } = require("@cdktf/provider-google/lib/monitoring-notification-channel") as typeof import("@cdktf/provider-google/lib/monitoring-notification-channel");
+  const { EventgridSystemTopicEventSubscription } = require("@cdktf/provider-azurerm/lib/eventgrid-system-topic-event-subscription") as typeof import("@cdktf/provider-azurerm/lib/eventgrid-system-topic-event-subscription");
+  const pack = [{ rule: requiredTags, level: "error" as const }];
+
+  test("GIVEN a Google notification channel WHEN only provider default labels are set THEN its user_labels are still required", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    new GoogleProvider(stack, "google", { project: "p", defaultLabels: { environment: "test" } });
+    new MonitoringNotificationChannel(stack, "channel", { type: "email", labels: { email_address: "a@example.com" } });
+    const { errors } = checkPolicy(stack, pack, { environment: "test" });
+    expect(errors.map((e) => e.path)).toEqual(["test/channel"]);
+    const ok = new TerraformStack(Testing.app(), "test");
+    new GoogleProvider(ok, "google", { project: "p" });
+    new MonitoringNotificationChannel(ok, "channel", { type: "email", labels: { email_address: "a@example.com" }, userLabels: { environment: "test" } });
+    expect(checkPolicy(ok, pack, { environment: "test" }).errors).toEqual([]);
+  });
+
+  test("GIVEN an Azure resource with a `labels` list WHEN checked THEN labels are not mistaken for tags (Azure tags live in `tags`)", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    new EventgridSystemTopicEventSubscription(stack, "sub", { name: "s", resourceGroupName: "rg", systemTopic: "t", labels: ["x"] });
+    expect(checkPolicy(stack, pack, { environment: "test" }).errors).toEqual([]);
+  });
+});

@@ -1,4 +1,4 @@
-import { PolicyRule } from "../rule";
+import { PolicyRule, attr } from "../rule";
 
 /** Every taggable resource carries the environment's tags, from itself or the provider's defaults. */
 export const requiredTags: PolicyRule = {
@@ -6,7 +6,7 @@ export const requiredTags: PolicyRule = {
   description: "Every taggable resource carries the environment's tags (cost allocation, ownership, cleanup).",
   check(resource, context) {
     if (!resource.taggable) return "not-applicable";
-    const own = resource.attributes.tags ?? resource.attributes.labels;
+    const own = attr(resource.attributes, ...resource.tagPath);
     if (typeof own === "string") return "compliant"; // an expression (merge(...)): judged by terraform, not here
     const tags = { ...resource.inheritedTags, ...((own as Record<string, string> | undefined) ?? {}) };
     const missing = Object.entries(context.requiredTags)
