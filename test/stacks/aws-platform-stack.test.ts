@@ -1,24 +1,9 @@
 /** The AWS platform as users deploy it: dev cheap, prod resilient, secure attributes in place. */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { promotedDeployments } from "../support/deployments";
 import { resources, StackJson, synthProject } from "../support/synth";
 
 const DIGEST = `sha256:${"c0ffee".repeat(10)}cafe`;
-const deployments = fs.mkdtempSync(path.join(os.tmpdir(), "deployments-"));
-fs.mkdirSync(path.join(deployments, "prod", "models"), { recursive: true });
-fs.writeFileSync(
-  path.join(deployments, "prod", "models", "model-api.json"),
-  JSON.stringify({
-    name: "model-api",
-    version: "2.3.0",
-    image: `registry.example.com/mlops/model-api@${DIGEST}`,
-    metrics: { auc: 0.93, f1: 0.88 },
-    primaryMetric: "auc",
-    sourceCommit: "0123456789abcdef0123456789abcdef01234567",
-    createdAt: "2026-11-20T08:00:00Z",
-  }),
-);
+const deployments = promotedDeployments({ prod: { digest: DIGEST, version: "2.3.0" } });
 const built = synthProject({ select: "dev,prod", deploymentsDir: deployments });
 const dev = built.json("dev-aws");
 const prod = built.json("prod-aws");

@@ -2,9 +2,7 @@
  * The real environments' Azure stacks, synthesized once: resource types, security attributes,
  * dev-cheap versus prod-resilient, secrets only as references, the trigger, alerts and outputs.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { promotedDeployments } from "../support/deployments";
 import { resources, StackJson, SynthedApp, synthProject } from "../support/synth";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
@@ -14,20 +12,7 @@ let prod: StackJson;
 
 beforeAll(() => {
   // A promoted model-api manifest in prod only: prod must run that digest, dev the catalog's tag.
-  const deployments = fs.mkdtempSync(path.join(os.tmpdir(), "deployments-"));
-  fs.mkdirSync(path.join(deployments, "prod", "models"), { recursive: true });
-  fs.writeFileSync(
-    path.join(deployments, "prod", "models", "model-api.json"),
-    JSON.stringify({
-      name: "model-api",
-      version: "1.4.0",
-      image: `registry.example.com/model-api@${DIGEST}`,
-      metrics: { f1: 0.91 },
-      primaryMetric: "f1",
-      sourceCommit: "abc1234",
-      createdAt: "2026-11-25T10:00:00Z",
-    }),
-  );
+  const deployments = promotedDeployments({ prod: { digest: DIGEST } });
   built = synthProject({ select: "dev,prod", deploymentsDir: deployments });
   dev = built.json("dev-azure");
   prod = built.json("prod-azure");

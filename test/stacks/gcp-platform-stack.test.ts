@@ -3,9 +3,7 @@
  * file): resource types, the security attributes users depend on, and what differs dev vs prod.
  * A promoted model-api manifest is placed in dev so the digest path is exercised.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { promotedDeployments } from "../support/deployments";
 import { resources, StackJson, synthProject, SynthedApp } from "../support/synth";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
@@ -14,20 +12,7 @@ let dev: StackJson;
 let prod: StackJson;
 
 beforeAll(() => {
-  const deployments = fs.mkdtempSync(path.join(os.tmpdir(), "deployments-"));
-  fs.mkdirSync(path.join(deployments, "dev", "models"), { recursive: true });
-  fs.writeFileSync(
-    path.join(deployments, "dev", "models", "model-api.json"),
-    JSON.stringify({
-      name: "model-api",
-      version: "1.4.0",
-      image: `registry.example.com/ml/model-api@${DIGEST}`,
-      metrics: { f1: 0.91 },
-      primaryMetric: "f1",
-      sourceCommit: "abcdef1",
-      createdAt: "2026-11-25T10:00:00Z",
-    }),
-  );
+  const deployments = promotedDeployments({ dev: { digest: DIGEST } });
   built = synthProject({ select: "dev,prod", deploymentsDir: deployments });
   dev = built.json("dev-gcp");
   prod = built.json("prod-gcp");

@@ -13,7 +13,7 @@ export function awsTestStack(app: App = Testing.app()): TerraformStack {
 }
 
 /** Synthesizes the stack with the pack applied; returns the report and the errors that would fail synth. */
-export function checkPolicy(stack: TerraformStack, pack: readonly PackEntry[], requiredTags = TEST_TAGS): { report: PolicyReport; errors: Finding[] } {
+export function checkPolicy(stack: TerraformStack, pack: readonly PackEntry[], requiredTags: Readonly<Record<string, string>> = TEST_TAGS): { report: PolicyReport; errors: Finding[] } {
   const report = new PolicyReport();
   Aspects.of(stack).add(new PolicyAspect({ pack, context: { requiredTags }, report }));
   Testing.synth(stack);
