@@ -58,4 +58,25 @@ describe("npm run synth (main.ts)", () => {
     expect(r.stderr).toContain('CDKTF_ENV: (root): expected one of dev, prod, staging, found "qa"');
     expect(fs.existsSync(r.outdir)).toBe(false);
   });
+
+  test("GIVEN a promoted manifest with a tag instead of a digest WHEN synthesized THEN the manifest file and field are named and nothing is written", () => {
+    const deployments = fs.mkdtempSync(path.join(os.tmpdir(), "dep-"));
+    fs.mkdirSync(path.join(deployments, "dev", "models"), { recursive: true });
+    const manifest = {
+      name: "model-api",
+      version: "1.0.0",
+      image: "registry.example.com/mlops/model-api:latest",
+      metrics: { auc: 0.9 },
+      primaryMetric: "auc",
+      sourceCommit: "abc1234",
+      createdAt: "2026-11-25T10:00:00Z",
+    };
+    fs.writeFileSync(path.join(deployments, "dev", "models", "model-api.json"), JSON.stringify(manifest));
+    const r = synth({ CDKTF_ENV: "dev", MLOPS_DEPLOYMENTS_DIR: deployments });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      `${path.relative(ROOT, path.join(deployments, "dev", "models", "model-api.json"))}: image: expected an image by digest: <registry>/<repo>@sha256:<64 hex>, found "registry.example.com/mlops/model-api:latest"`,
+    );
+    expect(fs.existsSync(r.outdir)).toBe(false);
+  });
 });
