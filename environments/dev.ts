@@ -1,6 +1,9 @@
 import type { EnvironmentInput } from "./schema";
 
-/** Dev: cheap and disposable. One NAT, smallest sizes, local state allowed, promoted to directly. */
+/**
+ * Dev: cheap and disposable. One NAT, smallest sizes, promoted to directly. State is remote so the
+ * deploy workflow can apply it; a personal sandbox may use `backend: { type: "local" }` instead.
+ */
 const dev: EnvironmentInput = {
   name: "dev",
   clouds: {
@@ -8,21 +11,21 @@ const dev: EnvironmentInput = {
       region: "eu-central-1",
       accountId: "111111111111",
       network: { cidr: "10.10.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], natMode: "single" },
-      backend: { type: "local" },
+      backend: { type: "s3", bucket: "mlops-tfstate-111111111111", region: "eu-central-1" },
     },
     gcp: {
       projectId: "mlops-dev-1234",
       projectNumber: "100000000001",
       region: "europe-west3",
       network: { cidr: "10.12.0.0/16" },
-      backend: { type: "local" },
+      backend: { type: "gcs", bucket: "mlops-tfstate-dev-1234" },
     },
     azure: {
       location: "westeurope",
       subscriptionId: "00000000-0000-0000-0000-000000000001",
       tenantId: "00000000-0000-0000-0000-0000000000aa",
       network: { cidr: "10.11.0.0/16" },
-      backend: { type: "local" },
+      backend: { type: "azurerm", resourceGroupName: "mlops-tfstate", storageAccountName: "mlopstfstatedev", containerName: "tfstate" },
     },
   },
   github: { repository: "acme-ml/mlops-suite" },

@@ -27,13 +27,19 @@ describe("scripts/list-stacks.ts", () => {
     expect(rows[2]).toMatchObject({ cloud: "gcp", backend: "gcs", gcpProjectId: stagingInput.clouds.gcp!.projectId });
   });
 
-  test("GIVEN --remote-state WHEN dev keeps local state THEN its stacks are left out with a warning each", () => {
-    const r = run(["--env", "dev", "--remote-state"], ROOT);
+  test("GIVEN --remote-state WHEN an environment keeps local state THEN its stacks are left out with a warning each", () => {
+    const r = run(["--env", "dev", "--remote-state", "--environments", "test/fixtures/gitops/environments"], ROOT);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([]);
-    expect(r.stderr.trim().split("\n")).toHaveLength(3);
     expect(r.stderr).toContain("::warning title=dev-aws skipped::dev-aws keeps its state in a local file");
-    expect(r.stderr).toContain("environments/dev.ts (clouds.azure.backend)");
+    expect(r.stderr).toContain("environments/dev.ts (clouds.aws.backend)");
+  });
+
+  test("GIVEN --remote-state WHEN the project's dev keeps remote state THEN every dev stack is deployable", () => {
+    const r = run(["--env", "dev", "--remote-state"], ROOT);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(["dev-aws", "dev-azure", "dev-gcp"]);
+    expect(r.stderr).toBe("");
   });
 
   test("GIVEN an environment with its own GitHub environment name and no Azure THEN rows follow it", () => {

@@ -1,3 +1,5 @@
+import { Testing, TerraformStack } from "cdktf";
+import { configureBackend } from "../../stacks/backend";
 import { synthProject } from "../support/synth";
 
 describe("remote state", () => {
@@ -9,8 +11,16 @@ describe("remote state", () => {
     });
   });
 
-  test("GIVEN dev with a local backend WHEN synthesized THEN state stays in a per-stack local file", () => {
-    expect(built.json("dev-aws").terraform?.backend).toEqual({ local: { path: "terraform.dev-aws.tfstate" } });
+  test("GIVEN a local backend WHEN configured THEN state stays in a per-stack local file", () => {
+    const stack = new TerraformStack(Testing.app(), "sandbox-aws");
+    configureBackend(stack, { type: "local" }, "sandbox-aws");
+    expect(JSON.parse(Testing.synth(stack)).terraform.backend).toEqual({ local: { path: "terraform.sandbox-aws.tfstate" } });
+  });
+
+  test("GIVEN dev WHEN synthesized THEN each cloud keeps state remotely, keyed by stack (the deploy workflow needs it)", () => {
+    expect(built.json("dev-aws").terraform?.backend?.s3).toMatchObject({ key: "mlops/dev-aws.tfstate", encrypt: true, use_lockfile: true });
+    expect(built.json("dev-azure").terraform?.backend?.azurerm).toMatchObject({ key: "mlops/dev-azure.tfstate", use_azuread_auth: true });
+    expect(built.json("dev-gcp").terraform?.backend?.gcs).toMatchObject({ prefix: "mlops/dev-gcp" });
   });
 
   test("GIVEN any AWS stack WHEN synthesized THEN the provider is pinned to the environment's account and tags every resource", () => {
