@@ -1,7 +1,7 @@
 /**
  * The MLOps platform on Google Cloud for one environment. Reads top to bottom in the order every
- * cloud's stack follows: backend, provider, network, registry, storage, secrets, database, runtime,
- * ingress, trigger, monitoring, outputs.
+ * cloud's stack follows: backend, provider, network, (identity,) registry, storage, secrets,
+ * database, runtime, ingress, trigger, monitoring, outputs.
  *
  * Dev is cheap and prod resilient through the environment config alone: database size, regional
  * HA, backups and deletion protection; CMEK and access logs on buckets; flow log sampling; min and
@@ -15,6 +15,7 @@ import { ConsoleLink, PlatformService } from "../modules/core/contracts";
 import { Naming } from "../modules/core/naming";
 import { platformTags } from "../modules/core/tags";
 import { ApiDependencies } from "../modules/gcp/api-dependencies";
+import { CiIdentity } from "../modules/gcp/ci-identity";
 import { CloudRun } from "../modules/gcp/cloud-run";
 import { DataArrivalTrigger } from "../modules/gcp/data-arrival-trigger";
 import { Database } from "../modules/gcp/database";
@@ -35,6 +36,7 @@ import { PlatformStackProps } from "./platform-stack-props";
 /** One `<env>-gcp` stack. */
 export class GcpPlatformStack extends TerraformStack {
   readonly network: Network;
+  readonly ci: CiIdentity;
   readonly registry: Registry;
   readonly storage: ObjectStorage;
   readonly secrets: Secrets;
@@ -75,6 +77,18 @@ export class GcpPlatformStack extends TerraformStack {
       suppress(this.network.subnet, "MLOPS-GCP-SUBNET-FLOW-LOGS", `flow logs turned off in the ${env.name} environment config (clouds.gcp.network.flowLogs)`);
     }
 
+    // identity for CI, then the registry it publishes to
+    this.ci = new CiIdentity(this, "ci", {
+      naming,
+      projectId,
+      projectNumber,
+      repository: env.github.repository,
+      githubEnvironment: env.github.environment ?? env.name,
+      stateBucket: gcp.backend.type === "gcs" ? gcp.backend.bucket : undefined,
+    });
+    // Pools and providers have no entry in ApiDependencies' table; STS and IAM credentials serve the token exchange.
+    dependOn(this.ci, ...["iam", "sts", "iamcredentials"].flatMap((a) => apis.byApi.get(`${a}.googleapis.com`) ?? []));
+
     const key =
       env.storage.encryption === "kms"
         ? new EncryptionKey(this, "encryption-key", { naming, projectId, projectNumber, region, users: ["storage", "artifact-registry"] })
@@ -87,6 +101,7 @@ export class GcpPlatformStack extends TerraformStack {
       keepImages: env.registry.keepImages,
       customerManagedKey: key?.keyId,
     });
+    this.ci.allowPublish(this.registry);
 
     this.storage = new ObjectStorage(this, "storage", {
       naming,
@@ -102,6 +117,7 @@ export class GcpPlatformStack extends TerraformStack {
     // A bucket or repository with CMEK fails to create until the service agent may use the key.
     if (key) dependOn(this.storage, key);
     if (key) dependOn(this.registry, key);
+    this.ci.allowRead(Object.fromEntries(Object.keys(this.storage.buckets).map((p) => [p, this.storage.bucketName(p as never)])));
 
     this.secrets = new Secrets(this, "secrets", { naming, projectId, region, names: services.flatMap((s) => s.secrets), deletionProtection: protect });
 
@@ -217,6 +233,10 @@ export class GcpPlatformStack extends TerraformStack {
     new TerraformOutput(this, "subnet_id", { value: this.network.subnet.id, description: "Workload subnet (Cloud Run Direct VPC egress)" });
     new TerraformOutput(this, "registry_url", { value: this.registry.repositoryBase, description: "Artifact Registry repository for the service images" });
     new TerraformOutput(this, "bucket_names", { value: Object.fromEntries(Object.keys(this.storage.buckets).map((p) => [p, this.storage.bucketName(p as never)])), description: "Bucket name per purpose" });
+    new TerraformOutput(this, "ci_workload_identity_provider", { value: this.ci.providerName, description: "workload_identity_provider for google-github-actions/auth" });
+    for (const persona of ["publisher", "builder", "developer"] as const) {
+      new TerraformOutput(this, `ci_service_account_${persona}`, { value: this.ci.emails[persona], description: `GitHub OIDC service account: ${persona}` });
+    }
     if (this.database) new TerraformOutput(this, "database_connection_name", { value: this.database.connectionName, description: "Cloud SQL connection name (Auth Proxy)" });
     for (const w of this.workloads as PlatformService[]) {
       if (w.publicUrl) new TerraformOutput(this, `url_${(w as CloudRun).node.id.replace(/^run-/, "").replace(/-/g, "_")}`, { value: w.publicUrl, description: `${w.name} endpoint (IAM-authenticated)` });

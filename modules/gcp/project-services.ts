@@ -24,6 +24,9 @@ export const PLATFORM_APIS = [
   "workflows.googleapis.com",
   "storage.googleapis.com",
   "iam.googleapis.com",
+  // Keyless CI (CiIdentity): token exchange and service account impersonation.
+  "sts.googleapis.com",
+  "iamcredentials.googleapis.com",
   "cloudkms.googleapis.com",
   "containerscanning.googleapis.com",
 ] as const;

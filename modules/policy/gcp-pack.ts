@@ -4,6 +4,7 @@ import { PackEntry } from "./rule";
 import { gcpBucketPublicAccessPrevention } from "./rules/gcp-bucket-public-access-prevention";
 import { gcpBucketUniformAccess } from "./rules/gcp-bucket-uniform-access";
 import { gcpBucketVersioned } from "./rules/gcp-bucket-versioned";
+import { gcpCiAdminOnlyBuilder } from "./rules/gcp-ci-admin-only-builder";
 import { gcpLiteralSecretValue } from "./rules/gcp-literal-secret-value";
 import { gcpPublicPrincipal } from "./rules/gcp-public-principal";
 import { gcpRegistryImmutable } from "./rules/gcp-registry-immutable";
@@ -13,6 +14,8 @@ import { gcpSqlBackups } from "./rules/gcp-sql-backups";
 import { gcpSqlPrivate } from "./rules/gcp-sql-private";
 import { gcpSubnetFlowLogs } from "./rules/gcp-subnet-flow-logs";
 import { gcpSubnetPrivateGoogleAccess } from "./rules/gcp-subnet-private-google-access";
+import { gcpWifNoPoolWidePrincipal } from "./rules/gcp-wif-no-pool-wide-principal";
+import { gcpWifProviderScoped } from "./rules/gcp-wif-provider-scoped";
 
 /** Rules for `<env>-gcp` stacks. */
 export const GCP_PACK: readonly PackEntry[] = [
@@ -29,4 +32,7 @@ export const GCP_PACK: readonly PackEntry[] = [
   { rule: gcpRegistryImmutable, level: "error" },
   { rule: gcpSubnetPrivateGoogleAccess, level: "error" },
   { rule: gcpSubnetFlowLogs, level: "error" },
+  { rule: gcpWifProviderScoped, level: "error" },
+  { rule: gcpWifNoPoolWidePrincipal, level: "error" },
+  { rule: gcpCiAdminOnlyBuilder, level: "error" },
 ];
