@@ -3,7 +3,8 @@
  * stack follows: backend, provider, network, registry, storage, secrets, database, runtime,
  * ingress, trigger, monitoring, outputs. Azure adds a resource group before the network and the
  * Log Analytics workspace right after it (every diagnostic setting and the Container Apps
- * environment write into it); alerts stay in the monitoring step.
+ * environment write into it); alerts stay in the monitoring step. The CI identities come before the
+ * registry, as on AWS; their registry and data grants follow the resources they name.
  *
  * Dev is cheap, prod resilient, from the environment config: `network.zoneRedundant` selects the
  * Premium registry with a private endpoint, ZRS storage and a zone-redundant Container Apps
@@ -17,6 +18,7 @@ import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { ConsoleLink } from "../modules/core/contracts";
 import { Naming } from "../modules/core/naming";
 import { platformTags } from "../modules/core/tags";
+import { CiIdentity } from "../modules/azure/ci-identity";
 import { ContainerAppService } from "../modules/azure/container-app";
 import { ContainerAppsEnvironment } from "../modules/azure/container-app-environment";
 import { ContainerAppsJob } from "../modules/azure/container-app-job";
@@ -37,6 +39,7 @@ export class AzurePlatformStack extends TerraformStack {
   readonly resourceGroup: ResourceGroup;
   readonly network: Network;
   readonly logs: LogWorkspace;
+  readonly ci: CiIdentity;
   readonly registry: Registry;
   readonly storage: ObjectStorage;
   readonly secrets: Secrets;
@@ -91,6 +94,16 @@ export class AzurePlatformStack extends TerraformStack {
     this.logs = new LogWorkspace(this, "logs", { ...common, retentionDays: env.logRetentionDays });
     const logWorkspaceId = this.logs.workspaceId;
 
+    // identity for CI: the identities and their GitHub trust now; the grants on the registry and the
+    // data account are added below, once those exist (allowPublish, allowDataRead)
+    this.ci = new CiIdentity(this, "ci", {
+      ...common,
+      subscriptionId: azure.subscriptionId,
+      repository: env.github.repository,
+      githubEnvironment: env.github.environment ?? env.name,
+      stateStorage: azure.backend.type === "azurerm" ? azure.backend : undefined,
+    });
+
     // registry
     const registrySku = azure.registrySku ?? (resilient ? "Premium" : "Basic");
     this.registry = new Registry(this, "registry", {
@@ -102,6 +115,7 @@ export class AzurePlatformStack extends TerraformStack {
       allowedIpRanges: registrySku === "Premium" ? azure.allowedIpRanges : [],
       logWorkspaceId,
     });
+    this.ci.allowPublish(this.registry.registry.id);
 
     // storage
     this.storage = new ObjectStorage(this, "storage", {
@@ -117,6 +131,7 @@ export class AzurePlatformStack extends TerraformStack {
       logWorkspaceId,
       forceDestroy: env.storage.forceDestroy,
     });
+    this.ci.allowDataRead(this.storage.account.id);
 
     // secrets
     this.secrets = new Secrets(this, "secrets", {
@@ -207,6 +222,11 @@ export class AzurePlatformStack extends TerraformStack {
     new TerraformOutput(this, "registry_login_server", { value: this.registry.loginServer, description: "ACR login server (push images here)" });
     new TerraformOutput(this, "storage_account", { value: this.storage.accountName, description: "Storage account holding the data containers" });
     new TerraformOutput(this, "key_vault_uri", { value: this.secrets.vaultUri, description: "Key Vault of the platform's secrets" });
+    for (const [name, identity] of Object.entries({ publisher: this.ci.publisher, builder: this.ci.builder, developer: this.ci.developer })) {
+      new TerraformOutput(this, `ci_client_id_${name}`, { value: identity.clientId, description: `GitHub OIDC managed identity: ${name} (azure/login client-id)` });
+    }
+    new TerraformOutput(this, "ci_tenant_id", { value: azure.tenantId, description: "Entra ID tenant of the CI identities (azure/login tenant-id)" });
+    new TerraformOutput(this, "ci_subscription_id", { value: azure.subscriptionId, description: "Subscription the CI identities work in (azure/login subscription-id)" });
     for (const app of this.apps) {
       if (app.publicUrl) {
         const key = app.name.replace(/[^a-z0-9]+/g, "_");

@@ -2,7 +2,9 @@
 import { CORE_PACK } from "./core-pack";
 import { PackEntry } from "./rule";
 import { azureAcrAdmin } from "./rules/azure-acr-admin";
+import { azureAdminOnlyBuilder } from "./rules/azure-admin-only-builder";
 import { azureAppLiteralSecrets } from "./rules/azure-app-literal-secrets";
+import { azureFederatedCredentialScoped } from "./rules/azure-federated-credential-scoped";
 import { azureKeyVaultPurgeProtection } from "./rules/azure-keyvault-purge-protection";
 import { azurePostgresPrivate } from "./rules/azure-postgres-private";
 import { azureStoragePublicAccess } from "./rules/azure-storage-public-access";
@@ -19,4 +21,6 @@ export const AZURE_PACK: readonly PackEntry[] = [
   { rule: azureKeyVaultPurgeProtection, level: "error" },
   { rule: azureAppLiteralSecrets, level: "error" },
   { rule: azurePostgresPrivate, level: "error" },
+  { rule: azureFederatedCredentialScoped, level: "error" },
+  { rule: azureAdminOnlyBuilder, level: "error" },
 ];
