@@ -1,17 +1,10 @@
 /**
  * Runs a pack of rules over every Terraform resource of a stack at synth time (a cdktf Aspect,
  * as cdk-nag v2 does). Findings go into a PolicyReport; main.ts fails synth when it has errors.
+ * A rule sees a resource as Terraform will: its attributes from the stack's synthesized JSON.
  */
 import { IConstruct } from "constructs";
-import {
-  DefaultTokenResolver,
-  IAspect,
-  StringConcat,
-  TerraformProvider,
-  TerraformResource,
-  TerraformStack,
-  Tokenization,
-} from "cdktf";
+import { IAspect, TerraformResource, TerraformStack } from "cdktf";
 import { PackEntry, PolicyLevel, ResourceView, RuleContext, RuleResult } from "./rule";
 import { Suppression, suppressionsOn } from "./suppressions";
 
@@ -75,59 +68,64 @@ export interface PolicyAspectProps {
   readonly report: PolicyReport;
 }
 
-/** The Aspect: evaluates every rule of the pack on every resource it visits. */
+/** The Terraform JSON of one stack, as cdktf writes it. */
+interface StackJson {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  provider?: Record<string, Record<string, unknown>[]>;
+}
+
+/**
+ * The Aspect. Visiting a stack hooks that stack's synthesis: when cdktf turns the stack into
+ * Terraform JSON, every rule of the pack runs on every resource of that JSON, exactly what
+ * terraform will get, with references already resolved. Evaluating the output instead of each
+ * construct avoids resolving every token a second time (a third of the cost of synth).
+ */
 export class PolicyAspect implements IAspect {
+  private readonly hooked = new WeakSet<TerraformStack>();
+
   constructor(private readonly props: PolicyAspectProps) {}
 
-  private readonly byStack = new WeakMap<TerraformStack, Map<string, ResourceView[]>>();
-
   visit(node: IConstruct): void {
-    if (!TerraformResource.isTerraformResource(node)) return;
-    const view = viewOf(node, (type, address) => this.relatedTo(node, type, address));
-    for (const { rule, level } of this.props.pack) {
-      let result: RuleResult;
-      try {
-        result = rule.check(view, this.props.context);
-      } catch (e) {
-        // A rule that throws is a finding, never a crash (cdk-nag does the same).
-        result = { status: "non-compliant", detail: `rule failed to evaluate: ${(e as Error).message}` };
+    if (!TerraformStack.isStack(node) || this.hooked.has(node)) return;
+    this.hooked.add(node);
+    const synthesize = node.toTerraform.bind(node);
+    let evaluated = false;
+    node.toTerraform = () => {
+      const json = synthesize();
+      if (!evaluated) {
+        evaluated = true; // once per stack, however often the JSON is produced
+        this.evaluate(node, json as StackJson);
       }
-      const status = typeof result === "string" ? result : result.status;
-      if (status !== "non-compliant") continue;
-      const suppression = findSuppression(node, rule.id);
-      if (suppression) {
-        this.props.report.noteSuppressed(suppression.owner, suppression.s, node.node.path);
-        continue;
-      }
-      const detail = typeof result === "string" ? "" : `: ${result.detail}`;
-      this.props.report.findings.push({
-        ruleId: rule.id,
-        level,
-        path: node.node.path,
-        resourceType: view.type,
-        message: `${rule.description}${detail}`,
-      });
-    }
+      return json;
+    };
   }
 
-  /** Views of `type` in the resource's stack whose attributes reference `address`. */
-  private relatedTo(node: TerraformResource, type: string, address: string): ResourceView[] {
-    const stack = TerraformStack.of(node);
-    let index = this.byStack.get(stack);
-    if (!index) {
-      index = new Map();
-      this.byStack.set(stack, index);
+  /** Runs the pack over every resource of a stack's JSON. */
+  evaluate(stack: TerraformStack, json: StackJson): void {
+    const constructs = new Map<string, TerraformResource>();
+    for (const c of stack.node.findAll()) if (TerraformResource.isTerraformResource(c)) constructs.set(c.node.path, c);
+    const views = viewsOf(json, constructs);
+    for (const view of views) {
+      const construct = constructs.get(view.path);
+      for (const { rule, level } of this.props.pack) {
+        let result: RuleResult;
+        try {
+          result = rule.check(view, this.props.context);
+        } catch (e) {
+          // A rule that throws is a finding, never a crash (cdk-nag does the same).
+          result = { status: "non-compliant", detail: `rule failed to evaluate: ${(e as Error).message}` };
+        }
+        const status = typeof result === "string" ? result : result.status;
+        if (status !== "non-compliant") continue;
+        const suppression = construct ? findSuppression(construct, rule.id) : undefined;
+        if (suppression) {
+          this.props.report.noteSuppressed(suppression.owner, suppression.s, view.path);
+          continue;
+        }
+        const detail = typeof result === "string" ? "" : `: ${result.detail}`;
+        this.props.report.findings.push({ ruleId: rule.id, level, path: view.path, resourceType: view.type, message: `${rule.description}${detail}` });
+      }
     }
-    let views = index.get(type);
-    if (!views) {
-      views = stack.node
-        .findAll()
-        .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === type)
-        .map((r) => viewOf(r, () => []));
-      index.set(type, views);
-    }
-    const needle = "${" + address + ".";
-    return views.filter((v) => JSON.stringify(v.attributes).includes(needle));
   }
 }
 
@@ -139,26 +137,41 @@ function findSuppression(node: IConstruct, ruleId: string): { owner: IConstruct;
   return undefined;
 }
 
-/** Builds what rules see: resolved attributes plus the provider's inherited tags. */
-export function viewOf(resource: TerraformResource, related: (type: string, address: string) => ResourceView[]): ResourceView {
-  const stack = TerraformStack.of(resource);
-  const block = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-  const raw = Object.values(block.resource?.[resource.terraformResourceType] ?? {})[0] ?? {};
-  const attributes = resolve(stack, raw) as Record<string, unknown>;
-  const tagPath = tagPathOf(resource);
-  const taggable = tagPath !== undefined;
-  const address = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
-  return {
-    type: resource.terraformResourceType,
-    path: resource.node.path,
-    address,
-    related: (type) => related(type, address),
-    attributes,
-    taggable,
-    tagPath: tagPath ?? [],
-    // Provider defaults (AWS default_tags, Google default_labels) reach only the top-level attribute.
-    inheritedTags: tagPath?.length === 1 && (tagPath[0] === "tags" || tagPath[0] === "labels") ? inheritedTags(stack, resource) : {},
+/** What rules see for each resource of a stack's JSON; `constructs` (by path) tell which types carry tags. */
+export function viewsOf(json: StackJson, constructs: ReadonlyMap<string, TerraformResource>): ResourceView[] {
+  const byType = new Map<string, ResourceView[]>();
+  const texts = new Map<ResourceView, string>();
+  const related = (type: string, address: string): ResourceView[] => {
+    const needle = "${" + address + ".";
+    return (byType.get(type) ?? []).filter((v) => texts.get(v)!.includes(needle));
   };
+  const all: ResourceView[] = [];
+  for (const [type, byId] of Object.entries(json.resource ?? {})) {
+    const list: ResourceView[] = [];
+    for (const [id, raw] of Object.entries(byId)) {
+      const { "//": meta, ...attributes } = raw;
+      const path = (meta as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? `${type}.${id}`;
+      const construct = constructs.get(path);
+      const tagPath = construct ? tagPathOf(construct) : undefined;
+      const address = `${type}.${id}`;
+      const view: ResourceView = {
+        type,
+        path,
+        address,
+        attributes,
+        taggable: tagPath !== undefined,
+        tagPath: tagPath ?? [],
+        // Provider defaults (AWS default_tags, Google default_labels) reach only the top-level attribute.
+        inheritedTags: tagPath?.length === 1 && (tagPath[0] === "tags" || tagPath[0] === "labels") ? inheritedTags(json, type, attributes) : {},
+        related: (t) => related(t, address),
+      };
+      texts.set(view, JSON.stringify(attributes));
+      list.push(view);
+    }
+    byType.set(type, list);
+    all.push(...list);
+  }
+  return all;
 }
 
 /**
@@ -179,25 +192,13 @@ function tagPathOf(resource: TerraformResource): readonly string[] | undefined {
   return "tagsInput" in resource ? ["tags"] : undefined;
 }
 
-function resolve(stack: TerraformStack, value: unknown): unknown {
-  return Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false });
-}
-
-function inheritedTags(stack: TerraformStack, resource: TerraformResource): Record<string, string> {
-  const provider =
-    resource.provider ??
-    stack.node.findAll().find((c): c is TerraformProvider => c instanceof TerraformProvider && c.terraformResourceType === providerOf(resource.terraformResourceType));
-  if (!provider) return {};
-  const cfg = resolve(stack, (provider as unknown as { toTerraform(): { provider: Record<string, unknown[]> } }).toTerraform().provider) as Record<
-    string,
-    Record<string, unknown>[]
-  >;
-  const attrs = Object.values(cfg)[0]?.[0] ?? {};
-  const dt = attrs.default_tags as { tags?: Record<string, string> }[] | undefined;
-  const dl = attrs.default_labels as Record<string, string> | undefined;
+/** Default tags of the provider block a resource uses (its `provider` alias, else the default block). */
+function inheritedTags(json: StackJson, type: string, attributes: Record<string, unknown>): Record<string, string> {
+  const name = type.slice(0, type.indexOf("_"));
+  const blocks = json.provider?.[name] ?? [];
+  const alias = typeof attributes.provider === "string" ? attributes.provider.split(".")[1] : undefined;
+  const block = blocks.find((b) => (alias ? b.alias === alias : b.alias === undefined)) ?? {};
+  const dt = block.default_tags as { tags?: Record<string, string> }[] | undefined;
+  const dl = block.default_labels as Record<string, string> | undefined;
   return { ...(dt?.[0]?.tags ?? {}), ...(dl ?? {}) };
-}
-
-function providerOf(resourceType: string): string {
-  return resourceType.slice(0, resourceType.indexOf("_"));
 }
