@@ -46,19 +46,23 @@ export class CiIdentity extends Construct {
     }
     const n = props.naming;
     const branch = props.publishBranch ?? "main";
-    this.oidcProviderArn =
-      props.existingOidcProviderArn ??
-      new IamOpenidConnectProvider(this, "github", {
-        url: `https://${GITHUB_OIDC}`,
-        clientIdList: ["sts.amazonaws.com"],
-        thumbprintList: ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"],
-      }).arn;
+    // The provider's ARN is known from config, so trust policies are literal in the plan for review;
+    // the roles still wait for the provider, which IAM requires to exist first.
+    const provider = props.existingOidcProviderArn
+      ? undefined
+      : new IamOpenidConnectProvider(this, "github", {
+          url: `https://${GITHUB_OIDC}`,
+          clientIdList: ["sts.amazonaws.com"],
+          thumbprintList: ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"],
+        });
+    this.oidcProviderArn = props.existingOidcProviderArn ?? `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC}`;
 
     const role = (name: string, subjects: string[], description: string) =>
       new IamRole(this, name, {
         name: n.bounded(64, name),
         description,
         maxSessionDuration: props.maxSessionSeconds ?? 3600,
+        dependsOn: provider ? [provider] : undefined,
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
           Statement: [

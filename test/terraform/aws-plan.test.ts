@@ -75,6 +75,25 @@ describe.each(STACKS)("%s through real terraform", (stack) => {
   });
 });
 
+test.each(STACKS)("%s plans GitHub's OIDC provider and the three CI roles, trusting only this repository", (stack) => {
+  if (!availability.ok) return;
+  expect(planned(stack, "aws_iam_openid_connect_provider")).toHaveLength(1);
+  const env = stack.split("-")[0];
+  const roles = Object.fromEntries(
+    planned(stack, "aws_iam_role")
+      .map((r) => r.change.after!)
+      .filter((r) => /-(service-publisher|infra-builder|developer)$/.test(String(r.name)))
+      .map((r) => [String(r.name).replace(`mlops-${env}-`, ""), JSON.parse(String(r.assume_role_policy))]),
+  );
+  expect(Object.keys(roles).sort()).toEqual(["developer", "infra-builder", "service-publisher"]);
+  for (const policy of Object.values(roles)) {
+    const subjects = policy.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] as string[];
+    expect(subjects.length).toBeGreaterThan(0);
+    for (const sub of subjects) expect(sub.startsWith("repo:acme-ml/mlops-suite:")).toBe(true);
+  }
+  expect(roles["infra-builder"].Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([`repo:acme-ml/mlops-suite:environment:${env}`]);
+});
+
 test("dev plans one NAT gateway, prod one per zone", () => {
   if (!availability.ok) return;
   expect(planned("dev-aws", "aws_nat_gateway")).toHaveLength(1);
