@@ -120,6 +120,11 @@ const serviceOverride = z.strictObject({
   memoryMiB: positiveInt.optional(),
   minCount: nonNegativeInt.optional(),
   maxCount: positiveInt.optional(),
+  /**
+   * Image tag to run when no promoted manifest pins a digest (registries are immutable: pin a
+   * release or commit tag, e.g. `sha-3f2c1ab`). @default - the catalog's defaultImageTag
+   */
+  imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a Docker tag like sha-3f2c1ab or 2.22.0").optional(),
 });
 
 const environmentName = z.string().regex(/^[a-z][a-z0-9]{1,11}$/, "a short lowercase name like dev");

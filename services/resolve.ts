@@ -24,7 +24,8 @@ export interface ResolveResult {
 
 /**
  * The services an environment runs, sized and imaged. `manifests` are the promoted model
- * manifests of the environment, keyed by name; a service with one runs its digest.
+ * manifests of the environment, keyed by name; a service with one runs its digest, else the
+ * environment's `imageTag`, else the catalog's tag.
  */
 export function resolveServices(
   env: EnvironmentConfig,
@@ -68,7 +69,7 @@ export function resolveServices(
       scaling: { min, max, targetCpuPercent: spec.scaling.targetCpuPercent },
       image: manifest
         ? { kind: "digest", digest: digestOf(manifest), version: manifest.version, source: manifest.sourceCommit }
-        : { kind: "tag", tag: spec.defaultImageTag },
+        : { kind: "tag", tag: o.imageTag ?? spec.defaultImageTag },
     });
   }
   return { services, problems };

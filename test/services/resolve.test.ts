@@ -35,6 +35,22 @@ describe("resolveServices", () => {
     expect(api).toMatchObject({ cpuMillicores: 2000, memoryMiB: 4096 });
   });
 
+  test("GIVEN an environment pins a tag WHEN no manifest exists THEN that tag runs; a manifest still wins", () => {
+    const env = { ...dev.config, services: { receiver: { imageTag: "sha-3f2c1ab" }, "model-api": { imageTag: "sha-3f2c1ab" } } };
+    const manifest: ModelManifest = {
+      name: "model-api",
+      version: "1.4.0",
+      image: `registry.example.com/mlops/model-api@${digest}`,
+      metrics: { auc: 0.91 },
+      primaryMetric: "auc",
+      sourceCommit: "abc1234",
+      createdAt: "2026-11-25T10:00:00Z",
+    };
+    const services = resolve(env, { "model-api": manifest }).services;
+    expect(services.find((s) => s.name === "receiver")!.image).toEqual({ kind: "tag", tag: "sha-3f2c1ab" });
+    expect(services.find((s) => s.name === "model-api")!.image).toMatchObject({ kind: "digest", digest });
+  });
+
   test("GIVEN a service switched off WHEN resolved THEN it is not deployed", () => {
     const env = { ...dev.config, services: { mlflow: { enabled: false } } };
     expect(resolve(env).services.map((s) => s.name)).not.toContain("mlflow");
