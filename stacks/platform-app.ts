@@ -68,6 +68,8 @@ export function buildPlatformApp(opts: BuildOptions): PlatformApp {
       if (!config.clouds[cloud] || !entry) continue;
       const name = `${config.name}-${cloud}`;
       const stack = entry.create(app, name, { env: config, services });
+      // S3-native state locking needs Terraform 1.10, write-only arguments and ephemeral values 1.11.
+      stack.addOverride("terraform.required_version", ">= 1.11.0");
       Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report }));
       stacks.push({ name, cloud, stack });
     }

@@ -13,7 +13,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
-import { ECR_PUSH_ACTIONS } from "./private/iam";
+import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS } from "./private/iam";
 
 const GITHUB_OIDC = "token.actions.githubusercontent.com";
 
@@ -92,7 +92,7 @@ export class CiIdentity extends Construct {
     });
   }
 
-  /** Lets the publisher push to these repositories (and nothing else). */
+  /** Lets the publisher push to (and pull from, for copies) these repositories, and nothing else. */
   allowPublish(repositoryArns: readonly string[]): void {
     new IamRolePolicy(this, "publisher-push", {
       role: this.publisherRole.id,
@@ -103,7 +103,8 @@ export class CiIdentity extends Construct {
           { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
           {
             Effect: "Allow",
-            Action: ECR_PUSH_ACTIONS,
+            // Pull too: the images workflow copies a digest from dev's registry to the later environments'.
+            Action: [...new Set([...ECR_PUSH_ACTIONS, ...ECR_PULL_ACTIONS])],
             Resource: [...repositoryArns],
           },
         ],

@@ -79,7 +79,7 @@ export class Registry extends Construct implements PlatformRegistry {
           Sid: "Push",
           Effect: "Allow",
           Principal: { AWS: [...push] },
-          Action: ECR_PUSH_ACTIONS,
+          Action: [...new Set([...ECR_PUSH_ACTIONS, ...ECR_PULL_ACTIONS])],
         });
       }
       if (statements.length === 0) continue;

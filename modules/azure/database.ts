@@ -5,8 +5,9 @@
  * password, backups kept `backupRetentionDays` (Azure's floor is 7), geo-redundant backups and
  * zone-redundant HA when asked, logs to Log Analytics, and one database `mlflow`.
  *
- * The administrator password is the Key Vault secret the caller generated: passed write-only
- * (`administrator_password_wo` + version) from the same ephemeral value, so it is in neither the
+ * The administrator password is the Key Vault secret the caller generated: read back from the
+ * vault as an ephemeral value and passed write-only (`administrator_password_wo` + version), so the
+ * server and the secret always agree and the password is in neither the
  * state nor the synthesized JSON. MLflow reads it through a Key Vault reference.
  * `deletionProtection` puts a CanNotDelete lock on the server (RDS's deletion protection).
  *

@@ -167,6 +167,8 @@ export class CiIdentity extends Construct {
 
     this.grantProject("builder", "roles/owner");
     this.grantProject("developer", "roles/viewer");
+    // Plans refresh IAM members (buckets, repository, service accounts): basic Viewer cannot read IAM policies.
+    this.grantProject("developer", "roles/iam.securityReviewer");
     if (props.stateBucket) {
       this.grantBucket("builder", "state", props.stateBucket, "roles/storage.objectAdmin");
       this.grantBucket("developer", "state", props.stateBucket, "roles/storage.objectViewer");

@@ -17,6 +17,12 @@ describe("remote state", () => {
     expect(JSON.parse(Testing.synth(stack)).terraform.backend).toEqual({ local: { path: "terraform.sandbox-aws.tfstate" } });
   });
 
+  test("GIVEN any stack WHEN synthesized THEN it asks for Terraform 1.11+ (lock files, write-only arguments)", () => {
+    for (const stack of ["dev-aws", "prod-azure", "prod-gcp"]) {
+      expect((built.json(stack).terraform as { required_version?: string }).required_version).toBe(">= 1.11.0");
+    }
+  });
+
   test("GIVEN dev WHEN synthesized THEN each cloud keeps state remotely, keyed by stack (the deploy workflow needs it)", () => {
     expect(built.json("dev-aws").terraform?.backend?.s3).toMatchObject({ key: "mlops/dev-aws.tfstate", encrypt: true, use_lockfile: true });
     expect(built.json("dev-azure").terraform?.backend?.azurerm).toMatchObject({ key: "mlops/dev-azure.tfstate", use_azuread_auth: true });

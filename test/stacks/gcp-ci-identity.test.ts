@@ -73,7 +73,7 @@ describe.each([
 
   test("THEN only the builder is owner of the project, the developer is viewer, and no other project role goes to CI", () => {
     const ci = (resources(json(), "google_project_iam_member") as Attrs[]).filter((m) => /^serviceAccount:mlops-[a-z]+-(publisher|builder|developer)@/.test(m.member));
-    expect(ci.map((m) => `${m.member} ${m.role}`).sort()).toEqual([`${member("builder")} roles/owner`, `${member("developer")} roles/viewer`]);
+    expect(ci.map((m) => `${m.member} ${m.role}`).sort()).toEqual([`${member("builder")} roles/owner`, `${member("developer")} roles/iam.securityReviewer`, `${member("developer")} roles/viewer`]);
     const admins = (resources(json(), "google_project_iam_member") as Attrs[]).filter((m) => /^roles\/(owner|editor)$|admin$/i.test(m.role));
     expect(admins.map((m) => m.member)).toEqual([member("builder")]);
   });

@@ -28,7 +28,7 @@ describe("Azure Database", () => {
       storage_mb: 32768,
       public_network_access_enabled: false,
       delegated_subnet_id: expect.stringContaining("network_database-subnet"),
-      administrator_password_wo: "${ephemeral.random_password.secrets_mlflow_db_password.result}",
+      administrator_password_wo: "${ephemeral.azurerm_key_vault_secret.secrets_mlflow_db_password.value}",
       administrator_password_wo_version: 1,
       authentication: { active_directory_auth_enabled: true, password_auth_enabled: true, tenant_id: TENANT },
       geo_redundant_backup_enabled: false,
