@@ -88,14 +88,15 @@ export function program(): Command {
       .requiredOption("--env <env>", "target environment")
       .addOption(new Option("--source <dir>", "folder with dags/** and/or models/<name>.json").conflicts("fromEnv"))
       .option("--from-env <env>", "promote what this environment runs (must be --env's promotion.from)")
-      .option("--model <name...>", "only these models (the DAG set is then left alone)"),
-  ).action(async (o: CommonOptions & { env: string; source?: string; fromEnv?: string; model?: string[] }) => {
+      .option("--model <name...>", "only these models (the DAG set is then left alone)")
+      .option("--allow-empty-dags", "accept a dags/ without DAG files: deletes every DAG of --env"),
+  ).action(async (o: CommonOptions & { env: string; source?: string; fromEnv?: string; model?: string[]; allowEmptyDags?: boolean }) => {
     if ((o.source === undefined) === (o.fromEnv === undefined)) {
       process.stderr.write("error: command line: --source / --from-env: expected exactly one of them, found " + (o.source ? "both" : "neither") + "\n");
       process.exitCode = EXIT.invalidInput;
       return;
     }
-    await execute({ kind: "promote", env: o.env, sourceDir: o.source, fromEnv: o.fromEnv, models: o.model }, o);
+    await execute({ kind: "promote", env: o.env, sourceDir: o.source, fromEnv: o.fromEnv, models: o.model, allowEmptyDags: o.allowEmptyDags ?? false }, o);
   });
 
   common(

@@ -25,6 +25,8 @@ export interface PromotionRequest {
   readonly sourceDir?: string;
   /** `promote --from-env <env>`: what that environment runs in the target repository. */
   readonly fromEnv?: string;
+  /** Accept a source whose dags/ holds no DAG file, deleting every DAG of the environment. @default false */
+  readonly allowEmptyDags?: boolean;
   /** Only these models of the source. @default - all of them */
   readonly models?: readonly string[];
   /** `rollback`: the model and the version to restore. */

@@ -36,8 +36,42 @@ export function normalizeRepoUrl(url: string, cwd: string = process.cwd()): stri
 // Programs git could be told to run from the environment: none is needed to clone, commit and push.
 const DROPPED_ENV = new Set(["EDITOR", "VISUAL", "PAGER", "PREFIX", "SSH_ASKPASS"]);
 
+/**
+ * Hosts GITHUB_TOKEN may be sent to: github.com, the host of GITHUB_SERVER_URL, and the web host behind
+ * GITHUB_API_URL (`api.<host>` on GitHub.com and GHE.com, `<host>/api/v3` on GitHub Enterprise Server).
+ * Any other --repo host is somebody else's server: it gets no token.
+ */
+export function tokenHosts(env: NodeJS.ProcessEnv = process.env): Set<string> {
+  const hosts = new Set(["github.com"]);
+  const hostOf = (u: string | undefined): string | undefined => {
+    if (!u) return undefined;
+    try {
+      return new URL(u).host.toLowerCase() || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const server = hostOf(env.GITHUB_SERVER_URL);
+  if (server) hosts.add(server);
+  const api = hostOf(env.GITHUB_API_URL);
+  if (api) hosts.add(api.startsWith("api.") ? api.slice(4) : api);
+  return hosts;
+}
+
+/** True when git may send GITHUB_TOKEN to `url`: https, and a host from tokenHosts(). */
+export function mayReceiveToken(url: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!/^https:\/\//i.test(url)) return false;
+  let host: string;
+  try {
+    host = new URL(url).host.toLowerCase();
+  } catch {
+    return false;
+  }
+  return tokenHosts(env).has(host);
+}
+
 /** The child-process environment for git: identity, no signing, no prompts, token as a header (never in argv). */
-function gitEnv(url: string): Record<string, string> {
+export function gitEnv(url: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined || DROPPED_ENV.has(k.toUpperCase())) continue;
@@ -56,7 +90,7 @@ function gitEnv(url: string): Record<string, string> {
     ["advice.detachedHead", "false"],
   ];
   const token = process.env.GITHUB_TOKEN;
-  if (token && /^https:\/\//i.test(url)) {
+  if (token && mayReceiveToken(url)) {
     const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
     config.push([`http.${new URL(url).origin}/.extraHeader`, `Authorization: Basic ${basic}`]);
   }
@@ -156,9 +190,10 @@ export class GitWorkspace {
       }
       paths.push(rel);
     }
-    // --sparse: the paths are inside the cone, but say so rather than rely on it.
+    // --sparse: the paths are inside the cone, but say so rather than rely on it. --force: the DAG set is
+    // mirrored exactly, so a file the target's .gitignore happens to match is still part of it.
     for (let i = 0; i < paths.length; i += 500) {
-      await this.g.raw(["add", "--all", "--sparse", "--", ...paths.slice(i, i + 500)]);
+      await this.g.raw(["add", "--all", "--force", "--sparse", "--", ...paths.slice(i, i + 500)]);
     }
   }
 
@@ -212,6 +247,24 @@ export class GitWorkspace {
     } catch (e) {
       throw ioError(`ls-remote ${redact(this.url)}`, e);
     }
+  }
+
+  /**
+   * True when `commit` is in the history of `base` (the base branch's commit the clone is on). A shallow
+   * clone first fetches the base branch's whole commit history (commits only: no trees, no blobs), since
+   * containment cannot be told from one commit. Only needed when a PR branch of the same name exists.
+   */
+  async contains(base: string, commit: string): Promise<boolean> {
+    if ((await this.g.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true") {
+      try {
+        await this.g.raw(["fetch", "--quiet", "--no-tags", "--filter=tree:0", "--unshallow", "origin", `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`]);
+      } catch (e) {
+        throw ioError(`fetch the history of ${this.branch} from ${redact(this.url)}`, e);
+      }
+    }
+    // Prints `commit` unless `base` reaches it; works whatever `commit`'s own (shallow) history is.
+    const out = await this.g.raw(["rev-list", "-n", "1", commit, "--not", base, "--"]);
+    return out.trim() === "";
   }
 
   /** Commits (newest first) that touched `file`, from the history the clone holds. */

@@ -1,6 +1,8 @@
 /**
  * The metric gate, a pure decision: does a candidate model beat the one an environment runs by
- * more than the environment's threshold (relative, on the candidate's primary metric)?
+ * more than the environment's threshold (relative, on the deployed manifest's primary metric)?
+ * The deployed manifest names the metric because the candidate must not pick what it is judged on:
+ * when the two name different primary metrics the gate holds rather than compare unlike numbers.
  * It reads no files and knows nothing of git; callers pass both manifests and the rules.
  */
 import { ModelManifest } from "./manifest";
@@ -10,7 +12,7 @@ export type MetricDirection = "higher-is-better" | "lower-is-better";
 
 /**
  * - `pass`: improvement above the threshold.
- * - `hold`: not enough improvement, or nothing comparable deployed.
+ * - `hold`: not enough improvement, or candidate and deployed name different primary metrics.
  * - `first-deployment`: nothing of that name deployed yet; passes.
  * - `not-enforced`: the environment is written directly (dev) or this is a rollback/retire; reported, never holds.
  */
@@ -33,6 +35,7 @@ export interface GateInput {
 /** The gate's verdict with both numbers: it goes into the PR body and the commit trailers. */
 export interface GateDecision {
   readonly model: string;
+  /** The metric compared: the deployed manifest's primary metric (the candidate's on a first deployment or a mismatch). */
   readonly metric: string;
   readonly outcome: GateOutcome;
   /** True unless the outcome is `hold`. */
@@ -54,7 +57,9 @@ const EPSILON = 1e-12;
 /** Decides the gate for one model. Pure: same input, same decision. */
 export function decideGate(input: GateInput): GateDecision {
   const { candidate, deployed, threshold, direction } = input;
-  const metric = candidate.primaryMetric;
+  // What runs decides the yardstick; a first deployment has none, so the candidate's own is reported.
+  const mismatch = deployed !== undefined && deployed.primaryMetric !== candidate.primaryMetric;
+  const metric = deployed === undefined || mismatch ? candidate.primaryMetric : deployed.primaryMetric;
   const candidateValue = candidate.metrics[metric];
   const base = { model: candidate.name, metric, candidateValue, threshold, direction };
   const need = `more than ${formatPercent(threshold)} ${direction === "higher-is-better" ? "higher" : "lower"}`;
@@ -62,10 +67,13 @@ export function decideGate(input: GateInput): GateDecision {
   let verdict: { outcome: "pass" | "hold" | "first-deployment"; deployedValue?: number; relativeImprovement?: number; text: string };
   if (deployed === undefined) {
     verdict = { outcome: "first-deployment", text: `${metric} ${candidateValue} (first deployment, nothing to compare)` };
-  } else if (!(metric in deployed.metrics)) {
+  } else if (mismatch) {
     verdict = {
       outcome: "hold",
-      text: `${metric} ${candidateValue} vs none: the deployed ${deployed.name} ${deployed.version} has no ${metric} metric to compare with`,
+      text:
+        `primary metrics differ: the candidate ${candidate.name} ${candidate.version} names ${candidate.primaryMetric}, ` +
+        `the deployed ${deployed.name} ${deployed.version} names ${deployed.primaryMetric}; the gate only compares the same metric ` +
+        `(give the candidate primaryMetric ${JSON.stringify(deployed.primaryMetric)}, or retire the deployed model first)`,
     };
   } else {
     const deployedValue = deployed.metrics[metric];

@@ -129,6 +129,33 @@ export function checkRebase(oldBase: EnvTree, newHead: EnvTree, desired: Desired
   return conflicts.length === 0 ? { ok: true } : { ok: false, conflicts };
 }
 
+/** `current` with the plan applied: what `deployments/<env>/` holds after the promotion's commit. Pure. */
+export function applyPlan(current: EnvTree, plan: ChangePlan): EnvTree {
+  const out = new Map(current);
+  for (const c of plan.changes) {
+    if (c.file) out.set(c.path, c.file.blob);
+    else out.delete(c.path);
+  }
+  return out;
+}
+
+/** Same paths with the same blobs. */
+export function sameTree(a: EnvTree, b: EnvTree): boolean {
+  if (a.size !== b.size) return false;
+  for (const [p, blob] of a) if (b.get(p) !== blob) return false;
+  return true;
+}
+
+/**
+ * The PR branch names to try for a change, in order: `branchName`, then the same with the base's short
+ * commit appended, for when the first one exists but is stale (merged, or made on another base). An old
+ * branch is never rewritten: the promoter moves on to the next name.
+ */
+export function branchCandidates(env: string, plan: ChangePlan, baseCommit: string): string[] {
+  const first = branchName(env, plan);
+  return [first, `${first}-${baseCommit.slice(0, 8)}`];
+}
+
 /**
  * The PR branch for a change: `promote/<env>/<model-or-dags>-<short hash>`. One model and nothing else
  * is named after the model, DAGs alone are `dags`, anything wider is `bundle`.

@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigProblem } from "../modules/core/errors";
-import { readManifestFolder } from "./deployed-manifests";
+import { describeKind, entryKind, readManifestFolder } from "./deployed-manifests";
 import { ModelManifest } from "./manifest";
 import { DesiredFile, desiredFile } from "./plan-changes";
 
@@ -28,8 +28,19 @@ export interface SourceReading {
 // Build output that sits beside DAGs in checkouts but is not part of the DAG set.
 const IGNORED = new Set(["__pycache__", ".DS_Store"]);
 
+/** How to read a source. */
+export interface ReadSourceOptions {
+  /** A source must hold dags/ or models/. @default true */
+  readonly requireContent?: boolean;
+  /**
+   * Accept a dags/ without any DAG file. It replaces the environment's DAG set, so an empty one deletes
+   * every DAG there: only on purpose (`--allow-empty-dags`). @default false
+   */
+  readonly allowEmptyDags?: boolean;
+}
+
 /** Reads and validates `dir`. `root` is what file names in problems are relative to. */
-export function readSource(dir: string, root: string = process.cwd(), opts: { requireContent?: boolean } = {}): SourceReading {
+export function readSource(dir: string, root: string = process.cwd(), opts: ReadSourceOptions = {}): SourceReading {
   const problems: ConfigProblem[] = [];
   const rel = (p: string) => path.relative(root, p) || ".";
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
@@ -37,14 +48,21 @@ export function readSource(dir: string, root: string = process.cwd(), opts: { re
   }
   const dagsDir = path.join(dir, "dags");
   const modelsDir = path.join(dir, "models");
-  const hasDags = fs.existsSync(dagsDir);
-  const hasModels = fs.existsSync(modelsDir);
-  if ((opts.requireContent ?? true) && !hasDags && !hasModels) {
+  // lstat: a dags/ or models/ that is a link would promote whatever it points at.
+  const dagsKind = entryKind(dagsDir);
+  const modelsKind = entryKind(modelsDir);
+  if ((opts.requireContent ?? true) && dagsKind === "missing" && modelsKind === "missing") {
     problems.push({ file: rel(dir), field: "", expected: "a folder with dags/ and/or models/", found: `neither (${fs.readdirSync(dir).join(", ") || "empty"})` });
+  }
+  if (dagsKind !== "missing" && dagsKind !== "folder") {
+    problems.push({ file: rel(dagsDir), field: "", expected: "a folder with the environment's DAG files", found: describeKind(dagsKind) });
+  }
+  if (modelsKind !== "missing" && modelsKind !== "folder") {
+    problems.push({ file: rel(modelsDir), field: "", expected: "a folder of <name>.json model manifests", found: describeKind(modelsKind) });
   }
 
   let dags: Map<string, DesiredFile> | undefined;
-  if (hasDags) {
+  if (dagsKind === "folder") {
     dags = new Map();
     const pyFiles: string[] = [];
     for (const file of walk(dagsDir, problems, rel)) {
@@ -52,13 +70,25 @@ export function readSource(dir: string, root: string = process.cwd(), opts: { re
       dags.set(key, desiredFile(fs.readFileSync(file)));
       if (file.endsWith(".py")) pyFiles.push(file);
     }
+    if (dags.size === 0 && !opts.allowEmptyDags && !problems.some((p) => p.file.startsWith(rel(dagsDir)))) {
+      const skipped = fs.readdirSync(dagsDir);
+      problems.push({
+        file: rel(dagsDir),
+        field: "",
+        expected:
+          "at least one DAG file: dags/ is the environment's complete DAG set, so an empty one deletes every DAG there " +
+          "(pass --allow-empty-dags to do that on purpose; leave dags/ out to keep the DAGs as they are)",
+        found: skipped.length > 0 ? `no DAG file (it holds only ${skipped.sort().join(", ")})` : "an empty folder",
+      });
+    }
     problems.push(...compilePython(pyFiles, rel));
   }
 
   const manifests: ModelManifest[] = [];
-  if (hasModels) {
+  if (modelsKind === "folder") {
     for (const f of fs.readdirSync(modelsDir).sort()) {
-      if (!f.endsWith(".json") || !fs.statSync(path.join(modelsDir, f)).isFile()) {
+      // .json entries that are not files (links, folders) are reported by readManifestFolder.
+      if (!f.endsWith(".json")) {
         problems.push({ file: rel(path.join(modelsDir, f)), field: "", expected: "only <name>.json model manifests in models/", found: JSON.stringify(f) });
       }
     }

@@ -55,6 +55,19 @@ describe("CLI", () => {
     expect(r.stdout + r.stderr).not.toContain("ghp_secret_never_printed");
   });
 
+  it("GIVEN an empty dags/ THEN exit 2 unless --allow-empty-dags, which deletes the environment's DAGs", async () => {
+    const remote = createRemote();
+    commitToRemote(remote, { "deployments/dev/dags/a.py": "x = 1\n" }, [], "dev dags");
+    const src = makeSource({ dags: {} });
+    const refused = await cli(["promote", "--source", src, "--env", "dev", "--repo", remote]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("pass --allow-empty-dags to do that on purpose");
+    expect(remoteFiles(remote, "deployments/dev")).toEqual(["dags/a.py"]);
+    const allowed = await cli(["promote", "--source", src, "--env", "dev", "--repo", remote, "--allow-empty-dags"]);
+    expect(allowed.code).toBe(0);
+    expect(remoteFiles(remote, "deployments/dev")).toEqual([]);
+  });
+
   it("GIVEN a missing required option THEN exit 2", async () => {
     const r = await cli(["promote", "--source", "x", "--repo", "y"]);
     expect(r.code).toBe(2);
@@ -62,7 +75,7 @@ describe("CLI", () => {
   });
 
   it("GIVEN a repo URL with credentials THEN they are not printed", async () => {
-    const r = await cli(["promote", "--source", makeSource({ dags: {} }), "--env", "dev", "--repo", "https://user:hunter2secret@127.0.0.1:9/x.git"]);
+    const r = await cli(["promote", "--source", makeSource({ dags: { "a.py": "x = 1\n" } }), "--env", "dev", "--repo", "https://user:hunter2secret@127.0.0.1:9/x.git"]);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).not.toContain("hunter2secret");
     expect(r.stdout + r.stderr).toContain("https://***@127.0.0.1:9/x.git");

@@ -124,6 +124,8 @@ export interface FakeOptions {
   readonly token: string;
   /** Whether a branch exists (GitHub answers 422 to a PR from a missing branch). @default - every branch exists */
   readonly branchExists?: (branch: string) => boolean;
+  /** Whether `head` has commits `base` lacks (GitHub answers 422 "No commits between" otherwise). @default - always */
+  readonly hasCommitsAhead?: (head: string, base: string) => boolean;
 }
 
 /** The running fake. */
@@ -229,6 +231,9 @@ export class GitHubFake {
         const base = String(b.base ?? "");
         const errors: Json[] = [];
         if (this.opts.branchExists && !this.opts.branchExists(head)) errors.push({ resource: "PullRequest", field: "head", code: "invalid" });
+        else if (this.opts.hasCommitsAhead && !this.opts.hasCommitsAhead(head, base)) {
+          errors.push({ resource: "PullRequest", code: "custom", message: `No commits between ${base} and ${head}` });
+        }
         if (this.pulls.some((p) => p.state === "open" && p.head === head && p.base === base)) {
           errors.push({ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${this.opts.owner}:${head}.` });
         }

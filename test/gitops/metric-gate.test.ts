@@ -19,7 +19,9 @@ describe("metric gate", () => {
     ["zero threshold: any improvement passes", { candidate: cand(0.8001), deployed: dep(0.8), threshold: 0 }, "pass", true],
     ["zero baseline, better passes", { candidate: cand(0.1), deployed: dep(0) }, "pass", true],
     ["zero baseline, equal holds", { candidate: cand(0), deployed: dep(0) }, "hold", false],
-    ["deployed lacks the metric holds", { candidate: manifest("model-api", "2", { f1: 0.9 }, "f1"), deployed: dep(0.8) }, "hold", false],
+    ["different primary metric holds", { candidate: manifest("model-api", "2", { f1: 0.9 }, "f1"), deployed: dep(0.8) }, "hold", false],
+    ["different primary metric holds even when the candidate's looks better", { candidate: manifest("model-api", "2", { auc: 0.7, f1: 0.9 }, "f1"), deployed: manifest("model-api", "1", { auc: 0.8, f1: 0.5 }) }, "hold", false],
+    ["different primary metric on a first deployment passes", { candidate: manifest("model-api", "2", { f1: 0.9 }, "f1") }, "first-deployment", true],
     ["direct mode reports but never holds", { candidate: cand(0.7), deployed: dep(0.8), enforced: false }, "not-enforced", true],
   ];
   it.each(cases)("%s", (_name, input, outcome, passes) => {
@@ -33,6 +35,21 @@ describe("metric gate", () => {
     expect(d.reason).toBe("hold: auc 0.805 vs 0.8 deployed (1.0.0): +0.63% does not beat the required more than 1% higher");
     expect(d.candidateValue).toBe(0.805);
     expect(d.deployedValue).toBe(0.8);
+  });
+
+  it("GIVEN candidate and deployed name different primary metrics THEN the reason names both and no number is compared", () => {
+    const d = decideGate({
+      candidate: manifest("model-api", "2.0.0", { auc: 0.7, f1: 0.9 }, "f1"),
+      deployed: manifest("model-api", "1.0.0", { auc: 0.8, f1: 0.5 }, "auc"),
+      threshold: 0.01,
+      direction: "higher-is-better",
+      enforced: true,
+    });
+    expect(d.reason).toBe(
+      'hold: primary metrics differ: the candidate model-api 2.0.0 names f1, the deployed model-api 1.0.0 names auc; the gate only compares the same metric (give the candidate primaryMetric "auc", or retire the deployed model first)',
+    );
+    expect(d.deployedValue).toBeUndefined();
+    expect(d.relativeImprovement).toBeUndefined();
   });
 
   it("THEN a not-enforced decision says what the gate would have done", () => {

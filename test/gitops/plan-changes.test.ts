@@ -1,4 +1,4 @@
-import { blobId, branchName, checkRebase, DesiredState, desiredFile, EnvTree, planChanges } from "../../gitops/plan-changes";
+import { applyPlan, blobId, branchCandidates, branchName, checkRebase, DesiredState, desiredFile, EnvTree, planChanges, sameTree } from "../../gitops/plan-changes";
 import { execFileSync } from "child_process";
 
 const f = (s: string) => desiredFile(s);
@@ -67,5 +67,21 @@ describe("branchName", () => {
     ["model and dags", want({ dags: { "a.py": "a" }, models: { m: "m" } }), /^promote\/staging\/bundle-[0-9a-f]{8}$/],
   ])("%s", (_n, d, re) => {
     expect(branchName("staging", planChanges(cur, d))).toMatch(re);
+  });
+});
+
+describe("applyPlan and branchCandidates", () => {
+  const current = tree({ "dags/a.py": "a", "dags/old.py": "old", "models/m1.json": "m1" });
+  const plan = planChanges(current, want({ dags: { "a.py": "a2", "new.py": "n" }, models: { m2: "m2" } }));
+
+  it("GIVEN a plan THEN applying it gives the tree the promotion's commit holds", () => {
+    expect(sameTree(applyPlan(current, plan), tree({ "dags/a.py": "a2", "dags/new.py": "n", "models/m1.json": "m1", "models/m2.json": "m2" }))).toBe(true);
+    expect(sameTree(applyPlan(current, plan), current)).toBe(false);
+    expect(sameTree(tree({ x: "1" }), tree({ y: "1" }))).toBe(false);
+  });
+
+  it("GIVEN a stale branch of the change's name THEN the next candidate carries the base's short commit", () => {
+    const base = "0123456789abcdef0123456789abcdef01234567";
+    expect(branchCandidates("staging", plan, base)).toEqual([branchName("staging", plan), `${branchName("staging", plan)}-01234567`]);
   });
 });

@@ -1,7 +1,10 @@
 /** Direct promotions (dev) against real bare repositories: sync, idempotency, dry run, bad input, conflicts. */
+import * as fs from "fs";
+import * as path from "path";
 import { PromotionRequest } from "../../gitops/context";
+import { serializeManifest } from "../../gitops/manifest";
 import { runPromotion, RunOptions } from "../../gitops/promote";
-import { commitToRemote, createRemote, deployedManifest, ENV_DIR, git, makeSource, manifest, PROJECT_ROOT, remoteFiles, remoteLog, remoteShow } from "./helpers";
+import { commitToRemote, createRemote, deployedManifest, ENV_DIR, git, makeSource, manifest, PROJECT_ROOT, remoteFiles, remoteLog, remoteShow, tmp } from "./helpers";
 
 function promote(request: Partial<PromotionRequest> & Pick<PromotionRequest, "repoUrl">, extra: Partial<RunOptions> = {}) {
   const lines: string[] = [];
@@ -91,6 +94,90 @@ describe("direct promotion into dev", () => {
     });
   });
 
+  describe("a source that is not laid out as folders and files is rejected with exit 2, naming the path", () => {
+    /** A valid DAG folder and a valid manifest somewhere else, for links to point at. */
+    const elsewhere = () => makeSource({ dags: { "etl.py": DAG }, models: [manifest("model-api", "1")] });
+    const shapes: [string, (src: string) => void, RegExp][] = [
+      ["dags/ is a symbolic link to a folder", (src) => fs.symlinkSync(path.join(elsewhere(), "dags"), path.join(src, "dags")), /\/dags: \(root\): expected a folder with the environment's DAG files, found a symbolic link/],
+      ["models/ is a symbolic link to a folder", (src) => fs.symlinkSync(path.join(elsewhere(), "models"), path.join(src, "models")), /\/models: \(root\): expected a folder of <name>.json model manifests, found a symbolic link/],
+      [
+        "a manifest is a symbolic link to a file",
+        (src) => {
+          fs.mkdirSync(path.join(src, "models"));
+          fs.symlinkSync(path.join(elsewhere(), "models", "model-api.json"), path.join(src, "models", "model-api.json"));
+        },
+        /\/models\/model-api.json: \(root\): expected a model manifest file, found a symbolic link/,
+      ],
+      ["dags is a file", (src) => fs.writeFileSync(path.join(src, "dags"), DAG), /\/dags: \(root\): expected a folder with the environment's DAG files, found a file$/],
+      ["models is a file", (src) => fs.writeFileSync(path.join(src, "models"), "{}"), /\/models: \(root\): expected a folder of <name>.json model manifests, found a file$/],
+      ["models/y.json is a folder", (src) => fs.mkdirSync(path.join(src, "models", "y.json"), { recursive: true }), /\/models\/y.json: \(root\): expected a model manifest file, found a folder$/],
+    ];
+    // Rejected before the clone: one remote serves every case, and must stay as it is.
+    let remote: string;
+    let refs: string;
+    beforeAll(() => {
+      remote = createRemote();
+      refs = git(remote, "show-ref");
+    });
+    it.each(shapes)("%s", async (_n, shape, message) => {
+      const src = tmp("source");
+      shape(src);
+      const r = await promote({ repoUrl: remote, sourceDir: src });
+      expect({ exitCode: r.exitCode, outcome: r.outcome }).toEqual({ exitCode: 2, outcome: "invalid-input" });
+      expect(r.message).toMatch(message);
+      expect(r.message).toContain(path.relative(PROJECT_ROOT, src));
+      expect(git(remote, "show-ref")).toBe(refs);
+    });
+  });
+
+  describe("a dags/ without DAG files", () => {
+    const empties: [string, (dags: string) => void, string][] = [
+      ["an empty dags/", () => undefined, "found an empty folder"],
+      [
+        "a dags/ with only build output",
+        (dags) => {
+          fs.mkdirSync(path.join(dags, "__pycache__"));
+          fs.writeFileSync(path.join(dags, "__pycache__", "etl.cpython-312.pyc"), "");
+          fs.writeFileSync(path.join(dags, "old.pyc"), "");
+          fs.writeFileSync(path.join(dags, ".DS_Store"), "");
+        },
+        "found no DAG file (it holds only .DS_Store, __pycache__, old.pyc)",
+      ],
+    ];
+    it.each(empties)("GIVEN %s THEN exit 2 names the folder and the flag, and the environment's DAGs stay", async (_n, fill, found) => {
+      const remote = createRemote({ "deployments/dev/dags/a.py": DAG });
+      const head = remoteLog(remote)[0];
+      const src = makeSource({ dags: {} });
+      fill(path.join(src, "dags"));
+      const r = await promote({ repoUrl: remote, sourceDir: src });
+      expect(r.exitCode).toBe(2);
+      expect(r.message).toBe(
+        `${path.relative(PROJECT_ROOT, path.join(src, "dags"))}: (root): expected at least one DAG file: dags/ is the environment's complete DAG set, so an empty one deletes every DAG there ` +
+          `(pass --allow-empty-dags to do that on purpose; leave dags/ out to keep the DAGs as they are), ${found}`,
+      );
+      expect(remoteLog(remote)[0]).toBe(head);
+      expect(remoteFiles(remote, "deployments/dev")).toEqual(["dags/a.py"]);
+    });
+
+    it("GIVEN --allow-empty-dags THEN every DAG of the environment is deleted", async () => {
+      const remote = createRemote({ "deployments/dev/dags/a.py": DAG, "deployments/dev/models/model-api.json": serializeManifest(manifest("model-api", "1")) });
+      const r = await promote({ repoUrl: remote, sourceDir: makeSource({ dags: {} }), allowEmptyDags: true });
+      expect(r.exitCode).toBe(0);
+      expect(r.deleted).toEqual(["dags/a.py"]);
+      expect(remoteFiles(remote, "deployments/dev")).toEqual(["models/model-api.json"]);
+    });
+  });
+
+  it("GIVEN the target's .gitignore matches some DAG files WHEN promoted THEN they are committed all the same", async () => {
+    const remote = createRemote({ "README.md": "target\n", ".gitignore": "*.sql\nbuild/\n" });
+    const r = await promote({ repoUrl: remote, sourceDir: makeSource({ dags: { "etl.py": DAG, "sql/q.sql": "select 1", "build/gen.py": "X = 1\n" } }) });
+    expect(r.exitCode).toBe(0);
+    expect(remoteFiles(remote, "deployments/dev")).toEqual(["dags/build/gen.py", "dags/etl.py", "dags/sql/q.sql"]);
+    const gone = await promote({ repoUrl: remote, sourceDir: makeSource({ dags: { "etl.py": DAG } }) });
+    expect(gone.deleted).toEqual(["dags/build/gen.py", "dags/sql/q.sql"]);
+    expect(remoteFiles(remote, "deployments/dev")).toEqual(["dags/etl.py"]);
+  });
+
   it("GIVEN DAGs are syntax-checked THEN no __pycache__ is written into the source", async () => {
     const src = makeSource({ dags: { "a.py": DAG } });
     const remote = createRemote();
@@ -99,7 +186,7 @@ describe("direct promotion into dev", () => {
   });
 
   it("GIVEN an unknown environment THEN exit 2 names the choices", async () => {
-    const r = await promote({ repoUrl: createRemote(), sourceDir: makeSource({ dags: {} }), env: "qa" });
+    const r = await promote({ repoUrl: createRemote(), sourceDir: makeSource({ dags: { "a.py": DAG } }), env: "qa" });
     expect(r.exitCode).toBe(2);
     expect(r.message).toBe('command line: --env: expected one of dev, staging, prod, found "qa"');
   });

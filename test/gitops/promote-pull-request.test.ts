@@ -16,7 +16,13 @@ const saved = { token: process.env.GITHUB_TOKEN, api: process.env.GITHUB_API_URL
 
 beforeEach(async () => {
   remote = createRemote();
-  fake = await GitHubFake.start({ owner: "acme", repo: "mlops", token: TOKEN, branchExists: (b) => remoteBranches(remote).includes(b) });
+  fake = await GitHubFake.start({
+    owner: "acme",
+    repo: "mlops",
+    token: TOKEN,
+    branchExists: (b) => remoteBranches(remote).includes(b),
+    hasCommitsAhead: (head, base) => git(remote, "rev-list", "--count", `${base}..${head}`).trim() !== "0",
+  });
   process.env.GITHUB_TOKEN = TOKEN;
   process.env.GITHUB_API_URL = fake.url;
 });
@@ -106,6 +112,18 @@ describe("promotion by pull request", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it("GIVEN the candidate names another primary metric than the deployed manifest THEN the gate holds with both names: exit 3, nothing pushed", async () => {
+    deploy("staging", manifest("model-api", "1.0.0", { auc: 0.8, f1: 0.5 }, "auc"));
+    deploy("dev", manifest("model-api", "2.0.0", { auc: 0.7, f1: 0.9 }, "f1"));
+    const branches = remoteBranches(remote);
+    const r = await run({ fromEnv: "dev" });
+    expect(r.exitCode).toBe(3);
+    expect(r.outcome).toBe("gate-held");
+    expect(r.message).toContain("primary metrics differ: the candidate model-api 2.0.0 names f1, the deployed model-api 1.0.0 names auc");
+    expect(remoteBranches(remote)).toEqual(branches);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("GIVEN a source folder into staging THEN it also goes through the gate and a PR", async () => {
     deploy("staging", manifest("model-api", "1.0.0", { auc: 0.8 }));
     const r = await run({ sourceDir: makeSource({ models: [manifest("model-api", "2.0.0", { auc: 0.79 })] }) });
@@ -140,6 +158,55 @@ describe("promotion by pull request", () => {
     expect(r.lines.join("\n")).toMatch(/gate: model-api: first-deployment/);
     expect(remoteBranches(remote)).toEqual(branches);
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+/** Merges a promotion PR as GitHub's fast-forward would, and closes it. */
+function merge(branch: string): void {
+  git(remote, "update-ref", "refs/heads/main", git(remote, "rev-parse", `refs/heads/${branch}`).trim(), remoteLog(remote)[0]);
+  for (const p of fake.pulls) if (p.head === branch) p.state = "closed";
+}
+
+describe("a PR branch of the same name already exists", () => {
+  it("GIVEN 1.1 was promoted and merged, then rolled back WHEN 1.1 is promoted again THEN a new branch and PR, the merged branch untouched", async () => {
+    deploy("staging", manifest("model-api", "1.0.0", { auc: 0.8 }));
+    deploy("dev", manifest("model-api", "1.1.0", { auc: 0.9 }));
+    const first = await run({ fromEnv: "dev" });
+    expect(first.outcome).toBe("proposed");
+    const old = git(remote, "rev-parse", `refs/heads/${first.branch}`).trim();
+    merge(first.branch!);
+    const rollback = await run({ kind: "rollback", rollback: { model: "model-api", toVersion: "1.0.0", reason: "1.1.0 misbehaves in staging" } });
+    merge(rollback.branch!);
+    expect(JSON.parse(remoteShow(remote, "deployments/staging/models/model-api.json")!).version).toBe("1.0.0");
+
+    const again = await run({ fromEnv: "dev" });
+    expect(again.message).toMatch(/^pull request #3 opened/);
+    expect(again.exitCode).toBe(0);
+    expect(again.branch).toBe(`${first.branch}-${remoteLog(remote)[0].slice(0, 8)}`);
+    expect(again.lines.join("\n")).toContain(`${first.branch} exists but is stale; leaving it as it is and using ${again.branch}`);
+    expect(git(remote, "rev-parse", `refs/heads/${first.branch}`).trim()).toBe(old);
+    expect(JSON.parse(remoteShow(remote, "deployments/staging/models/model-api.json", again.branch)!).version).toBe("1.1.0");
+    expect(git(remote, "rev-parse", `${again.branch}^`).trim()).toBe(remoteLog(remote)[0]);
+    expect(fake.pulls[2]).toMatchObject({ head: again.branch, state: "open" });
+
+    // And that new branch is the one a re-run finds: nothing new.
+    const branches = remoteBranches(remote);
+    const rerun = await run({ fromEnv: "dev" });
+    expect(rerun.pullRequest?.action).toBe("unchanged");
+    expect(rerun.branch).toBe(again.branch);
+    expect(remoteBranches(remote)).toEqual(branches);
+  });
+
+  it("GIVEN the open PR's branch was made before the environment changed on main WHEN promoted again THEN the change goes to a branch on the new base", async () => {
+    deploy("dev", manifest("model-api", "1.0.0"));
+    const first = await run({ fromEnv: "dev" });
+    const old = git(remote, "rev-parse", `refs/heads/${first.branch}`).trim();
+    commitToRemote(remote, { "deployments/staging/dags/etl.py": "x = 1\n" }, [], "someone adds a DAG to staging");
+    const again = await run({ fromEnv: "dev" });
+    expect(again.exitCode).toBe(0);
+    expect(again.branch).toBe(`${first.branch}-${remoteLog(remote)[0].slice(0, 8)}`);
+    expect(remoteShow(remote, "deployments/staging/dags/etl.py", again.branch)).toBe("x = 1\n");
+    expect(git(remote, "rev-parse", `refs/heads/${first.branch}`).trim()).toBe(old);
   });
 });
 
