@@ -202,7 +202,12 @@ describe("MLOPS-AZURE-POSTGRES-PRIVATE", () => {
     const { administratorPasswordWo: _a, administratorPasswordWoVersion: _b, ...rest } = pg;
     expect(run(rule, (s) => new PostgresqlFlexibleServer(s, "pg", { ...rest, administratorPassword: "P@ssw0rd-literal" }))[0].message).toContain("administrator_password is a literal");
   });
-  test("Noncompliance 3: a firewall rule open to the Internet", () => {
+  test("Noncompliance 3: a literal write-only administrator password", () => {
+    const errors = run(rule, (s) => new PostgresqlFlexibleServer(s, "pg", { ...pg, administratorPasswordWo: "P@ssw0rd-literal" }));
+    expect(errors).toEqual([expect.objectContaining({ ruleId: "MLOPS-AZURE-POSTGRES-PRIVATE", path: "test/pg", resourceType: "azurerm_postgresql_flexible_server" })]);
+    expect(errors[0].message).toContain("administrator_password_wo is a literal");
+  });
+  test("Noncompliance 4: a firewall rule open to the Internet", () => {
     const errors = run(rule, (s) => {
       const server = new PostgresqlFlexibleServer(s, "pg", pg);
       new PostgresqlFlexibleServerFirewallRule(s, "fw", { name: "all", serverId: server.id, startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" });

@@ -124,6 +124,11 @@ describe("MLOPS-GCP-RUN-PUBLIC-INVOKER", () => {
     expect(errors).toEqual([expect.objectContaining({ ruleId: id, path: "test/svc" })]);
     expect(errors[0].message).toContain("anyone on the internet");
   });
+  test("Noncompliance 3: IAM check disabled with internal-load-balancer ingress (external Application Load Balancers reach it)", () => {
+    const { errors } = findings(id, (s) => service(s, { ingress: "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER", invokerIamDisabled: true }));
+    expect(errors).toEqual([expect.objectContaining({ ruleId: id, path: "test/svc" })]);
+    expect(errors[0].message).toContain("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
+  });
   test("GIVEN the CloudRun construct WHEN a jwt service is public THEN no allUsers grant exists and the rule passes", () => {
     const { errors } = findings(id, (s) => new CloudRun(s, "run", { naming, ...PROJECT, spec: serviceSpec(), image: "i", serviceAccountEmail: "a@b", networkId: "n", subnetId: "s", secretIds: {} }));
     expect(errors).toEqual([]);

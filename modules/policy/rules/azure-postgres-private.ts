@@ -2,8 +2,9 @@ import { PolicyRule, isExpression } from "../rule";
 
 /**
  * PostgreSQL Flexible Servers are private (public network access off, in a delegated subnet), keep
- * the administrator password out of the configuration (write-only `administrator_password_wo`, or
- * Entra ID only), and no firewall rule opens them to the whole Internet.
+ * the administrator password out of the configuration (write-only `administrator_password_wo` fed
+ * by an ephemeral expression, never a literal, or Entra ID only), and no firewall rule opens them
+ * to the whole Internet.
  */
 export const azurePostgresPrivate: PolicyRule = {
   id: "MLOPS-AZURE-POSTGRES-PRIVATE",
@@ -24,6 +25,10 @@ export const azurePostgresPrivate: PolicyRule = {
     }
     if (typeof a.administrator_password === "string" && !isExpression(a.administrator_password)) {
       problems.push("administrator_password is a literal (use administrator_password_wo)");
+    }
+    // Write-only keeps the value out of state, not out of the configuration: a literal here is still in git.
+    if (typeof a.administrator_password_wo === "string" && !isExpression(a.administrator_password_wo)) {
+      problems.push("administrator_password_wo is a literal (pass an ephemeral value, e.g. read back from Key Vault)");
     }
     return problems.length === 0 ? "compliant" : { status: "non-compliant", detail: problems.join("; ") };
   },
