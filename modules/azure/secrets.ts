@@ -5,7 +5,9 @@
  *
  * Generated secrets never reach the Terraform state or the synthesized JSON: each is an ephemeral
  * `random_password` (hashicorp/random >= 3.7, Terraform >= 1.11) written with the write-only
- * `value_wo` argument; bump `version` to rotate. Consumers get Key Vault references
+ * `value_wo` argument; bump `version` to rotate. Write-only consumers (the database password) read
+ * the value back through an ephemeral `azurerm_key_vault_secret` pinned to the written version.
+ * Other consumers get Key Vault references
  * (`versionlessId`) and the `Key Vault Secrets User` role on that one secret, never the value.
  * The deployer (the identity running Terraform) gets `Key Vault Secrets Officer` on the vault so it
  * can write them; RBAC takes up to a few minutes to propagate, so a first apply may need a retry.
@@ -158,10 +160,14 @@ export class Secrets extends Construct {
     // Consumers read the value back from Key Vault (ephemeral, after the secret exists) instead of
     // sharing the generator: a retried or partial apply would otherwise hand them a fresh random value
     // while the vault keeps the first, and the database and its secret would disagree.
+    // `version` pins the read to the version this apply wrote. It also orders the read: Terraform
+    // opens an ephemeral resource at plan as soon as its arguments are known and ignores depends_on
+    // (hashicorp/terraform#37270), so with name and vault id alone a secret added to an existing
+    // stack is read before it exists and the plan fails. The version stays unknown until written.
     stack.addOverride(`ephemeral.azurerm_key_vault_secret.${local}`, {
       name,
       key_vault_id: this.vault.id,
-      depends_on: [`${secret.terraformResourceType}.${secret.friendlyUniqueId}`],
+      version: secret.version,
     });
     const storedValue = `\${ephemeral.azurerm_key_vault_secret.${local}.value}`;
     const g: GeneratedSecret = { secret, reference: secret.versionlessId, ephemeralValue: storedValue, version };
