@@ -171,14 +171,27 @@ describe("Azure platform stack: runtime", () => {
   });
 
   test("GIVEN the environment WHEN synthesized THEN it is on the VNet's apps subnet, logs to the workspace, with mTLS", () => {
-    expect(one(dev, "azurerm_container_app_environment")).toMatchObject({
+    const env = one(dev, "azurerm_container_app_environment");
+    expect(env).toMatchObject({
       infrastructure_subnet_id: expect.stringContaining("network_apps-subnet"),
-      log_analytics_workspace_id: expect.stringContaining("azurerm_log_analytics_workspace."),
-      logs_destination: "log-analytics",
+      logs_destination: "azure-monitor",
       mutual_tls_enabled: true,
       internal_load_balancer_enabled: false,
       workload_profile: [{ name: "Consumption", workload_profile_type: "Consumption" }],
     });
+    // "log-analytics" ingests with the shared key, which the workspace (local auth off) refuses: logs would vanish.
+    expect(env.log_analytics_workspace_id).toBeUndefined();
+    expect(one(dev, "azurerm_log_analytics_workspace").local_authentication_enabled).toBe(false);
+    for (const json of [dev, prod]) {
+      const diag = resources(json, "azurerm_monitor_diagnostic_setting").filter((d) => String(d.target_resource_id).includes("azurerm_container_app_environment."));
+      expect(diag).toEqual([
+        expect.objectContaining({
+          log_analytics_workspace_id: expect.stringContaining("azurerm_log_analytics_workspace."),
+          log_analytics_destination_type: "Dedicated",
+          enabled_log: [{ category_group: "allLogs" }],
+        }),
+      ]);
+    }
   });
 });
 
