@@ -23,7 +23,7 @@ function main(): number {
       root,
       select: process.env.CDKTF_ENV,
     });
-    const { app, report, stacks } = buildPlatformApp({
+    const { app, report, stacks, unpinnedImages } = buildPlatformApp({
       outdir: staging,
       environments,
       catalog: SERVICE_CATALOG,
@@ -47,6 +47,11 @@ function main(): number {
       stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) })),
     );
     console.log(renderSummary(summaries));
+    if (unpinnedImages.length > 0) {
+      // Registries keep tags immutable: a catalog tag runs only if someone pushed exactly that tag once.
+      console.log(`\nimages not pinned by a promoted manifest or services.<name>.imageTag (catalog tag used):`);
+      for (const line of unpinnedImages) console.log(`  ${line}`);
+    }
     console.log(`\nsynthesized ${stacks.length} stack${stacks.length === 1 ? "" : "s"} into ${path.relative(root, outdir) || "."}`);
     return 0;
   } catch (e) {

@@ -65,6 +65,11 @@ const awsCloud = z
       flowLogs: z.boolean().default(true),
     }),
     databaseInstanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class like db.t4g.micro").optional(),
+    /** The account's existing GitHub OIDC provider (IAM allows one per account). @default - the stack creates it */
+    githubOidcProviderArn: z
+      .string()
+      .regex(/^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, "the ARN of the account's token.actions.githubusercontent.com OIDC provider")
+      .optional(),
     backend: z.discriminatedUnion("type", [s3Backend, localBackend]),
   })
   .superRefine((aws, ctx) => {

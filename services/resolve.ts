@@ -69,7 +69,7 @@ export function resolveServices(
       scaling: { min, max, targetCpuPercent: spec.scaling.targetCpuPercent },
       image: manifest
         ? { kind: "digest", digest: digestOf(manifest), version: manifest.version, source: manifest.sourceCommit }
-        : { kind: "tag", tag: o.imageTag ?? spec.defaultImageTag },
+        : { kind: "tag", tag: o.imageTag ?? spec.defaultImageTag, pinned: o.imageTag !== undefined },
     });
   }
   return { services, problems };

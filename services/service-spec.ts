@@ -67,5 +67,10 @@ export interface ResolvedService extends ServiceSpec {
 
 /** Which image a workload runs: the configured tag, or a digest a promotion pinned. */
 export type ImageRef =
-  | { readonly kind: "tag"; readonly tag: string }
+  | {
+      readonly kind: "tag";
+      readonly tag: string;
+      /** True when the environment pinned the tag (`services.<name>.imageTag`), false for the catalog default. */
+      readonly pinned?: boolean;
+    }
   | { readonly kind: "digest"; readonly digest: string; readonly version: string; readonly source: string };

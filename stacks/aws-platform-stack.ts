@@ -58,6 +58,7 @@ export class AwsPlatformStack extends TerraformStack {
     this.network = new Network(this, "network", {
       naming,
       region,
+      accountId: aws.accountId,
       cidr: aws.network.cidr,
       zones: aws.network.zones,
       natMode: aws.network.natMode,
@@ -74,6 +75,9 @@ export class AwsPlatformStack extends TerraformStack {
       accountId: aws.accountId,
       repository: env.github.repository,
       githubEnvironment: env.github.environment ?? env.name,
+      existingOidcProviderArn: aws.githubOidcProviderArn,
+      dataKeyArn: kmsKeyArn,
+      region,
     });
     this.registry = new Registry(this, "registry", {
       naming,
@@ -101,7 +105,12 @@ export class AwsPlatformStack extends TerraformStack {
     ) as Record<BucketPurpose, { name: string; arn: string }>;
 
     // secrets
-    const secrets = new Secrets(this, "secrets", { naming, names: services.flatMap((s) => s.secrets), kmsKeyArn });
+    const secrets = new Secrets(this, "secrets", {
+      naming,
+      names: services.flatMap((s) => s.secrets),
+      kmsKeyArn,
+      recoveryWindowDays: env.storage.forceDestroy ? 0 : 30,
+    });
 
     // database
     if (services.some((s) => s.usesDatabase)) {
@@ -117,11 +126,14 @@ export class AwsPlatformStack extends TerraformStack {
         backupRetentionDays: env.database.backupRetentionDays,
         kmsKeyArn,
         logRetentionDays: retention,
+        skipFinalSnapshot: env.storage.forceDestroy,
       });
     }
 
     // runtime
-    const cluster = new ContainerCluster(this, "cluster", { naming, preferSpot: !prod && env.storage.forceDestroy });
+    const useSpot = !prod && env.storage.forceDestroy; // throwaway environments run on Spot
+    const scopePrefix = env.namePrefix;
+    const cluster = new ContainerCluster(this, "cluster", { naming, preferSpot: useSpot });
     const nlb = new LoadBalancer(this, "nlb", { naming, ...vpc, subnetIds: subnets, deletionProtection: env.database.deletionProtection });
     for (const spec of services) {
       const target = spec.kind === "service" ? nlb.addTarget(spec.name, spec.port!, spec.healthPath!) : undefined;
@@ -145,6 +157,8 @@ export class AwsPlatformStack extends TerraformStack {
             : undefined,
         kmsKeyArn,
         logRetentionDays: retention,
+        useSpot,
+        adminScope: `${scopePrefix}/admin`,
       });
       if (spec.usesDatabase) this.database?.allowFrom(spec.name, svc.securityGroup.id);
       this.services[spec.name] = svc;
@@ -161,6 +175,7 @@ export class AwsPlatformStack extends TerraformStack {
       const users = new UserPool(this, "users", {
         naming,
         region,
+        scopePrefix,
         requireMfa: prod,
         deletionProtection: env.database.deletionProtection,
         logRetentionDays: retention,
@@ -184,6 +199,7 @@ export class AwsPlatformStack extends TerraformStack {
       const svc = this.services[job.name];
       new DataTrigger(this, `${job.name}-trigger`, {
         naming,
+        accountId: aws.accountId,
         jobName: job.name,
         bucketName: this.storage.bucketName(job.trigger!.bucket),
         keyPrefix: job.trigger!.prefix,

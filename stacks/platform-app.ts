@@ -41,6 +41,8 @@ export interface PlatformApp {
   readonly app: App;
   readonly report: PolicyReport;
   readonly stacks: { readonly name: string; readonly cloud: CloudName; readonly stack: TerraformStack }[];
+  /** Workloads running their catalog tag because nothing pinned an image: `<env>: <service>:<tag>`. */
+  readonly unpinnedImages: string[];
 }
 
 /** Resolves services and manifests for every environment, then creates the stacks. */
@@ -74,5 +76,8 @@ export function buildPlatformApp(opts: BuildOptions): PlatformApp {
       stacks.push({ name, cloud, stack });
     }
   }
-  return { app, report, stacks };
+  const unpinnedImages = plans.flatMap(({ config, services }) =>
+    services.flatMap((s) => (s.image.kind === "tag" && !s.image.pinned ? [`${config.name}: ${s.name}:${s.image.tag}`] : [])),
+  );
+  return { app, report, stacks, unpinnedImages };
 }

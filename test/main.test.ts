@@ -28,6 +28,7 @@ describe("npm run synth (main.ts)", () => {
     }
     expect(r.stdout).toMatch(/aws_vpc\s+1/);
     expect(r.stdout).toContain("suppressions:");
+    expect(r.stdout).toContain("images not pinned by a promoted manifest or services.<name>.imageTag (catalog tag used):\n  dev: receiver:latest-release");
     expect(fs.readdirSync(path.dirname(r.outdir))).toEqual(["cdktf.out"]); // no staging folder left behind
   });
 

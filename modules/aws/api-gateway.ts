@@ -134,8 +134,11 @@ export class ApiGateway extends Construct {
       });
     };
     route(`ANY ${prefix}/{proxy+}`, `${service.name}-route`, "/$request.path.proxy", [this.props.jwt.userScope]);
+    // Admin paths and everything below them (`/retrain/x` would otherwise fall to the user route).
     for (const adminPath of service.routes?.adminPaths ?? []) {
-      route(`ANY ${prefix}${adminPath}`, `${service.name}-admin${adminPath.replace(/[^a-z0-9]+/g, "-")}`, adminPath, [this.props.jwt.adminScope]);
+      const id = `${service.name}-admin${adminPath.replace(/[^a-z0-9]+/g, "-")}`;
+      route(`ANY ${prefix}${adminPath}`, id, adminPath, [this.props.jwt.adminScope]);
+      route(`ANY ${prefix}${adminPath}/{proxy+}`, `${id}-below`, `${adminPath}/$request.path.proxy`, [this.props.jwt.adminScope]);
     }
     return `${this.endpoint}${prefix}`;
   }

@@ -30,6 +30,10 @@ export interface CiIdentityProps {
   readonly existingOidcProviderArn?: string;
   /** Session length in seconds. @default 3600 */
   readonly maxSessionSeconds?: number;
+  /** The environment's data key: the developer may decrypt through S3 with it (reading KMS buckets). @default - none */
+  readonly dataKeyArn?: string;
+  /** Region of the data key's S3 use. Required with dataKeyArn. */
+  readonly region?: string;
 }
 
 /** The OIDC provider and the publisher, builder and developer roles. */
@@ -90,6 +94,23 @@ export class CiIdentity extends Construct {
       role: this.developerRole.name,
       policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
     });
+    if (props.dataKeyArn) {
+      // ReadOnlyAccess has no kms:Decrypt: without it the developer cannot read the KMS-encrypted buckets.
+      new IamRolePolicy(this, "developer-decrypt", {
+        role: this.developerRole.id,
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: "kms:Decrypt",
+              Resource: props.dataKeyArn,
+              Condition: { StringEquals: { "kms:ViaService": `s3.${props.region}.amazonaws.com` } },
+            },
+          ],
+        }),
+      });
+    }
   }
 
   /** Lets the publisher push to (and pull from, for copies) these repositories, and nothing else. */

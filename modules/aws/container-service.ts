@@ -57,6 +57,10 @@ export interface ContainerServiceProps {
   readonly kmsKeyArn?: string;
   /** @default 30 */
   readonly logRetentionDays?: number;
+  /** Run on Fargate Spot (interruptible, cheaper: dev). @default false */
+  readonly useSpot?: boolean;
+  /** Access-token scope the edge requires on admin paths; passed to the service so it checks too. @default - none */
+  readonly adminScope?: string;
 }
 
 /** Environment variable name for a secret or bucket: `model-api-signing-key` -> `MODEL_API_SIGNING_KEY`. */
@@ -124,6 +128,18 @@ export class ContainerService extends Construct {
       }),
     });
 
+    if (spec.usesDatabase && props.database) {
+      new IamRolePolicy(this, "task-db-secret", {
+        role: this.taskRole.id,
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: props.database.passwordSecretArn },
+            ...(kms.length > 0 ? [{ Effect: "Allow", Action: "kms:Decrypt", Resource: kms }] : []),
+          ],
+        }),
+      });
+    }
     const bucketEntries = Object.entries(spec.buckets) as [BucketPurpose, BucketAccess][];
     if (bucketEntries.length > 0) {
       new IamRolePolicy(this, "task-policy", {
@@ -192,6 +208,15 @@ export class ContainerService extends Construct {
             { name: "DB_PORT", value: String(props.database.port) },
             { name: "DB_NAME", value: props.database.name },
             { name: "DB_USER", value: props.database.user },
+            // RDS rotates the managed password (7 days by default) while DB_PASSWORD stays what the task
+            // started with: an image that re-reads this secret on a failed login keeps working.
+            { name: "DB_PASSWORD_SECRET_ARN", value: props.database.passwordSecretArn },
+          ]
+        : []),
+      ...(spec.routes?.adminPaths?.length && props.adminScope
+        ? [
+            { name: "ADMIN_PATHS", value: spec.routes.adminPaths.join(",") },
+            { name: "ADMIN_SCOPE", value: props.adminScope },
           ]
         : []),
     ];
@@ -231,7 +256,8 @@ export class ContainerService extends Construct {
       cluster: props.clusterArn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: spec.scaling.min,
-      launchType: "FARGATE",
+      // A launch type would override the cluster's capacity providers: name the provider instead.
+      capacityProviderStrategy: [{ capacityProvider: props.useSpot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
       platformVersion: "LATEST",
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
@@ -262,6 +288,19 @@ export class ContainerService extends Construct {
       targetTrackingScalingPolicyConfiguration: {
         targetValue: spec.scaling.targetCpuPercent,
         predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        scaleInCooldown: 120,
+        scaleOutCooldown: 60,
+      },
+    });
+    new AppautoscalingPolicy(this, "memory-scaling", {
+      name: n.name(spec.name, "memory"),
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: scaling.serviceNamespace,
+      scalableDimension: scaling.scalableDimension,
+      resourceId: scaling.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: 80,
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
         scaleInCooldown: 120,
         scaleOutCooldown: 60,
       },

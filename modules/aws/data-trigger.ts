@@ -14,6 +14,7 @@ import { serviceTrustPolicy } from "./private/iam";
 
 export interface DataTriggerProps {
   readonly naming: Naming;
+  readonly accountId: string;
   readonly jobName: string;
   readonly bucketName: string;
   readonly keyPrefix: string;
@@ -43,7 +44,7 @@ export class DataTrigger extends Construct {
     });
     const role = new IamRole(this, "role", {
       name: n.bounded(64, props.jobName, "trigger"),
-      assumeRolePolicy: serviceTrustPolicy("events.amazonaws.com"),
+      assumeRolePolicy: serviceTrustPolicy("events.amazonaws.com", props.accountId),
     });
     new IamRolePolicy(this, "run-task", {
       role: role.id,
@@ -56,7 +57,12 @@ export class DataTrigger extends Construct {
             Resource: props.taskDefinitionArn,
             Condition: { ArnEquals: { "ecs:cluster": props.clusterArn } },
           },
-          { Effect: "Allow", Action: "iam:PassRole", Resource: [...props.passRoleArns] },
+          {
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: [...props.passRoleArns],
+            Condition: { StringLike: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+          },
         ],
       }),
     });

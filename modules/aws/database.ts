@@ -2,8 +2,8 @@
  * MLflow's backend store: PostgreSQL on RDS in the private subnets. Encrypted, never public, TLS
  * forced by a parameter group, master password generated and kept by RDS in Secrets Manager (it
  * never appears in the Terraform configuration or state), IAM authentication on, logs exported.
- * High availability adds Multi-AZ, Performance Insights and a final snapshot. Deletion protection
- * follows config. Only security groups passed to `allowFrom` may connect.
+ * High availability adds Multi-AZ and Performance Insights. A final snapshot is taken on destroy
+ * unless the environment is throwaway. Deletion protection follows config. Only security groups passed to `allowFrom` may connect.
  */
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -39,6 +39,8 @@ export interface DatabaseProps {
   readonly engineVersion?: string;
   /** @default "mlflow" */
   readonly databaseName?: string;
+  /** Skip the final snapshot on destroy (throwaway environments only). @default false */
+  readonly skipFinalSnapshot?: boolean;
   /** Days the exported PostgreSQL logs are kept (RDS would create their groups with no expiry). @default 30 */
   readonly logRetentionDays?: number;
 }
@@ -81,6 +83,8 @@ export class Database extends Construct {
         { name: "log_disconnections", value: "1" },
         { name: "log_min_duration_statement", value: "1000" },
       ],
+      // The name carries the major version: a new group must exist before the instance moves to it.
+      lifecycle: { createBeforeDestroy: true },
     });
     const identifier = n.name("mlflow");
     const logExports = ["postgresql", "upgrade"];
@@ -115,8 +119,8 @@ export class Database extends Construct {
       deletionProtection: props.deletionProtection ?? false,
       backupRetentionPeriod: props.backupRetentionDays ?? 7,
       copyTagsToSnapshot: true,
-      skipFinalSnapshot: !ha,
-      finalSnapshotIdentifier: ha ? n.name("mlflow-final") : undefined,
+      skipFinalSnapshot: props.skipFinalSnapshot ?? false,
+      finalSnapshotIdentifier: props.skipFinalSnapshot ? undefined : n.name("mlflow-final"),
       iamDatabaseAuthenticationEnabled: true,
       performanceInsightsEnabled: ha,
       performanceInsightsKmsKeyId: ha ? props.kmsKeyArn : undefined,

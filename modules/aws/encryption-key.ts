@@ -2,7 +2,9 @@
  * The environment's customer-managed KMS key, used by buckets, logs, secrets, the registry, the
  * database and the alert topic when the environment asks for KMS. Rotation is on (cdk-nag KMS5).
  * The key policy lets the account administer it through IAM, and lets CloudWatch Logs and
- * CloudWatch alarms (publishing to the encrypted SNS topic) use it, scoped to this account.
+ * CloudWatch alarms (publishing to the encrypted SNS topic) use it, scoped to this account's log
+ * groups and alarms. Everything else (S3 bucket keys, RDS, Secrets Manager, ECR) uses it through the
+ * caller's IAM permissions.
  */
 import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
@@ -47,15 +49,7 @@ export class EncryptionKey extends Construct {
             Principal: { Service: "cloudwatch.amazonaws.com" },
             Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
             Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": account } },
-          },
-          {
-            Sid: "EventBridgeAndS3Notifications",
-            Effect: "Allow",
-            Principal: { Service: ["events.amazonaws.com", "s3.amazonaws.com"] },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": account } },
+            Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${props.region}:${account}:alarm:*` } },
           },
         ],
       }),

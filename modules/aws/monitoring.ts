@@ -81,7 +81,8 @@ export class Monitoring extends Construct implements PlatformMonitoring {
     }
     if (s.api) {
       const rate = this.props.errorRateThresholdPercent ?? 5;
-      const route = { ApiId: s.api.apiId, Stage: "$default", Route: `ANY ${s.api.prefix}/{proxy+}` };
+      // Detailed HTTP API metrics are keyed by ApiId, Stage, Method and Resource (the route's path).
+      const route = { ApiId: s.api.apiId, Stage: "$default", Method: "ANY", Resource: `${s.api.prefix}/{proxy+}` };
       new CloudwatchMetricAlarm(this, `${s.name}-5xx-rate`, {
         alarmName: this.props.naming.name(s.name, "5xx-rate"),
         alarmDescription: `${s.name}: more than ${rate}% of API requests answered 5xx`,

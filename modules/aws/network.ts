@@ -30,6 +30,8 @@ import { serviceTrustPolicy } from "./private/iam";
 export interface NetworkProps {
   readonly naming: Naming;
   readonly region: string;
+  /** Scopes the flow-log role's trust to this account. @default - any account's flow logs service */
+  readonly accountId?: string;
   /** VPC block, /16 to /22; each subnet gets 1/16 of it. */
   readonly cidr: string;
   /** Availability zones, at least two. */
@@ -145,7 +147,7 @@ export class Network extends Construct implements PlatformNetwork {
       });
       const role = new IamRole(this, "flow-logs-role", {
         name: n.bounded(64, "vpc-flow-logs"),
-        assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com"),
+        assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", props.accountId),
       });
       new IamRolePolicy(this, "flow-logs-policy", {
         role: role.id,

@@ -122,7 +122,7 @@ export class ObjectStorage extends Construct implements PlatformBuckets {
     },
   ): HardenedBucket {
     const bucket = new S3Bucket(this, id, { bucket: name, forceDestroy: o.forceDestroy });
-    new S3BucketPublicAccessBlock(this, `${id}-public-access`, {
+    const publicAccess = new S3BucketPublicAccessBlock(this, `${id}-public-access`, {
       bucket: bucket.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
@@ -130,7 +130,7 @@ export class ObjectStorage extends Construct implements PlatformBuckets {
       restrictPublicBuckets: true,
     });
     new S3BucketOwnershipControls(this, `${id}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketVersioningA(this, `${id}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    const versioning = new S3BucketVersioningA(this, `${id}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
     new S3BucketServerSideEncryptionConfigurationA(this, `${id}-encryption`, {
       bucket: bucket.id,
       rule: [
@@ -141,6 +141,7 @@ export class ObjectStorage extends Construct implements PlatformBuckets {
     });
     new S3BucketLifecycleConfiguration(this, `${id}-lifecycle`, {
       bucket: bucket.id,
+      dependsOn: [versioning], // noncurrent-version rules on a bucket still being versioned race
       rule: [
         {
           id: "expire-noncurrent-versions",
@@ -154,6 +155,8 @@ export class ObjectStorage extends Construct implements PlatformBuckets {
     });
     new S3BucketPolicy(this, `${id}-policy`, {
       bucket: bucket.id,
+      // S3 rejects concurrent bucket-policy and public-access-block writes ("conflicting conditional operation").
+      dependsOn: [publicAccess],
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [

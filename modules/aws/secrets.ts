@@ -12,7 +12,7 @@ export interface SecretsProps {
   readonly names: readonly string[];
   /** @default - the AWS managed key aws/secretsmanager */
   readonly kmsKeyArn?: string;
-  /** Days a deleted secret can be restored. @default 30 */
+  /** Days a deleted secret can be restored; 0 deletes at once (throwaway environments rebuild under the same names). @default 30 */
   readonly recoveryWindowDays?: number;
 }
 

@@ -75,7 +75,7 @@ export class UserPool extends Construct {
     const fn = new LambdaFunction(this, "trigger", {
       functionName: fnName,
       role: role.arn,
-      runtime: "nodejs20.x",
+      runtime: "nodejs22.x",
       handler: "index.handler",
       filename: code.path,
       sourceCodeHash: code.assetHash,

@@ -4,6 +4,7 @@ import { PackEntry } from "./rule";
 import { awsAdminOnlyBuilder } from "./rules/aws-admin-only-builder";
 import { awsEcrImmutableScanned } from "./rules/aws-ecr-immutable-scanned";
 import { awsIamNoWildcard } from "./rules/aws-iam-no-wildcard";
+import { awsLambdaRuntimeSupported } from "./rules/aws-lambda-runtime-supported";
 import { awsNoOpenIngress } from "./rules/aws-no-open-ingress";
 import { awsOidcTrustScoped } from "./rules/aws-oidc-trust-scoped";
 import { awsRdsEncryptedPrivate } from "./rules/aws-rds-encrypted-private";
@@ -24,4 +25,5 @@ export const AWS_PACK: readonly PackEntry[] = [
   { rule: awsAdminOnlyBuilder, level: "error" },
   { rule: awsOidcTrustScoped, level: "error" },
   { rule: awsRdsEncryptedPrivate, level: "error" },
+  { rule: awsLambdaRuntimeSupported, level: "error" },
 ];

@@ -150,3 +150,14 @@ describe("MLOPS-AWS-RDS-ENCRYPTED-PRIVATE", () => {
     expect(violations((s) => db(s, { storageEncrypted: true, publiclyAccessible: true }))).toEqual(["MLOPS-AWS-RDS-ENCRYPTED-PRIVATE test/db"]);
   });
 });
+
+describe("MLOPS-AWS-LAMBDA-RUNTIME-SUPPORTED", () => {
+  const { LambdaFunction } = require("@cdktf/provider-aws/lib/lambda-function") as typeof import("@cdktf/provider-aws/lib/lambda-function");
+  const fn = (s: TerraformStack, runtime: string) => new LambdaFunction(s, "fn", { functionName: "f", role: "arn:aws:iam::111111111111:role/r", runtime, handler: "index.handler", filename: "f.zip" });
+  test("Compliance: a supported runtime", () => {
+    expect(violations((s) => fn(s, "nodejs22.x"))).toEqual([]);
+  });
+  test.each(["nodejs20.x", "python3.9", "go1.x"])("Noncompliance: %s", (runtime) => {
+    expect(violations((s) => fn(s, runtime))).toEqual(["MLOPS-AWS-LAMBDA-RUNTIME-SUPPORTED test/fn"]);
+  });
+});

@@ -19,7 +19,7 @@ describe("resolveServices", () => {
     expect(services.map((s) => s.name)).toEqual(["receiver", "mlflow", "model-api", "transform"]);
     const api = services.find((s) => s.name === "model-api")!;
     expect(api.scaling).toEqual({ min: 1, max: 2, targetCpuPercent: 60 });
-    expect(api.image).toEqual({ kind: "tag", tag: "latest-release" });
+    expect(api.image).toEqual({ kind: "tag", tag: "latest-release", pinned: false });
   });
 
   test("GIVEN prod's serviceDefaults WHEN resolved THEN every service runs at least two tasks, jobs keep their own bounds", () => {
@@ -47,7 +47,7 @@ describe("resolveServices", () => {
       createdAt: "2026-11-25T10:00:00Z",
     };
     const services = resolve(env, { "model-api": manifest }).services;
-    expect(services.find((s) => s.name === "receiver")!.image).toEqual({ kind: "tag", tag: "sha-3f2c1ab" });
+    expect(services.find((s) => s.name === "receiver")!.image).toEqual({ kind: "tag", tag: "sha-3f2c1ab", pinned: true });
     expect(services.find((s) => s.name === "model-api")!.image).toMatchObject({ kind: "digest", digest });
   });
 

@@ -18,10 +18,11 @@ function service(json: StackJson, name: string) {
 }
 
 describe("AWS platform stack", () => {
-  test("GIVEN dev WHEN synthesized THEN it is cheap: one NAT, single-AZ burstable database, one task per service", () => {
+  test("GIVEN dev WHEN synthesized THEN it is cheap: one NAT, single-AZ burstable database, one task per service, Spot", () => {
     expect(resources(dev, "aws_nat_gateway")).toHaveLength(1);
     const [db] = resources(dev, "aws_db_instance");
     expect(db).toMatchObject({ multi_az: false, deletion_protection: false, instance_class: "db.t4g.micro", skip_final_snapshot: true });
+    expect(service(dev, "model-api").capacity_provider_strategy).toEqual([{ capacity_provider: "FARGATE_SPOT", weight: 1 }]);
     expect(service(dev, "model-api").desired_count).toBe(1);
   });
 
@@ -92,7 +93,7 @@ describe("AWS platform stack", () => {
   test("GIVEN a service WHEN synthesized THEN it runs privately with rollback and CPU autoscaling, admitting only the load balancer", () => {
     const svc = service(prod, "receiver");
     expect(svc).toMatchObject({
-      launch_type: "FARGATE",
+      capacity_provider_strategy: [{ capacity_provider: "FARGATE", weight: 1 }],
       deployment_circuit_breaker: { enable: true, rollback: true },
       network_configuration: { assign_public_ip: false },
       lifecycle: { ignore_changes: ["desired_count"] },
@@ -106,7 +107,17 @@ describe("AWS platform stack", () => {
 
   test("GIVEN public services WHEN synthesized THEN API Gateway routes them through a VPC link, JWT-protected, admin paths need the admin scope", () => {
     const routes = resources(prod, "aws_apigatewayv2_route");
-    expect(routes.map((r) => r.route_key).sort()).toEqual(["ANY /model/reload", "ANY /model/retrain", "ANY /model/{proxy+}", "ANY /receiver/{proxy+}"]);
+    expect(routes.map((r) => r.route_key).sort()).toEqual([
+      "ANY /model/reload",
+      "ANY /model/reload/{proxy+}",
+      "ANY /model/retrain",
+      "ANY /model/retrain/{proxy+}",
+      "ANY /model/{proxy+}",
+      "ANY /receiver/{proxy+}",
+    ]);
+    // Below an admin path is still admin: /model/retrain/x must not fall to the user route.
+    expect(routes.find((r) => r.route_key === "ANY /model/retrain/{proxy+}")!.authorization_scopes).toEqual(["mlops/admin"]);
+    expect(containerOf(prod, "model-api").environment).toEqual(expect.arrayContaining([{ name: "ADMIN_PATHS", value: "/retrain,/reload" }, { name: "ADMIN_SCOPE", value: "mlops/admin" }]));
     for (const r of routes) expect(r.authorization_type).toBe("JWT");
     expect(routes.find((r) => r.route_key === "ANY /model/retrain")!.authorization_scopes).toEqual(["mlops/admin"]);
     expect(routes.find((r) => r.route_key === "ANY /model/{proxy+}")!.authorization_scopes).toEqual(["mlops/user"]);

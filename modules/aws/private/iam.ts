@@ -1,10 +1,20 @@
 /** IAM documents several AWS modules share. */
 
-/** Trust policy letting one AWS service (`ecs-tasks.amazonaws.com`, ...) assume a role. */
-export function serviceTrustPolicy(service: string): string {
+/**
+ * Trust policy letting one AWS service (`ecs-tasks.amazonaws.com`, ...) assume a role; with an
+ * account, only on behalf of that account's resources (the confused-deputy guard AWS recommends).
+ */
+export function serviceTrustPolicy(service: string, sourceAccount?: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+      },
+    ],
   });
 }
 

@@ -6,7 +6,7 @@ const ACCEPTED = ["aws:kms", "aws:kms:dsse", "AES256"];
 export const awsS3Encrypted: PolicyRule = {
   id: "MLOPS-AWS-S3-ENCRYPTED",
   description: "S3 buckets have default encryption configured (SSE-KMS or SSE-S3).",
-  maps: ["Checkov CKV_AWS_145", "cdk-nag AwsSolutions-S3 (SSE)"],
+  maps: ["Checkov CKV_AWS_145", "CKV_AWS_19"],
   check(resource) {
     if (resource.type !== "aws_s3_bucket") return "not-applicable";
     const configs = resource.related("aws_s3_bucket_server_side_encryption_configuration");
