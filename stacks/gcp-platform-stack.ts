@@ -5,8 +5,11 @@
  *
  * Dev is cheap and prod resilient through the environment config alone: database size, regional
  * HA, backups and deletion protection; CMEK and access logs on buckets; flow log sampling; min and
- * max instances. Nothing here calls a Google API at plan time (project number and region come
- * from config), so the stack plans without credentials beyond the provider's own.
+ * max instances. Project number and region come from config. The one data source,
+ * `google_storage_project_service_account`, is there to provision the Cloud Storage service agent
+ * before anything is granted to it (modules/gcp/private/storage-agent.ts), not to look up config:
+ * it waits for storage.googleapis.com, so on a fresh project it is read at apply; once the API is
+ * enabled, plans read it (roles/viewer suffices).
  */
 import { Construct } from "constructs";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
@@ -19,7 +22,7 @@ import { CiIdentity } from "../modules/gcp/ci-identity";
 import { CloudRun } from "../modules/gcp/cloud-run";
 import { DataArrivalTrigger } from "../modules/gcp/data-arrival-trigger";
 import { Database } from "../modules/gcp/database";
-import { EncryptionKey } from "../modules/gcp/encryption-key";
+import { AGENT_API, EncryptionKey } from "../modules/gcp/encryption-key";
 import { googleLabels } from "../modules/gcp/labels";
 import { Monitoring } from "../modules/gcp/monitoring";
 import { Network } from "../modules/gcp/network";
@@ -117,6 +120,11 @@ export class GcpPlatformStack extends TerraformStack {
     // A bucket or repository with CMEK fails to create until the service agent may use the key.
     if (key) dependOn(this.storage, key);
     if (key) dependOn(this.registry, key);
+    // Agents created by enabling their API (Artifact Registry's) do not exist before it: IAM would reject the grant.
+    for (const [user, grant] of key?.grants ?? []) {
+      const api = apis.byApi.get(AGENT_API[user]);
+      if (api) dependOn(grant, api);
+    }
     this.ci.allowRead(Object.fromEntries(Object.keys(this.storage.buckets).map((p) => [p, this.storage.bucketName(p as never)])));
 
     this.secrets = new Secrets(this, "secrets", { naming, projectId, region, names: services.flatMap((s) => s.secrets), deletionProtection: protect });
@@ -194,7 +202,6 @@ export class GcpPlatformStack extends TerraformStack {
       new DataArrivalTrigger(this, `trigger-${spec.name}`, {
         naming,
         projectId,
-        projectNumber,
         region,
         bucketName: this.storage.bucketName(spec.trigger.bucket),
         prefix: spec.trigger.prefix,
@@ -214,7 +221,8 @@ export class GcpPlatformStack extends TerraformStack {
       workloads: services.map((spec, i) => ({
         name: spec.name,
         kind: spec.kind,
-        runName: this.workloads[i].name,
+        // The resource's name attribute: the uptime invoker grant on a service must wait for it.
+        runName: this.workloads[i].service?.name ?? this.workloads[i].job?.name ?? this.workloads[i].name,
         maxInstances: spec.scaling.max,
         publicUrl: this.workloads[i].publicUrl,
         healthPath: spec.healthPath,

@@ -1,10 +1,11 @@
 /**
- * An Aspect that makes each google_* resource depend on the API it is served by, so Terraform
- * enables the API first. Explicit per-resource depends_on in every module would be noisy and easy
+ * An Aspect that makes each google_* resource, and each google_* data source, depend on the API it
+ * is served by, so Terraform enables the API first (a data source that waits for an API being
+ * enabled is read at apply, not at plan). Explicit per-resource depends_on in every module would be noisy and easy
  * to forget; one table keyed by resource type prefix keeps it in one place.
  */
 import { IConstruct } from "constructs";
-import { IAspect, TerraformResource } from "cdktf";
+import { IAspect, TerraformDataSource, TerraformResource } from "cdktf";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { addressOf } from "./private/depends-on";
 
@@ -23,15 +24,17 @@ const API_OF_PREFIX: Readonly<Record<string, string>> = {
   google_workflows_: "workflows.googleapis.com",
   google_storage_: "storage.googleapis.com",
   google_service_account: "iam.googleapis.com",
+  google_project_iam_: "cloudresourcemanager.googleapis.com",
   google_kms_: "cloudkms.googleapis.com",
 };
 
-/** Adds depends_on from google resources to the ProjectService of their API. */
+/** Adds depends_on from google resources and data sources to the ProjectService of their API. */
 export class ApiDependencies implements IAspect {
   constructor(private readonly byApi: ReadonlyMap<string, ProjectService>) {}
 
   visit(node: IConstruct): void {
-    if (!TerraformResource.isTerraformResource(node) || node instanceof ProjectService) return;
+    const isElement = TerraformResource.isTerraformResource(node) || node instanceof TerraformDataSource;
+    if (!isElement || node instanceof ProjectService) return;
     const type = node.terraformResourceType;
     const prefix = Object.keys(API_OF_PREFIX)
       .filter((p) => type.startsWith(p))

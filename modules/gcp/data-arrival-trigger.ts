@@ -6,7 +6,9 @@
  * target a Cloud Run job directly; Workflows is Google's documented bridge.
  *
  * The trigger runs as its own service account that may only receive events, invoke workflows and
- * run this one job with overrides. The Cloud Storage service agent may only publish to this topic.
+ * run this one job with overrides. The Cloud Storage service agent may only publish to this topic;
+ * it is read with `google_storage_project_service_account`, which provisions it on a fresh project
+ * (a grant to the agent's literal address fails until Google has created it).
  * It deliberately keeps no dead-letter topic: a missed arrival is re-driven by re-uploading, and the
  * job-failure alert (Monitoring) covers failed runs.
  */
@@ -21,11 +23,11 @@ import { StorageNotification } from "@cdktf/provider-google/lib/storage-notifica
 import { WorkflowsWorkflow } from "@cdktf/provider-google/lib/workflows-workflow";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
+import { storageServiceAgent } from "./private/storage-agent";
 
 export interface DataArrivalTriggerProps {
   readonly naming: Naming;
   readonly projectId: string;
-  readonly projectNumber: string;
   readonly region: string;
   /** Bucket watched. */
   readonly bucketName: string;
@@ -56,7 +58,7 @@ export class DataArrivalTrigger extends Construct {
       project,
       topic: this.topic.name,
       role: "roles/pubsub.publisher",
-      member: `serviceAccount:service-${props.projectNumber}@gs-project-accounts.iam.gserviceaccount.com`,
+      member: storageServiceAgent(this, project).member,
     });
     new StorageNotification(this, "notification", {
       bucket: props.bucketName,

@@ -4,6 +4,12 @@
  * requires) and one software key rotated every 90 days, with encrypt/decrypt granted to the
  * Google service agents that use it on our behalf.
  *
+ * Service agents are created lazily, and IAM rejects a grant to one that does not exist yet. The
+ * Cloud Storage agent is read with `google_storage_project_service_account`, which provisions it
+ * (private/storage-agent.ts). The Artifact Registry and Pub/Sub agents are created when their API
+ * is enabled: their grants are exposed in `grants`, and the stack makes each wait for its API
+ * (`AGENT_API`).
+ *
  * Key rings and keys cannot be deleted in Google Cloud: `terraform destroy` only schedules the key
  * versions for destruction (after `destroyScheduledDays`); the ring name stays taken. Cloud SQL and
  * Secret Manager are not encrypted with it here: their service agents only exist after a
@@ -15,14 +21,23 @@ import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key
 import { KmsKeyRing } from "@cdktf/provider-google/lib/kms-key-ring";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
+import { storageServiceAgent } from "./private/storage-agent";
 
 /** Google service agents that encrypt with the key, by what they serve. */
 export type KeyUser = "storage" | "artifact-registry" | "pubsub";
 
-const AGENT: Record<KeyUser, (projectNumber: string) => string> = {
-  storage: (p) => `service-${p}@gs-project-accounts.iam.gserviceaccount.com`,
-  "artifact-registry": (p) => `service-${p}@gcp-sa-artifactregistry.iam.gserviceaccount.com`,
-  pubsub: (p) => `service-${p}@gcp-sa-pubsub.iam.gserviceaccount.com`,
+/** The agent's `serviceAccount:` member; storage's comes from the data source that provisions it. */
+const AGENT_MEMBER: Record<KeyUser, (scope: Construct, props: EncryptionKeyProps) => string> = {
+  storage: (scope, p) => storageServiceAgent(scope, p.projectId).member,
+  "artifact-registry": (_, p) => `serviceAccount:service-${p.projectNumber}@gcp-sa-artifactregistry.iam.gserviceaccount.com`,
+  pubsub: (_, p) => `serviceAccount:service-${p.projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`,
+};
+
+/** The API whose enablement creates (or must precede reading) each agent: grants wait for it. */
+export const AGENT_API: Readonly<Record<KeyUser, string>> = {
+  storage: "storage.googleapis.com",
+  "artifact-registry": "artifactregistry.googleapis.com",
+  pubsub: "pubsub.googleapis.com",
 };
 
 export interface EncryptionKeyProps {
@@ -43,6 +58,8 @@ export class EncryptionKey extends Construct {
   readonly key: KmsCryptoKey;
   /** `projects/<p>/locations/<r>/keyRings/<ring>/cryptoKeys/<key>` */
   readonly keyId: string;
+  /** The encrypt/decrypt grant of each agent, for depends_on on the API that creates the agent. */
+  readonly grants: ReadonlyMap<KeyUser, KmsCryptoKeyIamMember>;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -62,12 +79,17 @@ export class EncryptionKey extends Construct {
       versionTemplate: { algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION", protectionLevel: "SOFTWARE" },
     });
     this.keyId = this.key.id;
+    const grants = new Map<KeyUser, KmsCryptoKeyIamMember>();
     for (const user of users) {
-      new KmsCryptoKeyIamMember(this, `use-${user}`, {
-        cryptoKeyId: this.key.id,
-        role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
-        member: `serviceAccount:${AGENT[user](props.projectNumber)}`,
-      });
+      grants.set(
+        user,
+        new KmsCryptoKeyIamMember(this, `use-${user}`, {
+          cryptoKeyId: this.key.id,
+          role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+          member: AGENT_MEMBER[user](this, props),
+        }),
+      );
     }
+    this.grants = grants;
   }
 }

@@ -7,6 +7,11 @@
  *
  * Uptime checks call the services with an OIDC token of the Monitoring service agent, which gets
  * `roles/run.invoker` on exactly those services: public services keep requiring authentication.
+ * Each grant names the service by its `name` attribute (so it waits for the service) and is created
+ * after its uptime check: Monitoring provisions its agent lazily, at the latest with the first check
+ * that uses service agent authentication, and IAM rejects a grant to an agent that does not exist.
+ * Checks may fail for the seconds between check and grant on a first apply. If the grant is still
+ * rejected on a brand-new project, re-running the apply succeeds once the agent exists.
  * It deliberately creates no SLOs (they need traffic history to set) and no database alerts
  * beyond what Cloud SQL's own recommender raises.
  */
@@ -27,7 +32,10 @@ export interface MonitoredWorkload {
   /** Catalog name, for titles. */
   readonly name: string;
   readonly kind: "service" | "job";
-  /** Cloud Run service or job name. */
+  /**
+   * Cloud Run service or job name. Pass the resource's `name` attribute (a token), not the string:
+   * the uptime invoker grant must wait for the service it grants on.
+   */
   readonly runName: string;
   /** Maximum instances (services). */
   readonly maxInstances: number;
@@ -164,13 +172,6 @@ export class Monitoring extends Construct implements PlatformMonitoring {
       );
 
       if (w.publicUrl) {
-        new CloudRunV2ServiceIamMember(this, `${w.name}-uptime-invoker`, {
-          project,
-          location: props.region,
-          name: w.runName,
-          role: "roles/run.invoker",
-          member: `serviceAccount:service-${props.projectNumber}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`,
-        });
         const check = new MonitoringUptimeCheckConfig(this, `${w.name}-uptime`, {
           project,
           displayName: `${n.name(w.name)} health`,
@@ -188,6 +189,14 @@ export class Monitoring extends Construct implements PlatformMonitoring {
             serviceAgentAuthentication: { type: "OIDC_TOKEN" },
             acceptedResponseStatusCodes: [{ statusClass: "STATUS_CLASS_2XX" }],
           },
+        });
+        new CloudRunV2ServiceIamMember(this, `${w.name}-uptime-invoker`, {
+          project,
+          location: props.region,
+          name: w.runName,
+          role: "roles/run.invoker",
+          member: `serviceAccount:service-${props.projectNumber}@gcp-sa-monitoring-notification.iam.gserviceaccount.com`,
+          dependsOn: [check],
         });
         alert(
           `${w.name}-down`,

@@ -4,6 +4,12 @@
  * deletes its resources. Every other google_* resource of the stack waits for the API it needs
  * (see ApiDependencies), so a first apply on an empty project does not race the enablement.
  *
+ * Cloud Resource Manager is enabled here: project IAM bindings (`google_project_iam_member`) call
+ * it. Service Usage is a prerequisite, not managed here: `google_project_service` enables APIs
+ * through serviceusage.googleapis.com, so a project where it is off cannot turn it on through
+ * itself (projects created with gcloud or the console have it on; otherwise run
+ * `gcloud services enable serviceusage.googleapis.com` once during bootstrap).
+ *
  * It deliberately does not create the project, link billing or manage org policies.
  */
 import { Construct } from "constructs";
@@ -24,6 +30,8 @@ export const PLATFORM_APIS = [
   "workflows.googleapis.com",
   "storage.googleapis.com",
   "iam.googleapis.com",
+  // Project IAM bindings (getIamPolicy/setIamPolicy on the project).
+  "cloudresourcemanager.googleapis.com",
   // Keyless CI (CiIdentity): token exchange and service account impersonation.
   "sts.googleapis.com",
   "iamcredentials.googleapis.com",

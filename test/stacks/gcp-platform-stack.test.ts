@@ -175,6 +175,38 @@ describe.each([
     expect(Object.keys(json().output ?? {})).toEqual(expect.arrayContaining(["console_cloud_run", "console_monitoring_dashboards", "console_cloud_sql", "url_model_api"]));
   });
 
+  test("THEN each uptime invoker grant names its Cloud Run service by reference and comes after its uptime check", () => {
+    const grants = resources(json(), "google_cloud_run_v2_service_iam_member").filter((g) => /gcp-sa-monitoring-notification/.test(String(g.member)));
+    expect(grants).toHaveLength(2);
+    for (const g of grants) {
+      // A plain name would let the grant run before the service exists (it only waited for run.googleapis.com).
+      expect(g.name).toMatch(/^\$\{google_cloud_run_v2_service\.run-(receiver|model-api)_service_[A-Z0-9]+\.name\}$/);
+      // Monitoring creates its service agent lazily; the grant follows the check that uses it.
+      expect(g.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_monitoring_uptime_check_config\./)]));
+    }
+  });
+
+  test("THEN grants to Google service agents wait until the agent exists (the storage agent is read, which provisions it)", () => {
+    // The only data source, and not a config lookup: reading it makes Google create the storage agent.
+    // It waits for the storage API, so a fresh project reads it at apply, not at plan.
+    expect(Object.keys(json().data ?? {})).toEqual(["google_storage_project_service_account"]);
+    const agent = Object.values(json().data!.google_storage_project_service_account);
+    expect(agent).toEqual([expect.objectContaining({ depends_on: [expect.stringMatching(/^google_project_service\.apis_storage_/)] })]);
+    const agentMember = "${data.google_storage_project_service_account.storage-service-agent.member}";
+    expect(resources(json(), "google_pubsub_topic_iam_member")).toEqual([expect.objectContaining({ role: "roles/pubsub.publisher", member: agentMember })]);
+    expect(JSON.stringify(json())).not.toContain("@gs-project-accounts.iam.gserviceaccount.com");
+  });
+
+  test("THEN Cloud Resource Manager is enabled and project IAM bindings wait for it; Service Usage stays a bootstrap prerequisite", () => {
+    const apis = resources(json(), "google_project_service").map((a) => a.service);
+    expect(apis).toContain("cloudresourcemanager.googleapis.com");
+    // Enabling serviceusage through google_project_service would need serviceusage already on: documented in project-services.ts.
+    expect(apis).not.toContain("serviceusage.googleapis.com");
+    const projectGrants = resources(json(), "google_project_iam_member");
+    expect(projectGrants.length).toBeGreaterThan(0);
+    for (const g of projectGrants) expect(g.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_project_service\.apis_cloudresourcemanager_/)]));
+  });
+
   test("THEN the provider labels every resource with the environment's tags, hyphenated keys intact", () => {
     const labels = json().provider!.google[0].default_labels as Record<string, string>;
     expect(labels).toMatchObject({ "cost-center": expect.any(String), "managed-by": "cdktf", cloud: "gcp" });
@@ -204,6 +236,15 @@ describe("dev is cheap, prod is resilient", () => {
       expect(b.logging).toMatchObject({ log_bucket: expect.stringContaining("access-logs") });
     }
     expect(resources(prod, "google_kms_crypto_key")[0]).toMatchObject({ rotation_period: `${90 * 86400}s` });
+  });
+
+  test("CMEK in prod: the storage agent's key grant uses the provisioned agent, Artifact Registry's waits for its API", () => {
+    const grants = resources(prod, "google_kms_crypto_key_iam_member");
+    const grant = (user: string) => one(prod, "google_kms_crypto_key_iam_member", `encryption-key/use-${user}`);
+    expect(grants).toHaveLength(2);
+    expect(grant("storage").member).toBe("${data.google_storage_project_service_account.storage-service-agent.member}");
+    expect(grant("artifact-registry").member).toBe("serviceAccount:service-100000000003@gcp-sa-artifactregistry.iam.gserviceaccount.com");
+    expect(grant("artifact-registry").depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_project_service\.apis_artifactregistry_/)]));
   });
 
   test("Cloud Run: deletion protection and instance bounds from the environment", () => {

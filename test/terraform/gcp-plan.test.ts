@@ -16,7 +16,9 @@ const STACKS = ["dev-gcp", "prod-gcp"];
 /**
  * Fake credentials and a local backend: an access token the provider accepts without checking it
  * (it calls no API to configure), `default_labels` left as synthesized. The plan runs with
- * -refresh=false and the stack has no data sources, so nothing calls Google.
+ * -refresh=false. The stack's one data source (the Cloud Storage service agent, read to provision it)
+ * waits for google_project_service.apis_storage, which this plan creates, so its read is deferred
+ * to apply and nothing calls Google.
  */
 function googlePlanOverride(projectId: string, region: string, accessToken = "fake-token-for-offline-plan"): object {
   return {

@@ -1,5 +1,7 @@
-/** Registry, storage, database, secrets: defaults and validation of each module on its own. */
+/** Registry, storage, database, secrets, service agents: defaults and validation of each module on its own. */
+import { DataArrivalTrigger } from "../../../modules/gcp/data-arrival-trigger";
 import { Database } from "../../../modules/gcp/database";
+import { EncryptionKey } from "../../../modules/gcp/encryption-key";
 import { ObjectStorage } from "../../../modules/gcp/object-storage";
 import { Registry } from "../../../modules/gcp/registry";
 import { Secrets } from "../../../modules/gcp/secrets";
@@ -74,5 +76,18 @@ describe("Secrets", () => {
   });
   test("GIVEN a name that is not kebab-case THEN validation fails", () => {
     expect(() => new Secrets(gcpTestStack(), "secrets", { naming, ...PROJECT, names: ["API_TOKEN"] })).toThrow(/secret names must be kebab-case/);
+  });
+});
+
+describe("Grants to the Cloud Storage service agent", () => {
+  test("GIVEN a CMEK key and a data-arrival trigger THEN both grant to the agent read (and so provisioned) by one data source, never its literal address", () => {
+    const stack = gcpTestStack();
+    new EncryptionKey(stack, "key", { naming, ...PROJECT, users: ["storage", "pubsub"] });
+    new DataArrivalTrigger(stack, "trigger", { naming, ...PROJECT, bucketName: "raw", prefix: "incoming/", jobName: "job", purpose: "transform" });
+    const json = synthStack(stack);
+    expect(Object.keys(json.data?.google_storage_project_service_account ?? {})).toEqual(["storage-service-agent"]);
+    const agent = "${data.google_storage_project_service_account.storage-service-agent.member}";
+    expect(resources(json, "google_kms_crypto_key_iam_member").map((g) => g.member).sort()).toEqual([agent, "serviceAccount:service-100000000009@gcp-sa-pubsub.iam.gserviceaccount.com"].sort());
+    expect(resources(json, "google_pubsub_topic_iam_member")).toEqual([expect.objectContaining({ member: agent })]);
   });
 });
