@@ -2,7 +2,10 @@
  * Keyless CI on Azure: three user-assigned managed identities in the environment's resource group,
  * each trusting GitHub's OIDC tokens for exact subjects of this repository only (federated identity
  * credentials; no client secret or certificate exists anywhere):
- *   `<prefix>-<env>-publisher`  ← `repo:<repo>:ref:refs/heads/<branch>`  AcrPush on the registry, nothing else
+ *   `<prefix>-<env>-publisher`  ← `repo:<repo>:ref:refs/heads/<branch>`  AcrPush and Container Registry Data
+ *                                                                       Importer and Data Reader on the registry,
+ *                                                                       nothing else (images.yml copies to later
+ *                                                                       environments with `az acr import`)
  *   `<prefix>-<env>-builder`    ← `repo:<repo>:environment:<github env>` Owner on the subscription (plan and apply)
  *   `<prefix>-<env>-developer`  ← `repo:<repo>:pull_request`              Reader on the subscription, AcrPull,
  *                                                                       Blob Data Reader on data and state
@@ -117,9 +120,14 @@ export class CiIdentity extends Construct {
     }
   }
 
-  /** The publisher pushes to the registry (nothing else); the developer pulls from it. */
+  /**
+   * The publisher pushes to the registry and imports into it (nothing else); the developer pulls
+   * from it. Import is how images reach a registry without a public data endpoint (prod's Premium):
+   * `az acr import` runs server-side, and AcrPush does not carry `registries/importImage/action`.
+   */
   allowPublish(registryId: string): void {
     this.assign("publisher-push", this.publisher, registryId, "AcrPush");
+    this.assign("publisher-import", this.publisher, registryId, "Container Registry Data Importer and Data Reader");
     this.assign("developer-pull", this.developer, registryId, "AcrPull");
   }
 

@@ -78,6 +78,8 @@ describe.each(["dev", "prod"] as const)("Azure CI identity in %s-azure", (env) =
       `developer Reader @ ${sub}`,
       `developer Storage Blob Data Reader @ ${data}`,
       `publisher AcrPush @ ${acr}`,
+      // images.yml imports into later environments' registries server-side (prod's has no public data endpoint).
+      `publisher Container Registry Data Importer and Data Reader @ ${acr}`,
       ...(state ? [`builder Storage Blob Data Contributor @ ${state}`, `developer Storage Blob Data Reader @ ${state}`] : []),
     ].sort();
     if (env === "prod") expect(state).toBeDefined();

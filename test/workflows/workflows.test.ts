@@ -189,6 +189,26 @@ describe("the project's workflows", () => {
     expect(d.jobs.promote.steps.find((s: Doc) => s.id === "promote").run).toContain('--source "$RUNNER_TEMP/promotion" --env dev');
   });
 
+  test("GIVEN images.yml THEN later environments' ACRs get the digest through az acr import (Resource Manager), never a data-plane push", () => {
+    const mirror = doc("images.yml").jobs.mirror;
+    const steps = mirror.steps as Doc[];
+    const runs = steps.map((s) => String(s.run ?? ""));
+    // Prod's Premium registry has public network access off: `az acr login` + push from a runner cannot reach it.
+    expect(runs.filter((r) => /az acr login --name "\$\{ACR%%\.\*\}"/.test(r))).toEqual([]);
+    const skopeo = runs.find((r) => r.includes("skopeo copy"))!;
+    expect(skopeo).not.toContain("$ACR");
+    const importStep = steps.find((s) => String(s.run ?? "").includes("az acr import"))!;
+    expect(importStep.if).toBe("matrix.azure == 'true'");
+    expect(importStep.run).toContain('az acr import --name "${ACR%%.*}" --source "$src" --image "$SERVICE:$IMAGE_TAG"');
+    expect(importStep.run).toContain("jq -r '.repository + \"@\" + .digest'");
+    // The source credential is read while the source logins are current, before any target login replaces them.
+    const credential = steps.findIndex((s) => s.id === "import-source");
+    const firstTargetLogin = steps.findIndex((s) => String(s.with?.["client-id"] ?? s.with?.["role-to-assume"] ?? "").includes("matrix.envVar"));
+    expect(credential).toBeGreaterThan(-1);
+    expect(credential).toBeLessThan(firstTargetLogin);
+    expect(steps[credential].run).toContain("::add-mask::");
+  });
+
   test("GIVEN images.yml THEN runs on a ref queue up, never cancelled, and only main gets past the targets job", () => {
     const d = doc("images.yml");
     expect(d.concurrency).toEqual({ group: "images-${{ github.ref }}", "cancel-in-progress": false });
