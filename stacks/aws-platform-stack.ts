@@ -24,6 +24,7 @@ import { ObjectStorage } from "../modules/aws/object-storage";
 import { Registry } from "../modules/aws/registry";
 import { Secrets } from "../modules/aws/secrets";
 import { UserPool } from "../modules/aws/user-pool";
+import { suppress } from "../modules/policy/suppressions";
 import { configureBackend } from "./backend";
 import { PlatformStackProps } from "./platform-stack-props";
 
@@ -66,6 +67,9 @@ export class AwsPlatformStack extends TerraformStack {
       flowLogRetentionDays: retention,
       flowLogKmsKeyArn: kmsKeyArn,
     });
+    if (!aws.network.flowLogs) {
+      suppress(this.network.vpc, "MLOPS-AWS-VPC-FLOW-LOGS", `flow logs turned off in the ${env.name} environment config (clouds.aws.network.flowLogs)`);
+    }
     const subnets = this.network.privateSubnetIds;
     const vpc = { vpcId: this.network.networkId, vpcCidr: this.network.cidr };
 

@@ -2,6 +2,11 @@
 import { CORE_PACK } from "./core-pack";
 import { PackEntry } from "./rule";
 import { awsAdminOnlyBuilder } from "./rules/aws-admin-only-builder";
+import { awsApiRouteAuthorized } from "./rules/aws-api-route-authorized";
+import { awsEcsHardenedContainers } from "./rules/aws-ecs-hardened-containers";
+import { awsKmsRotation } from "./rules/aws-kms-rotation";
+import { awsRdsBackups } from "./rules/aws-rds-backups";
+import { awsVpcFlowLogs } from "./rules/aws-vpc-flow-logs";
 import { awsEcrImmutableScanned } from "./rules/aws-ecr-immutable-scanned";
 import { awsIamNoWildcard } from "./rules/aws-iam-no-wildcard";
 import { awsLambdaRuntimeSupported } from "./rules/aws-lambda-runtime-supported";
@@ -26,4 +31,9 @@ export const AWS_PACK: readonly PackEntry[] = [
   { rule: awsOidcTrustScoped, level: "error" },
   { rule: awsRdsEncryptedPrivate, level: "error" },
   { rule: awsLambdaRuntimeSupported, level: "error" },
+  { rule: awsEcsHardenedContainers, level: "error" },
+  { rule: awsVpcFlowLogs, level: "error" },
+  { rule: awsKmsRotation, level: "error" },
+  { rule: awsApiRouteAuthorized, level: "error" },
+  { rule: awsRdsBackups, level: "error" },
 ];

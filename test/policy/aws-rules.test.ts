@@ -139,7 +139,7 @@ describe("MLOPS-AWS-OIDC-TRUST-SCOPED", () => {
 
 describe("MLOPS-AWS-RDS-ENCRYPTED-PRIVATE", () => {
   const db = (s: TerraformStack, o: { storageEncrypted?: boolean; publiclyAccessible?: boolean }) =>
-    new DbInstance(s, "db", { instanceClass: "db.t4g.micro", engine: "postgres", allocatedStorage: 20, manageMasterUserPassword: true, username: "u", ...o });
+    new DbInstance(s, "db", { instanceClass: "db.t4g.micro", engine: "postgres", allocatedStorage: 20, manageMasterUserPassword: true, username: "u", backupRetentionPeriod: 7, ...o });
   test("Compliance", () => {
     expect(violations((s) => db(s, { storageEncrypted: true, publiclyAccessible: false }))).toEqual([]);
   });
@@ -161,3 +161,66 @@ describe("MLOPS-AWS-LAMBDA-RUNTIME-SUPPORTED", () => {
     expect(violations((s) => fn(s, runtime))).toEqual(["MLOPS-AWS-LAMBDA-RUNTIME-SUPPORTED test/fn"]);
   });
 });
+
+describe("MLOPS-AWS-ECS-HARDENED-CONTAINERS", () => {
+  const { EcsTaskDefinition } = require("@cdktf/provider-aws/lib/ecs-task-definition") as typeof import("@cdktf/provider-aws/lib/ecs-task-definition");
+  const task = (s: TerraformStack, container: Record<string, unknown>) =>
+    new EcsTaskDefinition(s, "task", { family: "f", containerDefinitions: JSON.stringify([{ name: "app", image: "i", ...container }]) });
+  const logs = { logConfiguration: { logDriver: "awslogs" } };
+  test("Compliance", () => {
+    expect(violations((s) => task(s, { readonlyRootFilesystem: true, privileged: false, ...logs }))).toEqual([]);
+  });
+  test.each([
+    ["a writable root filesystem", { ...logs }],
+    ["a privileged container", { readonlyRootFilesystem: true, privileged: true, ...logs }],
+    ["no log driver", { readonlyRootFilesystem: true }],
+  ])("Noncompliance: %s", (_label, container) => {
+    expect(violations((s) => task(s, container))).toEqual(["MLOPS-AWS-ECS-HARDENED-CONTAINERS test/task"]);
+  });
+});
+
+describe("MLOPS-AWS-VPC-FLOW-LOGS", () => {
+  const { Vpc } = require("@cdktf/provider-aws/lib/vpc") as typeof import("@cdktf/provider-aws/lib/vpc");
+  test("Compliance: the Network module's VPC", () => {
+    const { Network } = require("../../modules/aws/network") as typeof import("../../modules/aws/network");
+    expect(
+      violations((s) => new Network(s, "net", { naming: new Naming("mlops", "t"), region: "eu-central-1", cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], flowLogRetentionDays: 7 })),
+    ).toEqual([]);
+  });
+  test("Noncompliance: a VPC without a flow log", () => {
+    expect(violations((s) => new Vpc(s, "vpc", { cidrBlock: "10.0.0.0/16" }))).toEqual(["MLOPS-AWS-VPC-FLOW-LOGS test/vpc"]);
+  });
+});
+
+describe("MLOPS-AWS-KMS-ROTATION", () => {
+  const { KmsKey } = require("@cdktf/provider-aws/lib/kms-key") as typeof import("@cdktf/provider-aws/lib/kms-key");
+  test("Compliance: rotating symmetric key; asymmetric keys are out of scope", () => {
+    expect(violations((s) => new KmsKey(s, "key", { enableKeyRotation: true }))).toEqual([]);
+    expect(violations((s) => new KmsKey(s, "key", { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }))).toEqual([]);
+  });
+  test("Noncompliance: no rotation", () => {
+    expect(violations((s) => new KmsKey(s, "key", {}))).toEqual(["MLOPS-AWS-KMS-ROTATION test/key"]);
+  });
+});
+
+describe("MLOPS-AWS-API-ROUTE-AUTHORIZED", () => {
+  const { Apigatewayv2Route } = require("@cdktf/provider-aws/lib/apigatewayv2-route") as typeof import("@cdktf/provider-aws/lib/apigatewayv2-route");
+  test("Compliance: a JWT route", () => {
+    expect(violations((s) => new Apigatewayv2Route(s, "route", { apiId: "a", routeKey: "ANY /x", authorizationType: "JWT", authorizerId: "z" }))).toEqual([]);
+  });
+  test("Noncompliance: an open route", () => {
+    expect(violations((s) => new Apigatewayv2Route(s, "route", { apiId: "a", routeKey: "ANY /x" }))).toEqual(["MLOPS-AWS-API-ROUTE-AUTHORIZED test/route"]);
+  });
+});
+
+describe("MLOPS-AWS-RDS-BACKUPS", () => {
+  const db = (s: TerraformStack, backupRetentionPeriod?: number) =>
+    new DbInstance(s, "db", { instanceClass: "db.t4g.micro", engine: "postgres", allocatedStorage: 20, manageMasterUserPassword: true, username: "u", storageEncrypted: true, backupRetentionPeriod });
+  test("Compliance", () => {
+    expect(violations((s) => db(s, 7))).toEqual([]);
+  });
+  test.each([[0], [undefined]])("Noncompliance: retention %p", (days) => {
+    expect(violations((s) => db(s, days))).toEqual(["MLOPS-AWS-RDS-BACKUPS test/db"]);
+  });
+});
+

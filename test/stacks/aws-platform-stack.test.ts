@@ -173,3 +173,25 @@ describe("AWS platform stack", () => {
     expect(built.report.errors(built.app).filter((f) => f.path.includes("-aws/"))).toEqual([]);
   });
 });
+
+describe("AWS platform stack with flow logs turned off", () => {
+  test("GIVEN clouds.aws.network.flowLogs false WHEN synthesized THEN the VPC has no flow log and the suppression says why", () => {
+    const { validateEnvironments } = require("../../environments") as typeof import("../../environments");
+    const { SERVICE_CATALOG } = require("../../services/catalog") as typeof import("../../services/catalog");
+    const { buildPlatformApp } = require("../../stacks/platform-app") as typeof import("../../stacks/platform-app");
+    const devInput = (require("../../environments/dev") as { default: Record<string, any> }).default;
+    const data = JSON.parse(JSON.stringify(devInput));
+    data.clouds = { aws: { ...data.clouds.aws, network: { ...data.clouds.aws.network, flowLogs: false } } };
+    const environments = validateEnvironments([{ file: "environments/dev.ts", name: "dev", data }]);
+    const os = require("os") as typeof import("os");
+    const fs = require("fs") as typeof import("fs");
+    const path = require("path") as typeof import("path");
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "noflow-"));
+    const built = buildPlatformApp({ outdir: out, environments, catalog: SERVICE_CATALOG, deploymentsDir: out });
+    built.app.synth();
+    expect(built.report.errors(built.app)).toEqual([]);
+    expect(built.report.suppressions("dev-aws")).toEqual([
+      expect.objectContaining({ ruleId: "MLOPS-AWS-VPC-FLOW-LOGS", reason: "flow logs turned off in the dev environment config (clouds.aws.network.flowLogs)", matched: ["dev-aws/network/vpc"] }),
+    ]);
+  });
+});
