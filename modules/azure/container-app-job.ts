@@ -15,7 +15,7 @@ import { ContainerAppJob } from "@cdktf/provider-azurerm/lib/container-app-job";
 import type { ResolvedService } from "../../services/service-spec";
 import { ValidationError } from "../core/errors";
 import type { ContainerAppsEnvironment } from "./container-app-environment";
-import { Workload, WorkloadWiring, prepareWorkload } from "./private/workload";
+import { containerBasics, Workload, WorkloadWiring, prepareWorkload } from "./private/workload";
 import type { StoredSecret } from "./secrets";
 
 /** Where a queue-triggered job reads its events. */
@@ -101,12 +101,7 @@ export class ContainerAppsJob extends Construct {
       template: {
         container: [
           {
-            name: spec.name,
-            image: w.image,
-            cpu: w.cpu,
-            memory: w.memory,
-            command: spec.command ? [...spec.command] : undefined,
-            env,
+            ...containerBasics(spec, w, env),
           },
         ],
       },

@@ -21,7 +21,7 @@ import type { ResolvedService } from "../../services/service-spec";
 import { PlatformService } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import type { ContainerAppsEnvironment } from "./container-app-environment";
-import { WorkloadWiring, Workload, prepareWorkload } from "./private/workload";
+import { containerBasics, WorkloadWiring, Workload, prepareWorkload } from "./private/workload";
 
 export interface ContainerAppServiceProps extends WorkloadWiring {
   readonly spec: ResolvedService;
@@ -95,12 +95,7 @@ export class ContainerAppService extends Construct implements PlatformService {
         maxReplicas: spec.scaling.max,
         container: [
           {
-            name: spec.name,
-            image: w.image,
-            cpu: w.cpu,
-            memory: w.memory,
-            command: spec.command ? [...spec.command] : undefined,
-            env,
+            ...containerBasics(spec, w, env),
             livenessProbe: [{ ...probe, initialDelay: 10, intervalSeconds: 15, failureCountThreshold: 3 }],
             readinessProbe: [{ ...probe, intervalSeconds: 10, failureCountThreshold: 3 }],
             startupProbe: [{ ...probe, intervalSeconds: 5, failureCountThreshold: 30 }],

@@ -7,6 +7,15 @@ import { resolveServices } from "../../services/resolve";
 const ROOT = path.resolve(__dirname, "../..");
 const [dev, prod] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev,prod" });
 const digest = `sha256:${"ab".repeat(32)}`;
+const manifest: ModelManifest = {
+  name: "model-api",
+  version: "1.4.0",
+  image: `registry.example.com/mlops/model-api@${digest}`,
+  metrics: { auc: 0.91 },
+  primaryMetric: "auc",
+  sourceCommit: "abc1234",
+  createdAt: "2026-11-25T10:00:00Z",
+};
 
 function resolve(env = dev.config, manifests: Record<string, ModelManifest> = {}) {
   return resolveServices(env, SERVICE_CATALOG, manifests, "environments/dev.ts");
@@ -37,15 +46,6 @@ describe("resolveServices", () => {
 
   test("GIVEN an environment pins a tag WHEN no manifest exists THEN that tag runs; a manifest still wins", () => {
     const env = { ...dev.config, services: { receiver: { imageTag: "sha-3f2c1ab" }, "model-api": { imageTag: "sha-3f2c1ab" } } };
-    const manifest: ModelManifest = {
-      name: "model-api",
-      version: "1.4.0",
-      image: `registry.example.com/mlops/model-api@${digest}`,
-      metrics: { auc: 0.91 },
-      primaryMetric: "auc",
-      sourceCommit: "abc1234",
-      createdAt: "2026-11-25T10:00:00Z",
-    };
     const services = resolve(env, { "model-api": manifest }).services;
     expect(services.find((s) => s.name === "receiver")!.image).toEqual({ kind: "tag", tag: "sha-3f2c1ab", pinned: true });
     expect(services.find((s) => s.name === "model-api")!.image).toMatchObject({ kind: "digest", digest });
@@ -57,15 +57,6 @@ describe("resolveServices", () => {
   });
 
   test("GIVEN a promoted manifest WHEN resolved THEN the service runs that digest", () => {
-    const manifest: ModelManifest = {
-      name: "model-api",
-      version: "1.4.0",
-      image: `registry.example.com/mlops/model-api@${digest}`,
-      metrics: { auc: 0.91 },
-      primaryMetric: "auc",
-      sourceCommit: "abc1234",
-      createdAt: "2026-11-25T10:00:00Z",
-    };
     const api = resolve(dev.config, { "model-api": manifest }).services.find((s) => s.name === "model-api")!;
     expect(api.image).toEqual({ kind: "digest", digest, version: "1.4.0", source: "abc1234" });
   });

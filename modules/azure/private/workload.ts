@@ -138,3 +138,8 @@ export function prepareWorkload(scope: Construct, spec: ResolvedService, w: Work
     identityIds: [w.registry.pullIdentity.id, identity.id],
   };
 }
+
+/** The container fields an app and a job share: name, image, size, command and environment. */
+export function containerBasics<E>(spec: ResolvedService, w: Workload, env: E[]): { name: string; image: string; cpu: number; memory: string; command?: string[]; env: E[] } {
+  return { name: spec.name, image: w.image, cpu: w.cpu, memory: w.memory, command: spec.command ? [...spec.command] : undefined, env };
+}
