@@ -1,0 +1,41 @@
+/**
+ * What `npm run synth` and `cdktf synth` run. With a fresh synth snapshot (see build.cjs) it starts
+ * Node from that snapshot, which skips loading and evaluating ~9 MB of provider code; otherwise it
+ * runs main.ts under tsx exactly as before and, outside CI, builds the snapshot in the background
+ * for the next run. The output is the same either way (test/synth-cache.test.ts compares bytes).
+ * MLOPS_SYNTH_CACHE=off never uses or builds a snapshot.
+ */
+"use strict";
+const { spawn, spawnSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { ROOT, CACHE_DIR, freshSnapshot } = require("./cache-key.cjs");
+
+const enabled = process.env.MLOPS_SYNTH_CACHE !== "off";
+const blob = enabled ? freshSnapshot() : undefined;
+const run = blob
+  ? spawnSync(process.execPath, ["--snapshot-blob", blob], { stdio: "inherit", env: { ...process.env, MLOPS_SYNTH_ROOT: ROOT, MLOPS_SYNTH_CWD: process.cwd() } })
+  : spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "main.ts")], { stdio: "inherit" });
+
+if (!blob && enabled && run.status === 0 && !process.env.CI) startBackgroundBuild();
+process.exitCode = run.status ?? 128 + (os.constants.signals[run.signal] ?? 1);
+
+/** One builder at a time: a lock file, taken over when older than the longest build (2 min). */
+function startBackgroundBuild() {
+  const lock = path.join(CACHE_DIR, "build.lock");
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    const age = fs.existsSync(lock) ? Date.now() - fs.statSync(lock).mtimeMs : Infinity;
+    if (age < 120_000) return;
+    fs.writeFileSync(lock, String(process.pid));
+    const child = spawn(
+      process.execPath,
+      ["-e", `require(${JSON.stringify(path.join(__dirname, "build.cjs"))}).buildSnapshot().catch(() => {}).finally(() => require("fs").rmSync(${JSON.stringify(lock)}, { force: true }))`],
+      { detached: true, stdio: "ignore", cwd: ROOT },
+    );
+    child.unref();
+  } catch {
+    // A cache that cannot be written only costs speed.
+  }
+}
