@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DAG_FILES, DAGS
+from dagtest_support import DAG_FILES, DAGS
 
 
 def all_python() -> list[Path]:
