@@ -99,7 +99,10 @@ export function dagStoreFromOutputs(json: string, file: string): string | undefi
   return value;
 }
 
-/** The files of the DAG folder by path (`/`-separated, relative); a missing folder is an empty set. Links are refused. */
+/**
+ * The files of the DAG folder by path (`/`-separated, relative); a missing folder is an empty set. Links are
+ * refused; `__pycache__`, `*.pyc` and `.DS_Store` are not part of a DAG set.
+ */
 export function readDagFolder(dir: string): Map<string, LocalDag> {
   const out = new Map<string, LocalDag>();
   if (!fs.existsSync(dir)) return out;
@@ -107,6 +110,8 @@ export function readDagFolder(dir: string): Map<string, LocalDag> {
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(d, e.name);
+      // Build output, as the promoter skips it (gitops/source.ts); remote copies of it are deleted.
+      if (e.name === "__pycache__" || e.name === ".DS_Store" || e.name.endsWith(".pyc")) continue;
       if (e.isSymbolicLink()) throw new MirrorInputError(`${full}: expected a regular file, found a symbolic link (never followed)`);
       if (e.isDirectory()) walk(full);
       else if (e.isFile()) out.set(path.relative(dir, full).split(path.sep).join("/"), localDag(fs.readFileSync(full)));

@@ -21,7 +21,7 @@ export interface S3StoreProps {
   readonly bucket: string;
   readonly region: string;
   readonly credentials: AwsCredentials;
-  /** Another S3 endpoint (path-style). @default - https://<bucket>.s3.<region>.amazonaws.com */
+  /** Another S3 endpoint (path-style). @default - https://<bucket>.s3.<region>.amazonaws.com (path-style for names with dots) */
   readonly endpoint?: string;
 }
 
@@ -76,8 +76,10 @@ export class S3Store implements DagStore {
 
   private send(method: string, key: string, query: Record<string, string> = {}, headers: Record<string, string> = {}, body?: Buffer): Promise<Response> {
     const { bucket, region, endpoint } = this.props;
-    const base = endpoint ? new URL(endpoint) : new URL(`https://${bucket}.s3.${region}.amazonaws.com`);
-    const path = (endpoint ? `/${bucket}/` : "/") + key.split("/").map(uriEncode).join("/");
+    // Virtual-hosted style, except for another endpoint and for bucket names with dots (TLS would not match).
+    const pathStyle = endpoint !== undefined || bucket.includes(".");
+    const base = new URL(endpoint ?? (pathStyle ? `https://s3.${region}.amazonaws.com` : `https://${bucket}.s3.${region}.amazonaws.com`));
+    const path = (pathStyle ? `/${bucket}/` : "/") + key.split("/").map(uriEncode).join("/");
     const signed = signV4({ method, host: base.host, path, query, headers, body: body ?? Buffer.alloc(0), region, service: "s3", credentials: this.props.credentials, now: new Date() });
     const qs = canonicalQuery(query);
     return fetch(`${base.protocol}//${base.host}${path}${qs ? `?${qs}` : ""}`, { method, headers: signed, body: body && body.length > 0 ? body : undefined });

@@ -287,6 +287,12 @@ describe("targets and input", () => {
     expect(errs[0]).toMatch(/expected AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
   });
 
+  it("build output beside the DAGs is not part of the set", () => {
+    const dir = path.join(tmp, "with-pycache");
+    writeTree(dir, { "a.py": "a", "__pycache__/a.cpython-311.pyc": "x", "sub/b.pyc": "x", ".DS_Store": "x" });
+    expect([...readDagFolder(dir).keys()]).toEqual(["a.py"]);
+  });
+
   it("a symbolic link in the DAG folder is refused, never followed", () => {
     const dir = path.join(tmp, "with-link");
     writeTree(dir, { "a.py": "a" });
