@@ -431,7 +431,9 @@ export function readPython(files: ReadonlyMap<string, Uint8Array>, python?: stri
     throw new Error(`cannot read DAG imports with ${exe}: ${r.error?.message ?? r.stderr.trim()}`);
   }
   const parsed = JSON.parse(r.stdout) as { files: FileFacts[]; stdlib: string[] };
-  return { facts: parsed.files.filter((f) => f.error === undefined), stdlib: new Set(parsed.stdlib) };
+  // A file Python cannot parse stays in (no imports, no dag_ids): it is still a module others may import,
+  // and compilePython reports its syntax error.
+  return { facts: parsed.files, stdlib: new Set(parsed.stdlib) };
 }
 
 function bytesOf(c: DagContent): Uint8Array {

@@ -113,6 +113,11 @@ describe("checkDags", () => {
     expect(lines(r)).toEqual([expect.stringMatching(/^dags\/a\.py: line 4: .*dag_id "x", already defined in dags\/a\.py line 2$/)]);
   });
 
+  it("a helper with a syntax error is left to the compiler check, not reported as an unknown import", () => {
+    const r = checkDags(set({ "a.py": "import broken\n", "broken.py": "def (:\n" }), { requirements: [] });
+    expect(r).toEqual({ problems: [], warnings: [] });
+  });
+
   it("a bad requirement line is invalid input with its line", () => {
     const r = checkDags(set({ "a.py": "", "requirements.txt": "requests\nnot a requirement!\n" }));
     expect(lines(r)).toEqual([`dags/requirements.txt: line 2: expected a requirement like \`name\`, \`name>=1.2\` or \`name[extra]==1.2\`, found "not a requirement!"`]);
