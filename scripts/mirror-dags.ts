@@ -194,12 +194,28 @@ export function storeFor(target: DagStoreTarget, env: NodeJS.ProcessEnv, region?
   }
   if (target.kind === "azure-blob") {
     const key = env.AZURE_STORAGE_KEY;
-    const auth = key
-      ? ({ kind: "shared-key", accountKey: key } as const)
-      : ({ kind: "bearer", token: async () => execFileSync("az", ["account", "get-access-token", "--resource", "https://storage.azure.com/", "--query", "accessToken", "--output", "tsv"], { encoding: "utf8" }).trim() } as const);
+    const auth = key ? ({ kind: "shared-key", accountKey: key } as const) : ({ kind: "bearer", token: cachedToken(azStorageToken) } as const);
     return new AzureBlobStore({ account: target.account, container: target.container, auth, endpoint: env.AZURE_STORAGE_BLOB_ENDPOINT });
   }
   throw new Error(`internal: ${target.kind} is mirrored by its CLI`);
+}
+
+/** An Entra ID token for Azure Storage from the Azure CLI's login (azure/login in the workflow). */
+function azStorageToken(): string {
+  return execFileSync("az", ["account", "get-access-token", "--resource", "https://storage.azure.com/", "--query", "accessToken", "--output", "tsv"], { encoding: "utf8" }).trim();
+}
+
+/** `fetch` once, reuse for 30 minutes (az hands out tokens valid for an hour or more): one az call per mirror, not per request. */
+export function cachedToken(fetchToken: () => string, now: () => number = Date.now): () => Promise<string> {
+  let token: string | undefined;
+  let at = 0;
+  return async () => {
+    if (token === undefined || now() - at > 30 * 60 * 1000) {
+      token = fetchToken();
+      at = now();
+    }
+    return token;
+  };
 }
 
 /** Command line: exit code, messages to the given writers. */

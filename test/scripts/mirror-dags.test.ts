@@ -10,7 +10,7 @@ import * as path from "path";
 import { AzureBlobStore, sharedKeySignature } from "../../scripts/dag-store/azure-blob-store";
 import { DagStore } from "../../scripts/dag-store/dag-store";
 import { S3Store, signV4 } from "../../scripts/dag-store/s3-store";
-import { cliMirrorCommand, dagStoreFromOutputs, localDag, mirror, parseDagStore, readDagFolder, run } from "../../scripts/mirror-dags";
+import { cachedToken, cliMirrorCommand, dagStoreFromOutputs, localDag, mirror, parseDagStore, readDagFolder, run } from "../../scripts/mirror-dags";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require("s3rver") as new (o: Record<string, unknown>) => { run(): Promise<{ port: number }>; close(): Promise<void> };
@@ -285,6 +285,15 @@ describe("targets and input", () => {
     const errs: string[] = [];
     expect(await run(["--env", "dev", "--outputs", outputs, "--source", tmp], { AWS_REGION: "eu-central-1" }, () => undefined, (s) => errs.push(s))).toBe(2);
     expect(errs[0]).toMatch(/expected AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+  });
+
+  it("the Azure CLI token is fetched once per mirror, again only after 30 minutes", async () => {
+    let calls = 0;
+    let clock = 0;
+    const token = cachedToken(() => `t${++calls}`, () => clock);
+    expect([await token(), await token()]).toEqual(["t1", "t1"]);
+    clock = 31 * 60 * 1000;
+    expect(await token()).toBe("t2");
   });
 
   it("build output beside the DAGs is not part of the set", () => {
