@@ -19,6 +19,8 @@ export interface AzureBlobStoreProps {
   readonly account: string;
   readonly container: string;
   readonly auth: AzureAuth;
+  /** Blobs per listing page. @default 5000 (the service's maximum) */
+  readonly pageSize?: number;
   /** The Blob service endpoint. @default - https://<account>.blob.core.windows.net */
   readonly endpoint?: string;
 }
@@ -37,7 +39,7 @@ export class AzureBlobStore implements DagStore {
     const out: StoredDag[] = [];
     let marker: string | undefined;
     do {
-      const query: Record<string, string> = { restype: "container", comp: "list" };
+      const query: Record<string, string> = { restype: "container", comp: "list", maxresults: String(this.props.pageSize ?? 5000) };
       if (prefix) query.prefix = prefix;
       if (marker) query.marker = marker;
       const res = await this.send("GET", "", query);

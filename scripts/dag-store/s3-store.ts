@@ -21,6 +21,8 @@ export interface S3StoreProps {
   readonly bucket: string;
   readonly region: string;
   readonly credentials: AwsCredentials;
+  /** Keys per listing page. @default 1000 (S3's maximum) */
+  readonly pageSize?: number;
   /** Another S3 endpoint (path-style). @default - https://<bucket>.s3.<region>.amazonaws.com (path-style for names with dots) */
   readonly endpoint?: string;
 }
@@ -37,7 +39,7 @@ export class S3Store implements DagStore {
     const out: StoredDag[] = [];
     let token: string | undefined;
     do {
-      const query: Record<string, string> = { "list-type": "2", prefix };
+      const query: Record<string, string> = { "list-type": "2", prefix, "max-keys": String(this.props.pageSize ?? 1000) };
       if (token) query["continuation-token"] = token;
       const res = await this.send("GET", "", query);
       await expectOk(res, `list ${this.location}${prefix}`);
