@@ -12,7 +12,8 @@
  *     gs://<bucket>/dags/                                       Cloud Composer (its `dag_gcs_prefix`)
  *     https://<account>.blob.core.windows.net/<container>/<prefix>/   a blob container (self-hosted Airflow)
  *     https://<account>.file.core.windows.net/<share>/<prefix>/       an Azure Files share (Container Apps mounts)
- * A stack without that output runs no Airflow: the script says so and does nothing (exit 0).
+ * A bucket URL needs a prefix (MWAA and Composer keep other files beside dags/); a blob container or file share
+ * may be the DAG folder itself. A stack without that output runs no Airflow: the script says so and does nothing.
  *
  * How each store is written, with the deploy job's builder identity:
  *   S3: S3's REST API signed here (SigV4), credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
@@ -69,7 +70,10 @@ export function parseDagStore(url: string): DagStoreTarget {
   let m = /^(s3|gs):\/\/([^/]*)(\/.*)?$/.exec(url);
   if (m) {
     if (!/^[a-z0-9][a-z0-9._-]{1,221}[a-z0-9]$/.test(m[2])) throw bad(`bucket ${JSON.stringify(m[2])} is not a valid bucket name`);
-    return { kind: m[1] === "s3" ? "s3" : "gcs", bucket: m[2], prefix: folder(m[3] ?? "") };
+    const prefix = folder(m[3] ?? "");
+    // MWAA keeps requirements and plugins beside dags/, Composer data/ and plugins/: a whole bucket is never a DAG folder.
+    if (prefix === "") throw bad("a bucket without a DAG prefix: mirroring it would delete everything else in the bucket");
+    return { kind: m[1] === "s3" ? "s3" : "gcs", bucket: m[2], prefix };
   }
   m = /^https:\/\/([a-z0-9]{3,24})\.(blob|file)\.core\.windows\.net\/([a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?)(\/.*)?$/.exec(url);
   if (m) {

@@ -287,6 +287,8 @@ describe("targets and input", () => {
     ["s3://bucket/a/../b", /\. or \.\. segments/],
     ["https://evil.example.com/c/dags", /an unknown kind of store/],
     ["s3://B/dags", /bucket "B" is not a valid bucket name/],
+    ["s3://mwaa-bucket", /a bucket without a DAG prefix/],
+    ["gs://composer-bucket/", /a bucket without a DAG prefix/],
   ])("rejects %s", (url, why) => expect(() => parseDagStore(url)).toThrow(why));
 
   it("a stack without the output runs no Airflow: nothing to do, exit 0", async () => {
