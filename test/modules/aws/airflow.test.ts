@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { App, TerraformStack } from "cdktf";
+import { App, TerraformOutput, TerraformStack } from "cdktf";
 import { MwaaAirflow, MwaaAirflowProps, startupScript } from "../../../modules/aws/airflow";
 import { AWS_PACK } from "../../../modules/policy/aws-pack";
 import { awsMwaaPrivate } from "../../../modules/policy/rules/aws-mwaa-private";
@@ -130,6 +130,7 @@ describe("MwaaAirflow", () => {
 
   test("GIVEN the platform ids WHEN built THEN the startup script exports them as Airflow Variables and the construct exposes the contract", () => {
     const { stack, airflow } = build({ extraVariables: { model_name: "accidents" } });
+    new TerraformOutput(stack, "console_airflow", { value: airflow.links[0].url });
     const json = synthStack(stack);
     const script = resources(json, "aws_s3_object")[0].content as string;
     expect(script).toContain("export AIRFLOW_VAR_ECS_CLUSTER='mlops-test'");
@@ -139,7 +140,7 @@ describe("MwaaAirflow", () => {
     expect(script).toContain("export AIRFLOW_VAR_JOB_SUBNETS='subnet-0000000000000000a,subnet-0000000000000000b'");
     expect(script).toContain("export AIRFLOW_VAR_MODEL_NAME='accidents'");
     expect(airflow.dagStore).toEqual({ kind: "s3", bucket: expect.stringContaining("${"), prefix: "dags/" });
-    expect(stack.resolve(airflow.links[0].url)).toMatch(/^https:\/\/\$\{aws_mwaa_environment\..*\.webserver_url\}$/);
+    expect(json.output?.console_airflow.value).toMatch(/^https:\/\/\$\{aws_mwaa_environment\..*\.webserver_url\}$/);
     expect(airflow.links[1].url).toBe(`https://${REGION}.console.aws.amazon.com/mwaa/home?region=${REGION}#environments/mlops-test-airflow`);
   });
 
