@@ -7,7 +7,10 @@ import { MwaaEnvironment, MwaaEnvironmentConfig } from "@cdktf/provider-aws/lib/
 import { PackEntry } from "../../modules/policy/rule";
 import { awsMwaaPrivate } from "../../modules/policy/rules/aws-mwaa-private";
 import { awsMwaaRoleScoped } from "../../modules/policy/rules/aws-mwaa-role-scoped";
+import { ComposerEnvironment } from "@cdktf/provider-google/lib/composer-environment";
+import { gcpComposerPrivate } from "../../modules/policy/rules/gcp-composer-private";
 import { awsTestStack, checkPolicy } from "../support/policy";
+import { GCP_TEST_TAGS, gcpTestStack } from "../modules/gcp/gcp-test-stack";
 
 /** Rule ids (with paths) a one-rule pack reports for what `build` adds to a tagged AWS test stack. */
 function awsFindings(rule: PackEntry["rule"], build: (stack: TerraformStack) => void): string[] {
@@ -81,5 +84,28 @@ describe("MLOPS-AWS-MWAA-ROLE-SCOPED", () => {
   });
   test("Noncompliance 4: PassRole on every role", () => {
     expect(awsFindings(awsMwaaRoleScoped, withPolicy([runTask, { Effect: "Allow", Action: "iam:PassRole", Resource: "*" }]))).toEqual(["MLOPS-AWS-MWAA-ROLE-SCOPED test/role"]);
+  });
+});
+
+describe("MLOPS-GCP-COMPOSER-PRIVATE", () => {
+  const composer = (config: Record<string, unknown>) => (s: TerraformStack) => new ComposerEnvironment(s, "env", { name: "env", region: "europe-west3", config });
+  const base = { softwareConfig: { imageVersion: "composer-3-airflow-2.10.5-build.10" }, enablePrivateEnvironment: true, nodeConfig: { serviceAccount: "airflow@p.iam.gserviceaccount.com" } };
+  const gcpFindings = (build: (s: TerraformStack) => void) => {
+    const stack = gcpTestStack();
+    build(stack);
+    return checkPolicy(stack, [{ rule: gcpComposerPrivate, level: "error" }], GCP_TEST_TAGS).errors.map((e) => `${e.ruleId} ${e.path}`);
+  };
+  test("Compliance: private Composer 3 with its own account", () => {
+    expect(gcpFindings(composer(base))).toEqual([]);
+  });
+  test("Noncompliance 1: not private", () => {
+    expect(gcpFindings(composer({ ...base, enablePrivateEnvironment: false }))).toEqual(["MLOPS-GCP-COMPOSER-PRIVATE test/env"]);
+  });
+  test("Noncompliance 2: Composer 2", () => {
+    expect(gcpFindings(composer({ ...base, enablePrivateEnvironment: undefined, softwareConfig: { imageVersion: "composer-2.9.7-airflow-2.9.3" } }))).toEqual(["MLOPS-GCP-COMPOSER-PRIVATE test/env"]);
+  });
+  test("Noncompliance 3: the default Compute Engine account (or none)", () => {
+    expect(gcpFindings(composer({ ...base, nodeConfig: { serviceAccount: "123-compute@developer.gserviceaccount.com" } }))).toEqual(["MLOPS-GCP-COMPOSER-PRIVATE test/env"]);
+    expect(gcpFindings(composer({ ...base, nodeConfig: {} }))).toEqual(["MLOPS-GCP-COMPOSER-PRIVATE test/env"]);
   });
 });
