@@ -143,3 +143,51 @@ export const AIRFLOW_IMAGE: AirflowImage = {
 export function imageReference(image: AirflowImage): string {
   return `${image.repository}:${image.version}@${image.digest}`;
 }
+
+/**
+ * The DAG store as one URI the mirror script takes: `s3://<bucket>/dags/`, `gs://<bucket>/dags`
+ * (Composer's prefix, no trailing slash), `https://<account>.blob.core.windows.net/<container>/dags/`.
+ */
+export function dagStoreUri(store: DagStore): string {
+  switch (store.kind) {
+    case "s3":
+      return `s3://${store.bucket}/${store.prefix}`;
+    case "gcs":
+      return store.uri;
+    case "azure-blob":
+      return `https://${store.accountName}.blob.core.windows.net/${store.container}/${store.prefix}`;
+  }
+}
+
+/**
+ * The stack outputs of an Airflow, in the shared vocabulary (`console_<what>`): the UI as
+ * `console_airflow`, further links as `console_airflow_<n>`, the DAG store for the deploy
+ * workflow's mirror step, and the identity tasks run as.
+ */
+export function airflowOutputs(airflow: PlatformAirflow): Record<string, string> {
+  const [ui, ...more] = airflow.links;
+  return {
+    console_airflow: ui?.url ?? airflow.uiUrl,
+    ...Object.fromEntries(more.map((l, i) => [`console_airflow_${i + 2}`, l.url])),
+    airflow_dag_store: dagStoreUri(airflow.dagStore),
+    airflow_identity: airflow.identity,
+  };
+}
+
+/** Which Airflow a stack builds on a cloud, and why when it cannot. */
+export type AirflowPlan =
+  | { readonly build: "mwaa" | "composer" | "container-apps" }
+  | { readonly build: "none"; readonly reason: string };
+
+/**
+ * The one switch: `managed` builds the cloud's service (MWAA, Composer); Azure has none, so it
+ * always builds the self-hosted Container Apps Airflow. `self-hosted` on AWS or Google Cloud needs
+ * the ECS / Cloud Run adapter of AIRFLOW3_COMPONENTS, which does not exist yet: the plan says so
+ * and the config loader should report it as a problem (nothing is built silently instead).
+ */
+export function planAirflow(cloud: "aws" | "azure" | "gcp", mode: AirflowMode): AirflowPlan {
+  if (cloud === "azure") return { build: "container-apps" };
+  if (mode === "managed") return { build: cloud === "aws" ? "mwaa" : "composer" };
+  const runtime = cloud === "aws" ? "ECS Fargate" : "Cloud Run";
+  return { build: "none", reason: `airflow.mode "self-hosted" is not available on ${cloud} yet (no ${runtime} adapter for the Airflow components); use "managed"` };
+}
