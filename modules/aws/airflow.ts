@@ -116,6 +116,11 @@ export class MwaaAirflow extends Construct implements PlatformAirflow {
   readonly links: readonly ConsoleLink[];
   readonly identity: string;
   readonly variables: Readonly<Record<string, string>>;
+  /**
+   * What the identity that mirrors DAGs (the deploy workflow's) needs, as IAM statements for its
+   * policy: list the bucket, and put, get and delete objects under `dags/` only.
+   */
+  readonly dagWriterStatements: readonly object[];
 
   constructor(scope: Construct, id: string, props: MwaaAirflowProps) {
     super(scope, id);
@@ -208,6 +213,11 @@ export class MwaaAirflow extends Construct implements PlatformAirflow {
     });
 
     this.dagStore = { kind: "s3", bucket: bucket.bucket, prefix: "dags/" };
+    this.dagWriterStatements = [
+      { Sid: "ListDagBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket.arn, Condition: { StringLike: { "s3:prefix": ["dags/*", "dags/"] } } },
+      { Sid: "MirrorDags", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucket.arn}/dags/*` },
+      ...(props.customerManagedKey ? [{ Sid: "DagBucketKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: props.customerManagedKey }] : []),
+    ];
     this.uiUrl = `https://${this.environment.webserverUrl}`;
     this.identity = this.role.arn;
     const r = props.region;

@@ -116,6 +116,8 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
   readonly links: readonly ConsoleLink[];
   readonly identity: string;
   readonly variables: Readonly<Record<string, string>>;
+  /** The DAG store (blob container `airflow-dags`). */
+  readonly dagContainer: StorageContainer;
 
   constructor(scope: Construct, id: string, props: ContainerAppsAirflowProps) {
     super(scope, id);
@@ -147,6 +149,7 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
     }
 
     const dags = new StorageContainer(this, "dags", { name: DAG_CONTAINER, storageAccountId: props.storageAccountId, containerAccessType: "private" });
+    this.dagContainer = dags;
     grants.push(new RoleAssignment(this, "dags-reader", { scope: dags.id, roleDefinitionName: "Storage Blob Data Reader", ...principal }));
     for (const [purpose, container] of Object.entries(props.dataContainers)) {
       new RoleAssignment(this, `data-${purpose}`, {
@@ -270,6 +273,11 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
       actionGroupId: props.actionGroupId,
       logWorkspaceId: props.logWorkspaceId,
     });
+  }
+
+  /** Lets the identity that mirrors DAGs (the deploy workflow's) write the DAG container, nothing else. */
+  grantDagWriter(id: string, principalId: string): RoleAssignment {
+    return new RoleAssignment(this, id, { scope: this.dagContainer.id, roleDefinitionName: "Storage Blob Data Contributor", principalId, principalType: "ServicePrincipal" });
   }
 }
 

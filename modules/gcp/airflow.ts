@@ -36,7 +36,7 @@ import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
-import { ITerraformDependable } from "cdktf";
+import { Fn, ITerraformDependable } from "cdktf";
 import { AirflowCommonProps, AirflowJobs, AirflowSize, DagStore, PlatformAirflow, variableNameProblems, variablesAsEnvironment, workerBoundsProblem } from "../core/airflow";
 import { ConsoleLink } from "../core/contracts";
 import { ValidationError } from "../core/errors";
@@ -184,6 +184,15 @@ export class ComposerAirflow extends Construct implements PlatformAirflow {
       { label: "Composer environment", url: `https://console.cloud.google.com/composer/environments/detail/${props.region}/${name}/monitoring?project=${project}` },
     ];
     this.alerts(props, name, api);
+  }
+
+  /**
+   * Lets the identity that mirrors DAGs (the deploy workflow's) write Composer's bucket:
+   * `objectUser` on the bucket named in `dag_gcs_prefix` (`gs://<bucket>/dags`).
+   */
+  grantDagWriter(id: string, member: string): StorageBucketIamMember {
+    const bucket = Fn.element(Fn.split("/", this.environment.config.dagGcsPrefix), 2);
+    return new StorageBucketIamMember(this, id, { bucket, role: "roles/storage.objectUser", member });
   }
 
   private alerts(props: ComposerAirflowProps, name: string, api: ProjectService): void {

@@ -144,6 +144,14 @@ describe("MwaaAirflow", () => {
     expect(airflow.links[1].url).toBe(`https://${REGION}.console.aws.amazon.com/mwaa/home?region=${REGION}#environments/mlops-test-airflow`);
   });
 
+  test("GIVEN the deploy identity WHEN it takes the writer statements THEN it may touch objects under dags/ only", () => {
+    const { airflow } = build();
+    const mirror = airflow.dagWriterStatements.find((x) => (x as Statement).Sid === "MirrorDags") as Statement;
+    expect(mirror.Action).toEqual(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
+    expect(String(mirror.Resource)).toMatch(/\/dags\/\*$/);
+    expect(airflow.dagWriterStatements.find((x) => (x as Statement).Sid === "DagBucketKey")).toMatchObject({ Resource: KEY });
+  });
+
   test("GIVEN a value with a single quote WHEN the startup script is written THEN sh reads it back unchanged", () => {
     expect(startupScript({ note: "it's" })).toContain(`export AIRFLOW_VAR_NOTE='it'"'"'s'`);
   });

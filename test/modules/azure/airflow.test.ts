@@ -200,3 +200,11 @@ print(first, second, (root / "a.py").read_bytes().decode(), (root.parent / "evil
     expect(result.stdout.toString().trim()).toBe("['a.py', 'sub/b.py'] ['a.py'] A2 False");
   });
 });
+
+test("GIVEN the deploy identity WHEN granted THEN it may write the DAG container only", () => {
+  const { stack, airflow } = build();
+  airflow.grantDagWriter("dag-writer", "00000000-0000-0000-0000-0000000000bb");
+  const writer = resources(synthStack(stack), "azurerm_role_assignment").find((a) => a.principal_id === "00000000-0000-0000-0000-0000000000bb")!;
+  expect(writer).toMatchObject({ role_definition_name: "Storage Blob Data Contributor" });
+  expect(writer.scope).toMatch(/^\$\{azurerm_storage_container\..*\.id\}$/);
+});

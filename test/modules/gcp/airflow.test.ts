@@ -138,3 +138,11 @@ describe("ComposerAirflow", () => {
     expect(() => build(over)).toThrow(/^\[test\/airflow\]/);
   });
 });
+
+test("GIVEN the deploy identity WHEN granted THEN it may write objects of the bucket named in dag_gcs_prefix", () => {
+  const { stack, airflow } = build();
+  airflow.grantDagWriter("dag-writer", "serviceAccount:builder@p.iam.gserviceaccount.com");
+  const writer = resources(synthStack(stack), "google_storage_bucket_iam_member").find((m) => m.member === "serviceAccount:builder@p.iam.gserviceaccount.com")!;
+  expect(writer.role).toBe("roles/storage.objectUser");
+  expect(writer.bucket).toMatch(/^\$\{element\(split\("\/", google_composer_environment\..*\.config\[0\]\.dag_gcs_prefix\), 2\)\}$/);
+});
