@@ -136,12 +136,13 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
     const principal = { principalId: identity.principalId, principalType: "ServicePrincipal" };
     const grants: ITerraformDependable[] = [];
 
-    // Start, stop and watch exactly the two jobs: no built-in role is that narrow.
+    // Start, stop and watch exactly the two jobs. The built-in Container Apps Jobs Operator role holds
+    // Microsoft.App/jobs/*/action, which includes listSecrets (the jobs' secrets in plain text).
     const operator = new RoleDefinition(this, "jobs-operator", {
       name: n.name("airflow-jobs-operator"),
       scope: props.resourceGroupId,
       description: "Start, stop and read the platform's transform and train jobs (Airflow)",
-      permissions: [{ actions: ["Microsoft.App/jobs/read", "Microsoft.App/jobs/start/action", "Microsoft.App/jobs/stop/action", "Microsoft.App/jobs/executions/read", "Microsoft.App/jobs/execution/read"] }],
+      permissions: [{ actions: ["Microsoft.App/jobs/read", "Microsoft.App/jobs/start/action", "Microsoft.App/jobs/stop/action", "Microsoft.App/jobs/stop/execution/action", "Microsoft.App/jobs/executions/read", "Microsoft.App/jobs/execution/read"] }],
       assignableScopes: [props.jobs.transform.id, props.jobs.train.id],
     });
     for (const [key, job] of Object.entries(props.jobs)) {

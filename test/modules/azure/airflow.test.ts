@@ -98,7 +98,8 @@ describe("ContainerAppsAirflow", () => {
     const [role] = resources(json, "azurerm_role_definition");
     expect(role.assignable_scopes).toEqual([JOB("transform"), JOB("train")]);
     const actions = (role.permissions as { actions: string[] }[])[0].actions;
-    expect(actions.every((a) => a.startsWith("Microsoft.App/jobs/") && !a.includes("write") && !a.includes("delete"))).toBe(true);
+    expect(actions.every((a) => a.startsWith("Microsoft.App/jobs/") && !/write|delete|listSecrets|\*/i.test(a))).toBe(true);
+    expect(actions).toContain("Microsoft.App/jobs/start/action");
     const assignments = resources(json, "azurerm_role_assignment");
     expect(assignments.filter((a) => a.role_definition_id).map((a) => a.scope).sort()).toEqual([JOB("train"), JOB("transform")]);
     expect(assignments.filter((a) => a.role_definition_name === "Storage Blob Data Contributor").map((a) => a.scope).sort()).toEqual(

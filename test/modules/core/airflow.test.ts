@@ -1,5 +1,5 @@
 import { airflowOutputs, dagStoreUri, planAirflow, PlatformAirflow, variableNameProblems, variablesAsEnvironment, workerBoundsProblem } from "../../../modules/core/airflow";
-import { AirflowConfigSchema } from "../../../environments/airflow-schema";
+import { AirflowConfigSchema } from "../../../environments/schemas/airflow-schema";
 
 describe("Airflow contract helpers", () => {
   test("GIVEN Variables WHEN turned into the environment THEN AIRFLOW_VAR_<UPPER> names", () => {

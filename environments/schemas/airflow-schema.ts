@@ -1,11 +1,14 @@
 /**
+ * (In `environments/schemas/`, not `environments/`: the loader takes every `environments/*.ts`
+ * except schema, load and index as an environment file.)
+ *
  * The environment config of Airflow, as a zod schema the integrator plugs into `schema.ts`
  * (`airflow: AirflowConfigSchema.optional()` at the environment level, or per cloud). One switch,
  * `mode`, picks the managed service or the self-hosted official image; size and worker bounds use
  * one vocabulary that each cloud maps to its own (MWAA environment class, Composer environment size).
  */
 import { z } from "zod";
-import { AIRFLOW_MODES, AIRFLOW_SIZES } from "../modules/core/airflow";
+import { AIRFLOW_MODES, AIRFLOW_SIZES } from "../../modules/core/airflow";
 
 /** Variable names: what Airflow accepts as `AIRFLOW_VAR_<NAME>` after upper-casing. */
 const variableName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "a name of lowercase letters, digits and underscores, starting with a letter");
