@@ -143,7 +143,9 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
       scope: props.resourceGroupId,
       description: "Start, stop and read the platform's transform and train jobs (Airflow)",
       permissions: [{ actions: ["Microsoft.App/jobs/read", "Microsoft.App/jobs/start/action", "Microsoft.App/jobs/stop/action", "Microsoft.App/jobs/stop/execution/action", "Microsoft.App/jobs/executions/read", "Microsoft.App/jobs/execution/read"] }],
-      assignableScopes: [props.jobs.transform.id, props.jobs.train.id],
+      // Custom roles are assignable at resource group level at the finest (Azure refuses resource
+      // scopes here); the assignments below are on the two jobs only.
+      assignableScopes: [props.resourceGroupId],
     });
     for (const [key, job] of Object.entries(props.jobs)) {
       new RoleAssignment(this, `job-${key}`, { scope: job.id, roleDefinitionId: operator.roleDefinitionResourceId, ...principal });

@@ -96,7 +96,7 @@ describe("ContainerAppsAirflow", () => {
   test("GIVEN the jobs WHEN built THEN the identity gets a custom role with only start/stop/read job actions, on exactly those jobs", () => {
     const json = synthStack(build().stack);
     const [role] = resources(json, "azurerm_role_definition");
-    expect(role.assignable_scopes).toEqual([JOB("transform"), JOB("train")]);
+    expect(role.assignable_scopes).toEqual([RG]);
     const actions = (role.permissions as { actions: string[] }[])[0].actions;
     expect(actions.every((a) => a.startsWith("Microsoft.App/jobs/") && !/write|delete|listSecrets|\*/i.test(a))).toBe(true);
     expect(actions).toContain("Microsoft.App/jobs/start/action");
