@@ -9,6 +9,9 @@ import { awsMwaaPrivate } from "../../modules/policy/rules/aws-mwaa-private";
 import { awsMwaaRoleScoped } from "../../modules/policy/rules/aws-mwaa-role-scoped";
 import { ComposerEnvironment } from "@cdktf/provider-google/lib/composer-environment";
 import { gcpComposerPrivate } from "../../modules/policy/rules/gcp-composer-private";
+import { ContainerApp } from "@cdktf/provider-azurerm/lib/container-app";
+import { azureAppImagePinned } from "../../modules/policy/rules/azure-app-image-pinned";
+import { azureTestStack } from "../modules/azure/azure-test-stack";
 import { awsTestStack, checkPolicy } from "../support/policy";
 import { GCP_TEST_TAGS, gcpTestStack } from "../modules/gcp/gcp-test-stack";
 
@@ -107,5 +110,37 @@ describe("MLOPS-GCP-COMPOSER-PRIVATE", () => {
   test("Noncompliance 3: the default Compute Engine account (or none)", () => {
     expect(gcpFindings(composer({ ...base, nodeConfig: { serviceAccount: "123-compute@developer.gserviceaccount.com" } }))).toEqual(["MLOPS-GCP-COMPOSER-PRIVATE test/env"]);
     expect(gcpFindings(composer({ ...base, nodeConfig: {} }))).toEqual(["MLOPS-GCP-COMPOSER-PRIVATE test/env"]);
+  });
+});
+
+describe("MLOPS-AZURE-APP-IMAGE-PINNED", () => {
+  const DIGEST = `sha256:${"a".repeat(64)}`;
+  const app = (image: string, initImage?: string) => (s: TerraformStack) =>
+    new ContainerApp(s, "app", {
+      name: "app",
+      resourceGroupName: "rg",
+      containerAppEnvironmentId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/e",
+      revisionMode: "Single",
+      template: {
+        container: [{ name: "main", image, cpu: 0.5, memory: "1Gi" }],
+        ...(initImage ? { initContainer: [{ name: "init", image: initImage, cpu: 0.25, memory: "0.5Gi" }] } : {}),
+      },
+    });
+  const azureFindings = (build: (s: TerraformStack) => void) => {
+    const stack = azureTestStack();
+    build(stack);
+    return checkPolicy(stack, [{ rule: azureAppImagePinned, level: "error" }], {}).errors.map((e) => `${e.ruleId} ${e.path}`);
+  };
+  test("Compliance: a Docker Hub image by digest", () => {
+    expect(azureFindings(app(`docker.io/apache/airflow:3.1.5@${DIGEST}`))).toEqual([]);
+  });
+  test("Compliance: an ACR image by tag (the registry's immutable tags govern it)", () => {
+    expect(azureFindings(app("mlopsdev.azurecr.io/mlflow:v1"))).toEqual([]);
+  });
+  test("Noncompliance 1: a public image by tag", () => {
+    expect(azureFindings(app("docker.io/apache/airflow:3.1.5"))).toEqual(["MLOPS-AZURE-APP-IMAGE-PINNED test/app"]);
+  });
+  test("Noncompliance 2: the main image pinned, the init container's not", () => {
+    expect(azureFindings(app(`docker.io/apache/airflow:3.1.5@${DIGEST}`, "busybox:latest"))).toEqual(["MLOPS-AZURE-APP-IMAGE-PINNED test/app"]);
   });
 });

@@ -4,6 +4,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { ContainerAppsAirflow, ContainerAppsAirflowProps } from "../../../modules/azure/airflow";
 import { DAG_SYNC_SCRIPT } from "../../../modules/azure/private/dag-sync";
 import { AZURE_PACK } from "../../../modules/policy/azure-pack";
+import { azureAppImagePinned } from "../../../modules/policy/rules/azure-app-image-pinned";
 import { checkPolicy } from "../../support/policy";
 import { resources, synthStack } from "../../support/synth";
 import { azureTestStack, COMMON, SEED, TENANT } from "./azure-test-stack";
@@ -159,9 +160,9 @@ describe("ContainerAppsAirflow", () => {
     expect(logAlert.scopes).toEqual([props().logWorkspaceId]);
   });
 
-  test("GIVEN the construct WHEN the Azure pack runs THEN nothing is flagged", () => {
+  test("GIVEN the construct WHEN the Azure pack and the image-pin rule run THEN nothing is flagged", () => {
     const { stack } = build();
-    expect(checkPolicy(stack, AZURE_PACK, {}).errors.map((e) => `${e.ruleId} ${e.path}`)).toEqual([]);
+    expect(checkPolicy(stack, [...AZURE_PACK, { rule: azureAppImagePinned, level: "error" }], {}).errors.map((e) => `${e.ruleId} ${e.path}`)).toEqual([]);
   });
 
   test("GIVEN a digest that is not sha256 WHEN built THEN a ValidationError names the construct", () => {
