@@ -30,7 +30,7 @@ function main(): number {
         select: process.env.CDKTF_ENV,
       }),
     );
-    staging = createStaging(outdir);
+    staging = createStaging(outdir, label);
     const { app, report, stacks, unpinnedImages } = buildPlatformApp({
       outdir: staging,
       environments,

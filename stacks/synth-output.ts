@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigProblem } from "../modules/core/errors";
+import { ConfigError, ConfigProblem } from "../modules/core/errors";
 
 /** What cdktf writes into `stacks/<name>/` (cdktf/lib/manifest.js, stack synthesizer). */
 const SYNTH_OWNED = new Set(["cdk.tf.json", "cdk.tf", "metadata.json", "assets"]);
@@ -84,9 +84,16 @@ export function outputFolderProblems(outdir: string, label: string): ConfigProbl
 }
 
 /** Creates the staging folder next to `outdir`; it fails rather than reuse a folder it did not create. */
-export function createStaging(outdir: string): string {
+export function createStaging(outdir: string, label: string): string {
   const staging = `${outdir}.staging-${process.pid}`;
-  fs.mkdirSync(staging);
+  try {
+    fs.mkdirSync(staging);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "";
+    // Not writable, read-only, or a folder of that name already there: bad input, not a bug.
+    if (!["EACCES", "EPERM", "EROFS", "EEXIST"].includes(code)) throw e;
+    throw new ConfigError([{ file: label, field: "(folder)", expected: "a folder synth may create its staging folder next to", found: `${JSON.stringify(staging)}: ${code}` }]);
+  }
   return staging;
 }
 

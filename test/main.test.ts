@@ -111,11 +111,18 @@ describe("npm run synth (main.ts)", () => {
     expect(fs.existsSync(path.join(r.outdir, "stacks"))).toBe(false);
   });
 
-  test("GIVEN an unknown environment in CDKTF_ENV WHEN synthesized THEN it is named and nothing is written", () => {
-    const r = synth({ CDKTF_ENV: "qa" });
+  test("GIVEN an unknown environment in CDKTF_ENV and CDKTF_OUTDIR under a file WHEN synthesized THEN both are named and nothing is written", () => {
+    // Shares the process with an output folder under a file: both are named, each with its real reason.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "main-"));
+    fs.writeFileSync(path.join(dir, "file"), "mine");
+    const r = synth({ CDKTF_ENV: "qa" }, path.join(dir, "file", "cdktf.out"));
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('CDKTF_ENV: (root): expected one of dev, prod, staging, found "qa"');
-    expect(fs.existsSync(r.outdir)).toBe(false);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      `CDKTF_OUTDIR: (folder): expected a folder whose parent folders exist, found ${JSON.stringify(path.join(dir, "file", "cdktf.out"))}: ${path.join(dir, "file")} is a file, not a folder`,
+      'CDKTF_ENV: (root): expected one of dev, prod, staging, found "qa"',
+      "synth failed: 2 configuration problems; nothing written",
+    ]);
+    expect(fs.readdirSync(dir)).toEqual(["file"]);
   });
 
   test("GIVEN a promoted manifest with a tag instead of a digest WHEN synthesized THEN the manifest file and field are named and nothing is written", () => {

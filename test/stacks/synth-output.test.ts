@@ -94,7 +94,7 @@ describe("replaceOutput", () => {
       "stacks/sandbox-aws/cdk.tf.json": "old",
       "stacks/sandbox-aws/terraform.sandbox-aws.tfstate": "state",
     });
-    const staging = createStaging(outdir);
+    const staging = createStaging(outdir, "cdktf.out");
     write(staging, { "manifest.json": "new", "stacks/dev-aws/cdk.tf.json": "new", "stacks/dev-aws/assets/new/y.zip": "new", "stacks/dev-gcp/cdk.tf.json": "new" });
     replaceOutput(staging, outdir);
     expect(tree(outdir)).toEqual([
@@ -113,6 +113,6 @@ describe("replaceOutput", () => {
   test("GIVEN a staging folder of that name already exists WHEN staging is created THEN it fails instead of reusing (and later removing) it", () => {
     const outdir = path.join(tmp(), "cdktf.out");
     fs.mkdirSync(`${outdir}.staging-${process.pid}`);
-    expect(() => createStaging(outdir)).toThrow(/EEXIST/);
+    expect(() => createStaging(outdir, "cdktf.out")).toThrow(`cdktf.out: (folder): expected a folder synth may create its staging folder next to, found ${JSON.stringify(`${outdir}.staging-${process.pid}`)}: EEXIST`);
   });
 });
