@@ -30,10 +30,14 @@ export function cloudRuleProblems(file: string, config: EnvironmentConfig): Conf
     const prefix = config.namePrefix;
     // Every Google name starts with `<namePrefix>-`: the workload identity pool refuses "gcp-" (provider
     // google/services/iambeta/resource_iam_workload_identity_pool.go, ValidateWorkloadIdentityPoolId), Cloud
-    // Storage bucket names may not start with "goog" nor contain "google" (Cloud Storage naming rules).
+    // Storage bucket names may not start with "goog" nor contain "google" (https://cloud.google.com/storage/docs/buckets#naming).
     if (prefix === "gcp" || prefix.startsWith("goog") || prefix.includes("google")) {
       problems.push({ file, field: "namePrefix", expected: "a prefix Google accepts in names (gcp is deployed): not \"gcp\", not starting with \"goog\", not containing \"google\"", found: describeValue(prefix) });
     }
+  }
+  // S3 bucket names (`<namePrefix>-<env>-<purpose>-<account>`) may not start with "sthree-" (S3 general purpose bucket naming rules).
+  if (aws && config.namePrefix === "sthree") {
+    problems.push({ file, field: "namePrefix", expected: "a prefix S3 accepts in bucket names (aws is deployed): not \"sthree\"", found: describeValue(config.namePrefix) });
   }
   const githubEnv = config.github.environment;
   if (githubEnv !== undefined) {

@@ -199,6 +199,11 @@ describe("values a cloud refuses, caught at config load for the clouds the envir
       'environments/dev.ts: namePrefix: expected a prefix Google accepts in names (gcp is deployed): not "gcp", not starting with "goog", not containing "google", found "googml"',
     ],
     [
+      'namePrefix "sthree" on AWS (S3 bucket names may not start with "sthree-")',
+      devOn(["aws"], (d) => (d.namePrefix = "sthree")),
+      'environments/dev.ts: namePrefix: expected a prefix S3 accepts in bucket names (aws is deployed): not "sthree", found "sthree"',
+    ],
+    [
       'github.environment "prod *" on Google',
       devWith((d) => (d.github.environment = "prod *")),
       'environments/dev.ts: github.environment: expected a GitHub environment name of letters, digits, _ . / - (gcp is deployed: it is part of the token subject Google matches exactly), found "prod *"',
