@@ -1,6 +1,7 @@
 /**
  * Merges the catalog with one environment: per-service override, then the environment's
- * default, then the catalog's value (the terraform-aws-modules wrapper order).
+ * default, then the catalog's value (the terraform-aws-modules wrapper order). Sizes and instance
+ * bounds are checked against the runtimes the environment deploys to (runtime-sizes.ts).
  */
 import { CLOUDS, EnvironmentConfig } from "../environments/schema";
 import { ConfigProblem } from "../modules/core/errors";
@@ -8,7 +9,6 @@ import type { ModelManifest } from "../gitops/manifest";
 import { digestOf } from "../gitops/manifest";
 import { maxInstances, sizeRefusal } from "./runtime-sizes";
 import { ResolvedService, ServiceSpec } from "./service-spec";
-
 
 export interface ResolveResult {
   readonly services: ResolvedService[];
