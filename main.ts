@@ -23,13 +23,13 @@ function main(): number {
   try {
     // The output folder is checked first and reported with any configuration problem, all in one run.
     const outProblems = outputFolderProblems(outdir, label);
-    const environments = withProblems(outProblems, () =>
-      loadEnvironments({
-        dir: path.resolve(process.env.MLOPS_ENVIRONMENTS_DIR || path.join(__dirname, "environments")),
-        root,
-        select: process.env.CDKTF_ENV,
-      }),
-    );
+    const envDir = path.resolve(process.env.MLOPS_ENVIRONMENTS_DIR || path.join(__dirname, "environments"));
+    if (!fs.statSync(envDir, { throwIfNoEntry: false })?.isDirectory()) {
+      const found = `${JSON.stringify(envDir)}: ${fs.existsSync(envDir) ? "a file" : "no such file or folder"}`;
+      outProblems.push({ file: "MLOPS_ENVIRONMENTS_DIR", field: "(folder)", expected: "a folder of environment files (<name>.ts)", found });
+      throw new ConfigError(outProblems);
+    }
+    const environments = withProblems(outProblems, () => loadEnvironments({ dir: envDir, root, select: process.env.CDKTF_ENV }));
     staging = createStaging(outdir, label);
     const { app, report, stacks, unpinnedImages } = buildPlatformApp({
       outdir: staging,

@@ -125,6 +125,17 @@ describe("npm run synth (main.ts)", () => {
     expect(fs.readdirSync(dir)).toEqual(["file"]);
   });
 
+  test("GIVEN MLOPS_ENVIRONMENTS_DIR that does not exist WHEN synthesized THEN one line names it, exit 2, nothing written", () => {
+    const missing = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "envs-")), "nope");
+    const r = synth({ MLOPS_ENVIRONMENTS_DIR: missing });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      `MLOPS_ENVIRONMENTS_DIR: (folder): expected a folder of environment files (<name>.ts), found ${JSON.stringify(missing)}: no such file or folder`,
+      "synth failed: 1 configuration problem; nothing written",
+    ]);
+    expect(fs.existsSync(r.outdir)).toBe(false);
+  });
+
   test("GIVEN a promoted manifest with a tag instead of a digest WHEN synthesized THEN the manifest file and field are named and nothing is written", () => {
     const deployments = fs.mkdtempSync(path.join(os.tmpdir(), "dep-"));
     fs.mkdirSync(path.join(deployments, "dev", "models"), { recursive: true });
