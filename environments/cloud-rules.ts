@@ -35,6 +35,10 @@ export function cloudRuleProblems(file: string, config: EnvironmentConfig): Conf
       problems.push({ file, field: "namePrefix", expected: "a prefix Google accepts in names (gcp is deployed): not \"gcp\", not starting with \"goog\", not containing \"google\"", found: describeValue(prefix) });
     }
   }
+  // Azure maps tier "small" to a Burstable flexible server (modules/azure/database.ts), which has no zone-redundant standby.
+  if (azure && config.database.highAvailability && config.database.tier === "small") {
+    problems.push({ file, field: "database.highAvailability", expected: "false with tier \"small\" (azure is deployed: Burstable servers have no high availability), or tier \"medium\" or \"large\"", found: "true" });
+  }
   // S3 bucket names (`<namePrefix>-<env>-<purpose>-<account>`) may not start with "sthree-" (S3 general purpose bucket naming rules).
   if (aws && config.namePrefix === "sthree") {
     problems.push({ file, field: "namePrefix", expected: "a prefix S3 accepts in bucket names (aws is deployed): not \"sthree\"", found: describeValue(config.namePrefix) });

@@ -214,6 +214,11 @@ describe("values a cloud refuses, caught at config load for the clouds the envir
       'environments/dev.ts: github.environment: expected a GitHub environment name with no wildcard, colon or space (azure is deployed: federated credential subjects match exactly), found "prod *"',
     ],
     [
+      "high availability on the small database tier with Azure",
+      devWith((d) => (d.database.highAvailability = true)),
+      'environments/dev.ts: database.highAvailability: expected false with tier "small" (azure is deployed: Burstable servers have no high availability), or tier "medium" or "large", found true',
+    ],
+    [
       "clouds that are all undefined",
       devWith((d) => (d.clouds = { aws: undefined, azure: undefined, gcp: undefined })),
       "environments/dev.ts: clouds: expected at least one of aws, azure, gcp, found {}",
