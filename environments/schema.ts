@@ -141,7 +141,8 @@ export const environmentSchema = z
     namePrefix: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "a 2-10 character lowercase prefix").default("mlops"),
     clouds: z
       .strictObject({ aws: awsCloud.optional(), azure: azureCloud.optional(), gcp: gcpCloud.optional() })
-      .refine((c) => Object.keys(c).length > 0, { message: "at least one of aws, azure, gcp" }),
+      // `{ aws: undefined }` has a key but no cloud: it would synthesize no stack at all.
+      .refine((c) => Object.values(c).some((v) => v !== undefined), { message: "at least one of aws, azure, gcp" }),
     /** The GitHub repository whose workflows deploy this environment (keyless OIDC trust is limited to it). */
     github: z.strictObject({
       repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/name of the GitHub repository"),
