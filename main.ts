@@ -11,6 +11,7 @@ import { ConfigError } from "./modules/core/errors";
 import { SERVICE_CATALOG } from "./services/catalog";
 import { buildPlatformApp } from "./stacks/platform-app";
 import { renderSummary, summarize } from "./stacks/synth-summary";
+import { writeScannerSkipLists } from "./modules/policy/checkov-skip-list";
 
 function main(): number {
   const root = process.cwd();
@@ -40,6 +41,8 @@ function main(): number {
       console.error(`synth failed: ${errors.length} policy violation${errors.length === 1 ? "" : "s"}; nothing written to ${path.relative(root, outdir)}`);
       return 1;
     }
+    // Scanner skip lists (issue 16) go into the staging folder, so they replace the output with it.
+    writeScannerSkipLists(staging, stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) })));
     fs.rmSync(outdir, { recursive: true, force: true });
     fs.renameSync(staging, outdir);
     const summaries = summarize(
