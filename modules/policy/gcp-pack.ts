@@ -20,6 +20,7 @@ import { gcpSqlClientCertificates } from "./rules/gcp-sql-client-certificates";
 import { gcpProjectOwner } from "./rules/gcp-project-owner";
 import { gcpBucketAccessLogs } from "./rules/gcp-bucket-access-logs";
 import { gcpRegistryCmek } from "./rules/gcp-registry-cmek";
+import { gcpSqlLatestMajor } from "./rules/gcp-sql-latest-major";
 
 /**
  * The exact counterparts of scanner checks (issue 16, Checkov 3.3.13 on the synthesized stacks): each
@@ -30,6 +31,7 @@ export const GCP_SCANNER_CHECKS: readonly PackEntry[] = [
   { rule: gcpProjectOwner, level: "error" },
   { rule: gcpBucketAccessLogs, level: "error" },
   { rule: gcpRegistryCmek, level: "error" },
+  { rule: gcpSqlLatestMajor, level: "error" },
 ];
 
 /** Rules for `<env>-gcp` stacks. */

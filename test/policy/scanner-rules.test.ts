@@ -36,6 +36,7 @@ import { gcpBucketAccessLogs } from "../../modules/policy/rules/gcp-bucket-acces
 import { gcpProjectOwner } from "../../modules/policy/rules/gcp-project-owner";
 import { gcpRegistryCmek } from "../../modules/policy/rules/gcp-registry-cmek";
 import { gcpSqlClientCertificates } from "../../modules/policy/rules/gcp-sql-client-certificates";
+import { gcpSqlLatestMajor } from "../../modules/policy/rules/gcp-sql-latest-major";
 import { statusOf, view } from "./support/view";
 
 const check = (rule: PolicyRule, r: ResourceView) => statusOf(rule.check(r, { requiredTags: {} }));
@@ -68,6 +69,7 @@ const CASES: [PolicyRule, string, Record<string, unknown>, ...Record<string, unk
   [azureAcrQuarantine, "azurerm_container_registry", { quarantine_policy_enabled: true }, {}],
   [azurePostgresGeoBackup, "azurerm_postgresql_flexible_server", { geo_redundant_backup_enabled: true }, { geo_redundant_backup_enabled: false }],
   [gcpSqlClientCertificates, "google_sql_database_instance", { settings: [{ ip_configuration: [{ ssl_mode: "TRUSTED_CLIENT_CERTIFICATE_REQUIRED" }] }] }, { settings: [{ ip_configuration: [{ ssl_mode: "ENCRYPTED_ONLY" }] }] }, {}],
+  [gcpSqlLatestMajor, "google_sql_database_instance", { database_version: "POSTGRES_18" }, { database_version: "POSTGRES_16" }, { database_version: "POSTGRES_17" }],
   [gcpProjectOwner, "google_project_iam_member", { role: "roles/viewer" }, { role: "roles/owner" }],
   [gcpBucketAccessLogs, "google_storage_bucket", { logging: { log_bucket: "logs" } }, {}],
   [gcpRegistryCmek, "google_artifact_registry_repository", { kms_key_name: "k" }, {}],
@@ -118,6 +120,10 @@ describe("S3 rules that look at a bucket's companions", () => {
     expect(check(azurePostgresPrivateEndpoint, server({ azurerm_private_endpoint: [view("azurerm_private_endpoint", "s/pe")] }))).toBe("compliant");
     expect(check(azurePostgresPrivateEndpoint, server({}))).toBe("non-compliant");
   });
+});
+
+test("MLOPS-GCP-SQL-LATEST-MAJOR judges PostgreSQL only (Checkov's list has its own MySQL and SQL Server versions)", () => {
+  expect(check(gcpSqlLatestMajor, view("google_sql_database_instance", "s/db", { database_version: "MYSQL_8_0" }))).toBe("compliant");
 });
 
 describe("MLOPS-AZURE-ACR-PREMIUM-HARDENING", () => {

@@ -15,6 +15,12 @@ const ALWAYS: readonly AcceptedRisk[] = [
     appliesTo: pathEndsWith("ci/builder-owner"),
     reason: "the builder applies the whole stack, which grants IAM roles on the project, so any role set that lets it do so is owner-equivalent; it is impersonable only from main and the environment's GitHub environment (MLOPS-GCP-WIF-PROVIDER-SCOPED), and no other principal may hold it (MLOPS-GCP-CI-ADMIN-ONLY-BUILDER)",
   },
+  {
+    ruleId: "MLOPS-GCP-SQL-LATEST-MAJOR",
+    resources: "the MLflow Cloud SQL instance",
+    appliesTo: everyResource,
+    reason: "it runs the PostgreSQL major the AWS and Azure servers run and MLflow is tested with; major upgrades are planned for the three clouds together (in place on Cloud SQL), not whenever the scanner's idea of latest moves",
+  },
 ];
 
 /** The Google register: the fixed choices plus those the environment config makes. */
