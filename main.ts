@@ -14,6 +14,7 @@ import { buildPlatformApp } from "./stacks/platform-app";
 import { describeFailure, SYNTH_EXIT } from "./stacks/synth-failure";
 import { createStaging, outputFolderProblems, replaceOutput } from "./stacks/synth-output";
 import { renderSummary, summarize } from "./stacks/synth-summary";
+import { writeScannerSkipLists } from "./modules/policy/checkov-skip-list";
 
 function main(): number {
   const root = process.cwd();
@@ -52,6 +53,8 @@ function main(): number {
       console.error(`synth failed: ${errors.length} policy violation${errors.length === 1 ? "" : "s"}; nothing written to ${path.relative(root, outdir) || "."}`);
       return SYNTH_EXIT.policy;
     }
+    // Scanner skip lists (issue 16) go into the staging folder, so they replace the output with it.
+    writeScannerSkipLists(staging, stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) })));
     // Checked again right before replacing: something may have appeared in the folder meanwhile.
     withProblems(outputFolderProblems(outdir, label), () => undefined);
     replaceOutput(staging, outdir);

@@ -16,15 +16,17 @@ import { AWS_PACK } from "../modules/policy/aws-pack";
 import { GCP_PACK } from "../modules/policy/gcp-pack";
 import { AzurePlatformStack } from "./azure-platform-stack";
 import { AZURE_PACK } from "../modules/policy/azure-pack";
+import { RiskRegister } from "../modules/policy/accepted-risk";
+import { awsAcceptedRisks, azureAcceptedRisks, gcpAcceptedRisks } from "../modules/policy/accepted";
 import { PlatformStackProps } from "./platform-stack-props";
 
 type StackFactory = (app: App, id: string, props: PlatformStackProps) => TerraformStack;
 
 /** Which stack class serves each cloud, and the policy pack it runs. Clouds without one are refused by config. */
-const CLOUD_STACKS: Partial<Record<CloudName, { create: StackFactory; pack: readonly PackEntry[] }>> = {
-  aws: { create: (app, id, props) => new AwsPlatformStack(app, id, props), pack: AWS_PACK },
-  gcp: { create: (app, id, props) => new GcpPlatformStack(app, id, props), pack: GCP_PACK },
-  azure: { create: (app, id, props) => new AzurePlatformStack(app, id, props), pack: AZURE_PACK },
+const CLOUD_STACKS: Partial<Record<CloudName, { create: StackFactory; pack: readonly PackEntry[]; accepted: RiskRegister }>> = {
+  aws: { create: (app, id, props) => new AwsPlatformStack(app, id, props), pack: AWS_PACK, accepted: awsAcceptedRisks },
+  gcp: { create: (app, id, props) => new GcpPlatformStack(app, id, props), pack: GCP_PACK, accepted: gcpAcceptedRisks },
+  azure: { create: (app, id, props) => new AzurePlatformStack(app, id, props), pack: AZURE_PACK, accepted: azureAcceptedRisks },
 };
 
 export interface BuildOptions {
@@ -72,7 +74,7 @@ export function buildPlatformApp(opts: BuildOptions): PlatformApp {
       const stack = entry.create(app, name, { env: config, services });
       // S3-native state locking needs Terraform 1.10, write-only arguments and ephemeral values 1.11.
       stack.addOverride("terraform.required_version", ">= 1.11.0");
-      Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report }));
+      Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report, accepted: entry.accepted(config) }));
       stacks.push({ name, cloud, stack });
     }
   }

@@ -1,16 +1,17 @@
 /**
  * The output folder synth writes to (cdktf.out or CDKTF_OUTDIR). Synth owns only what it writes:
- * `manifest.json` and, in `stacks/<name>/`, the stack's `cdk.tf.json` (or `cdk.tf`), `metadata.json`
- * and `assets/`. Terraform's working files in a stack folder (`.terraform/`, the lock file, local
+ * `manifest.json` and, in `stacks/<name>/`, the stack's `cdk.tf.json` (or `cdk.tf`), `metadata.json`,
+ * `assets/` and the scanner skip lists. Terraform's working files in a stack folder (`.terraform/`, the lock file, local
  * state, plans) are kept where they are. A folder holding anything else (a project, a `.git`,
  * someone's files) is refused before anything is written, and nothing in it is removed.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, ConfigProblem } from "../modules/core/errors";
+import { SKIP_LIST_FILES } from "../modules/policy/checkov-skip-list";
 
-/** What cdktf writes into `stacks/<name>/` (cdktf/lib/manifest.js, stack synthesizer). */
-const SYNTH_OWNED = new Set(["cdk.tf.json", "cdk.tf", "metadata.json", "assets"]);
+/** What cdktf writes into `stacks/<name>/` (cdktf/lib/manifest.js, stack synthesizer), and the scanner skip lists. */
+const SYNTH_OWNED = new Set<string>(["cdk.tf.json", "cdk.tf", "metadata.json", "assets", ...SKIP_LIST_FILES]);
 /** What terraform and the cdktf CLI leave in a stack folder; kept across syntheses, never removed. */
 const TERRAFORM_FILE = /^(\.terraform(\..*)?|.*\.tfstate(\..*)?|plan|.*\.tfplan)$/;
 /** At most this many foreign names are listed; the count says how many more there are. */

@@ -43,6 +43,9 @@ describe("outputFolderProblems", () => {
       "stacks/dev-aws/terraform.dev-aws.tfstate": "{}",
       "stacks/dev-aws/terraform.dev-aws.tfstate.backup": "{}",
       "stacks/dev-aws/plan": "plan",
+      "stacks/dev-aws/.checkov.yaml": "skip-check: []",
+      "stacks/dev-aws/.trivyignore": "",
+      "stacks/dev-aws/accepted-risks.json": "{}",
     });
     expect(lines(path.join(dir, "old"))).toEqual([]);
   });
