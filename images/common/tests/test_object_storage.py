@@ -3,52 +3,24 @@ THEN they behave alike: what a workload writes it reads back, lists by prefix, a
 from __future__ import annotations
 
 import io
-import uuid
 from typing import Iterator, Tuple
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from mlops_common.storage import ObjectNotFound, ObjectStorage
-from mlops_common.storage.azure_blob import AzureBlobStorage
 from mlops_common.storage.gcs import GcsStorage
 from mlops_testing.gcs_standin import TOKEN
-from mlops_testing.local_servers import AZURITE_ACCOUNT, AZURITE_KEY
-
-
-def s3_storage(s3rver) -> Tuple[ObjectStorage, str]:
-    client = boto3.client(
-        "s3",
-        region_name="eu-central-1",
-        endpoint_url=s3rver.url,
-        aws_access_key_id="S3RVER",
-        aws_secret_access_key="S3RVER",
-        config=Config(s3={"addressing_style": "path"}),
-    )
-    from mlops_common.storage.s3 import S3Storage
-
-    bucket = f"b-{uuid.uuid4().hex[:12]}"
-    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    return S3Storage(region="eu-central-1", client=client), bucket
-
-
-def azure_storage(azurite) -> Tuple[ObjectStorage, str]:
-    storage = AzureBlobStorage(
-        account_url=f"{azurite.url}/{AZURITE_ACCOUNT}",
-        credential={"account_name": AZURITE_ACCOUNT, "account_key": AZURITE_KEY},
-    )
-    container = f"c{uuid.uuid4().hex[:12]}"
-    storage._service.create_container(container)
-    return storage, container
+from mlops_testing.storage_clients import azure_storage, s3_storage
 
 
 @pytest.fixture(params=["s3", "azure", "gcs"])
 def storage(request) -> Iterator[Tuple[ObjectStorage, str]]:
     if request.param == "s3":
-        yield s3_storage(request.getfixturevalue("s3rver"))
+        store, (bucket,) = s3_storage(request.getfixturevalue("s3rver"))
+        yield store, bucket
     elif request.param == "azure":
-        yield azure_storage(request.getfixturevalue("azurite"))
+        store, (container,) = azure_storage(request.getfixturevalue("azurite"))
+        yield store, container
     else:
         gcs = request.getfixturevalue("gcs")
         yield GcsStorage(token=lambda: TOKEN, base_url=gcs.url), "bucket-1"
