@@ -44,3 +44,12 @@ def issuer() -> Iterator[TestIssuer]:
     test_issuer = TestIssuer()
     yield test_issuer
     test_issuer.stop()
+
+
+@pytest.fixture()
+def mlflow_server():
+    from mlops_testing.mlflow_standin import MlflowStandIn
+
+    standin = MlflowStandIn()
+    yield standin
+    standin.stop()
