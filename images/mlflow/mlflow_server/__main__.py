@@ -16,7 +16,7 @@ def main() -> None:
     except ConfigError as e:
         print(f"mlflow entrypoint: {e}", file=sys.stderr)
         sys.exit(2)
-    print(f"mlflow entrypoint: {' '.join(command)} (backend store {settings.db_user}@{settings.db_host}:{settings.db_port}/{settings.db_name}, auth {settings.db_auth})", file=sys.stderr)
+    print(f"mlflow entrypoint ({settings.service_name} {settings.image_version}, {settings.environment}): {' '.join(command)} (backend store {settings.db_user}@{settings.db_host}:{settings.db_port}/{settings.db_name}, auth {settings.db_auth})", file=sys.stderr)
     os.execvpe(command[0], command, env)
 
 

@@ -27,6 +27,8 @@ class ConfigError(Exception):
 class MlflowSettings:
     cloud: str
     environment: str
+    service_name: str
+    image_version: str
     port: int
     log_level: str
     artifacts_bucket: str
@@ -77,6 +79,8 @@ def read_settings(env: Mapping[str, str]) -> MlflowSettings:
     return MlflowSettings(
         cloud=cloud,
         environment=_required(env, "PLATFORM_ENVIRONMENT", "the environment name"),
+        service_name=env.get("SERVICE_NAME", "").strip() or "mlflow",
+        image_version=env.get("IMAGE_VERSION", "").strip() or "unknown",
         port=_port(env, "PORT", 5000),
         log_level=_choice(env, "LOG_LEVEL", ("debug", "info", "warning", "error"), "info"),
         artifacts_bucket=_required(env, "BUCKET_MLFLOW_ARTIFACTS", "the artifact bucket or blob container name"),
