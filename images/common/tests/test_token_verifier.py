@@ -86,3 +86,10 @@ def test_read_auth_names_the_variable_at_fault() -> None:
         read_auth(env)
     with pytest.raises(ConfigError, match="AUTH_JWKS_URI is required"):
         read_auth({k: v for k, v in env.items() if k != "AUTH_JWKS_URI"})
+
+
+def test_admin_values_are_required_only_where_admin_routes_exist() -> None:
+    env = {"AUTH_ISSUER": "i", "AUTH_AUDIENCE": "a", "AUTH_JWKS_URI": "j", "AUTH_ADMIN_CLAIM": "scope", "AUTH_ADMIN_VALUES": "", "AUTH_ADMIN_PATHS": ""}
+    with pytest.raises(ConfigError, match="AUTH_ADMIN_VALUES is required"):
+        read_auth(env)
+    assert read_auth(env, admins_required=False).admin_values == ()

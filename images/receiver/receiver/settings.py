@@ -29,7 +29,7 @@ class ReceiverSettings:
 def read_settings(env: Mapping[str, str]) -> ReceiverSettings:
     return ReceiverSettings(
         platform=read_platform(env),
-        auth=read_auth(env),
+        auth=read_auth(env, admins_required=False),  # no admin routes here
         port=integer(env, "PORT", 8080, minimum=1),
         bucket_raw=bucket(env, "raw"),
         max_upload_bytes=integer(env, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, minimum=1),

@@ -19,8 +19,9 @@ class AuthSettings:
     admin_values: Tuple[str, ...]
 
 
-def read_auth(env: Mapping[str, str]) -> AuthSettings:
-    """All six names; admin paths must start with `/`."""
+def read_auth(env: Mapping[str, str], admins_required: bool = True) -> AuthSettings:
+    """All six names; admin paths must start with `/`. A service with admin routes needs AUTH_ADMIN_VALUES
+    (`admins_required`); one without may leave it empty (then nobody is an admin)."""
     settings = AuthSettings(
         issuer=required(env, "AUTH_ISSUER"),
         audience=required(env, "AUTH_AUDIENCE"),
@@ -32,6 +33,6 @@ def read_auth(env: Mapping[str, str]) -> AuthSettings:
     bad = [p for p in settings.admin_paths if not p.startswith("/")]
     if bad:
         raise ConfigError(f"environment variable AUTH_ADMIN_PATHS: expected paths starting with '/', found {', '.join(bad)}")
-    if not settings.admin_values:
+    if admins_required and not settings.admin_values:
         raise ConfigError("environment variable AUTH_ADMIN_VALUES is required (expected a comma list of admin scope, role or e-mail values, found nothing)")
     return settings
