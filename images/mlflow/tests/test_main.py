@@ -20,7 +20,7 @@ def run_entrypoint(env: dict, tmp_path: Path) -> subprocess.CompletedProcess:
     fake = tmp_path / "mlflow"
     fake.write_text(FAKE_MLFLOW.format(python=sys.executable))
     fake.chmod(0o755)
-    full_env = {"PATH": f"{tmp_path}:{os.environ['PATH']}", "PYTHONPATH": str(IMAGE_DIR), **env}
+    full_env = {"PATH": f"{tmp_path}:{os.environ['PATH']}", "PYTHONPATH": str(IMAGE_DIR), "PYTHONDONTWRITEBYTECODE": "1", **env}
     return subprocess.run([sys.executable, "-m", "mlflow_server"], env=full_env, capture_output=True, text=True, timeout=30)
 
 
