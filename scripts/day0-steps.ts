@@ -22,6 +22,8 @@ export interface Day0Options {
   readonly services: readonly ResolvedService[];
   /** GitHub logins who must approve deploys of a pull-request environment. @default [] */
   readonly reviewers?: readonly string[];
+  /** The environment's file, for messages. @default - `environments/<name>.ts` */
+  readonly file?: string;
 }
 
 /** Where cdktf writes the synthesized stacks, relative to the project root. */
@@ -45,9 +47,10 @@ export function sh(word: string): string {
  */
 export function day0Steps(env: EnvironmentConfig, cloud: CloudName, opts: Day0Options): Day0Step[] {
   const cfg = env.clouds[cloud];
-  if (!cfg) throw new Day0InputError(`environments/${env.name}.ts: clouds.${cloud}: expected a ${cloud} section, found none (this environment has ${Object.keys(env.clouds).join(", ")})`);
+  const file = opts.file ?? `environments/${env.name}.ts`;
+  if (!cfg) throw new Day0InputError(`${file}: clouds.${cloud}: expected a ${cloud} section, found none (this environment has ${Object.keys(env.clouds).join(", ")})`);
   if (cfg.backend.type === "local") {
-    throw new Day0InputError(`environments/${env.name}.ts: clouds.${cloud}.backend: expected a remote backend (CI takes over from day 0 and never deploys local state), found { type: "local" }`);
+    throw new Day0InputError(`${file}: clouds.${cloud}.backend: expected a remote backend (CI takes over from day 0 and never deploys local state), found { type: "local" }`);
   }
   const ctx = new Context(env, cloud, opts);
   const cloudSteps =

@@ -89,7 +89,7 @@ export function plan(argv: readonly string[], root: string): { steps: Day0Step[]
   const resolved = resolveServices(loaded.config, SERVICE_CATALOG, {}, loaded.file);
   if (resolved.problems.length > 0) return { error: new ConfigError(resolved.problems).message };
   try {
-    const steps = day0Steps(loaded.config, cloud, { services: resolved.services, reviewers: args.reviewers });
+    const steps = day0Steps(loaded.config, cloud, { services: resolved.services, reviewers: args.reviewers, file: loaded.file });
     return { steps, text: renderSteps(loaded.config, cloud, steps), dryRun: args.dryRun };
   } catch (e) {
     if (e instanceof Day0InputError) return { error: `day0: ${e.message}` };
