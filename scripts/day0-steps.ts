@@ -210,7 +210,8 @@ function awsSteps(ctx: Context, aws: AwsCloudConfig): Day0Step[] {
       title: "Set the secret values (Terraform creates each secret, never its value)",
       note: secrets.length > 0 ? "A random value is generated here and never printed; put your own where a service needs a given one." : "No enabled service reads a secret.",
       commands: secrets.map(
-        (s) => `aws secretsmanager put-secret-value --region ${aws.region} --secret-id ${env.namePrefix}/${env.name}/${s} --secret-string "$(openssl rand -base64 48)"`,
+        // An assignment, so bash's errexit stops the step when openssl fails (a failed $(...) inside an argument would not).
+        (s) => `value="$(openssl rand -base64 48)"; aws secretsmanager put-secret-value --region ${aws.region} --secret-id ${env.namePrefix}/${env.name}/${s} --secret-string "$value"`,
       ),
     },
     ctx.handOverStep([

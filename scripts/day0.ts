@@ -102,19 +102,35 @@ export function run(argv: readonly string[], root: string = path.resolve(__dirna
   const p = plan(argv, root);
   if ("error" in p) return { code: 2, stdout: "", stderr: `${p.error}\n` };
   if (p.dryRun) return { code: 0, stdout: p.text, stderr: "" };
-  return { code: execute(p.steps, root), stdout: "", stderr: "" };
+  return { code: execute(p.steps, { cwd: root }), stdout: "", stderr: "" };
 }
 
-/** Runs each command with bash (errexit, pipefail) in the project root, stdin and output inherited. */
-function execute(steps: readonly Day0Step[], root: string): number {
+/** Where and how `execute` runs the commands. */
+export interface ExecuteOptions {
+  /** The project root: every command runs there. */
+  readonly cwd: string;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where progress and failures are written. @default process.stdout / process.stderr */
+  readonly out?: (text: string) => void;
+  readonly err?: (text: string) => void;
+}
+
+/**
+ * Runs each command with bash (errexit, pipefail) in the project root, stdin and output inherited, in order;
+ * returns 1 at the first failure (naming its step and command), 0 when every command succeeded.
+ */
+export function execute(steps: readonly Day0Step[], opts: ExecuteOptions): number {
+  const out = opts.out ?? ((t: string) => process.stdout.write(t));
+  const err = opts.err ?? ((t: string) => process.stderr.write(t));
   for (const [i, step] of steps.entries()) {
-    process.stdout.write(`\n# ${i + 1}. ${step.title}\n`);
-    if (step.note) process.stdout.write(`${step.note.split("\n").map((n) => `#    ${n}`).join("\n")}\n`);
+    out(`\n# ${i + 1}. ${step.title}\n`);
+    if (step.note) out(`${step.note.split("\n").map((n) => `#    ${n}`).join("\n")}\n`);
     for (const command of step.commands) {
-      process.stdout.write(`$ ${command}\n`);
-      const r = spawnSync("bash", ["-euo", "pipefail", "-c", command], { cwd: root, stdio: "inherit" });
+      out(`$ ${command}\n`);
+      const r = spawnSync("bash", ["-euo", "pipefail", "-c", command], { cwd: opts.cwd, env: opts.env ?? process.env, stdio: "inherit" });
       if (r.status !== 0) {
-        process.stderr.write(`day0: step ${i + 1} (${step.title}) failed: ${command}\nfix the cause and re-run from this step's commands (npm run day0 -- ... --dry-run lists them)\n`);
+        err(`day0: step ${i + 1} (${step.title}) failed: ${command}\nfix the cause and re-run from this step's commands (npm run day0 -- ... --dry-run lists them)\n`);
         return 1;
       }
     }
