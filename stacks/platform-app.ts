@@ -19,6 +19,8 @@ import { AZURE_PACK } from "../modules/policy/azure-pack";
 import { RiskRegister } from "../modules/policy/accepted-risk";
 import { awsAcceptedRisks, azureAcceptedRisks, gcpAcceptedRisks } from "../modules/policy/accepted";
 import { PlatformStackProps } from "./platform-stack-props";
+import { StateStorageStack } from "./state-storage-stack";
+import { stateStackName } from "./state-location";
 
 type StackFactory = (app: App, id: string, props: PlatformStackProps) => TerraformStack;
 
@@ -75,6 +77,19 @@ export function buildPlatformApp(opts: BuildOptions): PlatformApp {
       // S3-native state locking needs Terraform 1.10, write-only arguments and ephemeral values 1.11.
       stack.addOverride("terraform.required_version", ">= 1.11.0");
       Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report, accepted: entry.accepted(config) }));
+      stacks.push({ name, cloud, stack });
+    }
+  }
+  // State storage: one `<env>-<cloud>-state` stack per remote backend, creating what that backend names.
+  for (const { config } of plans) {
+    for (const cloud of CLOUDS) {
+      const entry = CLOUD_STACKS[cloud];
+      const backend = config.clouds[cloud]?.backend;
+      if (!entry || !backend || backend.type === "local") continue;
+      const name = stateStackName(config.name, cloud);
+      const stack = new StateStorageStack(app, name, { env: config, cloud });
+      stack.addOverride("terraform.required_version", ">= 1.11.0");
+      Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report }));
       stacks.push({ name, cloud, stack });
     }
   }

@@ -87,7 +87,7 @@ describe("npm run synth (main.ts)", () => {
   test("GIVEN CDKTF_ENV=dev WHEN synthesized THEN only dev stacks are written", () => {
     const r = synth({ CDKTF_ENV: "dev" });
     expect(r.status).toBe(0);
-    expect(fs.readdirSync(path.join(r.outdir, "stacks")).sort()).toEqual(["dev-aws", "dev-azure", "dev-gcp"]);
+    expect(fs.readdirSync(path.join(r.outdir, "stacks")).sort()).toEqual(["dev-aws", "dev-aws-state", "dev-azure", "dev-azure-state", "dev-gcp", "dev-gcp-state"]);
   });
 
   test("GIVEN a bad environment file and one with a syntax error WHEN synthesized THEN one line per problem, exit 2, no stack trace, nothing written", () => {
