@@ -13,3 +13,4 @@
 export * from "./aws-accepted-risks";
 export * from "./azure-accepted-risks";
 export * from "./gcp-accepted-risks";
+export * from "./state-storage-accepted-risks";
