@@ -28,6 +28,7 @@ import { ObjectStorage } from "../modules/aws/object-storage";
 import { Registry } from "../modules/aws/registry";
 import { Secrets } from "../modules/aws/secrets";
 import { UserPool } from "../modules/aws/user-pool";
+import { applyTags } from "../modules/aws/tags";
 import { suppress } from "../modules/policy/suppressions";
 import { configureBackend } from "./backend";
 import { PlatformStackProps } from "./platform-stack-props";
@@ -60,7 +61,7 @@ export class AwsPlatformStack extends TerraformStack {
     configureBackend(this, aws.backend, id);
 
     // provider (and the environment's key: every later step encrypts with it)
-    new AwsProvider(this, "aws", { region, allowedAccountIds: [aws.accountId], defaultTags: [{ tags: platformTags(env, "aws") }] });
+    applyTags(new AwsProvider(this, "aws", { region, allowedAccountIds: [aws.accountId] }), platformTags(env, "aws"));
     const customerManagedKey = env.storage.encryption === "kms" ? new EncryptionKey(this, "key", { naming, accountId: aws.accountId, region }).keyArn : undefined;
 
     // network

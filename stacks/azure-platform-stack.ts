@@ -13,7 +13,7 @@
  * (`lifecycle`); `storage.*` sets soft delete, version expiry and access logs.
  */
 import { Construct } from "constructs";
-import { Aspects, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { ConsoleLink, PlatformCiIdentity, PlatformDatabase, PlatformDataTrigger, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets } from "../modules/core/contracts";
@@ -34,7 +34,7 @@ import { Network } from "../modules/azure/network";
 import { ObjectStorage } from "../modules/azure/object-storage";
 import { Registry } from "../modules/azure/registry";
 import { Secrets } from "../modules/azure/secrets";
-import { AzureTagsAspect } from "../modules/azure/tags";
+import { applyTags } from "../modules/azure/tags";
 import { configureBackend } from "./backend";
 import { PlatformStackProps } from "./platform-stack-props";
 
@@ -64,14 +64,12 @@ export class AzurePlatformStack extends TerraformStack {
     const seed = azure.subscriptionId;
     const resilient = azure.network.zoneRedundant;
     const decide = resolveIntent(env);
-    // azurerm has no default tags: this aspect tags every resource, and runs before the policy aspect.
-    Aspects.of(this).add(new AzureTagsAspect(platformTags(env, "azure")));
 
     // backend
     configureBackend(this, azure.backend, id);
 
     // provider, and what every later step writes into: the resource group and the log workspace
-    new AzurermProvider(this, "azurerm", {
+    const provider = new AzurermProvider(this, "azurerm", {
       subscriptionId: azure.subscriptionId,
       tenantId: azure.tenantId,
       // Shared keys are off on the data account: the provider talks to Blob and queues with Entra ID.
@@ -86,6 +84,8 @@ export class AzurePlatformStack extends TerraformStack {
         },
       ],
     });
+    // azurerm has no default tags: an Aspect tags every resource, added before the policy aspect.
+    applyTags(provider, platformTags(env, "azure"));
     this.resourceGroup = new ResourceGroup(this, "rg", { name: naming.name("rg"), location });
     const rg = this.resourceGroup.name;
     const common = { naming, resourceGroupName: rg, location };

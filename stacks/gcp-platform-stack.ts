@@ -26,7 +26,7 @@ import { CloudRun, cloudRunName, cloudRunUrl } from "../modules/gcp/cloud-run";
 import { DataTrigger } from "../modules/gcp/data-trigger";
 import { Database } from "../modules/gcp/database";
 import { AGENT_API, EncryptionKey } from "../modules/gcp/encryption-key";
-import { googleLabels } from "../modules/gcp/labels";
+import { applyTags } from "../modules/gcp/tags";
 import { Monitoring } from "../modules/gcp/monitoring";
 import { Network } from "../modules/gcp/network";
 import { ObjectStorage } from "../modules/gcp/object-storage";
@@ -64,15 +64,12 @@ export class GcpPlatformStack extends TerraformStack {
     const naming = new Naming(env.namePrefix, env.name);
     const { projectId, projectNumber, region } = gcp;
     const decide = resolveIntent(env);
-    const labels = googleLabels(platformTags(env, "gcp"), this);
 
     // backend
     configureBackend(this, gcp.backend, id);
 
     // provider, the project's APIs, and the environment's key (every later step encrypts with it)
-    const provider = new GoogleProvider(this, "google", { project: projectId, region });
-    // Not `defaultLabels`: the binding snake-cases the provider's map keys (cost-center -> cost_center).
-    provider.addOverride("default_labels", labels);
+    const labels = applyTags(new GoogleProvider(this, "google", { project: projectId, region }), platformTags(env, "gcp"));
     const apis = new ProjectServices(this, "apis", { projectId });
     Aspects.of(this).add(new ApiDependencies(apis.byApi));
     const key =

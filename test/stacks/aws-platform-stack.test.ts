@@ -4,7 +4,7 @@ import { resources, StackJson, synthProject } from "../support/synth";
 
 const DIGEST = `sha256:${"c0ffee".repeat(10)}cafe`;
 const deployments = promotedDeployments({ prod: { digest: DIGEST, version: "2.3.0" } });
-const built = synthProject({ select: "dev,prod", deploymentsDir: deployments });
+const built = synthProject({ select: "dev,prod", deploymentsDir: deployments, clouds: ["aws"] });
 const dev = built.json("dev-aws");
 const prod = built.json("prod-aws");
 

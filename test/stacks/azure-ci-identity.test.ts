@@ -13,7 +13,7 @@ let built: SynthedApp;
 const json: Partial<Record<Env, StackJson>> = {};
 
 beforeAll(() => {
-  built = synthProject({ select: "dev,prod" });
+  built = synthProject({ select: "dev,prod", clouds: ["azure"] });
   json.dev = built.json("dev-azure");
   json.prod = built.json("prod-azure");
 });

@@ -13,7 +13,7 @@ let prod: StackJson;
 beforeAll(() => {
   // A promoted model-api manifest in prod only: prod must run that digest, dev the catalog's tag.
   const deployments = promotedDeployments({ prod: { digest: DIGEST } });
-  built = synthProject({ select: "dev,prod", deploymentsDir: deployments });
+  built = synthProject({ select: "dev,prod", deploymentsDir: deployments, clouds: ["azure"] });
   dev = built.json("dev-azure");
   prod = built.json("prod-azure");
 });

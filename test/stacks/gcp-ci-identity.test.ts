@@ -11,7 +11,7 @@ let built: SynthedApp;
 const stacks: Record<string, StackJson> = {};
 
 beforeAll(() => {
-  built = synthProject({ select: "dev,prod" });
+  built = synthProject({ select: "dev,prod", clouds: ["gcp"] });
   for (const env of ["dev", "prod"]) stacks[env] = built.json(`${env}-gcp`);
 });
 

@@ -13,7 +13,7 @@ let prod: StackJson;
 
 beforeAll(() => {
   const deployments = promotedDeployments({ dev: { digest: DIGEST } });
-  built = synthProject({ select: "dev,prod", deploymentsDir: deployments });
+  built = synthProject({ select: "dev,prod", deploymentsDir: deployments, clouds: ["gcp"] });
   dev = built.json("dev-gcp");
   prod = built.json("prod-gcp");
 });

@@ -4,6 +4,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { Naming } from "../../../modules/core/naming";
 import type { ContainerFacts } from "../../../modules/core/container-contract";
 import type { ResolvedService } from "../../../services/service-spec";
+import { receiver } from "../../../services/receiver";
 
 export const GCP_TEST_TAGS = { environment: "test", "managed-by": "cdktf", platform: "mlops", cloud: "gcp" };
 export const naming = new Naming("mlops", "test");
@@ -26,21 +27,16 @@ export function gcpTestStack(app: App = Testing.app()): TerraformStack {
   return stack;
 }
 
-/** A resolved public service spec to vary in tests. */
+/**
+ * A resolved public JWT service to vary in tests: the catalog's receiver (so it follows the catalog),
+ * renamed `api`, scaled 0..3, with no buckets or routes unless a test adds them.
+ */
 export function serviceSpec(over: Partial<ResolvedService> = {}): ResolvedService {
   return {
+    ...receiver,
     name: "api",
-    kind: "service",
     description: "test api",
-    defaultImageTag: "v1",
-    port: 8080,
-    cpuMillicores: 250,
-    memoryMiB: 512,
-    healthPath: "/health",
-    ingress: "public",
-    auth: "jwt",
-    env: { LOG_LEVEL: "info" },
-    secrets: [],
+    routes: undefined,
     scaling: { min: 0, max: 3, targetCpuPercent: 60 },
     buckets: {},
     image: { kind: "tag", tag: "v1" },
