@@ -2,6 +2,7 @@
  * The three clouds read alike: the prod stacks export the same output names for the shared concepts,
  * and every runtime gives a workload the same container environment names (modules/core/container-contract.ts).
  */
+import type { PlatformDataTrigger, PlatformWorkload } from "../../modules/core/contracts";
 import { BUCKET_PURPOSES } from "../../modules/core/workload-spec";
 import { SERVICE_CATALOG } from "../../services/catalog";
 import { resources, StackJson, synthProject } from "../support/synth";
@@ -43,6 +44,17 @@ describe("the three prod stacks share one shape", () => {
       "url_model_api", "url_receiver",
     ];
     for (const cloud of CLOUDS) expect({ cloud, missing: expected.filter((o) => !(o in (built.json(`prod-${cloud}`).output ?? {}))) }).toEqual({ cloud, missing: [] });
+  });
+
+  test("GIVEN the prod stacks THEN each holds the catalog's workloads and data triggers under the same field names", () => {
+    for (const cloud of CLOUDS) {
+      const stack = built.stacks.find((s) => s.name === `prod-${cloud}`)!.stack as unknown as { workloads: PlatformWorkload[]; triggers: PlatformDataTrigger[] };
+      expect(stack.workloads.map((w) => `${w.name}:${w.kind}`)).toEqual(SERVICE_CATALOG.map((s) => `${s.name}:${s.kind}`));
+      expect(stack.triggers.map((t) => ({ jobName: t.jobName, bucket: t.bucket, prefix: t.prefix }))).toEqual(
+        SERVICE_CATALOG.filter((s) => s.trigger).map((s) => ({ jobName: s.name, bucket: s.trigger!.bucket, prefix: s.trigger!.prefix })),
+      );
+      expect(stack.workloads.filter((w) => w.publicUrl).map((w) => w.name).sort()).toEqual(SERVICE_CATALOG.filter((s) => s.ingress === "public" && s.kind === "service").map((s) => s.name).sort());
+    }
   });
 
   test("GIVEN the prod stacks THEN internal services get no public URL output anywhere", () => {
