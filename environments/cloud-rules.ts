@@ -36,8 +36,8 @@ export function cloudRuleProblems(file: string, config: EnvironmentConfig): Conf
     }
   }
   // Azure maps tier "small" to a Burstable flexible server (modules/azure/database.ts), which has no zone-redundant standby.
-  if (azure && config.database.highAvailability && config.database.tier === "small") {
-    problems.push({ file, field: "database.highAvailability", expected: "false with tier \"small\" (azure is deployed: Burstable servers have no high availability), or tier \"medium\" or \"large\"", found: "true" });
+  if (azure && config.resilience === "zonal" && config.database.tier === "small") {
+    problems.push({ file, field: "resilience", expected: "\"minimal\" with database.tier \"small\" (azure is deployed: Burstable servers have no zone-redundant standby), or database.tier \"medium\" or \"large\"", found: "\"zonal\"" });
   }
   // S3 bucket names (`<namePrefix>-<env>-<purpose>-<account>`) may not start with "sthree-" (S3 general purpose bucket naming rules).
   if (aws && config.namePrefix === "sthree") {

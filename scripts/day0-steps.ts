@@ -215,9 +215,9 @@ function awsSteps(ctx: Context, aws: AwsCloudConfig): Day0Step[] {
       ),
     },
     ctx.handOverStep([
-      { name: "AWS_ROLE_ARN_INFRA_BUILDER", scope: "environment", output: "ci_role_builder" },
-      { name: `AWS_ROLE_ARN_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_role_developer" },
-      { name: `AWS_ROLE_ARN_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_role_publisher" },
+      { name: "AWS_ROLE_ARN_INFRA_BUILDER", scope: "environment", output: "ci_builder" },
+      { name: `AWS_ROLE_ARN_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_developer" },
+      { name: `AWS_ROLE_ARN_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_publisher" },
     ]),
     ...ctx.ciSteps(),
   ];
@@ -254,9 +254,9 @@ function azureSteps(ctx: Context, azure: AzureCloudConfig): Day0Step[] {
       commands: [],
     },
     ctx.handOverStep([
-      { name: "AZURE_CLIENT_ID", scope: "environment", output: "ci_client_id_builder" },
-      { name: `AZURE_CLIENT_ID_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_client_id_developer" },
-      { name: `AZURE_CLIENT_ID_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_client_id_publisher" },
+      { name: "AZURE_CLIENT_ID", scope: "environment", output: "ci_builder" },
+      { name: `AZURE_CLIENT_ID_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_developer" },
+      { name: `AZURE_CLIENT_ID_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_publisher" },
       { name: `AZURE_REGISTRY_${ctx.envVar}`, scope: "repository", output: "registry_login_server" },
     ]),
     ...ctx.ciSteps(),
@@ -292,10 +292,10 @@ function gcpSteps(ctx: Context, gcp: GcpCloudConfig): Day0Step[] {
     },
     ctx.handOverStep([
       { name: "GCP_WORKLOAD_IDENTITY_PROVIDER", scope: "environment", output: "ci_workload_identity_provider" },
-      { name: "GCP_SERVICE_ACCOUNT", scope: "environment", output: "ci_service_account_builder" },
+      { name: "GCP_SERVICE_ACCOUNT", scope: "environment", output: "ci_builder" },
       { name: `GCP_WORKLOAD_IDENTITY_PROVIDER_${ctx.envVar}`, scope: "repository", output: "ci_workload_identity_provider" },
-      { name: `GCP_SERVICE_ACCOUNT_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_service_account_developer" },
-      { name: `GCP_SERVICE_ACCOUNT_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_service_account_publisher" },
+      { name: `GCP_SERVICE_ACCOUNT_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_developer" },
+      { name: `GCP_SERVICE_ACCOUNT_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_publisher" },
     ]),
     ...ctx.ciSteps(),
   ];

@@ -19,7 +19,7 @@ import { platformTags } from "../modules/core/tags";
 import { StateStorage as AwsStateStorage } from "../modules/aws/state-storage";
 import { StateStorage as AzureStateStorage } from "../modules/azure/state-storage";
 import { AzureTagsAspect } from "../modules/azure/tags";
-import { googleLabels } from "../modules/gcp/labels";
+import { googleLabels } from "../modules/gcp/tags";
 import { StateStorage as GcpStateStorage } from "../modules/gcp/state-storage";
 import { configureBackend } from "./backend";
 import { StateStorage, stateLocation } from "./state-location";

@@ -28,8 +28,9 @@ export interface AcceptedRisk {
 export interface RiskEnvironment {
   readonly name: string;
   readonly logRetentionDays: number;
-  readonly storage: { readonly encryption: "kms" | "managed"; readonly accessLogging: boolean; readonly forceDestroy: boolean };
-  readonly database: { readonly highAvailability: boolean; readonly deletionProtection: boolean };
+  readonly lifecycle: "throwaway" | "persistent";
+  readonly resilience: "minimal" | "zonal";
+  readonly storage: { readonly encryption: "kms" | "managed"; readonly accessLogging: boolean };
   readonly clouds: {
     readonly azure?: { readonly registrySku?: "Basic" | "Standard" | "Premium"; readonly network: { readonly zoneRedundant: boolean } };
   };

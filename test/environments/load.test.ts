@@ -215,8 +215,8 @@ describe("values a cloud refuses, caught at config load for the clouds the envir
     ],
     [
       "high availability on the small database tier with Azure",
-      devWith((d) => (d.database.highAvailability = true)),
-      'environments/dev.ts: database.highAvailability: expected false with tier "small" (azure is deployed: Burstable servers have no high availability), or tier "medium" or "large", found true',
+      devWith((d) => (d.resilience = "zonal")),
+      'environments/dev.ts: resilience: expected "minimal" with database.tier "small" (azure is deployed: Burstable servers have no zone-redundant standby), or database.tier "medium" or "large", found "zonal"',
     ],
     [
       "clouds that are all undefined",

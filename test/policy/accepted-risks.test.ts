@@ -63,15 +63,17 @@ describe("accepted risks in the policy aspect", () => {
 const PROD: RiskEnvironment = {
   name: "prod",
   logRetentionDays: 365,
-  storage: { encryption: "kms", accessLogging: true, forceDestroy: false },
-  database: { highAvailability: true, deletionProtection: true },
+  lifecycle: "persistent",
+  resilience: "zonal",
+  storage: { encryption: "kms", accessLogging: true },
   clouds: { azure: { network: { zoneRedundant: true } } },
 };
 const DEV: RiskEnvironment = {
   name: "dev",
   logRetentionDays: 14,
-  storage: { encryption: "managed", accessLogging: false, forceDestroy: true },
-  database: { highAvailability: false, deletionProtection: false },
+  lifecycle: "throwaway",
+  resilience: "minimal",
+  storage: { encryption: "managed", accessLogging: false },
   clouds: { azure: { network: { zoneRedundant: false } } },
 };
 const rules = (risks: AcceptedRisk[]) => risks.map((r) => r.ruleId).sort();
@@ -98,11 +100,11 @@ describe("the registers", () => {
     const reasons = Object.fromEntries([...awsAcceptedRisks(DEV), ...azureAcceptedRisks(DEV), ...gcpAcceptedRisks(DEV)].map((r) => [r.ruleId, r.reason]));
     expect(reasons["MLOPS-AWS-S3-KMS"]).toMatch(/^storage.encryption is "managed" in the dev environment config \(environments\/dev.ts\): /);
     expect(reasons["MLOPS-AWS-S3-ACCESS-LOGGING"]).toMatch(/^storage.accessLogging is false in the dev environment config/);
-    expect(reasons["MLOPS-AWS-RDS-DELETION-PROTECTION"]).toMatch(/^database.deletionProtection is false/);
-    expect(reasons["MLOPS-AWS-RDS-MULTI-AZ"]).toMatch(/^database.highAvailability is false/);
+    expect(reasons["MLOPS-AWS-RDS-DELETION-PROTECTION"]).toMatch(/^lifecycle is "throwaway"/);
+    expect(reasons["MLOPS-AWS-RDS-MULTI-AZ"]).toMatch(/^resilience is "minimal"/);
     expect(reasons["MLOPS-AWS-LOG-RETENTION-ONE-YEAR"]).toMatch(/^logRetentionDays is 14/);
     expect(reasons["MLOPS-AZURE-ACR-PREMIUM-HARDENING"]).toMatch(/^clouds.azure.network.zoneRedundant is false .*registrySku unset the registry is Basic/);
-    expect(reasons["MLOPS-AZURE-POSTGRES-GEO-BACKUP"]).toMatch(/^database.highAvailability is false/);
+    expect(reasons["MLOPS-AZURE-POSTGRES-GEO-BACKUP"]).toMatch(/^resilience is "minimal"/);
     expect(reasons["MLOPS-GCP-REGISTRY-CMEK"]).toMatch(/^storage.encryption is "managed"/);
     expect(reasons["MLOPS-GCP-BUCKET-ACCESS-LOGS"]).toMatch(/^storage.accessLogging is false/);
   });

@@ -42,7 +42,7 @@ const trust = (sub: unknown, extra: Record<string, unknown> = { "token.actions.g
 
 describe("AWS S3 rules", () => {
   test("Compliance: the ObjectStorage module's buckets pass every S3 rule", () => {
-    expect(violations((s) => new ObjectStorage(s, "storage", { naming: new Naming("mlops", "t"), accountId: "111111111111", encryption: "managed", enableAccessLogging: true }))).toEqual([]);
+    expect(violations((s) => new ObjectStorage(s, "storage", { naming: new Naming("mlops", "t"), accountId: "111111111111", encryption: "managed", accessLogging: true }))).toEqual([]);
   });
 
   test("Noncompliance 1: a bare bucket breaks encryption, versioning, public access and TLS rules", () => {

@@ -89,15 +89,15 @@ export const awsAcceptedRisks: RiskRegister = (env) => {
       reason: configChoice(env, "storage.accessLogging", false, "no server access logs; CloudTrail management events still record bucket changes"),
     });
   }
-  if (!env.database.deletionProtection) {
-    const reason = configChoice(env, "database.deletionProtection", false, "a disposable environment that CI may destroy");
+  if (env.lifecycle === "throwaway") {
+    const reason = configChoice(env, "lifecycle", env.lifecycle, "a disposable environment that CI may destroy");
     risks.push(
       { ruleId: "MLOPS-AWS-RDS-DELETION-PROTECTION", resources: "the MLflow database", appliesTo: everyResource, reason },
       { ruleId: "MLOPS-AWS-LB-DELETION-PROTECTION", resources: "the internal NLB", appliesTo: everyResource, reason },
     );
   }
-  if (!env.database.highAvailability) {
-    const reason = configChoice(env, "database.highAvailability", false, "one instance, no standby, no Performance Insights");
+  if (env.resilience === "minimal") {
+    const reason = configChoice(env, "resilience", env.resilience, "one instance, no standby, no Performance Insights");
     risks.push(
       { ruleId: "MLOPS-AWS-RDS-MULTI-AZ", resources: "the MLflow database", appliesTo: everyResource, reason },
       { ruleId: "MLOPS-AWS-RDS-PERFORMANCE-INSIGHTS", resources: "the MLflow database", appliesTo: everyResource, reason },

@@ -55,12 +55,12 @@ export const azureAcceptedRisks: RiskRegister = (env) => {
           : configChoice(env, "clouds.azure.network.zoneRedundant", false, "the registry is not zone-redundant"),
     });
   }
-  if (!env.database.highAvailability) {
+  if (env.resilience === "minimal") {
     risks.push({
       ruleId: "MLOPS-AZURE-POSTGRES-GEO-BACKUP",
       resources: "the MLflow PostgreSQL server",
       appliesTo: everyResource,
-      reason: configChoice(env, "database.highAvailability", false, "backups stay in the server's region"),
+      reason: configChoice(env, "resilience", env.resilience, "backups stay in the server's region"),
     });
   }
   return risks;

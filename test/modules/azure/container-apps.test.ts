@@ -1,12 +1,12 @@
 import { TerraformStack } from "cdktf";
-import { ContainerAppService } from "../../../modules/azure/container-app";
-import { ContainerAppsEnvironment } from "../../../modules/azure/container-app-environment";
-import { ContainerAppsJob } from "../../../modules/azure/container-app-job";
+import { ContainerAppService } from "../../../modules/azure/container-app-service";
+import { ContainerAppEnvironment } from "../../../modules/azure/container-app-environment";
+import { ContainerAppJob } from "../../../modules/azure/container-app-job";
 import { LogWorkspace } from "../../../modules/azure/log-workspace";
 import { ObjectStorage } from "../../../modules/azure/object-storage";
 import { Registry } from "../../../modules/azure/registry";
 import { Secrets } from "../../../modules/azure/secrets";
-import { containerAppsSize, envNameOf } from "../../../modules/azure/private/workload";
+import { containerAppsSize } from "../../../modules/azure/private/workload";
 import type { ResolvedService } from "../../../services/service-spec";
 import { receiver } from "../../../services/receiver";
 import { transform } from "../../../services/transform";
@@ -22,7 +22,8 @@ function platform(stack: TerraformStack) {
     registry: new Registry(stack, "registry", { ...COMMON, uniqueSeed: SEED, sku: "Basic" }),
     storage: new ObjectStorage(stack, "storage", { ...COMMON, uniqueSeed: SEED }),
     secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED }),
-    environment: new ContainerAppsEnvironment(stack, "env", { ...COMMON, network, logWorkspaceId: logs.workspaceId }),
+    environment: new ContainerAppEnvironment(stack, "env", { ...COMMON, network, logWorkspaceId: logs.workspaceId }),
+    facts: { cloud: "azure", environment: "test", bucketName: (p: string) => p, cloudEnv: { AZURE_STORAGE_ACCOUNT_URL: "https://acct.blob.core.windows.net/" } } as const,
   };
 }
 
@@ -40,13 +41,12 @@ describe("Azure container apps and jobs", () => {
 
   test("GIVEN more than 4 vCPU / 8 GiB WHEN sized THEN no size fits", () => {
     expect(containerAppsSize(4000, 16384)).toBeUndefined();
-    expect(envNameOf("model-api-signing-key")).toBe("MODEL_API_SIGNING_KEY");
   });
 
   test("GIVEN a manual job (no trigger) WHEN built THEN a manual trigger and no queue secret", () => {
     const stack = azureTestStack(undefined, "apps");
     const p = platform(stack);
-    new ContainerAppsJob(stack, "job", { ...p, spec: resolved({ ...transform, trigger: undefined }) });
+    new ContainerAppJob(stack, "job", { ...p, spec: resolved({ ...transform, trigger: undefined }) });
     const [job] = resources(synthStack(stack), "azurerm_container_app_job");
     expect(job.manual_trigger_config).toEqual({ parallelism: 1, replica_completion_count: 1 });
     expect(job.event_trigger_config).toBeUndefined();
@@ -66,8 +66,8 @@ describe("Azure container apps and jobs", () => {
   });
 
   test.each([
-    ["a job given to ContainerAppService", (s: TerraformStack, p: ReturnType<typeof platform>) => new ContainerAppService(s, "x", { ...p, tenantId: TENANT, spec: resolved(transform) }), /\[apps\/x\] transform is a job; use ContainerAppsJob for jobs/],
-    ["a service given to ContainerAppsJob", (s: TerraformStack, p: ReturnType<typeof platform>) => new ContainerAppsJob(s, "x", { ...p, spec: resolved(receiver) }), /receiver is a service; use ContainerAppService/],
+    ["a job given to ContainerAppService", (s: TerraformStack, p: ReturnType<typeof platform>) => new ContainerAppService(s, "x", { ...p, tenantId: TENANT, spec: resolved(transform) }), /\[apps\/x\] transform is a job; use ContainerAppJob for jobs/],
+    ["a service given to ContainerAppJob", (s: TerraformStack, p: ReturnType<typeof platform>) => new ContainerAppJob(s, "x", { ...p, spec: resolved(receiver) }), /receiver is a service; use ContainerAppService/],
     ["a database user without a database", (s: TerraformStack, p: ReturnType<typeof platform>) => new ContainerAppService(s, "x", { ...p, tenantId: TENANT, spec: resolved(mlflow) }), /mlflow uses the database, but no database was given/],
     ["a service too big for Container Apps", (s: TerraformStack, p: ReturnType<typeof platform>) => new ContainerAppService(s, "x", { ...p, tenantId: TENANT, spec: resolved(receiver, { cpuMillicores: 4000, memoryMiB: 16384 }) }), /exceeds Container Apps' 4 vCPU \/ 8 GiB/],
     ["min above max replicas", (s: TerraformStack, p: ReturnType<typeof platform>) => new ContainerAppService(s, "x", { ...p, tenantId: TENANT, spec: resolved(receiver, { scaling: { min: 3, max: 2, targetCpuPercent: 60 } }) }), /replicas must satisfy 0 <= min <= max <= 300 and max >= 1; got 3\.\.2/],

@@ -1,4 +1,4 @@
-import { googleLabels } from "../../../modules/gcp/labels";
+import { googleLabels } from "../../../modules/gcp/tags";
 import { gcpTestStack } from "./gcp-test-stack";
 
 describe("googleLabels", () => {

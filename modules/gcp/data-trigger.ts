@@ -22,38 +22,48 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { StorageNotification } from "@cdktf/provider-google/lib/storage-notification";
 import { WorkflowsWorkflow } from "@cdktf/provider-google/lib/workflows-workflow";
 import { ValidationError } from "../core/errors";
+import type { PlatformDataTrigger, PlatformObjectStorage } from "../core/contracts";
 import { Naming } from "../core/naming";
+import type { BucketPurpose } from "../core/workload-spec";
 import { storageServiceAgent } from "./private/storage-agent";
 
-export interface DataArrivalTriggerProps {
+export interface DataTriggerProps {
   readonly naming: Naming;
   readonly projectId: string;
   readonly region: string;
-  /** Bucket watched. */
-  readonly bucketName: string;
+  /** The buckets; `bucket` names the one watched. */
+  readonly storage: PlatformObjectStorage;
+  readonly bucket: BucketPurpose;
   /** Object name prefix, like `incoming/`. */
   readonly prefix: string;
-  /** Name of the Cloud Run job to start. */
+  /** Catalog name of the job (resource names derive from it). */
   readonly jobName: string;
-  /** Short name used in resource names, like the job's service name. */
-  readonly purpose: string;
+  /** Name of the Cloud Run job to start. */
+  readonly runJobName: string;
 }
 
 /** Storage notification -> Pub/Sub -> Eventarc -> Workflow -> Cloud Run job. */
-export class DataArrivalTrigger extends Construct {
+export class DataTrigger extends Construct implements PlatformDataTrigger {
+  readonly jobName: string;
+  readonly bucket: BucketPurpose;
+  readonly prefix: string;
   readonly topic: PubsubTopic;
   readonly workflow: WorkflowsWorkflow;
   readonly trigger: EventarcTrigger;
 
-  constructor(scope: Construct, id: string, props: DataArrivalTriggerProps) {
+  constructor(scope: Construct, id: string, props: DataTriggerProps) {
     super(scope, id);
+    this.jobName = props.jobName;
+    this.bucket = props.bucket;
+    this.prefix = props.prefix;
+    const bucketName = props.storage.bucketName(props.bucket);
     if (props.prefix.startsWith("/") || props.prefix.length === 0) {
       throw new ValidationError(`prefix must be a non-empty object name prefix without a leading slash, like "incoming/"; got ${JSON.stringify(props.prefix)}`, this);
     }
     const n = props.naming;
     const project = props.projectId;
 
-    this.topic = new PubsubTopic(this, "topic", { name: n.name(props.purpose, "arrivals"), project, messageRetentionDuration: "86400s" });
+    this.topic = new PubsubTopic(this, "topic", { name: n.name(props.jobName, "arrivals"), project, messageRetentionDuration: "86400s" });
     const publisher = new PubsubTopicIamMember(this, "storage-publishes", {
       project,
       topic: this.topic.name,
@@ -61,7 +71,7 @@ export class DataArrivalTrigger extends Construct {
       member: storageServiceAgent(this, project).member,
     });
     new StorageNotification(this, "notification", {
-      bucket: props.bucketName,
+      bucket: bucketName,
       topic: this.topic.id,
       payloadFormat: "JSON_API_V1",
       eventTypes: ["OBJECT_FINALIZE"],
@@ -69,8 +79,8 @@ export class DataArrivalTrigger extends Construct {
       dependsOn: [publisher],
     });
 
-    const accountId = n.bounded(30, props.purpose, "trigger");
-    const account = new ServiceAccount(this, "account", { project, accountId, displayName: `${props.purpose} data-arrival trigger` });
+    const accountId = n.bounded(30, props.jobName, "trigger");
+    const account = new ServiceAccount(this, "account", { project, accountId, displayName: `${props.jobName} data-arrival trigger` });
     const member = `serviceAccount:${account.email}`;
     for (const role of ["roles/eventarc.eventReceiver", "roles/workflows.invoker"]) {
       new ProjectIamMember(this, role.split(".")[1].toLowerCase(), { project, role, member });
@@ -78,18 +88,18 @@ export class DataArrivalTrigger extends Construct {
     new CloudRunV2JobIamMember(this, "runs-job", {
       project,
       location: props.region,
-      name: props.jobName,
+      name: props.runJobName,
       role: "roles/run.jobsExecutorWithOverrides",
       member,
     });
 
     // `$${` is Terraform's escape for a literal `${`: these are Workflows expressions, not Terraform's.
-    const jobPath = `projects/${project}/locations/${props.region}/jobs/${props.jobName}`;
+    const jobPath = `projects/${project}/locations/${props.region}/jobs/${props.runJobName}`;
     this.workflow = new WorkflowsWorkflow(this, "workflow", {
-      name: n.name(props.purpose, "on-arrival"),
+      name: n.name(props.jobName, "on-arrival"),
       project,
       region: props.region,
-      description: `Runs ${props.jobName} for each object finalized under gs://${props.bucketName}/${props.prefix}`,
+      description: `Runs ${props.runJobName} for each object finalized under gs://${bucketName}/${props.prefix}`,
       serviceAccount: account.id,
       callLogLevel: "LOG_ERRORS_ONLY",
       deletionProtection: false,
@@ -122,7 +132,7 @@ export class DataArrivalTrigger extends Construct {
     });
 
     this.trigger = new EventarcTrigger(this, "trigger", {
-      name: n.name(props.purpose, "arrivals"),
+      name: n.name(props.jobName, "arrivals"),
       project,
       location: props.region,
       serviceAccount: account.email,

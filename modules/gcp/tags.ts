@@ -5,6 +5,7 @@
  * silently rewritten value would fail MLOPS-REQUIRED-TAGS later with a less helpful message.
  */
 import { IConstruct } from "constructs";
+import type { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ValidationError } from "../core/errors";
 
 const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -21,4 +22,14 @@ export function googleLabels(tags: Readonly<Record<string, string>>, scope: ICon
     );
   }
   return { ...tags };
+}
+
+/**
+ * Tags every resource of the stack: Google labels as the provider's default labels (set as an
+ * override: the binding would snake-case the map keys, cost-center -> cost_center). Returns the labels.
+ */
+export function applyTags(provider: GoogleProvider, tags: Readonly<Record<string, string>>): Record<string, string> {
+  const labels = googleLabels(tags, provider);
+  provider.addOverride("default_labels", labels);
+  return labels;
 }

@@ -7,9 +7,9 @@
  *
  * Authentication (`auth: "jwt"`): azurerm 4.55 has no resource for Container Apps built-in auth
  * (EasyAuth lives only in the ARM API, which AVM reaches through azapi), so the API performs the
- * JWT check itself against Entra ID: the app gets AUTH_MODE=jwt, AUTH_ISSUER (the tenant's v2.0
+ * JWT check itself against Entra ID: the app gets the contract's AUTH_ISSUER (the tenant's v2.0
  * issuer), AUTH_AUDIENCE (`api://<app name>` unless given), AUTH_JWKS_URI, and AUTH_ADMIN_PATHS with
- * AUTH_ADMIN_ROLE=admins for the spec's admin paths. An app without those variables set must refuse
+ * AUTH_ADMIN_CLAIM=roles, AUTH_ADMIN_VALUES=admins (modules/core/container-contract.ts). An app without those variables set must refuse
  * to start; that contract is the image's, and the tests assert the variables are present.
  *
  * Deliberately not created: custom domains, IP restrictions, Dapr, traffic splitting between revisions.
@@ -17,15 +17,15 @@
  */
 import { Construct } from "constructs";
 import { ContainerApp } from "@cdktf/provider-azurerm/lib/container-app";
-import type { ResolvedService } from "../../services/service-spec";
-import { PlatformService } from "../core/contracts";
+import { PlatformWorkload } from "../core/contracts";
+import type { ResolvedService } from "../core/workload-spec";
 import { ValidationError } from "../core/errors";
-import type { ContainerAppsEnvironment } from "./container-app-environment";
+import type { ContainerAppEnvironment } from "./container-app-environment";
 import { containerBasics, WorkloadWiring, Workload, prepareWorkload } from "./private/workload";
 
 export interface ContainerAppServiceProps extends WorkloadWiring {
   readonly spec: ResolvedService;
-  readonly environment: ContainerAppsEnvironment;
+  readonly environment: ContainerAppEnvironment;
   readonly tenantId: string;
   /** Token audience for `auth: "jwt"`. @default `api://<app name>` */
   readonly authAudience?: string;
@@ -34,7 +34,8 @@ export interface ContainerAppServiceProps extends WorkloadWiring {
 }
 
 /** A Container App for one ServiceSpec of kind `service`. */
-export class ContainerAppService extends Construct implements PlatformService {
+export class ContainerAppService extends Construct implements PlatformWorkload {
+  readonly kind = "service" as const;
   readonly app: ContainerApp;
   readonly name: string;
   readonly workload: Workload;
@@ -47,7 +48,7 @@ export class ContainerAppService extends Construct implements PlatformService {
     super(scope, id);
     const spec = props.spec;
     const concurrency = props.concurrentRequestsPerReplica ?? 50;
-    if (spec.kind !== "service") throw new ValidationError(`${spec.name} is a ${spec.kind}; use ContainerAppsJob for jobs`, this);
+    if (spec.kind !== "service") throw new ValidationError(`${spec.name} is a ${spec.kind}; use ContainerAppJob for jobs`, this);
     if (spec.port === undefined || spec.healthPath === undefined) {
       throw new ValidationError(`${spec.name}: a service needs port and healthPath; got port ${spec.port}, healthPath ${JSON.stringify(spec.healthPath)}`, this);
     }
@@ -56,21 +57,15 @@ export class ContainerAppService extends Construct implements PlatformService {
     }
     const name = props.naming.bounded(32, spec.name);
     this.name = spec.name;
-    this.workload = prepareWorkload(this, spec, props);
+    this.workload = prepareWorkload(this, spec, props, {
+      issuer: `https://login.microsoftonline.com/${props.tenantId}/v2.0`,
+      audience: props.authAudience ?? `api://${name}`,
+      jwksUri: `https://login.microsoftonline.com/${props.tenantId}/discovery/v2.0/keys`,
+      adminClaim: "roles",
+      adminValues: ["admins"],
+    });
     const w = this.workload;
     const env = [...w.env];
-    if (spec.auth === "jwt") {
-      const issuer = `https://login.microsoftonline.com/${props.tenantId}/v2.0`;
-      env.push(
-        { name: "AUTH_MODE", value: "jwt" },
-        { name: "AUTH_ISSUER", value: issuer },
-        { name: "AUTH_JWKS_URI", value: `https://login.microsoftonline.com/${props.tenantId}/discovery/v2.0/keys` },
-        { name: "AUTH_AUDIENCE", value: props.authAudience ?? `api://${name}` },
-      );
-      if (spec.routes?.adminPaths?.length) {
-        env.push({ name: "AUTH_ADMIN_PATHS", value: spec.routes.adminPaths.join(",") }, { name: "AUTH_ADMIN_ROLE", value: "admins" });
-      }
-    }
     const probe = { transport: "HTTP", port: spec.port, path: spec.healthPath };
 
     this.app = new ContainerApp(this, "app", {
