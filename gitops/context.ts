@@ -7,7 +7,7 @@ import { EnvironmentConfig } from "../environments/schema";
 import { ConfigProblem } from "../modules/core/errors";
 import { GitWorkspace } from "./git-transport";
 import { PromotionGitHub, PullRequestInfo } from "./github-client";
-import { ModelManifest } from "./manifest";
+import { ModelManifest } from "../modules/core/model-manifest";
 import { GateDecision } from "./metric-gate";
 import { ChangePlan, DesiredState, EnvTree } from "./plan-changes";
 import { PromotionSource } from "./source";

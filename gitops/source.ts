@@ -8,8 +8,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigProblem } from "../modules/core/errors";
-import { describeKind, entryKind, readManifestFolder } from "./deployed-manifests";
-import { ModelManifest } from "./manifest";
+import { describeKind, entryKind, readManifestFolder } from "../modules/core/deployed-manifests";
+import { ModelManifest } from "../modules/core/model-manifest";
 import { DesiredFile, desiredFile } from "./plan-changes";
 
 /** A validated source: the complete DAG set (when it has `dags/`) and the manifests it holds. */

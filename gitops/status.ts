@@ -8,11 +8,11 @@ import * as os from "os";
 import * as path from "path";
 import { loadEnvironments } from "../environments/load";
 import { ConfigError, formatProblem } from "../modules/core/errors";
-import { readManifestFolder } from "./deployed-manifests";
+import { readManifestFolder } from "../modules/core/deployed-manifests";
 import { InputError } from "./errors";
 import { GitWorkspace } from "./git-transport";
 import { PromotionGitHub, PullRequestInfo, createGitHub } from "./github-client";
-import { digestOf } from "./manifest";
+import { digestOf } from "../modules/core/model-manifest";
 import { resolveGithubRepo } from "./promote";
 
 /** One model in one environment. */

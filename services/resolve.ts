@@ -4,8 +4,8 @@
  */
 import type { EnvironmentConfig } from "../environments/schema";
 import { ConfigProblem } from "../modules/core/errors";
-import type { ModelManifest } from "../gitops/manifest";
-import { digestOf } from "../gitops/manifest";
+import type { ModelManifest } from "../modules/core/model-manifest";
+import { digestOf } from "../modules/core/model-manifest";
 import { ResolvedService, ServiceSpec } from "./service-spec";
 
 /** Fargate's memory range for each CPU size, the narrowest of the three runtimes. */

@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { PromotionContext, Step, StepResult, succeeded } from "../context";
-import { readManifestFolder } from "../deployed-manifests";
+import { readManifestFolder } from "../../modules/core/deployed-manifests";
 import { GitWorkspace } from "../git-transport";
 
 /** Clones the target and records the base commit, tree and deployed manifests. */

@@ -6,7 +6,7 @@
 import { formatProblem } from "../../modules/core/errors";
 import { PromotionContext, Step, StepResult, skipped, succeeded } from "../context";
 import { GateHeldError } from "../errors";
-import { serializeManifest } from "../manifest";
+import { serializeManifest } from "../../modules/core/model-manifest";
 import { decideGate } from "../metric-gate";
 import { DesiredFile, DesiredState, branchName, desiredFile, modelPath, planChanges } from "../plan-changes";
 

@@ -9,7 +9,7 @@ import { ConfigProblem } from "../../modules/core/errors";
 import { zodProblems } from "../../modules/core/zod-problems";
 import { PromotionContext, Step, StepResult, succeeded } from "../context";
 import { InputError } from "../errors";
-import { ModelManifest, modelManifestSchema } from "../manifest";
+import { ModelManifest, modelManifestSchema } from "../../modules/core/model-manifest";
 import { modelPath } from "../plan-changes";
 import { PromotionSource, readSource } from "../source";
 

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PromotionRequest } from "../../gitops/context";
-import { serializeManifest } from "../../gitops/manifest";
+import { serializeManifest } from "../../modules/core/model-manifest";
 import { runPromotion, RunOptions } from "../../gitops/promote";
 import { commitToRemote, createRemote, deployedManifest, ENV_DIR, git, makeSource, manifest, PROJECT_ROOT, remoteFiles, remoteLog, remoteShow, tmp } from "./helpers";
 

@@ -1,9 +1,9 @@
 /** Reads the promoted model manifests of one environment (deployments/<env>/models/*.json) for the stacks. */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigProblem } from "../modules/core/errors";
-import { zodProblems } from "../modules/core/zod-problems";
-import { ModelManifest, modelManifestSchema } from "./manifest";
+import { ConfigProblem } from "./errors";
+import { zodProblems } from "./zod-problems";
+import { ModelManifest, modelManifestSchema } from "./model-manifest";
 
 export interface DeployedManifests {
   readonly manifests: Record<string, ModelManifest>;
