@@ -11,9 +11,9 @@ import { ConfigError, formatProblem } from "../modules/core/errors";
 import { readManifestFolder } from "../modules/core/deployed-manifests";
 import { InputError } from "./errors";
 import { GitWorkspace } from "./git-transport";
-import { PromotionGitHub, PullRequestInfo, createGitHub } from "./github-client";
+import { PromotionGitHub, PullRequestInfo, createGitHub, resolveGithubRepo } from "./github-client";
 import { digestOf } from "../modules/core/model-manifest";
-import { resolveGithubRepo } from "./promote";
+
 
 /** One model in one environment. */
 export interface StatusRow {

@@ -1,50 +1,48 @@
 /**
- * Step "diff": turns the validated source into the desired state of `deployments/<env>/`, plans the
- * changes against the base (plan-changes.ts) and decides the metric gate for every manifest written
- * (metric-gate.ts). A held gate is terminal (exit 3) and happens before anything is committed.
+ * Step "diff": turns the validated source into the desired state of `deployments/<env>/`, plans and
+ * stages the change as git stores it (step-helpers.planAndStage), checks it against what is deployed
+ * (deployed-check.ts) and decides the metric gate for every manifest written (metric-gate.ts,
+ * gate-enforcement.ts). A held gate is terminal (exit 3) and happens before anything is committed.
  */
-import { formatProblem } from "../../modules/core/errors";
-import { PromotionContext, Step, StepResult, skipped, succeeded } from "../context";
-import { GateHeldError } from "../errors";
 import { serializeManifest } from "../../modules/core/model-manifest";
+import { PromotionContext, Step, StepResult, skipped, succeeded } from "../context";
+import { checkDeployed } from "../deployed-check";
+import { GateHeldError } from "../errors";
+import { gateEnforcement } from "../gate-enforcement";
 import { decideGate } from "../metric-gate";
-import { DesiredFile, DesiredState, branchName, desiredFile, modelPath, planChanges } from "../plan-changes";
+import { DesiredFile, branchName, desiredFile } from "../plan-changes";
+import { planAndStage } from "../step-helpers";
 
 /** Plans the change and decides the gate. */
-export const planStep: Step = {
+export const diffStep: Step = {
   name: "diff",
   async run(ctx: PromotionContext): Promise<StepResult> {
     const req = ctx.request;
     const source = ctx.source!;
     const models = new Map<string, DesiredFile>(source.manifests.map((m) => [m.name, desiredFile(serializeManifest(m))]));
-    const desired: DesiredState = { dags: source.dags, models, retire: req.retire ? [req.retire.model] : undefined };
-    ctx.desired = desired;
-    const plan = planChanges(ctx.baseTree!, desired);
-    ctx.plan = plan;
+    ctx.desired = { dags: source.dags, models, retire: req.retire ? [req.retire.model] : undefined };
+    const verdict = checkDeployed({
+      env: req.env,
+      retire: req.retire?.model,
+      planModels: [...models.keys(), ...(req.retire ? [req.retire.model] : [])],
+      deployed: new Set(Object.keys(ctx.deployed ?? {})),
+      problems: ctx.deployedProblems ?? [],
+    });
+    const plan = await planAndStage(ctx);
     if (plan.changes.length === 0) {
       return skipped(`nothing to do: deployments/${req.env}/ already holds this`);
     }
+    ctx.notes.push(...verdict.notes);
+    for (const n of verdict.notes) ctx.log(`diff: ${n}`);
 
-    // A broken manifest already deployed for a model we replace: we cannot compare, and must not guess.
-    const broken = (ctx.deployedProblems ?? []).filter((p) => plan.models.some((m) => p.file.endsWith(modelPath(m))));
-    if (broken.length > 0) {
-      throw new Error(`the deployed manifest is invalid, fix it first: ${broken.map(formatProblem).join("; ")}`);
-    }
-
-    const enforced = ctx.rules.mode === "pull-request" && req.kind === "promote";
-    const notEnforcedBecause = req.kind === "promote" ? "direct mode" : req.kind;
+    const { enforced, notEnforcedBecause } = gateEnforcement(ctx.rules.mode, req.kind);
     ctx.gate = source.manifests
       .filter((m) => plan.models.includes(m.name))
-      .map((m) =>
-        decideGate({
-          candidate: m,
-          deployed: ctx.deployed?.[m.name],
-          threshold: ctx.rules.gateThreshold,
-          direction: ctx.rules.primaryMetricDirection,
-          enforced,
-          notEnforcedBecause,
-        }),
-      );
+      .map((m) => {
+        const broken = verdict.replacesBroken.has(m.name);
+        const d = decideGate({ candidate: m, deployed: broken ? undefined : ctx.deployed?.[m.name], threshold: ctx.rules.gateThreshold, direction: ctx.rules.primaryMetricDirection, enforced, notEnforcedBecause });
+        return broken ? { ...d, reason: `the deployed manifest is invalid, nothing to compare (replaced); ${d.reason}` } : d;
+      });
     for (const d of ctx.gate) ctx.log(`gate: ${d.model}: ${d.reason}`);
     ctx.branch = ctx.viaPullRequest ? branchName(req.env, plan) : req.base;
 

@@ -14,7 +14,7 @@ import { modelPath } from "../plan-changes";
 import { PromotionSource, readSource } from "../source";
 
 /** Validates the source of the promotion and puts it on the context. */
-export const validateSource: Step = {
+export const validateStep: Step = {
   name: "validate",
   async run(ctx: PromotionContext): Promise<StepResult> {
     const req = ctx.request;

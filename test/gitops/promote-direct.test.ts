@@ -239,7 +239,8 @@ describe("direct promotion into dev", () => {
     expect(r.exitCode).toBe(0);
     expect(remoteFiles(remote, "deployments/dev")).toEqual(["dags/a.py", "models/model-api.json"]);
     expect(git(remote, "log", "-1", "--format=%(trailers:key=Promotion-Reason,valueonly)", "main").trim()).toBe("replaced by model-api v2");
+    // Retiring it again names what is deployed instead of "nothing to do" (issue 13, item 6).
     const again = await promote({ repoUrl: remote, kind: "retire", retire: { model: "churn", reason: "replaced by model-api v2" } });
-    expect(again.outcome).toBe("nothing-to-do");
+    expect({ exitCode: again.exitCode, message: again.message }).toEqual({ exitCode: 2, message: 'command line: --model: expected a model deployed in dev (model-api), found "churn"' });
   });
 });

@@ -157,7 +157,8 @@ describe("promotion by pull request", () => {
     expect(r.outcome).toBe("dry-run");
     expect(r.lines.join("\n")).toMatch(/gate: model-api: first-deployment/);
     expect(remoteBranches(remote)).toEqual(branches);
-    expect(fake.requests).toHaveLength(0);
+    // It checks GitHub access as the real run would (same exit code), and writes nothing there.
+    expect(fake.requests).toEqual([{ method: "GET", path: "/repos/acme/mlops", status: 200 }]);
   });
 });
 
