@@ -74,7 +74,12 @@ function fetchWithTimeout(ms: number): typeof fetch {
   return (input, init) => {
     const timeout = AbortSignal.timeout(ms);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return fetch(input, { ...init, signal });
+    // Undici's errors say "fetch failed" and hide the reason in `cause`: surface it (octokit keeps the message).
+    return fetch(input, { ...init, signal }).catch((e: unknown) => {
+      const err = e as { name?: string; message?: string; cause?: { message?: string } };
+      if (err.name === "TimeoutError" || timeout.aborted) throw new Error(`no answer within ${ms} ms (timeout)`);
+      throw new Error(err.cause?.message ?? err.message ?? String(e));
+    });
   };
 }
 

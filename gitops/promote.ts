@@ -84,13 +84,17 @@ export function environmentRules(dir: string, name: string, root: string): Envir
 
 function checkRequest(req: PromotionRequest, config: EnvironmentConfig): void {
   const from = config.promotion.from;
+  // The command line is what is wrong here: the environment file only says what is allowed.
   if (req.fromEnv !== undefined && req.fromEnv !== from) {
     throw new InputError([
       {
-        file: `environments/${req.env}.ts`,
-        field: "promotion.from",
-        expected: `${JSON.stringify(req.fromEnv)} to promote from it (--from-env ${req.fromEnv})`,
-        found: from === undefined ? `nothing: ${req.env} takes no promotions from another environment` : `${JSON.stringify(from)}: ${req.env} is promoted from ${from} only`,
+        file: "command line",
+        field: "--from-env",
+        expected:
+          from === undefined
+            ? `no --from-env: ${req.env} takes no promotions from another environment (no promotion.from in its environment file); use --source`
+            : `${JSON.stringify(from)} (${req.env} is promoted from ${from} only: promotion.from in its environment file)`,
+        found: JSON.stringify(req.fromEnv),
       },
     ]);
   }

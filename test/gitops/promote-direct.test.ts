@@ -244,3 +244,30 @@ describe("direct promotion into dev", () => {
     expect({ exitCode: again.exitCode, message: again.message }).toEqual({ exitCode: 2, message: 'command line: --model: expected a model deployed in dev (model-api), found "churn"' });
   });
 });
+
+describe("a broken deployed manifest is not a dead end (issue 13, item 7)", () => {
+  it("GIVEN an invalid deployed manifest WHEN a valid one is promoted THEN it replaces it and the commit says so", async () => {
+    const remote = createRemote({ "deployments/dev/models/model-api.json": "{ half a manifest" });
+    const r = await promote({ repoUrl: remote, sourceDir: makeSource({ models: [manifest("model-api", "2")] }) });
+    expect({ exitCode: r.exitCode, outcome: r.outcome }).toEqual({ exitCode: 0, outcome: "promoted" });
+    expect(deployedManifest(remote, "dev", "model-api")?.version).toBe("2");
+    expect(r.lines.join("\n")).toMatch(/diff: replaces the invalid deployed manifest of model-api: deployments\/dev\/models\/model-api.json: \(root\): expected valid JSON/);
+    expect(git(remote, "log", "-1", "--format=%B", "main")).toMatch(/^Note: replaces the invalid deployed manifest of model-api: /m);
+  });
+
+  it("GIVEN an invalid deployed manifest WHEN that model is retired THEN it is removed, saying so", async () => {
+    const remote = createRemote({ "deployments/dev/models/churn.json": JSON.stringify({ name: "churn" }) });
+    const r = await promote({ repoUrl: remote, kind: "retire", retire: { model: "churn", reason: "broken and replaced by model-api" } });
+    expect({ exitCode: r.exitCode, outcome: r.outcome }).toEqual({ exitCode: 0, outcome: "promoted" });
+    expect(remoteFiles(remote, "deployments/dev")).toEqual([]);
+    expect(r.lines.join("\n")).toMatch(/diff: removes the invalid deployed manifest of churn/);
+  });
+
+  it("GIVEN a retire of a model that is not deployed THEN exit 2 names the deployed models, nothing pushed (item 6)", async () => {
+    const remote = createRemote({ "deployments/dev/models/model-api.json": serializeManifest(manifest("model-api", "1")) });
+    const head = remoteLog(remote)[0];
+    const r = await promote({ repoUrl: remote, kind: "retire", retire: { model: "churn", reason: "replaced by model-api v2" } });
+    expect({ exitCode: r.exitCode, message: r.message }).toEqual({ exitCode: 2, message: 'command line: --model: expected a model deployed in dev (model-api), found "churn"' });
+    expect(remoteLog(remote)[0]).toBe(head);
+  });
+});
