@@ -27,6 +27,8 @@ export interface PromotionRequest {
   readonly fromEnv?: string;
   /** Accept a source whose dags/ holds no DAG file, deleting every DAG of the environment. @default false */
   readonly allowEmptyDags?: boolean;
+  /** Largest DAG file accepted, in bytes (--max-dag-file-mb). @default DEFAULT_MAX_DAG_FILE_BYTES (10 MB) */
+  readonly maxDagFileBytes?: number;
   /** Only these models of the source. @default - all of them */
   readonly models?: readonly string[];
   /** `rollback`: the model and the version to restore. */

@@ -9,6 +9,7 @@ import * as path from "path";
 import { simpleGit, SimpleGit } from "simple-git";
 import { InputError, PushRefusedError, RetryableError, redact } from "./errors";
 import { EnvTree, FileChange } from "./plan-changes";
+import { interruptSignal } from "./temp-folders";
 
 /** Who the promoter commits as: `GIT_AUTHOR_*` / `GIT_COMMITTER_*` when set, else this. */
 export const DEFAULT_AUTHOR = { name: "mlops-promoter", email: "promoter@localhost" } as const;
@@ -106,7 +107,7 @@ function git(baseDir: string, url: string): SimpleGit {
   const env = gitEnv(url);
   // simple-git 4 guards GIT_* variables: the ones we set ourselves are named here, ambient ones are dropped.
   const allowEnvironment = Object.keys(env).filter((k) => k.startsWith("GIT_"));
-  return simpleGit({ baseDir, allowEnvironment, unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeSshCommand: true } }).env(env);
+  return simpleGit({ baseDir, allowEnvironment, abort: interruptSignal, unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeSshCommand: true } }).env(env);
 }
 
 /** The line of git's output that says why: the first `fatal:` line, else the last non-empty one. */

@@ -3,14 +3,11 @@
  * against them, wires the GitHub client, runs the steps through the engine in a temp folder it removes,
  * and returns a result with its exit code. It prints only through the `log` it is given.
  */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { loadEnvironments } from "../environments/load";
 import { EnvironmentConfig } from "../environments/schema";
-import { ConfigError } from "../modules/core/errors";
 import { PromotionContext, PromotionPull, PromotionRequest, Step } from "./context";
 import { runSteps } from "./engine";
+import { environmentRules } from "./environment-rules";
 import { ExitCode, InputError, redact } from "./errors";
 import { GitHubOptions, PromotionGitHub, createGitHub, resolveGithubRepo } from "./github-client";
 import { GateDecision } from "./metric-gate";
@@ -23,6 +20,7 @@ import { fetchStep } from "./steps/fetch";
 import { pullRequestStep } from "./steps/pull-request";
 import { pushStep } from "./steps/push";
 import { validateStep } from "./steps/validate";
+import { makeTempFolder, removeTempFolder } from "./temp-folders";
 
 /** This project's environments folder: the rules every promotion follows unless told otherwise. */
 export const DEFAULT_ENVIRONMENTS_DIR = path.resolve(__dirname, "..", "environments");
@@ -64,22 +62,6 @@ export interface PromotionResult {
   readonly pushAttempts: number;
   readonly pullRequest?: PromotionPull;
   readonly steps: readonly { readonly name: string; readonly status: string; readonly summary: string; readonly ms: number }[];
-}
-
-/** Finds an environment's rules; a missing one is bad input. */
-export function environmentRules(dir: string, name: string, root: string): EnvironmentConfig {
-  let envs;
-  try {
-    envs = loadEnvironments({ dir, root });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new InputError(e.problems);
-    throw e;
-  }
-  const hit = envs.find((e) => e.config.name === name);
-  if (!hit) {
-    throw new InputError([{ file: "command line", field: "--env", expected: `one of ${envs.map((e) => e.config.name).join(", ")}`, found: JSON.stringify(name) }]);
-  }
-  return hit.config;
 }
 
 function checkRequest(req: PromotionRequest, config: EnvironmentConfig): void {
@@ -134,7 +116,7 @@ export async function runPromotion(opts: RunOptions): Promise<PromotionResult> {
       if (problems.length > 0) throw new InputError(problems);
       github = createGitHub({ owner: gh!.owner, repo: gh!.repo, token: token!, baseUrl: process.env.GITHUB_API_URL, ...opts.githubClient });
     }
-    workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-promote-"));
+    workRoot = makeTempFolder("mlops-promote");
     ctx = {
       request: req,
       rules: config.promotion,
@@ -180,7 +162,7 @@ export async function runPromotion(opts: RunOptions): Promise<PromotionResult> {
     return { ...base, ...decideOutcome({ error, hasChanges: false, dryRun: req.dryRun, viaPullRequest: false, pushed: false, branchExists: false }), message: redact(error.message) };
   } finally {
     ctx?.workspace?.dispose();
-    if (workRoot) fs.rmSync(workRoot, { recursive: true, force: true });
+    if (workRoot) removeTempFolder(workRoot);
   }
 }
 

@@ -31,11 +31,11 @@ export const validateStep: Step = {
     }
     let reading;
     if (req.sourceDir !== undefined) {
-      reading = readSource(path.resolve(req.sourceDir), ctx.root, { allowEmptyDags: req.allowEmptyDags });
+      reading = readSource(path.resolve(req.sourceDir), ctx.root, { allowEmptyDags: req.allowEmptyDags, maxDagFileBytes: req.maxDagFileBytes });
       ctx.sourceLabel = `source ${path.basename(path.resolve(req.sourceDir))}`;
     } else if (req.fromEnv !== undefined) {
       const ws = need(ctx);
-      reading = readSource(path.join(ws.dir, "deployments", req.fromEnv), ws.dir, { requireContent: false, allowEmptyDags: req.allowEmptyDags });
+      reading = readSource(path.join(ws.dir, "deployments", req.fromEnv), ws.dir, { requireContent: false, allowEmptyDags: req.allowEmptyDags, maxDagFileBytes: req.maxDagFileBytes });
       ctx.sourceLabel = `env ${req.fromEnv}`;
     } else {
       throw new InputError([{ file: "command line", field: "--source / --from-env", expected: "one of them", found: "neither" }]);
