@@ -129,7 +129,7 @@ export function createGitHub(opts: GitHubOptions): PromotionGitHub {
     } catch (e) {
       const status = (e as { status?: number }).status;
       const raw = e instanceof Error ? e.message : String(e);
-      const msg = redact(raw.trim() || `no message (${STATUS_TEXT[status ?? 0] ?? "HTTP error"})`, [opts.token]);
+      const msg = redact(raw.trim() || "the server sent no message", [opts.token]);
       // Octokit has retried 5xx and network errors already (plugin-retry): not retried again by the engine.
       if (status === undefined || status >= 500) throw new Error(`GitHub ${what} at ${api}: ${msg}`);
       throw new Error(`GitHub ${what} failed (${status} ${STATUS_TEXT[status] ?? ""}): ${msg}`.replace(" )", ")"));
