@@ -271,3 +271,18 @@ describe("a broken deployed manifest is not a dead end (issue 13, item 7)", () =
     expect(remoteLog(remote)[0]).toBe(head);
   });
 });
+
+describe("a push the server refuses (issue 13, item 12)", () => {
+  it("GIVEN a pre-receive hook that declines THEN exit 1 at once with the server's lines, not 'keeps moving'", async () => {
+    const remote = createRemote();
+    const hook = path.join(remote, "hooks", "pre-receive");
+    fs.writeFileSync(hook, "#!/bin/sh\necho 'protected branch: main needs a review'\nexit 1\n");
+    fs.chmodSync(hook, 0o755);
+    const head = remoteLog(remote)[0];
+    const r = await promote({ repoUrl: remote, sourceDir: makeSource({ dags: { "a.py": DAG } }) });
+    expect({ exitCode: r.exitCode, outcome: r.outcome, pushAttempts: r.pushAttempts }).toEqual({ exitCode: 1, outcome: "failed", pushAttempts: 1 });
+    expect(r.message).toContain("remote: protected branch: main needs a review");
+    expect(r.message).not.toContain("keeps moving");
+    expect(remoteLog(remote)[0]).toBe(head);
+  });
+});
