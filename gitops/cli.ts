@@ -191,8 +191,5 @@ if (require.main === module) {
   onSignal("SIGTERM", 143);
   program()
     .parseAsync(process.argv)
-    .catch((e: unknown) => {
-      process.stderr.write(`error: ${redact(e instanceof Error ? e.message : String(e))}\n`);
-      process.exitCode = EXIT.failure;
-    });
+    .catch((e: unknown) => fail(process.argv.includes("--json"), e instanceof InputError ? EXIT.invalidInput : EXIT.failure, e instanceof Error ? e.message : String(e)));
 }
