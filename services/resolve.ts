@@ -5,8 +5,8 @@
  */
 import { CLOUDS, EnvironmentConfig } from "../environments/schema";
 import { ConfigProblem } from "../modules/core/errors";
-import type { ModelManifest } from "../gitops/manifest";
-import { digestOf } from "../gitops/manifest";
+import type { ModelManifest } from "../modules/core/model-manifest";
+import { digestOf } from "../modules/core/model-manifest";
 import { maxInstances, sizeRefusal } from "./runtime-sizes";
 import { ResolvedService, ServiceSpec } from "./service-spec";
 

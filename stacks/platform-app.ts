@@ -7,7 +7,7 @@ import { CLOUDS, CloudName, LoadedEnvironment } from "../environments";
 import { ConfigError, ConfigProblem } from "../modules/core/errors";
 import { platformTags } from "../modules/core/tags";
 import { PackEntry, PolicyAspect, PolicyReport } from "../modules/policy";
-import { readDeployedManifests } from "../gitops/deployed-manifests";
+import { readDeployedManifests } from "../modules/core/deployed-manifests";
 import { resolveServices } from "../services/resolve";
 import { ServiceSpec } from "../services/service-spec";
 import { AwsPlatformStack } from "./aws-platform-stack";

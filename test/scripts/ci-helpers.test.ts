@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadEnvironments } from "../../environments";
-import { modelManifestSchema } from "../../gitops/manifest";
+import { modelManifestSchema } from "../../modules/core/model-manifest";
 import { canonicalJson, changedStacks } from "../../scripts/changed-stacks";
 import { imagePlan, run as listImages } from "../../scripts/list-images";
 import { buildManifest, run as writeManifest } from "../../scripts/write-manifest";

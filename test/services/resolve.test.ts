@@ -1,6 +1,6 @@
 import * as path from "path";
 import { loadEnvironments } from "../../environments";
-import { ModelManifest } from "../../gitops/manifest";
+import { ModelManifest } from "../../modules/core/model-manifest";
 import { SERVICE_CATALOG } from "../../services/catalog";
 import { resolveServices } from "../../services/resolve";
 

@@ -1,9 +1,9 @@
 /** Reads the promoted model manifests of one environment (deployments/<env>/models/*.json) for the stacks. */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigProblem } from "../modules/core/errors";
-import { zodProblems } from "../modules/core/zod-problems";
-import { ModelManifest, modelManifestSchema } from "./manifest";
+import { ConfigProblem } from "./errors";
+import { zodProblems } from "./zod-problems";
+import { ModelManifest, modelManifestSchema } from "./model-manifest";
 
 export interface DeployedManifests {
   readonly manifests: Record<string, ModelManifest>;
@@ -37,9 +37,15 @@ export function readManifestFolder(dir: string, root: string = process.cwd()): D
       problems.push({ file, field: "", expected: "a model manifest file", found: describeKind(fileKind) });
       continue;
     }
+    const text = fs.readFileSync(path.join(dir, f), "utf8");
+    // An editor's byte order mark is invisible in any message that quotes the text: name it instead.
+    if (text.startsWith("\uFEFF")) {
+      problems.push({ file, field: "", expected: "valid JSON in UTF-8 without a byte order mark", found: "a byte order mark (U+FEFF, bytes EF BB BF) before the JSON: save the file as UTF-8 without BOM" });
+      continue;
+    }
     let data: unknown;
     try {
-      data = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
+      data = JSON.parse(text);
     } catch (e) {
       problems.push({ file, field: "", expected: "valid JSON", found: (e as Error).message });
       continue;

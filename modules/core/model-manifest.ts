@@ -1,6 +1,6 @@
 /**
  * The model manifest: what a promotion moves between environments and what the stacks deploy.
- * Shared by the promoter (writes deployments/<env>/models/<name>.json) and main.ts (reads them).
+ * Shared by the promoter (writes deployments/<env>/models/<name>.json) and synth (reads them): neutral, imports only zod.
  */
 import { z } from "zod";
 

@@ -3,12 +3,12 @@
  * (Kargo's getExistingPR) and updates its title and body, or opens one. Never a second PR for the
  * same change. Direct promotions and dry runs skip it.
  */
-import { PromotionContext, Step, StepResult, hasChanges, skipped, succeeded } from "../context";
+import { PromotionContext, Step, StepResult, skipped, succeeded } from "../context";
 import { pullRequestBody, title } from "../describe";
-import { summaryOf } from "./commit";
+import { hasChanges, summaryOf } from "../step-helpers";
 
 /** Opens or updates the promotion's pull request. */
-export const openPullRequest: Step = {
+export const pullRequestStep: Step = {
   name: "pull request",
   async run(ctx: PromotionContext): Promise<StepResult> {
     if (!ctx.viaPullRequest) return skipped("direct mode: no pull request");

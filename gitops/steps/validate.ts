@@ -9,12 +9,12 @@ import { ConfigProblem } from "../../modules/core/errors";
 import { zodProblems } from "../../modules/core/zod-problems";
 import { PromotionContext, Step, StepResult, succeeded } from "../context";
 import { InputError } from "../errors";
-import { ModelManifest, modelManifestSchema } from "../manifest";
+import { ModelManifest, modelManifestSchema } from "../../modules/core/model-manifest";
 import { modelPath } from "../plan-changes";
 import { PromotionSource, readSource } from "../source";
 
 /** Validates the source of the promotion and puts it on the context. */
-export const validateSource: Step = {
+export const validateStep: Step = {
   name: "validate",
   async run(ctx: PromotionContext): Promise<StepResult> {
     const req = ctx.request;
@@ -31,11 +31,11 @@ export const validateSource: Step = {
     }
     let reading;
     if (req.sourceDir !== undefined) {
-      reading = readSource(path.resolve(req.sourceDir), ctx.root, { allowEmptyDags: req.allowEmptyDags });
+      reading = readSource(path.resolve(req.sourceDir), ctx.root, { allowEmptyDags: req.allowEmptyDags, maxDagFileBytes: req.maxDagFileBytes });
       ctx.sourceLabel = `source ${path.basename(path.resolve(req.sourceDir))}`;
     } else if (req.fromEnv !== undefined) {
       const ws = need(ctx);
-      reading = readSource(path.join(ws.dir, "deployments", req.fromEnv), ws.dir, { requireContent: false, allowEmptyDags: req.allowEmptyDags });
+      reading = readSource(path.join(ws.dir, "deployments", req.fromEnv), ws.dir, { requireContent: false, allowEmptyDags: req.allowEmptyDags, maxDagFileBytes: req.maxDagFileBytes });
       ctx.sourceLabel = `env ${req.fromEnv}`;
     } else {
       throw new InputError([{ file: "command line", field: "--source / --from-env", expected: "one of them", found: "neither" }]);

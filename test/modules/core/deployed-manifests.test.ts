@@ -1,9 +1,9 @@
 /** Reading an environment's manifests (what the stacks deploy): links are never followed. */
 import * as fs from "fs";
 import * as path from "path";
-import { readDeployedManifests } from "../../gitops/deployed-manifests";
-import { serializeManifest } from "../../gitops/manifest";
-import { manifest, tmp } from "./helpers";
+import { readDeployedManifests } from "../../../modules/core/deployed-manifests";
+import { serializeManifest } from "../../../modules/core/model-manifest";
+import { manifest, tmp } from "../../gitops/helpers";
 
 describe("readDeployedManifests", () => {
   it("GIVEN deployments/dev/models/<name>.json files THEN they are read by model name", () => {

@@ -5,11 +5,11 @@
  */
 import * as path from "path";
 import { PromotionContext, Step, StepResult, succeeded } from "../context";
-import { readManifestFolder } from "../deployed-manifests";
 import { GitWorkspace } from "../git-transport";
+import { readBase } from "../step-helpers";
 
 /** Clones the target and records the base commit, tree and deployed manifests. */
-export const clone: Step = {
+export const fetchStep: Step = {
   name: "fetch",
   async run(ctx: PromotionContext): Promise<StepResult> {
     const req = ctx.request;
@@ -22,13 +22,3 @@ export const clone: Step = {
     return succeeded(`${req.base} at ${ctx.baseCommit!.slice(0, 12)}: ${ctx.baseTree!.size} files in deployments/${req.env}/`);
   },
 };
-
-/** Reads the base commit, `deployments/<env>/` tree and deployed manifests of the clone's work tree. */
-export async function readBase(ctx: PromotionContext): Promise<void> {
-  const ws = ctx.workspace!;
-  ctx.baseCommit = await ws.head();
-  ctx.baseTree = await ws.tree(ctx.baseCommit, `deployments/${ctx.request.env}`);
-  const deployed = readManifestFolder(path.join(ws.dir, "deployments", ctx.request.env, "models"), ws.dir);
-  ctx.deployed = deployed.manifests;
-  ctx.deployedProblems = deployed.problems;
-}
