@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runPromotion } from "../gitops/promote";
-import { serializeManifest, ModelManifest } from "../gitops/manifest";
+import { serializeManifest, ModelManifest } from "../modules/core/model-manifest";
 
 const DAGS = 2000;
 const MODELS = 50;

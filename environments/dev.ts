@@ -34,8 +34,11 @@ const dev: EnvironmentInput = {
   tags: { owner: "ml-platform", "cost-center": "ml-dev" },
   serviceDefaults: { minCount: 1, maxCount: 2 },
   registry: { keepImages: 10 },
-  storage: { encryption: "managed", noncurrentVersionExpirationDays: 7, accessLogging: false, forceDestroy: true },
-  database: { tier: "small", storageGiB: 20, highAvailability: false, deletionProtection: false, backupRetentionDays: 1 },
+  lifecycle: "throwaway",
+  resilience: "minimal",
+  signIn: "password",
+  storage: { encryption: "managed", noncurrentVersionExpirationDays: 7, accessLogging: false },
+  database: { tier: "small", storageGiB: 20, backupRetentionDays: 1 },
   promotion: { mode: "direct" },
 };
 

@@ -14,7 +14,7 @@ const prod: EnvironmentInput = {
       projectId: "mlops-prod-1234",
       projectNumber: "100000000003",
       region: "europe-west3",
-      network: { cidr: "10.32.0.0/16" },
+      network: { cidr: "10.32.0.0/16", flowLogSampling: 1 },
       backend: { type: "gcs", bucket: "mlops-tfstate-prod-1234" },
     },
     azure: {
@@ -31,8 +31,11 @@ const prod: EnvironmentInput = {
   tags: { owner: "ml-platform", "cost-center": "ml-prod" },
   serviceDefaults: { minCount: 2, maxCount: 6 },
   registry: { keepImages: 50 },
+  lifecycle: "persistent",
+  resilience: "zonal",
+  signIn: "mfa",
   storage: { encryption: "kms", noncurrentVersionExpirationDays: 90, accessLogging: true },
-  database: { tier: "medium", storageGiB: 50, highAvailability: true, deletionProtection: true, backupRetentionDays: 14 },
+  database: { tier: "medium", storageGiB: 50, backupRetentionDays: 14 },
   promotion: { mode: "pull-request", from: "staging", gateThreshold: 0.01 },
 };
 

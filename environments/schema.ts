@@ -108,6 +108,8 @@ const gcpCloud = z.strictObject({
     cidr: networkCidr,
     /** VPC flow logs on the subnet (terraform-google-network leaves them off; we do not). */
     flowLogs: z.boolean().default(true),
+    /** Share of flows the subnet logs (0-1): full where forensics matter, half to keep log cost down. */
+    flowLogSampling: z.number().gt(0).max(1).default(0.5),
   }),
   /** Cloud SQL machine tier over the one `database.tier` maps to, like db-custom-2-7680. */
   databaseTier: z.string().regex(/^db-[a-z0-9-]+$/, "a Cloud SQL tier like db-custom-2-7680").optional(),
@@ -141,7 +143,8 @@ export const environmentSchema = z
     namePrefix: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "a 2-10 character lowercase prefix").default("mlops"),
     clouds: z
       .strictObject({ aws: awsCloud.optional(), azure: azureCloud.optional(), gcp: gcpCloud.optional() })
-      .refine((c) => Object.keys(c).length > 0, { message: "at least one of aws, azure, gcp" }),
+      // `{ aws: undefined }` has a key but no cloud: it would synthesize no stack at all.
+      .refine((c) => Object.values(c).some((v) => v !== undefined), { message: "at least one of aws, azure, gcp" }),
     /** The GitHub repository whose workflows deploy this environment (keyless OIDC trust is limited to it). */
     github: z.strictObject({
       repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/name of the GitHub repository"),
@@ -154,6 +157,16 @@ export const environmentSchema = z
       .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
         message: `one of ${LOG_RETENTION_DAYS.join(", ")} days`,
       }),
+    /**
+     * Intent, resolved once by modules/core/intent.ts into what every cloud reads. `throwaway`: no
+     * deletion protection, no final snapshot, buckets and registries destroyed with their content, secrets
+     * deleted at once, Spot where resilience is minimal. `persistent`: the opposite.
+     */
+    lifecycle: z.enum(["throwaway", "persistent"]).default("persistent"),
+    /** `zonal`: databases keep a standby in another zone; `minimal`: one zone, interruptions accepted. */
+    resilience: z.enum(["minimal", "zonal"]).default("minimal"),
+    /** `mfa`: platform users need a second factor at sign-in (Cognito). */
+    signIn: z.enum(["password", "mfa"]).default("password"),
     tags: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "lowercase tag keys"), z.string().max(63)).default({}),
     /** Instance bounds for every service of this environment, under a per-service override and over the catalog. */
     serviceDefaults: z
@@ -166,18 +179,15 @@ export const environmentSchema = z
         encryption: z.enum(["kms", "managed"]).default("kms"),
         noncurrentVersionExpirationDays: positiveInt.default(30),
         accessLogging: z.boolean().default(false),
-        forceDestroy: z.boolean().default(false),
       })
-      .default({ encryption: "kms", noncurrentVersionExpirationDays: 30, accessLogging: false, forceDestroy: false }),
+      .default({ encryption: "kms", noncurrentVersionExpirationDays: 30, accessLogging: false }),
     database: z
       .strictObject({
         tier: z.enum(["small", "medium", "large"]).default("small"),
         storageGiB: positiveInt.min(20).max(16384).default(20),
-        highAvailability: z.boolean().default(false),
-        deletionProtection: z.boolean().default(false),
         backupRetentionDays: nonNegativeInt.max(35).default(7),
       })
-      .default({ tier: "small", storageGiB: 20, highAvailability: false, deletionProtection: false, backupRetentionDays: 7 }),
+      .default({ tier: "small", storageGiB: 20, backupRetentionDays: 7 }),
     promotion: z
       .strictObject({
         mode: z.enum(["direct", "pull-request"]),

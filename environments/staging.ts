@@ -31,8 +31,11 @@ const staging: EnvironmentInput = {
   tags: { owner: "ml-platform", "cost-center": "ml-staging" },
   serviceDefaults: { minCount: 1, maxCount: 3 },
   registry: { keepImages: 20 },
+  lifecycle: "persistent",
+  resilience: "minimal",
+  signIn: "password",
   storage: { encryption: "kms", noncurrentVersionExpirationDays: 30, accessLogging: false },
-  database: { tier: "small", storageGiB: 20, highAvailability: false, deletionProtection: true, backupRetentionDays: 7 },
+  database: { tier: "small", storageGiB: 20, backupRetentionDays: 7 },
   promotion: { mode: "pull-request", from: "dev", gateThreshold: 0.01 },
 };
 

@@ -2,15 +2,42 @@
  * `npm run promote -- <command>`: promote, rollback, retire and status for the GitOps deployments.
  * Parses options with commander, runs the promotion, prints progress lines and a summary (or JSON with
  * --json), and sets the exit code: 0 done or nothing to do, 2 invalid input, 3 held by the gate, 1 other.
- * Reads GITHUB_TOKEN and GITHUB_API_URL from the environment and never prints the token.
+ * Reads GITHUB_TOKEN and GITHUB_API_URL from the environment and never prints the token. Relative
+ * --source, --repo and --environments are relative to where the user ran the command (npm's INIT_CWD).
+ * Ctrl-C and SIGTERM stop git and remove the temporary clone before exiting (130, 143).
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { PromotionRequest } from "./context";
 import { EXIT, InputError, redact } from "./errors";
+import { normalizeRepoUrl } from "./git-transport";
 import { DEFAULT_ENVIRONMENTS_DIR, PromotionResult, runPromotion } from "./promote";
 import { formatStatus, readStatus } from "./status";
+import { abortAndClean } from "./temp-folders";
+
+/** Where relative paths on the command line are relative to: npm runs scripts from the project root. */
+export function userCwd(env: NodeJS.ProcessEnv = process.env): string {
+  return env.INIT_CWD && path.isAbsolute(env.INIT_CWD) ? env.INIT_CWD : process.cwd();
+}
+
+/** A path option against the user's folder. */
+function userPath(p: string): string {
+  return path.resolve(userCwd(), p);
+}
+
+/** --repo: URLs as given, local paths against the user's folder. */
+function userRepo(url: string): string {
+  return normalizeRepoUrl(url, userCwd());
+}
+
+/** Prints a failure before any result exists: JSON on stdout with --json, one line on stderr always. */
+function fail(json: boolean | undefined, exitCode: number, message: string): void {
+  const msg = redact(message);
+  process.exitCode = exitCode;
+  if (json) process.stdout.write(`${JSON.stringify({ exitCode, outcome: exitCode === EXIT.invalidInput ? "invalid-input" : "failed", message: msg })}\n`);
+  process.stderr.write(`error: ${msg}\n`);
+}
 
 interface CommonOptions {
   repo?: string;
@@ -44,13 +71,16 @@ async function execute(request: Omit<PromotionRequest, "repoUrl" | "base" | "dry
   const log = out(o.json);
   let result: PromotionResult;
   try {
-    const full: PromotionRequest = { ...request, repoUrl: o.repo ?? defaultRepo(), base: o.base, dryRun: o.dryRun ?? false };
-    result = await runPromotion({ request: full, environmentsDir: path.resolve(o.environments), githubRepo: o.githubRepo, log });
+    const full: PromotionRequest = {
+      ...request,
+      sourceDir: request.sourceDir === undefined ? undefined : userPath(request.sourceDir),
+      repoUrl: o.repo !== undefined ? userRepo(o.repo) : defaultRepo(),
+      base: o.base,
+      dryRun: o.dryRun ?? false,
+    };
+    result = await runPromotion({ request: full, environmentsDir: userPath(o.environments), githubRepo: o.githubRepo, log, root: userCwd() });
   } catch (e) {
-    const msg = redact(e instanceof Error ? e.message : String(e));
-    process.exitCode = e instanceof InputError ? EXIT.invalidInput : EXIT.failure;
-    if (o.json) process.stdout.write(`${JSON.stringify({ exitCode: process.exitCode, outcome: "failed", message: msg })}\n`);
-    else process.stderr.write(`error: ${msg}\n`);
+    fail(o.json, e instanceof InputError ? EXIT.invalidInput : EXIT.failure, e instanceof Error ? e.message : String(e));
     return;
   }
   if (o.json) {
@@ -76,7 +106,10 @@ function common(cmd: Command, withDryRun = true): Command {
 /** Builds the commander program (exported for tests). */
 export function program(): Command {
   const p = new Command("promote").description("GitOps promoter: DAGs and model manifests into deployments/<env>/").exitOverride((err) => {
-    // Usage errors are invalid input (exit 2), --help and --version exit 0.
+    // Usage errors are invalid input (exit 2), --help and --version exit 0. --json still gets its document.
+    if (err.exitCode !== 0 && process.argv.includes("--json")) {
+      process.stdout.write(`${JSON.stringify({ exitCode: EXIT.invalidInput, outcome: "invalid-input", message: `command line: ${err.message.replace(/^error: /, "")}` })}\n`);
+    }
     process.exit(err.exitCode === 0 ? 0 : EXIT.invalidInput);
   });
   p.showHelpAfterError(false);
@@ -89,14 +122,20 @@ export function program(): Command {
       .addOption(new Option("--source <dir>", "folder with dags/** and/or models/<name>.json").conflicts("fromEnv"))
       .option("--from-env <env>", "promote what this environment runs (must be --env's promotion.from)")
       .option("--model <name...>", "only these models (the DAG set is then left alone)")
-      .option("--allow-empty-dags", "accept a dags/ without DAG files: deletes every DAG of --env"),
-  ).action(async (o: CommonOptions & { env: string; source?: string; fromEnv?: string; model?: string[]; allowEmptyDags?: boolean }) => {
+      .option("--allow-empty-dags", "accept a dags/ without DAG files: deletes every DAG of --env")
+      .option("--max-dag-file-mb <n>", "largest DAG file accepted, in MB (bigger ones are invalid input)", "10"),
+  ).action(async (o: CommonOptions & { env: string; source?: string; fromEnv?: string; model?: string[]; allowEmptyDags?: boolean; maxDagFileMb: string }) => {
     if ((o.source === undefined) === (o.fromEnv === undefined)) {
-      process.stderr.write("error: command line: --source / --from-env: expected exactly one of them, found " + (o.source ? "both" : "neither") + "\n");
-      process.exitCode = EXIT.invalidInput;
+      fail(o.json, EXIT.invalidInput, `command line: --source / --from-env: expected exactly one of them, found ${o.source ? "both" : "neither"}`);
       return;
     }
-    await execute({ kind: "promote", env: o.env, sourceDir: o.source, fromEnv: o.fromEnv, models: o.model, allowEmptyDags: o.allowEmptyDags ?? false }, o);
+    const mb = Number(o.maxDagFileMb);
+    if (!/^\d+(\.\d+)?$/.test(o.maxDagFileMb.trim()) || !(mb > 0)) {
+      fail(o.json, EXIT.invalidInput, `command line: --max-dag-file-mb: expected a number of megabytes above 0, found ${JSON.stringify(o.maxDagFileMb)}`);
+      return;
+    }
+    const maxDagFileBytes = Math.floor(mb * 1024 * 1024);
+    await execute({ kind: "promote", env: o.env, sourceDir: o.source, fromEnv: o.fromEnv, models: o.model, allowEmptyDags: o.allowEmptyDags ?? false, maxDagFileBytes }, o);
   });
 
   common(
@@ -124,22 +163,33 @@ export function program(): Command {
 
   common(p.command("status").description("environments x models, DAG counts, open promotion pull requests"), false).action(async (o: CommonOptions) => {
     try {
-      const s = await readStatus({ repoUrl: o.repo ?? defaultRepo(), base: o.base, environmentsDir: path.resolve(o.environments), githubRepo: o.githubRepo });
-      process.stdout.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
+      const s = await readStatus({ repoUrl: o.repo !== undefined ? userRepo(o.repo) : defaultRepo(), base: o.base, environmentsDir: userPath(o.environments), githubRepo: o.githubRepo, root: userCwd() });
+      process.stdout.write(o.json ? `${JSON.stringify({ exitCode: EXIT.ok, outcome: "status", ...s }, null, 2)}\n` : formatStatus(s));
       process.exitCode = EXIT.ok;
     } catch (e) {
-      process.exitCode = e instanceof InputError ? EXIT.invalidInput : EXIT.failure;
-      process.stderr.write(`error: ${redact(e instanceof Error ? e.message : String(e))}\n`);
+      fail(o.json, e instanceof InputError ? EXIT.invalidInput : EXIT.failure, e instanceof Error ? e.message : String(e));
     }
   });
   return p;
 }
 
+/** Ctrl-C / SIGTERM: stop git, remove the temporary clones, exit 128 + signal number. */
+function onSignal(signal: NodeJS.Signals, code: number): void {
+  process.once(signal, () => {
+    process.stderr.write(`error: interrupted (${signal}): stopping git and removing the temporary clone; nothing more is pushed\n`);
+    abortAndClean();
+    // git may still be writing for a moment after the kill: remove again, then leave.
+    setTimeout(() => {
+      abortAndClean();
+      process.exit(code);
+    }, 200);
+  });
+}
+
 if (require.main === module) {
+  onSignal("SIGINT", 130);
+  onSignal("SIGTERM", 143);
   program()
     .parseAsync(process.argv)
-    .catch((e: unknown) => {
-      process.stderr.write(`error: ${redact(e instanceof Error ? e.message : String(e))}\n`);
-      process.exitCode = EXIT.failure;
-    });
+    .catch((e: unknown) => fail(process.argv.includes("--json"), e instanceof InputError ? EXIT.invalidInput : EXIT.failure, e instanceof Error ? e.message : String(e)));
 }

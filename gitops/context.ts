@@ -7,7 +7,7 @@ import { EnvironmentConfig } from "../environments/schema";
 import { ConfigProblem } from "../modules/core/errors";
 import { GitWorkspace } from "./git-transport";
 import { PromotionGitHub, PullRequestInfo } from "./github-client";
-import { ModelManifest } from "./manifest";
+import { ModelManifest } from "../modules/core/model-manifest";
 import { GateDecision } from "./metric-gate";
 import { ChangePlan, DesiredState, EnvTree } from "./plan-changes";
 import { PromotionSource } from "./source";
@@ -27,6 +27,8 @@ export interface PromotionRequest {
   readonly fromEnv?: string;
   /** Accept a source whose dags/ holds no DAG file, deleting every DAG of the environment. @default false */
   readonly allowEmptyDags?: boolean;
+  /** Largest DAG file accepted, in bytes (--max-dag-file-mb). @default DEFAULT_MAX_DAG_FILE_BYTES (10 MB) */
+  readonly maxDagFileBytes?: number;
   /** Only these models of the source. @default - all of them */
   readonly models?: readonly string[];
   /** `rollback`: the model and the version to restore. */
@@ -79,6 +81,10 @@ export interface PromotionContext {
   commit?: string;
   pushed: boolean;
   pushAttempts: number;
+  /** The last push found the branch moved: the next push attempt re-applies on the new head first. */
+  pushBehind?: boolean;
+  /** Lines the commit message and the pull request carry besides the plan (a broken manifest replaced). */
+  notes: string[];
   pullRequest?: PromotionPull;
 }
 
@@ -93,18 +99,22 @@ export interface StepResult {
   readonly error?: Error;
 }
 
+/** How often the engine runs a step that threw a RetryableError, and how long it waits before each retry. */
+export interface RetryPolicy {
+  readonly attempts: number;
+  /** Wait before attempt `attempt + 1`. */
+  delayMs(attempt: number): number;
+}
+
 /** One step of a promotion. */
 export interface Step {
-  /** Progress label: validate, fetch, diff, commit, push, pull request. */
+  /** Progress label: validate, fetch, diff, commit, check github, push, pull request. */
   readonly name: string;
   run(ctx: PromotionContext): Promise<StepResult>;
+  /** This step's retries. @default - the engine's (3 attempts, exponential backoff) */
+  retry?(ctx: PromotionContext): RetryPolicy;
 }
 
 /** Shorthands for steps. */
 export const succeeded = (summary: string): StepResult => ({ status: "succeeded", summary });
 export const skipped = (summary: string): StepResult => ({ status: "skipped", summary });
-
-/** True when there is a plan with at least one change. */
-export function hasChanges(ctx: PromotionContext): boolean {
-  return ctx.plan !== undefined && ctx.plan.changes.length > 0;
-}

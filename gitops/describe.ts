@@ -18,6 +18,8 @@ export interface PromotionSummary {
   /** Why (rollback, retire). @default - none */
   readonly reason?: string;
   readonly kind: "promote" | "rollback" | "retire";
+  /** Extra lines, e.g. an invalid deployed manifest this promotion replaces. @default - none */
+  readonly notes?: readonly string[];
 }
 
 /** `promote(staging): model-api 1.4.0, dags` — what changed, short. */
@@ -49,6 +51,7 @@ export function commitMessage(s: PromotionSummary): string {
   const body = [
     `Files: ${s.plan.added.length} added, ${s.plan.changed.length} changed, ${s.plan.deleted.length} deleted in deployments/${s.env}/.`,
     ...s.gate.map((d) => `Gate ${d.model}: ${d.reason}`),
+    ...(s.notes ?? []).map((n) => `Note: ${oneLine(n)}`),
   ];
   const trailers = [
     `Promotion-Env: ${s.env}`,
@@ -90,6 +93,7 @@ export function pullRequestBody(s: PromotionSummary): string {
   return [
     `Promotion into **${s.env}** from ${s.sourceLabel}.`,
     ...(s.reason ? ["", `Reason: ${s.reason}`] : []),
+    ...(s.notes && s.notes.length > 0 ? ["", ...s.notes.map((n) => `> **Note:** ${oneLine(n)}`)] : []),
     "",
     "### Changes",
     `${s.plan.added.length} added, ${s.plan.changed.length} changed, ${s.plan.deleted.length} deleted under \`deployments/${s.env}/\`.`,

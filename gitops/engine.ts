@@ -4,8 +4,8 @@
  * retried a bounded number of times with backoff, then the run is errored. It prints progress lines
  * through the context's log and nothing else.
  */
-import { ConflictError, GateHeldError, InputError, RetryableError, redact } from "./errors";
-import { PromotionContext, Step, StepResult } from "./context";
+import { ConflictError, GateHeldError, InputError, PushRefusedError, RetryableError, redact } from "./errors";
+import { PromotionContext, RetryPolicy, Step, StepResult } from "./context";
 
 /** Bounds on retrying I/O. */
 export interface EngineOptions {
@@ -21,26 +21,33 @@ export interface EngineResult {
   readonly error?: Error;
 }
 
-const isTerminal = (e: unknown): boolean => e instanceof InputError || e instanceof GateHeldError || e instanceof ConflictError;
+const isTerminal = (e: unknown): boolean => e instanceof InputError || e instanceof GateHeldError || e instanceof ConflictError || e instanceof PushRefusedError;
+
+/** The default policy: `attempts` tries, waits of backoffMs, 2x, 4x... */
+export function exponentialBackoff(attempts: number, backoffMs: number): RetryPolicy {
+  return { attempts, delayMs: (attempt) => backoffMs * 2 ** (attempt - 1) };
+}
 
 /** Runs `steps` in order; stops at the first failed or errored step. */
 export async function runSteps(steps: readonly Step[], ctx: PromotionContext, opts: EngineOptions = {}): Promise<EngineResult> {
-  const attempts = opts.attempts ?? 3;
+  const fallback = exponentialBackoff(opts.attempts ?? 3, opts.backoffMs ?? 200);
   const done: { name: string; result: StepResult; ms: number }[] = [];
   for (const step of steps) {
     const t0 = Date.now();
+    const policy = step.retry?.(ctx) ?? fallback;
     let result: StepResult | undefined;
     for (let attempt = 1; result === undefined; attempt++) {
       try {
         result = await step.run(ctx);
       } catch (e) {
-        const error = e instanceof Error ? e : new Error(String(e));
+        let error = e instanceof Error ? e : new Error(String(e));
         if (isTerminal(error)) {
           result = { status: "failed", summary: firstLine(error.message), error };
-        } else if (error instanceof RetryableError && attempt < attempts) {
-          ctx.log(`${step.name}: ${redact(firstLine(error.message))}; retrying (${attempt}/${attempts - 1})`);
-          await sleep((opts.backoffMs ?? 200) * 2 ** (attempt - 1));
+        } else if (error instanceof RetryableError && attempt < policy.attempts) {
+          ctx.log(`${step.name}: ${redact(firstLine(error.message))}; retrying (${attempt}/${policy.attempts - 1})`);
+          await sleep(policy.delayMs(attempt));
         } else {
+          if (error instanceof RetryableError && policy.attempts > 1) error = new Error(`${error.message} (gave up after ${attempt} attempts)`);
           result = { status: "errored", summary: redact(firstLine(error.message)), error };
         }
       }

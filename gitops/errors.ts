@@ -32,6 +32,17 @@ export class ConflictError extends Error {
   }
 }
 
+/**
+ * The server refused a push for another reason than a moved branch (a pre-receive hook, branch
+ * protection, a file too large): terminal, exit 1, never retried. The message carries the server's lines.
+ */
+export class PushRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PushRefusedError";
+  }
+}
+
 /** Trouble worth another try (a rejected push, a network error, a 5xx). The engine retries it with a bound. */
 export class RetryableError extends Error {
   constructor(message: string, readonly cause?: unknown) {

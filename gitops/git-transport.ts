@@ -7,8 +7,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { simpleGit, SimpleGit } from "simple-git";
-import { RetryableError, redact } from "./errors";
+import { InputError, PushRefusedError, RetryableError, redact } from "./errors";
 import { EnvTree, FileChange } from "./plan-changes";
+import { interruptSignal } from "./temp-folders";
 
 /** Who the promoter commits as: `GIT_AUTHOR_*` / `GIT_COMMITTER_*` when set, else this. */
 export const DEFAULT_AUTHOR = { name: "mlops-promoter", email: "promoter@localhost" } as const;
@@ -106,7 +107,13 @@ function git(baseDir: string, url: string): SimpleGit {
   const env = gitEnv(url);
   // simple-git 4 guards GIT_* variables: the ones we set ourselves are named here, ambient ones are dropped.
   const allowEnvironment = Object.keys(env).filter((k) => k.startsWith("GIT_"));
-  return simpleGit({ baseDir, allowEnvironment, unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeSshCommand: true } }).env(env);
+  return simpleGit({ baseDir, allowEnvironment, abort: interruptSignal, unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeSshCommand: true } }).env(env);
+}
+
+/** The line of git's output that says why: the first `fatal:` line, else the last non-empty one. */
+export function fatalLine(message: string): string {
+  const lines = message.split("\n").map((l) => l.trim()).filter(Boolean);
+  return (lines.find((l) => l.startsWith("fatal:")) ?? lines[lines.length - 1] ?? "no output").replace(/^fatal: /, "");
 }
 
 /** Wraps a git failure into a retryable error with credentials removed from the message. */
@@ -114,12 +121,26 @@ function ioError(what: string, e: unknown): RetryableError {
   return new RetryableError(`${what}: ${redact(e instanceof Error ? e.message : String(e)).trim()}`, e);
 }
 
-/** A push git refused because the remote moved (or the branch exists): fetch and re-apply, never force. */
+/**
+ * True when git's push output says the branch moved under us (a non-fast-forward, or a concurrent update
+ * of the same ref on the server): fetch and re-apply, never force. Any other rejection is final.
+ */
 export function isRejectedPush(message: string): boolean {
-  return /\[rejected\]|\(fetch first\)|non-fast-forward|\(stale info\)|denying non-fast-forward|failed to update ref|cannot lock ref|\[remote rejected\]/i.test(
-    message,
-  );
+  return /\[rejected\]|\(fetch first\)|non-fast-forward|\(stale info\)|failed to update ref|cannot lock ref|incorrect old value/i.test(message);
 }
+
+/** A refused push's own words: the server's `remote:` lines and git's reason per ref, nothing else. */
+export function refusalLines(message: string): string[] {
+  return message
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => /^remote: ?\S/.test(l) || /^!\t/.test(l) || /\[remote rejected\]/.test(l) || /^error: /.test(l))
+    .filter((l) => !/^error: failed to push some refs/.test(l))
+    .map((l) => l.replace(/\t/g, " ").trim());
+}
+
+/** How a push ended: pushed, or behind (the branch moved; re-apply and retry). Other refusals throw. */
+export type PushOutcome = "pushed" | "behind";
 
 /** One clone of the target repository in a temp folder. */
 export class GitWorkspace {
@@ -144,11 +165,17 @@ export class GitWorkspace {
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (/Remote branch .* not found|couldn't find remote ref/i.test(msg)) {
-        throw new Error(`branch ${JSON.stringify(opts.branch)} not found in ${redact(url)}`);
+        throw new InputError([{ file: "command line", field: "--base", expected: `a branch of ${redact(url)}`, found: `${JSON.stringify(opts.branch)}, which it does not have` }]);
       }
-      if (/does not appear to be a git repository|not found|No such file|Could not read from remote/i.test(msg)) {
-        throw new Error(`cannot clone ${redact(url)}: ${redact(msg).trim().split("\n").pop()}`);
+      const local = url.startsWith("file://") ? url.slice("file://".length) : undefined;
+      if (local !== undefined && !fs.existsSync(local)) {
+        throw new InputError([{ file: "command line", field: "--repo", expected: "a git repository (a URL or a local path)", found: `${JSON.stringify(local)}: no such file or folder` }]);
       }
+      if (/does not appear to be a git repository|not a git repository|Repository not found|repository '.*' not found|No such file/i.test(msg)) {
+        const what = local !== undefined ? `${JSON.stringify(local)}: ${fs.statSync(local).isDirectory() ? "a folder" : "a file"} that is not a git repository` : `${redact(url)} (git: ${fatalLine(redact(msg))})`;
+        throw new InputError([{ file: "command line", field: "--repo", expected: "a git repository (a URL or a local path)", found: what }]);
+      }
+      if (/Could not read from remote|unable to access/i.test(msg)) throw new Error(`cannot clone ${redact(url)}: ${fatalLine(redact(msg))}`);
       throw ioError(`clone ${redact(url)}`, e);
     }
     const ws = new GitWorkspace(opts.dir, url, opts.branch, git(opts.dir, url), depth);
@@ -197,6 +224,26 @@ export class GitWorkspace {
     }
   }
 
+  /**
+   * What the index holds under `prefix` that HEAD does not: path below the prefix → the blob git stored
+   * (after its own conversion: .gitattributes, core.autocrlf, filters), or null for a deletion.
+   * This is what the commit will contain, so an empty map means an empty commit.
+   */
+  async staged(prefix: string): Promise<Map<string, string | null>> {
+    const p = prefix.endsWith("/") ? prefix : `${prefix}/`;
+    const out = await this.g.raw(["diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "HEAD", "--", p]);
+    const fields = out.split("\0");
+    const staged = new Map<string, string | null>();
+    // -z --raw: ":<old mode> <new mode> <old blob> <new blob> <status>" NUL "<path>" NUL, repeated.
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const meta = fields[i].replace(/^\n/, "").split(" ");
+      if (meta.length < 5) continue;
+      const file = fields[i + 1];
+      staged.set(file.slice(p.length), meta[4].startsWith("D") ? null : meta[3]);
+    }
+    return staged;
+  }
+
   /** Commits what is staged with `message` (read from a file so any length and character is safe). */
   async commit(message: string): Promise<string> {
     const file = path.join(path.dirname(this.dir), `${path.basename(this.dir)}.msg`);
@@ -209,14 +256,21 @@ export class GitWorkspace {
     return this.head();
   }
 
-  /** Pushes HEAD to `branch` on origin, fast-forward only. Returns false when the remote refused (it moved). */
-  async push(branch: string): Promise<boolean> {
+  /**
+   * Pushes HEAD to `branch` on origin, fast-forward only. "behind" when the branch moved; a refusal for
+   * any other reason (hook, protection, size) is a PushRefusedError quoting the server.
+   */
+  async push(branch: string): Promise<PushOutcome> {
     try {
       await this.g.raw(["push", "--porcelain", "origin", `HEAD:refs/heads/${branch}`]);
-      return true;
+      return "pushed";
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      if (isRejectedPush(msg)) return false;
+      const msg = redact(e instanceof Error ? e.message : String(e));
+      const lines = refusalLines(msg);
+      // Classify on git's per-ref verdicts only: a hook's own `remote:` text may say anything.
+      const verdicts = lines.filter((l) => /^! |\[(remote )?rejected\]/.test(l));
+      if (isRejectedPush(verdicts.join("\n"))) return "behind";
+      if (verdicts.length > 0) throw new PushRefusedError(`push to ${branch} refused by ${redact(this.url)}; nothing was pushed. The server said:\n${lines.join("\n")}`);
       throw ioError(`push to ${redact(this.url)}`, e);
     }
   }

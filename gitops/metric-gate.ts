@@ -5,7 +5,7 @@
  * when the two name different primary metrics the gate holds rather than compare unlike numbers.
  * It reads no files and knows nothing of git; callers pass both manifests and the rules.
  */
-import { ModelManifest } from "./manifest";
+import { ModelManifest } from "../modules/core/model-manifest";
 
 /** How a metric is read: accuracy-like metrics go up, loss-like ones go down. */
 export type MetricDirection = "higher-is-better" | "lower-is-better";

@@ -105,6 +105,30 @@ export function planChanges(current: EnvTree, desired: DesiredState): ChangePlan
   };
 }
 
+/**
+ * The desired state as git stores it. `written` are the files the promotion wrote and staged, `staged`
+ * what the index then held that the base did not (git's blob ids after its own conversion; see
+ * GitWorkspace.staged). A written file git left equal to the base stores the base's blob. Pure.
+ */
+export function asStored(desired: DesiredState, written: readonly FileChange[], staged: ReadonlyMap<string, string | null>, base: EnvTree): DesiredState {
+  const stored = new Map<string, string>();
+  for (const c of written) {
+    if (!c.file) continue;
+    const s = staged.get(c.path);
+    const blob = s ?? base.get(c.path);
+    if (blob !== undefined) stored.set(c.path, blob);
+  }
+  const fix = (p: string, f: DesiredFile): DesiredFile => {
+    const blob = stored.get(p);
+    return blob === undefined || blob === f.blob ? f : { blob, content: f.content };
+  };
+  return {
+    dags: desired.dags ? new Map([...desired.dags].map(([p, f]) => [p, fix(`dags/${p}`, f)])) : undefined,
+    models: new Map([...desired.models].map(([n, f]) => [n, fix(modelPath(n), f)])),
+    retire: desired.retire,
+  };
+}
+
 /** What re-applying a promotion on a moved head finds. */
 export type RebaseVerdict =
   | { readonly ok: true }

@@ -3,23 +3,24 @@
  * against them, wires the GitHub client, runs the steps through the engine in a temp folder it removes,
  * and returns a result with its exit code. It prints only through the `log` it is given.
  */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { loadEnvironments } from "../environments/load";
 import { EnvironmentConfig } from "../environments/schema";
-import { ConfigError } from "../modules/core/errors";
 import { PromotionContext, PromotionPull, PromotionRequest, Step } from "./context";
 import { runSteps } from "./engine";
-import { EXIT, ExitCode, InputError, exitCodeOf, redact } from "./errors";
-import { PromotionGitHub, createGitHub, githubRepoFromUrl } from "./github-client";
+import { environmentRules } from "./environment-rules";
+import { ExitCode, InputError, redact } from "./errors";
+import { GitHubOptions, PromotionGitHub, createGitHub, resolveGithubRepo } from "./github-client";
 import { GateDecision } from "./metric-gate";
-import { clone } from "./steps/clone";
+import { Outcome, decideOutcome } from "./outcome";
+import { hasChanges } from "./step-helpers";
+import { checkGithubStep } from "./steps/check-github";
 import { commitStep } from "./steps/commit";
-import { openPullRequest } from "./steps/open-pull-request";
-import { planStep } from "./steps/plan-changes";
+import { diffStep } from "./steps/diff";
+import { fetchStep } from "./steps/fetch";
+import { pullRequestStep } from "./steps/pull-request";
 import { pushStep } from "./steps/push";
-import { validateSource } from "./steps/validate-source";
+import { validateStep } from "./steps/validate";
+import { makeTempFolder, removeTempFolder } from "./temp-folders";
 
 /** This project's environments folder: the rules every promotion follows unless told otherwise. */
 export const DEFAULT_ENVIRONMENTS_DIR = path.resolve(__dirname, "..", "environments");
@@ -37,6 +38,8 @@ export interface RunOptions {
   readonly github?: PromotionGitHub;
   /** @default 10 */
   readonly maxPushAttempts?: number;
+  /** Timeout and retry settings of the GitHub client built from GITHUB_TOKEN (tests). @default - 30 s, 3 retries */
+  readonly githubClient?: Pick<GitHubOptions, "timeoutMs" | "retries" | "retryAfterBaseMs" | "throttle">;
   /** Progress lines. @default - none */
   readonly log?: (line: string) => void;
 }
@@ -44,7 +47,7 @@ export interface RunOptions {
 /** What happened, for the summary line and `--json`. */
 export interface PromotionResult {
   readonly exitCode: ExitCode;
-  readonly outcome: "promoted" | "proposed" | "nothing-to-do" | "dry-run" | "invalid-input" | "gate-held" | "failed";
+  readonly outcome: Outcome;
   readonly env: string;
   readonly mode?: "direct" | "pull-request";
   readonly message: string;
@@ -61,44 +64,19 @@ export interface PromotionResult {
   readonly steps: readonly { readonly name: string; readonly status: string; readonly summary: string; readonly ms: number }[];
 }
 
-/** Finds an environment's rules; a missing one is bad input. */
-export function environmentRules(dir: string, name: string, root: string): EnvironmentConfig {
-  let envs;
-  try {
-    envs = loadEnvironments({ dir, root });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new InputError(e.problems);
-    throw e;
-  }
-  const hit = envs.find((e) => e.config.name === name);
-  if (!hit) {
-    throw new InputError([{ file: "command line", field: "--env", expected: `one of ${envs.map((e) => e.config.name).join(", ")}`, found: JSON.stringify(name) }]);
-  }
-  return hit.config;
-}
-
-/** Resolves `owner/name` for the GitHub API. */
-export function resolveGithubRepo(explicit: string | undefined, repoUrl: string): { owner: string; repo: string } | undefined {
-  const text = explicit ?? process.env.GITHUB_REPOSITORY;
-  if (text) {
-    const [owner, repo, extra] = text.split("/");
-    if (!owner || !repo || extra !== undefined) {
-      throw new InputError([{ file: "command line", field: "--github-repo", expected: "owner/name", found: JSON.stringify(text) }]);
-    }
-    return { owner, repo };
-  }
-  return githubRepoFromUrl(repoUrl);
-}
-
 function checkRequest(req: PromotionRequest, config: EnvironmentConfig): void {
   const from = config.promotion.from;
+  // The command line is what is wrong here: the environment file only says what is allowed.
   if (req.fromEnv !== undefined && req.fromEnv !== from) {
     throw new InputError([
       {
-        file: `environments/${req.env}.ts`,
-        field: "promotion.from",
-        expected: `${JSON.stringify(req.fromEnv)} to promote from it (--from-env ${req.fromEnv})`,
-        found: from === undefined ? `nothing: ${req.env} takes no promotions from another environment` : `${JSON.stringify(from)}: ${req.env} is promoted from ${from} only`,
+        file: "command line",
+        field: "--from-env",
+        expected:
+          from === undefined
+            ? `no --from-env: ${req.env} takes no promotions from another environment (no promotion.from in its environment file); use --source`
+            : `${JSON.stringify(from)} (${req.env} is promoted from ${from} only: promotion.from in its environment file)`,
+        found: JSON.stringify(req.fromEnv),
       },
     ]);
   }
@@ -128,16 +106,17 @@ export async function runPromotion(opts: RunOptions): Promise<PromotionResult> {
     checkRequest(req, config);
     const viaPullRequest = config.promotion.mode === "pull-request" || req.kind === "rollback";
     let github = opts.github;
-    if (viaPullRequest && !req.dryRun && !github) {
+    // A dry run needs what the real run needs, so that it ends with the same exit code.
+    if (viaPullRequest && !github) {
       const token = process.env.GITHUB_TOKEN;
       const gh = resolveGithubRepo(opts.githubRepo, req.repoUrl);
       const problems = [];
       if (!token) problems.push({ file: "environment", field: "GITHUB_TOKEN", expected: `a token that may open pull requests (${req.env} is promoted by pull request)`, found: "nothing" });
       if (!gh) problems.push({ file: "command line", field: "--github-repo", expected: "owner/name of the repository on GitHub (or GITHUB_REPOSITORY, or a github.com --repo URL)", found: "nothing" });
       if (problems.length > 0) throw new InputError(problems);
-      github = createGitHub({ owner: gh!.owner, repo: gh!.repo, token: token!, baseUrl: process.env.GITHUB_API_URL });
+      github = createGitHub({ owner: gh!.owner, repo: gh!.repo, token: token!, baseUrl: process.env.GITHUB_API_URL, ...opts.githubClient });
     }
-    workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-promote-"));
+    workRoot = makeTempFolder("mlops-promote");
     ctx = {
       request: req,
       rules: config.promotion,
@@ -148,30 +127,21 @@ export async function runPromotion(opts: RunOptions): Promise<PromotionResult> {
       maxPushAttempts: opts.maxPushAttempts ?? 10,
       log,
       gate: [],
+      notes: [],
       pushed: false,
       pushAttempts: 0,
     };
     log(`${req.kind} into ${req.env} (${viaPullRequest ? "pull request" : "direct commit"}${req.dryRun ? ", dry run" : ""}) on ${redact(req.repoUrl)} ${req.base}`);
     const steps: Step[] =
       req.sourceDir !== undefined
-        ? [validateSource, clone, planStep, commitStep, pushStep, openPullRequest]
-        : [clone, validateSource, planStep, commitStep, pushStep, openPullRequest];
+        ? [validateStep, fetchStep, diffStep, checkGithubStep, commitStep, pushStep, pullRequestStep]
+        : [fetchStep, validateStep, diffStep, checkGithubStep, commitStep, pushStep, pullRequestStep];
     const run = await runSteps(steps, ctx);
     const plan = ctx.plan;
-    const outcome: PromotionResult["outcome"] = run.error
-      ? exitOutcome(run.error)
-      : !plan || plan.changes.length === 0
-        ? "nothing-to-do"
-        : req.dryRun
-          ? "dry-run"
-          : viaPullRequest
-            ? "proposed"
-            : ctx.pushed
-              ? "promoted"
-              : "nothing-to-do";
+    const { outcome, exitCode } = decideOutcome({ error: run.error, hasChanges: hasChanges(ctx), dryRun: req.dryRun, viaPullRequest, pushed: ctx.pushed, branchExists: ctx.branchExists ?? false });
     return {
       ...base,
-      exitCode: run.error ? exitCodeOf(run.error) : EXIT.ok,
+      exitCode,
       outcome,
       mode: config.promotion.mode,
       message: run.error ? redact(run.error.message) : describeOutcome(outcome, ctx),
@@ -189,16 +159,11 @@ export async function runPromotion(opts: RunOptions): Promise<PromotionResult> {
     };
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
-    return { ...base, exitCode: exitCodeOf(error), outcome: exitOutcome(error), message: redact(error.message) };
+    return { ...base, ...decideOutcome({ error, hasChanges: false, dryRun: req.dryRun, viaPullRequest: false, pushed: false, branchExists: false }), message: redact(error.message) };
   } finally {
     ctx?.workspace?.dispose();
-    if (workRoot) fs.rmSync(workRoot, { recursive: true, force: true });
+    if (workRoot) removeTempFolder(workRoot);
   }
-}
-
-function exitOutcome(e: Error): PromotionResult["outcome"] {
-  const code = exitCodeOf(e);
-  return code === EXIT.invalidInput ? "invalid-input" : code === EXIT.gateHeld ? "gate-held" : "failed";
 }
 
 function describeOutcome(outcome: PromotionResult["outcome"], ctx: PromotionContext): string {

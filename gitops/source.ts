@@ -8,8 +8,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigProblem } from "../modules/core/errors";
-import { describeKind, entryKind, readManifestFolder } from "./deployed-manifests";
-import { ModelManifest } from "./manifest";
+import { describeKind, entryKind, readManifestFolder } from "../modules/core/deployed-manifests";
+import { ModelManifest } from "../modules/core/model-manifest";
 import { DesiredFile, desiredFile } from "./plan-changes";
 
 /** A validated source: the complete DAG set (when it has `dags/`) and the manifests it holds. */
@@ -37,14 +37,24 @@ export interface ReadSourceOptions {
    * every DAG there: only on purpose (`--allow-empty-dags`). @default false
    */
   readonly allowEmptyDags?: boolean;
+  /** Largest DAG file accepted, in bytes; a bigger one is invalid input. @default DEFAULT_MAX_DAG_FILE_BYTES */
+  readonly maxDagFileBytes?: number;
 }
+
+/** 10 MB: DAG folders hold code and small configs; anything larger is build output or data that slipped in. */
+export const DEFAULT_MAX_DAG_FILE_BYTES = 10 * 1024 * 1024;
+
+// Names git refuses as a path component (verify_path: `.git` in any case, and its NTFS/HFS aliases).
+const GIT_DIR_NAME = /^(\.git[. ]*|git~1)$/i;
 
 /** Reads and validates `dir`. `root` is what file names in problems are relative to. */
 export function readSource(dir: string, root: string = process.cwd(), opts: ReadSourceOptions = {}): SourceReading {
   const problems: ConfigProblem[] = [];
   const rel = (p: string) => path.relative(root, p) || ".";
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    return { source: { manifests: [] }, problems: [{ file: rel(dir), field: "", expected: "a folder with dags/ and/or models/", found: "no such folder" }] };
+  const dirKind = entryKind(dir);
+  if (dirKind !== "folder" && !(dirKind === "symlink" && fs.existsSync(dir) && fs.statSync(dir).isDirectory())) {
+    const found = dirKind === "missing" ? "no such file or folder" : dirKind === "symlink" ? "a symbolic link to something that is not a folder" : describeKind(dirKind);
+    return { source: { manifests: [] }, problems: [{ file: rel(dir), field: "", expected: "a folder with dags/ and/or models/", found }] };
   }
   const dagsDir = path.join(dir, "dags");
   const modelsDir = path.join(dir, "models");
@@ -65,20 +75,27 @@ export function readSource(dir: string, root: string = process.cwd(), opts: Read
   if (dagsKind === "folder") {
     dags = new Map();
     const pyFiles: string[] = [];
-    for (const file of walk(dagsDir, problems, rel)) {
+    const limit = opts.maxDagFileBytes ?? DEFAULT_MAX_DAG_FILE_BYTES;
+    const ignored: string[] = [];
+    for (const { file, size } of walk(dagsDir, problems, rel, ignored)) {
+      if (size > limit) {
+        problems.push({ file: rel(file), field: "", expected: `a DAG file of at most ${megabytes(limit)} (--max-dag-file-mb)`, found: `${megabytes(size)}` });
+        continue;
+      }
       const key = path.relative(dagsDir, file).split(path.sep).join("/");
       dags.set(key, desiredFile(fs.readFileSync(file)));
       if (file.endsWith(".py")) pyFiles.push(file);
     }
-    if (dags.size === 0 && !opts.allowEmptyDags && !problems.some((p) => p.file.startsWith(rel(dagsDir)))) {
-      const skipped = fs.readdirSync(dagsDir);
+    // The guard counts Python files: a dags/ holding only a .gitkeep or a README deletes every DAG just the same.
+    if (pyFiles.length === 0 && !opts.allowEmptyDags && !problems.some((p) => p.file.startsWith(rel(dagsDir)))) {
+      const held = [...dags.keys(), ...ignored].sort();
       problems.push({
         file: rel(dagsDir),
         field: "",
         expected:
           "at least one DAG file: dags/ is the environment's complete DAG set, so an empty one deletes every DAG there " +
           "(pass --allow-empty-dags to do that on purpose; leave dags/ out to keep the DAGs as they are)",
-        found: skipped.length > 0 ? `no DAG file (it holds only ${skipped.sort().join(", ")})` : "an empty folder",
+        found: held.length > 0 ? `no DAG file (it holds only ${held.join(", ")})` : "an empty folder",
       });
     }
     problems.push(...compilePython(pyFiles, rel));
@@ -99,17 +116,47 @@ export function readSource(dir: string, root: string = process.cwd(), opts: Read
   return { source: { dags, manifests }, problems };
 }
 
-function walk(dir: string, problems: ConfigProblem[], rel: (p: string) => string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (IGNORED.has(entry.name) || entry.name.endsWith(".pyc")) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isSymbolicLink()) {
+function megabytes(bytes: number): string {
+  return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
+}
+
+/**
+ * Every regular file below `dir` with its size (lstat: links are problems, never followed). Names git
+ * cannot store (a `.git` component) and names that are not UTF-8 are problems; build output is skipped
+ * and its top-level names are collected in `ignored`.
+ */
+function walk(dir: string, problems: ConfigProblem[], rel: (p: string) => string, ignored: string[], top = true): { file: string; size: number }[] {
+  const out: { file: string; size: number }[] = [];
+  const entries = fs.readdirSync(dir, { withFileTypes: true, encoding: "buffer" });
+  for (const entry of entries.sort((a, b) => Buffer.compare(a.name, b.name))) {
+    const name = entry.name.toString("utf8");
+    const full = path.join(dir, name);
+    if (!Buffer.from(name, "utf8").equals(entry.name)) {
+      problems.push({
+        file: rel(dir),
+        field: "",
+        expected: "file names in UTF-8 (git and Airflow read names as UTF-8)",
+        found: `a name that is not UTF-8: ${JSON.stringify(name)} (bytes ${entry.name.toString("hex").replace(/(..)/g, "$1 ").trim()})`,
+      });
+      continue;
+    }
+    if (IGNORED.has(name) || name.endsWith(".pyc")) {
+      if (top) ignored.push(name);
+      continue;
+    }
+    if (GIT_DIR_NAME.test(name)) {
+      problems.push({
+        file: rel(full),
+        field: "",
+        expected: "a DAG file or folder git can store (git refuses a path with a .git component)",
+        found: `a ${entry.isDirectory() ? "folder" : "file"} named ${JSON.stringify(name)}`,
+      });
+    } else if (entry.isSymbolicLink()) {
       problems.push({ file: rel(full), field: "", expected: "a regular file (symbolic links are not promoted)", found: "a symbolic link" });
     } else if (entry.isDirectory()) {
-      out.push(...walk(full, problems, rel));
+      out.push(...walk(full, problems, rel, ignored, false));
     } else if (entry.isFile()) {
-      out.push(full);
+      out.push({ file: full, size: fs.lstatSync(full).size });
     }
   }
   return out;

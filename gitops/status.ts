@@ -4,16 +4,15 @@
  * nothing. Pull requests are listed only when GITHUB_TOKEN and the GitHub repository are known.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { loadEnvironments } from "../environments/load";
-import { ConfigError, formatProblem } from "../modules/core/errors";
-import { readManifestFolder } from "./deployed-manifests";
-import { InputError } from "./errors";
+import { loadRules } from "./environment-rules";
+import { formatProblem } from "../modules/core/errors";
+import { readManifestFolder } from "../modules/core/deployed-manifests";
+import { makeTempFolder, removeTempFolder } from "./temp-folders";
 import { GitWorkspace } from "./git-transport";
-import { PromotionGitHub, PullRequestInfo, createGitHub } from "./github-client";
-import { digestOf } from "./manifest";
-import { resolveGithubRepo } from "./promote";
+import { PromotionGitHub, PullRequestInfo, createGitHub, resolveGithubRepo } from "./github-client";
+import { digestOf } from "../modules/core/model-manifest";
+
 
 /** One model in one environment. */
 export interface StatusRow {
@@ -39,6 +38,8 @@ export interface StatusOptions {
   readonly repoUrl: string;
   readonly base: string;
   readonly environmentsDir: string;
+  /** What file names in problems are relative to. @default process.cwd() */
+  readonly root?: string;
   readonly githubRepo?: string;
   /** @default - octokit from GITHUB_TOKEN / GITHUB_API_URL when both token and repo are known */
   readonly github?: PromotionGitHub;
@@ -46,14 +47,8 @@ export interface StatusOptions {
 
 /** Reads the deployed state of every environment. */
 export async function readStatus(opts: StatusOptions): Promise<PromotionStatus> {
-  let envs;
-  try {
-    envs = loadEnvironments({ dir: opts.environmentsDir });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new InputError(e.problems);
-    throw e;
-  }
-  const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "mlops-status-"));
+  const envs = loadRules(opts.environmentsDir, opts.root);
+  const workRoot = makeTempFolder("mlops-status");
   try {
     const ws = await GitWorkspace.clone({ url: opts.repoUrl, branch: opts.base, dir: path.join(workRoot, "clone"), sparse: ["deployments"] });
     const commit = await ws.head();
@@ -79,7 +74,7 @@ export async function readStatus(opts: StatusOptions): Promise<PromotionStatus> 
     const pullRequests = github ? await github.listOpenPromotionPulls() : undefined;
     return { commit, environments, models, pullRequests };
   } finally {
-    fs.rmSync(workRoot, { recursive: true, force: true });
+    removeTempFolder(workRoot);
   }
 }
 

@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { modelManifestSchema, serializeManifest, ModelManifest } from "../gitops/manifest";
+import { modelManifestSchema, serializeManifest, ModelManifest } from "../modules/core/model-manifest";
 
 /** What training writes for a model. */
 export const metricsFileSchema = z.strictObject({

@@ -1,21 +1,14 @@
 /**
  * Merges the catalog with one environment: per-service override, then the environment's
- * default, then the catalog's value (the terraform-aws-modules wrapper order).
+ * default, then the catalog's value (the terraform-aws-modules wrapper order). Sizes and instance
+ * bounds are checked against the runtimes the environment deploys to (runtime-sizes.ts).
  */
-import type { EnvironmentConfig } from "../environments/schema";
+import { CLOUDS, EnvironmentConfig } from "../environments/schema";
 import { ConfigProblem } from "../modules/core/errors";
-import type { ModelManifest } from "../gitops/manifest";
-import { digestOf } from "../gitops/manifest";
+import type { ModelManifest } from "../modules/core/model-manifest";
+import { digestOf } from "../modules/core/model-manifest";
+import { maxInstances, sizeRefusal } from "./runtime-sizes";
 import { ResolvedService, ServiceSpec } from "./service-spec";
-
-/** Fargate's memory range for each CPU size, the narrowest of the three runtimes. */
-const MEMORY_RANGE_MIB: Record<number, readonly [number, number]> = {
-  250: [512, 2048],
-  500: [1024, 4096],
-  1000: [2048, 8192],
-  2000: [4096, 16384],
-  4000: [8192, 30720],
-};
 
 export interface ResolveResult {
   readonly services: ResolvedService[];
@@ -41,6 +34,13 @@ export function resolveServices(
     }
   }
   const services: ResolvedService[] = [];
+  const deployed = CLOUDS.filter((c) => env.clouds[c] !== undefined);
+  const reported = new Set<string>();
+  const report = (p: ConfigProblem) => {
+    const key = `${p.field}\n${p.expected}`;
+    if (!reported.has(key)) problems.push(p);
+    reported.add(key);
+  };
   for (const spec of catalog) {
     const o = env.services[spec.name] ?? {};
     if (o.enabled === false) continue;
@@ -52,14 +52,22 @@ export function resolveServices(
     if (min > max) {
       problems.push({ file, field: `services.${spec.name}.minCount`, expected: `at most maxCount (${max})`, found: String(min) });
     }
-    const [lo, hi] = MEMORY_RANGE_MIB[cpu] ?? [0, 0];
-    if (memory < lo || memory > hi || memory % 512 !== 0) {
-      problems.push({
-        file,
-        field: `services.${spec.name}.memoryMiB`,
-        expected: `a multiple of 512 from ${lo} to ${hi} for ${cpu} millicores`,
-        found: String(memory),
-      });
+    // Sizes: only the runtimes this environment deploys to; the field named is the one the user set.
+    const sizeField = `services.${spec.name}.${o.memoryMiB === undefined && o.cpuMillicores !== undefined ? "cpuMillicores" : "memoryMiB"}`;
+    const fromCatalog = o.memoryMiB === undefined && o.cpuMillicores === undefined ? " (the catalog's size)" : "";
+    for (const cloud of deployed) {
+      const refusal = sizeRefusal(cloud, cpu, memory);
+      if (refusal) report({ file, field: sizeField, expected: refusal, found: `cpuMillicores: ${cpu}, memoryMiB: ${memory}${fromCatalog}` });
+    }
+    if (!isJob) {
+      const maxField = o.maxCount !== undefined ? `services.${spec.name}.maxCount` : env.serviceDefaults.maxCount !== undefined ? "serviceDefaults.maxCount" : `services.${spec.name}.maxCount`;
+      const minField = o.minCount !== undefined ? `services.${spec.name}.minCount` : env.serviceDefaults.minCount !== undefined ? "serviceDefaults.minCount" : `services.${spec.name}.minCount`;
+      for (const cloud of deployed) {
+        const limit = maxInstances(cloud);
+        if (limit === undefined) continue;
+        if (max > limit) report({ file, field: maxField, expected: `at most ${limit} instances (${cloud} is deployed)`, found: String(max) });
+        if (min > limit) report({ file, field: minField, expected: `at most ${limit} instances (${cloud} is deployed)`, found: String(min) });
+      }
     }
     const manifest = manifests[spec.name];
     services.push({

@@ -1,21 +1,25 @@
 /**
  * The MLOps platform on AWS for one environment. Reads top to bottom in the order every cloud's
- * stack follows: backend, provider, network, (identity,) registry, storage, secrets, database,
- * runtime, ingress, trigger, monitoring, outputs.
+ * stack follows (ARCHITECTURE.md): backend, provider, network, identity, registry, storage,
+ * secrets, database, runtime, ingress, trigger, monitoring, outputs. The environment's intent is
+ * resolved once (modules/core/intent.ts); modules read those decisions.
  */
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { BUCKET_PURPOSES, BucketPurpose } from "../services/service-spec";
-import { ConsoleLink } from "../modules/core/contracts";
+import { PlatformCiIdentity, PlatformDatabase, PlatformIngress, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets, PlatformDataTrigger, ConsoleLink } from "../modules/core/contracts";
+import { ContainerFacts } from "../modules/core/container-contract";
+import { resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
+import { platformOutputs } from "../modules/core/outputs";
 import { platformTags } from "../modules/core/tags";
+import { BUCKET_PURPOSES, BucketPurpose } from "../modules/core/workload-spec";
 import { ApiGateway } from "../modules/aws/api-gateway";
 import { CiIdentity } from "../modules/aws/ci-identity";
 import { ContainerCluster } from "../modules/aws/container-cluster";
-import { ContainerService } from "../modules/aws/container-service";
 import { DataTrigger } from "../modules/aws/data-trigger";
 import { Database } from "../modules/aws/database";
+import { EcsFargate } from "../modules/aws/ecs-fargate";
 import { EncryptionKey } from "../modules/aws/encryption-key";
 import { LoadBalancer } from "../modules/aws/load-balancer";
 import { Monitoring } from "../modules/aws/monitoring";
@@ -24,21 +28,24 @@ import { ObjectStorage } from "../modules/aws/object-storage";
 import { Registry } from "../modules/aws/registry";
 import { Secrets } from "../modules/aws/secrets";
 import { UserPool } from "../modules/aws/user-pool";
+import { applyTags } from "../modules/aws/tags";
 import { suppress } from "../modules/policy/suppressions";
 import { configureBackend } from "./backend";
 import { PlatformStackProps } from "./platform-stack-props";
 
 /** One `<env>-aws` stack. */
 export class AwsPlatformStack extends TerraformStack {
-  readonly network: Network;
-  readonly registry: Registry;
-  readonly storage: ObjectStorage;
-  readonly database?: Database;
-  readonly services: Record<string, ContainerService> = {};
-  readonly api?: ApiGateway;
-  readonly ci: CiIdentity;
-  readonly monitoring: Monitoring;
-  readonly links: ConsoleLink[] = [];
+  readonly network: PlatformNetwork;
+  readonly ci: PlatformCiIdentity;
+  readonly registry: PlatformRegistry;
+  readonly storage: PlatformObjectStorage;
+  readonly secrets: PlatformSecrets;
+  readonly database?: PlatformDatabase;
+  readonly workloads: EcsFargate[] = [];
+  readonly ingress?: PlatformIngress;
+  readonly triggers: PlatformDataTrigger[] = [];
+  readonly monitoring: PlatformMonitoring;
+  readonly links: readonly ConsoleLink[];
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -47,16 +54,18 @@ export class AwsPlatformStack extends TerraformStack {
     if (!aws) throw new Error(`${id}: environment ${env.name} has no aws section`);
     const naming = new Naming(env.namePrefix, env.name);
     const region = aws.region;
-    const prod = env.database.highAvailability;
+    const decide = resolveIntent(env);
     const retention = env.logRetentionDays;
 
-    // backend, provider
+    // backend
     configureBackend(this, aws.backend, id);
-    new AwsProvider(this, "aws", { region, allowedAccountIds: [aws.accountId], defaultTags: [{ tags: platformTags(env, "aws") }] });
-    const kmsKeyArn = env.storage.encryption === "kms" ? new EncryptionKey(this, "key", { naming, accountId: aws.accountId, region }).keyArn : undefined;
+
+    // provider (and the environment's key: every later step encrypts with it)
+    applyTags(new AwsProvider(this, "aws", { region, allowedAccountIds: [aws.accountId] }), platformTags(env, "aws"));
+    const customerManagedKey = env.storage.encryption === "kms" ? new EncryptionKey(this, "key", { naming, accountId: aws.accountId, region }).keyArn : undefined;
 
     // network
-    this.network = new Network(this, "network", {
+    const network = new Network(this, "network", {
       naming,
       region,
       accountId: aws.accountId,
@@ -65,83 +74,117 @@ export class AwsPlatformStack extends TerraformStack {
       natMode: aws.network.natMode,
       enableFlowLogs: aws.network.flowLogs,
       flowLogRetentionDays: retention,
-      flowLogKmsKeyArn: kmsKeyArn,
+      flowLogKmsKeyArn: customerManagedKey,
     });
     if (!aws.network.flowLogs) {
-      suppress(this.network.vpc, "MLOPS-AWS-VPC-FLOW-LOGS", `flow logs turned off in the ${env.name} environment config (clouds.aws.network.flowLogs)`);
+      suppress(network.vpc, "MLOPS-AWS-VPC-FLOW-LOGS", `flow logs turned off in the ${env.name} environment config (clouds.aws.network.flowLogs)`);
     }
-    const subnets = this.network.privateSubnetIds;
-    const vpc = { vpcId: this.network.networkId, vpcCidr: this.network.cidr };
+    this.network = network;
+    const subnets = network.privateSubnetIds;
+    const vpc = { vpcId: network.networkId, vpcCidr: network.cidr };
 
-    // identity for CI, then the registry it publishes to
-    this.ci = new CiIdentity(this, "ci", {
+    // identity: CI's roles trusted through GitHub OIDC, and the user pool public services sign in with
+    const ci = new CiIdentity(this, "ci", {
       naming,
       accountId: aws.accountId,
       repository: env.github.repository,
       githubEnvironment: env.github.environment ?? env.name,
       existingOidcProviderArn: aws.githubOidcProviderArn,
-      dataKeyArn: kmsKeyArn,
+      dataKeyArn: customerManagedKey,
       region,
     });
-    this.registry = new Registry(this, "registry", {
+    this.ci = ci;
+    const publicServices = services.filter((s) => s.kind === "service" && s.ingress === "public");
+    const users =
+      publicServices.length > 0
+        ? new UserPool(this, "users", {
+            naming,
+            region,
+            scopePrefix: env.namePrefix,
+            requireMfa: decide.requireMfa,
+            deletionProtection: decide.deletionProtection,
+            logRetentionDays: retention,
+            customerManagedKey,
+          })
+        : undefined;
+
+    // registry
+    const registry = new Registry(this, "registry", {
       naming,
       repositories: services.map((s) => s.name),
       keepImages: env.registry.keepImages,
-      kmsKeyArn,
-      forceDelete: env.storage.forceDestroy,
+      customerManagedKey,
+      forceDestroy: decide.forceDestroy,
     });
-    this.ci.allowPublish(services.map((s) => this.registry.repositoryArn(s.name)));
+    ci.allowPublish(services.map((s) => registry.repositoryArn(s.name)));
+    this.registry = registry;
 
     // storage
-    const triggered = [...new Set(services.flatMap((s) => (s.trigger ? [s.trigger.bucket] : [])))];
-    this.storage = new ObjectStorage(this, "storage", {
+    const storage = new ObjectStorage(this, "storage", {
       naming,
       accountId: aws.accountId,
       encryption: env.storage.encryption,
-      kmsKeyArn,
+      customerManagedKey,
       noncurrentVersionExpirationDays: env.storage.noncurrentVersionExpirationDays,
-      enableAccessLogging: env.storage.accessLogging,
-      forceDestroy: env.storage.forceDestroy,
-      eventBridgeBuckets: triggered,
+      accessLogging: env.storage.accessLogging,
+      forceDestroy: decide.forceDestroy,
+      eventBridgeBuckets: [...new Set(services.flatMap((s) => (s.trigger ? [s.trigger.bucket] : [])))],
     });
-    const buckets = Object.fromEntries(
-      BUCKET_PURPOSES.map((p) => [p, { name: this.storage.bucketName(p), arn: this.storage.bucketArn(p) }]),
-    ) as Record<BucketPurpose, { name: string; arn: string }>;
+    this.storage = storage;
 
     // secrets
     const secrets = new Secrets(this, "secrets", {
       naming,
       names: services.flatMap((s) => s.secrets),
-      kmsKeyArn,
-      recoveryWindowDays: env.storage.forceDestroy ? 0 : 30,
+      customerManagedKey,
+      recoveryWindowDays: decide.secretRecoveryDays,
     });
+    this.secrets = secrets;
 
-    // database
-    if (services.some((s) => s.usesDatabase)) {
-      this.database = new Database(this, "database", {
-        naming,
-        ...vpc,
-        subnetIds: subnets,
-        tier: env.database.tier,
-        instanceClass: aws.databaseInstanceClass,
-        storageGiB: env.database.storageGiB,
-        highAvailability: env.database.highAvailability,
-        deletionProtection: env.database.deletionProtection,
-        backupRetentionDays: env.database.backupRetentionDays,
-        kmsKeyArn,
-        logRetentionDays: retention,
-        skipFinalSnapshot: env.storage.forceDestroy,
-      });
-    }
+    // database (only when a workload needs it)
+    const database = services.some((s) => s.usesDatabase)
+      ? new Database(this, "database", {
+          naming,
+          ...vpc,
+          subnetIds: subnets,
+          tier: env.database.tier,
+          instanceClass: aws.databaseInstanceClass,
+          storageGiB: env.database.storageGiB,
+          highAvailability: decide.multiZone,
+          deletionProtection: decide.deletionProtection,
+          backupRetentionDays: env.database.backupRetentionDays,
+          customerManagedKey,
+          logRetentionDays: retention,
+          skipFinalSnapshot: !decide.finalSnapshot,
+        })
+      : undefined;
+    this.database = database;
 
-    // runtime
-    const useSpot = !prod && env.storage.forceDestroy; // throwaway environments run on Spot
-    const scopePrefix = env.namePrefix;
-    const cluster = new ContainerCluster(this, "cluster", { naming, preferSpot: useSpot });
-    const nlb = new LoadBalancer(this, "nlb", { naming, ...vpc, subnetIds: subnets, deletionProtection: env.database.deletionProtection });
+    // runtime: every workload on Fargate, services behind one internal NLB
+    const cluster = new ContainerCluster(this, "cluster", { naming, spotCapacity: decide.spotCapacity });
+    const nlb = new LoadBalancer(this, "nlb", { naming, ...vpc, subnetIds: subnets, deletionProtection: decide.deletionProtection });
+    const mlflow = services.find((s) => s.name === "mlflow" && s.kind === "service");
+    const bucketArns = Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, storage.bucketArn(p)])) as Record<BucketPurpose, string>;
     for (const spec of services) {
       const target = spec.kind === "service" ? nlb.addTarget(spec.name, spec.port!, spec.healthPath!) : undefined;
-      const svc = new ContainerService(this, spec.name, {
+      const facts: ContainerFacts = {
+        cloud: "aws",
+        environment: env.name,
+        bucketName: (p) => storage.bucketName(p),
+        cloudEnv: { AWS_REGION: region },
+        auth: users
+          ? {
+              issuer: users.issuer,
+              audience: users.client.id,
+              jwksUri: `${users.issuer}/.well-known/jwks.json`,
+              adminClaim: "scope",
+              adminValues: [users.adminScope],
+            }
+          : undefined,
+        database: database ? { host: database.endpoint, port: database.port, name: database.databaseName, user: "mlflow", sslMode: "require", auth: "password" } : undefined,
+        mlflowTrackingUri: mlflow ? `http://${nlb.nlb.dnsName}:${mlflow.port}` : undefined,
+      };
+      const workload = new EcsFargate(this, spec.name, {
         naming,
         region,
         service: spec,
@@ -149,107 +192,107 @@ export class AwsPlatformStack extends TerraformStack {
         clusterName: cluster.cluster.name,
         ...vpc,
         subnetIds: subnets,
-        repositoryUrl: this.registry.repositoryUrl(spec.name),
-        repositoryArn: this.registry.repositoryArn(spec.name),
-        buckets,
+        repositoryUrl: registry.repositoryUrl(spec.name),
+        repositoryArn: registry.repositoryArn(spec.name),
+        bucketArns,
         secretArns: Object.fromEntries(spec.secrets.map((s) => [s, secrets.arnOf(s)])),
+        databaseSecretArn: spec.usesDatabase ? database?.masterSecretArn : undefined,
+        facts,
         target,
         loadBalancerSecurityGroupId: nlb.securityGroup.id,
-        database:
-          spec.usesDatabase && this.database
-            ? { host: this.database.endpoint, port: this.database.port, name: this.database.databaseName, user: "mlflow", passwordSecretArn: this.database.masterSecretArn }
-            : undefined,
-        kmsKeyArn,
+        customerManagedKey,
         logRetentionDays: retention,
-        useSpot,
-        adminScope: `${scopePrefix}/admin`,
+        spotCapacity: decide.spotCapacity,
       });
-      if (spec.usesDatabase) this.database?.allowFrom(spec.name, svc.securityGroup.id);
-      this.services[spec.name] = svc;
+      if (spec.usesDatabase) database?.allowFrom(spec.name, workload.securityGroup.id);
+      this.workloads.push(workload);
     }
-    this.registry.setAccess(
-      [this.ci.publisherRole.arn],
-      Object.fromEntries(services.map((s) => [s.name, [this.services[s.name].executionRole.arn, this.ci.developerRole.arn]])),
+    const byName = new Map(this.workloads.map((w) => [w.name, w]));
+    registry.allowAccess(
+      [ci.publisherRole.arn],
+      Object.fromEntries(services.map((s) => [s.name, [byName.get(s.name)!.executionRole.arn, ci.developerRole.arn]])),
     );
 
     // ingress: public services behind API Gateway, signed in through Cognito
-    const publicServices = services.filter((s) => s.kind === "service" && s.ingress === "public");
-    const publicUrls: Record<string, string> = {};
-    if (publicServices.length > 0) {
-      const users = new UserPool(this, "users", {
-        naming,
-        region,
-        scopePrefix,
-        requireMfa: prod,
-        deletionProtection: env.database.deletionProtection,
-        logRetentionDays: retention,
-        kmsKeyArn,
-      });
-      this.api = new ApiGateway(this, "api", {
-        naming,
-        ...vpc,
-        subnetIds: subnets,
-        jwt: { issuer: users.issuer, audience: users.client.id, userScope: users.userScope, adminScope: users.adminScope },
-        logRetentionDays: retention,
-        kmsKeyArn,
-      });
-      for (const s of publicServices) publicUrls[s.name] = this.api.addService(s, nlb.targets[s.name]);
-      new TerraformOutput(this, "user_pool_id", { value: users.pool.id, description: "Cognito user pool (add users, the admins group)" });
-      new TerraformOutput(this, "user_pool_client_id", { value: users.client.id, description: "App client id for sign-in" });
-    }
+    const api = users
+      ? new ApiGateway(this, "api", {
+          naming,
+          ...vpc,
+          subnetIds: subnets,
+          jwt: { issuer: users.issuer, audience: users.client.id, userScope: users.userScope, adminScope: users.adminScope },
+          logRetentionDays: retention,
+          customerManagedKey,
+        })
+      : undefined;
+    for (const s of publicServices) byName.get(s.name)!.publicUrl = api!.addService(s, nlb.targets[s.name]);
+    this.ingress = api;
 
     // trigger: data arrival runs the job
     for (const job of services.filter((s) => s.kind === "job" && s.trigger)) {
-      const svc = this.services[job.name];
-      new DataTrigger(this, `${job.name}-trigger`, {
-        naming,
-        accountId: aws.accountId,
-        jobName: job.name,
-        bucketName: this.storage.bucketName(job.trigger!.bucket),
-        keyPrefix: job.trigger!.prefix,
-        clusterArn: cluster.cluster.arn,
-        taskDefinitionArn: svc.taskDefinition.arn,
-        passRoleArns: [svc.executionRole.arn, svc.taskRole.arn],
-        subnetIds: subnets,
-        securityGroupIds: [svc.securityGroup.id],
-      });
+      const workload = byName.get(job.name)!;
+      this.triggers.push(
+        new DataTrigger(this, `${job.name}-trigger`, {
+          naming,
+          accountId: aws.accountId,
+          jobName: job.name,
+          storage,
+          bucket: job.trigger!.bucket,
+          prefix: job.trigger!.prefix,
+          clusterArn: cluster.cluster.arn,
+          taskDefinitionArn: workload.taskDefinition.arn,
+          passRoleArns: [workload.executionRole.arn, workload.taskRole.arn],
+          subnetIds: subnets,
+          securityGroupIds: [workload.securityGroup.id],
+        }),
+      );
     }
 
     // monitoring
-    this.monitoring = new Monitoring(this, "monitoring", { naming, region, alertEmail: env.alertEmail, kmsKeyArn });
-    for (const spec of services) {
-      const svc = this.services[spec.name];
-      if (!svc.ecsService) continue;
-      const target = nlb.targets[spec.name];
-      this.monitoring.addService({
-        name: spec.name,
-        clusterName: cluster.cluster.name,
-        serviceName: svc.ecsService.name,
-        logGroupName: svc.logGroupName,
-        targetGroupArnSuffix: target?.targetGroup.arnSuffix,
-        loadBalancerArnSuffix: nlb.nlb.arnSuffix,
-        api: this.api && publicUrls[spec.name] ? { apiId: this.api.api.id, prefix: spec.routes!.prefix } : undefined,
-      });
-    }
-    this.monitoring.finish([
-      { label: "VPC", url: `https://${region}.console.aws.amazon.com/vpcconsole/home?region=${region}#VpcDetails:VpcId=${this.network.networkId}` },
-      { label: "ECS cluster", url: `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${cluster.cluster.name}/services?region=${region}` },
-    ]);
-    this.links.push(...this.monitoring.links);
+    this.monitoring = new Monitoring(this, "monitoring", {
+      naming,
+      region,
+      alertEmail: env.alertEmail,
+      customerManagedKey,
+      workloads: this.workloads.flatMap((w) => {
+        const spec = services.find((s) => s.name === w.name)!;
+        if (!w.ecsService) return [];
+        return [
+          {
+            name: w.name,
+            clusterName: cluster.cluster.name,
+            serviceName: w.ecsService.name,
+            logGroupName: w.logGroupName,
+            targetGroupArnSuffix: nlb.targets[w.name]?.targetGroup.arnSuffix,
+            loadBalancerArnSuffix: nlb.nlb.arnSuffix,
+            api: api && w.publicUrl ? { apiId: api.api.id, prefix: spec.routes!.prefix } : undefined,
+          },
+        ];
+      }),
+      links: [
+        { label: "VPC", url: `https://${region}.console.aws.amazon.com/vpcconsole/home?region=${region}#VpcDetails:VpcId=${network.networkId}` },
+        { label: "ECS cluster", url: `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${cluster.cluster.name}/services?region=${region}` },
+      ],
+    });
 
     // outputs
-    new TerraformOutput(this, "vpc_id", { value: this.network.networkId, description: "VPC of the platform" });
-    if (this.api) new TerraformOutput(this, "api_endpoint", { value: this.api.endpoint, description: "Public API (sign in through Cognito)" });
-    for (const [name, url] of Object.entries(publicUrls)) new TerraformOutput(this, `url_${name.replace(/-/g, "_")}`, { value: url, description: `${name} endpoint` });
-    for (const p of BUCKET_PURPOSES) new TerraformOutput(this, `bucket_${p.replace(/-/g, "_")}`, { value: this.storage.bucketName(p), description: `${p} bucket (DVC remote)` });
-    for (const [name, repo] of Object.entries(this.registry.repositories)) {
-      new TerraformOutput(this, `registry_${name.replace(/-/g, "_")}`, { value: repo.repositoryUrl, description: `${name} image repository` });
-    }
-    for (const [name, role] of Object.entries({ publisher: this.ci.publisherRole, builder: this.ci.builderRole, developer: this.ci.developerRole })) {
-      new TerraformOutput(this, `ci_role_${name}`, { value: role.arn, description: `GitHub OIDC role: ${name}` });
-    }
-    for (const l of this.links) {
-      new TerraformOutput(this, `console_${l.label.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`, { value: l.url, description: `${l.label} in the AWS console` });
-    }
+    this.links = platformOutputs(this, {
+      console: "AWS console",
+      network,
+      registry,
+      services: services.map((s) => s.name),
+      storage,
+      workloads: this.workloads,
+      ci,
+      monitoring: this.monitoring,
+      extra: [
+        ...(api ? [{ key: "url_api", value: api.endpoint, description: "Public API (sign in through Cognito)" }] : []),
+        ...(users
+          ? [
+              { key: "user_pool_id", value: users.pool.id, description: "Cognito user pool (add users, the admins group)" },
+              { key: "user_pool_client_id", value: users.client.id, description: "App client id for sign-in" },
+            ]
+          : []),
+      ],
+    });
   }
 }

@@ -1,27 +1,31 @@
 /**
  * The MLOps platform on Azure for one environment. Reads top to bottom in the order every cloud's
- * stack follows: backend, provider, network, registry, storage, secrets, database, runtime,
- * ingress, trigger, monitoring, outputs. Azure adds a resource group before the network and the
- * Log Analytics workspace right after it (every diagnostic setting and the Container Apps
- * environment write into it); alerts stay in the monitoring step. The CI identities come before the
- * registry, as on AWS; their registry and data grants follow the resources they name.
+ * stack follows (ARCHITECTURE.md): backend, provider, network, identity, registry, storage,
+ * secrets, database, runtime, ingress, trigger, monitoring, outputs. The provider step also makes
+ * what every later step writes into: the resource group and the Log Analytics workspace (every
+ * diagnostic setting and the Container Apps environment write into it); alerts stay in the
+ * monitoring step. The CI identities' registry and data grants follow the resources they name.
  *
  * Dev is cheap, prod resilient, from the environment config: `network.zoneRedundant` selects the
  * Premium registry with a private endpoint, ZRS storage and a zone-redundant Container Apps
- * environment; `database.*` sizes PostgreSQL and turns on zone-redundant HA, geo backups and the
- * delete lock; `storage.*` sets soft delete, version expiry, access logs and the storage lock.
+ * environment; `database.*` sizes PostgreSQL; the resolved intent (modules/core/intent.ts) turns on
+ * zone-redundant HA and geo backups (`resilience`), the delete locks and Key Vault retention
+ * (`lifecycle`); `storage.*` sets soft delete, version expiry and access logs.
  */
 import { Construct } from "constructs";
-import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
-import { ConsoleLink } from "../modules/core/contracts";
+import { ConsoleLink, PlatformCiIdentity, PlatformDatabase, PlatformDataTrigger, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets } from "../modules/core/contracts";
+import { ContainerFacts } from "../modules/core/container-contract";
+import { resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
+import { platformOutputs } from "../modules/core/outputs";
 import { platformTags } from "../modules/core/tags";
 import { CiIdentity } from "../modules/azure/ci-identity";
-import { ContainerAppService } from "../modules/azure/container-app";
-import { ContainerAppsEnvironment } from "../modules/azure/container-app-environment";
-import { ContainerAppsJob } from "../modules/azure/container-app-job";
+import { ContainerAppEnvironment } from "../modules/azure/container-app-environment";
+import { ContainerAppJob } from "../modules/azure/container-app-job";
+import { ContainerAppService } from "../modules/azure/container-app-service";
 import { DataTrigger } from "../modules/azure/data-trigger";
 import { Database } from "../modules/azure/database";
 import { LogWorkspace } from "../modules/azure/log-workspace";
@@ -30,25 +34,25 @@ import { Network } from "../modules/azure/network";
 import { ObjectStorage } from "../modules/azure/object-storage";
 import { Registry } from "../modules/azure/registry";
 import { Secrets } from "../modules/azure/secrets";
-import { AzureTagsAspect } from "../modules/azure/tags";
+import { applyTags } from "../modules/azure/tags";
 import { configureBackend } from "./backend";
 import { PlatformStackProps } from "./platform-stack-props";
 
 /** One `<env>-azure` stack. */
 export class AzurePlatformStack extends TerraformStack {
   readonly resourceGroup: ResourceGroup;
-  readonly network: Network;
   readonly logs: LogWorkspace;
-  readonly ci: CiIdentity;
-  readonly registry: Registry;
-  readonly storage: ObjectStorage;
-  readonly secrets: Secrets;
-  readonly database?: Database;
-  readonly environment: ContainerAppsEnvironment;
-  readonly apps: ContainerAppService[] = [];
-  readonly jobs: ContainerAppsJob[] = [];
-  readonly triggers: DataTrigger[] = [];
-  readonly monitoring: Monitoring;
+  readonly network: PlatformNetwork;
+  readonly ci: PlatformCiIdentity;
+  readonly registry: PlatformRegistry;
+  readonly storage: PlatformObjectStorage;
+  readonly secrets: PlatformSecrets;
+  readonly database?: PlatformDatabase;
+  readonly environment: ContainerAppEnvironment;
+  readonly workloads: (ContainerAppService | ContainerAppJob)[] = [];
+  readonly triggers: PlatformDataTrigger[] = [];
+  readonly monitoring: PlatformMonitoring;
+  readonly links: readonly ConsoleLink[];
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -59,14 +63,13 @@ export class AzurePlatformStack extends TerraformStack {
     const location = azure.location;
     const seed = azure.subscriptionId;
     const resilient = azure.network.zoneRedundant;
-    // azurerm has no default tags: this aspect tags every resource, and runs before the policy aspect.
-    Aspects.of(this).add(new AzureTagsAspect(platformTags(env, "azure")));
+    const decide = resolveIntent(env);
 
     // backend
     configureBackend(this, azure.backend, id);
 
-    // provider
-    new AzurermProvider(this, "azurerm", {
+    // provider, and what every later step writes into: the resource group and the log workspace
+    const provider = new AzurermProvider(this, "azurerm", {
       subscriptionId: azure.subscriptionId,
       tenantId: azure.tenantId,
       // Shared keys are off on the data account: the provider talks to Blob and queues with Entra ID.
@@ -81,124 +84,142 @@ export class AzurePlatformStack extends TerraformStack {
         },
       ],
     });
+    // azurerm has no default tags: an Aspect tags every resource, added before the policy aspect.
+    applyTags(provider, platformTags(env, "azure"));
     this.resourceGroup = new ResourceGroup(this, "rg", { name: naming.name("rg"), location });
     const rg = this.resourceGroup.name;
     const common = { naming, resourceGroupName: rg, location };
+    this.logs = new LogWorkspace(this, "logs", { ...common, retentionDays: env.logRetentionDays });
+    const logWorkspaceId = this.logs.workspaceId;
 
     // network
-    this.network = new Network(this, "network", {
+    const network = new Network(this, "network", {
       ...common,
       cidr: azure.network.cidr,
       allowPublicIngress: services.some((s) => s.kind === "service" && s.ingress === "public"),
     });
-    this.logs = new LogWorkspace(this, "logs", { ...common, retentionDays: env.logRetentionDays });
-    const logWorkspaceId = this.logs.workspaceId;
+    this.network = network;
 
-    // identity for CI: the identities and their GitHub trust now; the grants on the registry and the
-    // data account are added below, once those exist (allowPublish, allowDataRead)
-    this.ci = new CiIdentity(this, "ci", {
+    // identity: CI's managed identities trusted through GitHub OIDC; their grants follow the resources they name
+    const ci = new CiIdentity(this, "ci", {
       ...common,
       subscriptionId: azure.subscriptionId,
       repository: env.github.repository,
       githubEnvironment: env.github.environment ?? env.name,
       stateStorage: azure.backend.type === "azurerm" ? azure.backend : undefined,
     });
+    this.ci = ci;
 
     // registry
     const registrySku = azure.registrySku ?? (resilient ? "Premium" : "Basic");
-    this.registry = new Registry(this, "registry", {
+    const registry = new Registry(this, "registry", {
       ...common,
       uniqueSeed: seed,
       sku: registrySku,
       zoneRedundant: registrySku === "Premium" && resilient,
-      network: registrySku === "Premium" ? this.network : undefined,
+      network: registrySku === "Premium" ? network : undefined,
       allowedIpRanges: registrySku === "Premium" ? azure.allowedIpRanges : [],
       logWorkspaceId,
     });
-    this.ci.allowPublish(this.registry.registry.id);
+    ci.allowPublish(registry.registry.id);
+    this.registry = registry;
 
     // storage
-    this.storage = new ObjectStorage(this, "storage", {
+    const storage = new ObjectStorage(this, "storage", {
       ...common,
       uniqueSeed: seed,
       replication: resilient ? "ZRS" : "LRS",
       encryption: env.storage.encryption,
       softDeleteDays: Math.min(Math.max(env.storage.noncurrentVersionExpirationDays, 1), 365),
       noncurrentVersionExpirationDays: env.storage.noncurrentVersionExpirationDays,
-      network: this.network,
+      network,
       allowedIpRanges: azure.allowedIpRanges,
       accessLogging: env.storage.accessLogging,
       logWorkspaceId,
-      forceDestroy: env.storage.forceDestroy,
+      forceDestroy: decide.forceDestroy,
     });
-    this.ci.allowDataRead(this.storage.account.id);
+    ci.allowRead(storage.account.id);
+    this.storage = storage;
 
     // secrets
-    this.secrets = new Secrets(this, "secrets", {
+    const secrets = new Secrets(this, "secrets", {
       ...common,
       tenantId: azure.tenantId,
       uniqueSeed: seed,
-      softDeleteRetentionDays: env.storage.forceDestroy ? 7 : 90,
-      network: this.network,
+      softDeleteRetentionDays: decide.softDeleteRetentionDays,
+      network,
       allowedIpRanges: azure.allowedIpRanges,
       logWorkspaceId,
     });
+    this.secrets = secrets;
 
-    // database (only when a service needs it)
-    if (services.some((s) => s.usesDatabase)) {
-      this.database = new Database(this, "database", {
-        ...common,
-        tenantId: azure.tenantId,
-        uniqueSeed: seed,
-        network: this.network,
-        password: this.secrets.generate("mlflow-db-password"),
-        tier: env.database.tier,
-        storageGiB: env.database.storageGiB,
-        highAvailability: env.database.highAvailability,
-        deletionProtection: env.database.deletionProtection,
-        backupRetentionDays: env.database.backupRetentionDays,
-        logWorkspaceId,
-      });
-    }
+    // database (only when a workload needs it)
+    const database = services.some((s) => s.usesDatabase)
+      ? new Database(this, "database", {
+          ...common,
+          tenantId: azure.tenantId,
+          uniqueSeed: seed,
+          network,
+          password: secrets.generate("mlflow-db-password"),
+          tier: env.database.tier,
+          storageGiB: env.database.storageGiB,
+          highAvailability: decide.multiZone,
+          deletionProtection: decide.deletionProtection,
+          backupRetentionDays: env.database.backupRetentionDays,
+          logWorkspaceId,
+        })
+      : undefined;
+    this.database = database;
 
-    // runtime and ingress (each app's ingress is external or internal per its spec)
-    this.environment = new ContainerAppsEnvironment(this, "apps-env", {
+    // runtime: one Container Apps environment; services as apps (ingress external or internal per spec), jobs as jobs
+    this.environment = new ContainerAppEnvironment(this, "apps-env", {
       ...common,
-      network: this.network,
+      network,
       logWorkspaceId,
       zoneRedundant: resilient,
     });
-    const wiring = {
-      ...common,
-      registry: this.registry,
-      storage: this.storage,
-      secrets: this.secrets,
-      database: this.database,
-      appInsights: this.logs.appInsights,
+    const appName = (service: string) => naming.bounded(32, service);
+    const mlflow = services.find((s) => s.name === "mlflow" && s.kind === "service");
+    const train = services.find((s) => s.name === "train" && s.kind === "job");
+    const facts: ContainerFacts = {
+      cloud: "azure",
+      environment: env.name,
+      bucketName: (p) => storage.bucketName(p),
+      cloudEnv: { AZURE_STORAGE_ACCOUNT_URL: storage.account.primaryBlobEndpoint },
+      database: database ? { host: database.host, port: database.port, name: database.databaseName, user: database.administratorLogin, sslMode: "require", auth: "password" } : undefined,
+      // Internal ingress answers at <app>.internal.<environment domain>, HTTPS on 443.
+      mlflowTrackingUri: mlflow ? `https://${appName(mlflow.name)}.internal.${this.environment.environment.defaultDomain}` : undefined,
+      trainJob: train ? { id: `/subscriptions/${azure.subscriptionId}/resourceGroups/${naming.name("rg")}/providers/Microsoft.App/jobs/${appName(train.name)}` } : undefined,
     };
-    for (const spec of services.filter((s) => s.kind === "service")) {
-      this.apps.push(new ContainerAppService(this, `app-${spec.name}`, { ...wiring, spec, environment: this.environment, tenantId: azure.tenantId }));
+    const wiring = { ...common, registry, storage, secrets, database, appInsights: this.logs.appInsights, facts, environment: this.environment };
+    for (const spec of services) {
+      this.workloads.push(
+        spec.kind === "service"
+          ? new ContainerAppService(this, `app-${spec.name}`, { ...wiring, spec, tenantId: azure.tenantId })
+          : new ContainerAppJob(this, `job-${spec.name}`, { ...wiring, spec }),
+      );
     }
+    const apps = this.workloads.filter((w): w is ContainerAppService => w instanceof ContainerAppService);
+    const jobs = this.workloads.filter((w): w is ContainerAppJob => w instanceof ContainerAppJob);
 
-    // trigger: blob arrival starts the job; jobs without a trigger are started by hand or a pipeline
-    for (const spec of services.filter((s) => s.kind === "job")) {
-      const trigger = spec.trigger
-        ? new DataTrigger(this, `trigger-${spec.name}`, {
-            ...common,
-            uniqueSeed: seed,
-            storage: this.storage,
-            secrets: this.secrets,
-            jobName: spec.name,
-            bucket: spec.trigger.bucket,
-            prefix: spec.trigger.prefix,
-          })
-        : undefined;
-      const job = new ContainerAppsJob(this, `job-${spec.name}`, { ...wiring, spec, environment: this.environment, queue: trigger?.queueTrigger });
-      if (trigger) {
-        trigger.grantConsume(job.workload.identity.principalId);
-        this.triggers.push(trigger);
-      }
-      this.jobs.push(job);
+    // ingress: none beyond each app's own (external or internal per spec, HTTPS only)
+
+    // trigger: blob arrival queues a message the job scales on; jobs without a trigger are started by hand or a pipeline
+    for (const job of jobs) {
+      const spec = services.find((s) => s.name === job.name)!;
+      if (!spec.trigger) continue;
+      const trigger = new DataTrigger(this, `trigger-${spec.name}`, {
+        ...common,
+        uniqueSeed: seed,
+        storage,
+        secrets,
+        jobName: spec.name,
+        bucket: spec.trigger.bucket,
+        prefix: spec.trigger.prefix,
+      });
+      job.triggerOn(trigger.queueTrigger);
+      trigger.allowConsume(job.workload.identity.principalId);
+      this.triggers.push(trigger);
     }
 
     // monitoring
@@ -206,40 +227,35 @@ export class AzurePlatformStack extends TerraformStack {
       naming,
       resourceGroupName: rg,
       alertEmail: env.alertEmail,
-      apps: this.apps,
+      workloads: apps,
       portalResourceUrl: `https://portal.azure.com/#@${azure.tenantId}/resource`,
+      resources: [
+        { label: "Resource group", id: this.resourceGroup.id },
+        { label: "Log Analytics workspace", id: this.logs.workspace.id },
+        { label: "Application Insights", id: this.logs.appInsights.id },
+        ...apps.map((a) => ({ label: `App ${a.name}`, id: a.app.id })),
+        ...jobs.map((j) => ({ label: `Job ${j.name}`, id: j.job.id })),
+      ],
     });
-    const m = this.monitoring;
-    m.linkResource("Resource group", this.resourceGroup.id);
-    m.linkResource("Log Analytics workspace", this.logs.workspace.id);
-    m.linkResource("Application Insights", this.logs.appInsights.id);
-    for (const app of this.apps) m.linkResource(`App ${app.name}`, app.app.id);
-    for (const job of this.jobs) m.linkResource(`Job ${job.name}`, job.job.id);
 
     // outputs
-    new TerraformOutput(this, "resource_group", { value: rg, description: "Resource group of the platform" });
-    new TerraformOutput(this, "vnet_id", { value: this.network.networkId, description: "VNet of the platform" });
-    new TerraformOutput(this, "registry_login_server", { value: this.registry.loginServer, description: "ACR login server (push images here)" });
-    new TerraformOutput(this, "storage_account", { value: this.storage.accountName, description: "Storage account holding the data containers" });
-    new TerraformOutput(this, "key_vault_uri", { value: this.secrets.vaultUri, description: "Key Vault of the platform's secrets" });
-    for (const [name, identity] of Object.entries({ publisher: this.ci.publisher, builder: this.ci.builder, developer: this.ci.developer })) {
-      new TerraformOutput(this, `ci_client_id_${name}`, { value: identity.clientId, description: `GitHub OIDC managed identity: ${name} (azure/login client-id)` });
-    }
-    new TerraformOutput(this, "ci_tenant_id", { value: azure.tenantId, description: "Entra ID tenant of the CI identities (azure/login tenant-id)" });
-    new TerraformOutput(this, "ci_subscription_id", { value: azure.subscriptionId, description: "Subscription the CI identities work in (azure/login subscription-id)" });
-    for (const app of this.apps) {
-      if (app.publicUrl) {
-        const key = app.name.replace(/[^a-z0-9]+/g, "_");
-        new TerraformOutput(this, `endpoint_${key}`, { value: app.publicUrl, description: `Public HTTPS endpoint of ${app.name} (JWT required)` });
-      }
-    }
-    for (const l of m.links) {
-      new TerraformOutput(this, `console_${l.label.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`, { value: l.url, description: `${l.label} in the Azure portal` });
-    }
-  }
-
-  /** Console links of the stack (the synth summary prints the outputs). */
-  get links(): readonly ConsoleLink[] {
-    return this.monitoring.links;
+    this.links = platformOutputs(this, {
+      console: "Azure portal",
+      network,
+      registry,
+      services: services.map((s) => s.name),
+      storage,
+      workloads: this.workloads,
+      ci,
+      monitoring: this.monitoring,
+      extra: [
+        { key: "resource_group", value: rg, description: "Resource group of the platform" },
+        { key: "registry_login_server", value: registry.loginServer, description: "ACR login server (push images here)" },
+        { key: "storage_account", value: storage.accountName, description: "Storage account holding the data containers" },
+        { key: "key_vault_uri", value: secrets.vaultUri, description: "Key Vault of the platform's secrets" },
+        { key: "ci_tenant_id", value: azure.tenantId, description: "Entra ID tenant of the CI identities (azure/login tenant-id)" },
+        { key: "ci_subscription_id", value: azure.subscriptionId, description: "Subscription the CI identities work in (azure/login subscription-id)" },
+      ],
+    });
   }
 }

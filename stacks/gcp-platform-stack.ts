@@ -1,29 +1,32 @@
 /**
  * The MLOps platform on Google Cloud for one environment. Reads top to bottom in the order every
- * cloud's stack follows: backend, provider, network, (identity,) registry, storage, secrets,
- * database, runtime, ingress, trigger, monitoring, outputs.
+ * cloud's stack follows (ARCHITECTURE.md): backend, provider, network, identity, registry, storage,
+ * secrets, database, runtime, ingress, trigger, monitoring, outputs.
  *
- * Dev is cheap and prod resilient through the environment config alone: database size, regional
- * HA, backups and deletion protection; CMEK and access logs on buckets; flow log sampling; min and
- * max instances. Project number and region come from config. The one data source,
+ * Dev is cheap and prod resilient through the environment config alone: database size and backups;
+ * regional HA and deletion protection from the resolved intent (modules/core/intent.ts); CMEK and
+ * access logs on buckets; flow log sampling; min and max instances. Project number and region come from config. The one data source,
  * `google_storage_project_service_account`, is there to provision the Cloud Storage service agent
  * before anything is granted to it (modules/gcp/private/storage-agent.ts), not to look up config:
  * it waits for storage.googleapis.com, so on a fresh project it is read at apply; once the API is
  * enabled, plans read it (roles/viewer suffices).
  */
 import { Construct } from "constructs";
-import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
-import { ConsoleLink, PlatformService } from "../modules/core/contracts";
+import { ConsoleLink, PlatformCiIdentity, PlatformDatabase, PlatformDataTrigger, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets } from "../modules/core/contracts";
+import { ContainerFacts } from "../modules/core/container-contract";
+import { resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
+import { platformOutputs } from "../modules/core/outputs";
 import { platformTags } from "../modules/core/tags";
 import { ApiDependencies } from "../modules/gcp/api-dependencies";
 import { CiIdentity } from "../modules/gcp/ci-identity";
-import { CloudRun } from "../modules/gcp/cloud-run";
-import { DataArrivalTrigger } from "../modules/gcp/data-arrival-trigger";
+import { CloudRun, cloudRunName, cloudRunUrl } from "../modules/gcp/cloud-run";
+import { DataTrigger } from "../modules/gcp/data-trigger";
 import { Database } from "../modules/gcp/database";
 import { AGENT_API, EncryptionKey } from "../modules/gcp/encryption-key";
-import { googleLabels } from "../modules/gcp/labels";
+import { applyTags } from "../modules/gcp/tags";
 import { Monitoring } from "../modules/gcp/monitoring";
 import { Network } from "../modules/gcp/network";
 import { ObjectStorage } from "../modules/gcp/object-storage";
@@ -32,21 +35,26 @@ import { Registry } from "../modules/gcp/registry";
 import { dependOn } from "../modules/gcp/private/depends-on";
 import { Secrets } from "../modules/gcp/secrets";
 import { suppress } from "../modules/policy/suppressions";
-import { ServiceIdentity } from "../modules/gcp/service-identity";
+import { ServiceIdentity, serviceIdentityEmail } from "../modules/gcp/service-identity";
 import { configureBackend } from "./backend";
 import { PlatformStackProps } from "./platform-stack-props";
 
+/** Google's ID token issuer and its keys (public `jwt` services verify callers again behind Cloud Run IAM). */
+const GOOGLE_ISSUER = "https://accounts.google.com";
+const GOOGLE_JWKS = "https://www.googleapis.com/oauth2/v3/certs";
+
 /** One `<env>-gcp` stack. */
 export class GcpPlatformStack extends TerraformStack {
-  readonly network: Network;
-  readonly ci: CiIdentity;
-  readonly registry: Registry;
-  readonly storage: ObjectStorage;
-  readonly secrets: Secrets;
-  readonly database?: Database;
+  readonly network: PlatformNetwork;
+  readonly ci: PlatformCiIdentity;
+  readonly registry: PlatformRegistry;
+  readonly storage: PlatformObjectStorage;
+  readonly secrets: PlatformSecrets;
+  readonly database?: PlatformDatabase;
   readonly workloads: CloudRun[] = [];
-  readonly monitoring: Monitoring;
-  readonly links: ConsoleLink[] = [];
+  readonly triggers: PlatformDataTrigger[] = [];
+  readonly monitoring: PlatformMonitoring;
+  readonly links: readonly ConsoleLink[];
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -55,33 +63,41 @@ export class GcpPlatformStack extends TerraformStack {
     if (!gcp) throw new Error(`${id}: environment ${env.name} has no gcp section`);
     const naming = new Naming(env.namePrefix, env.name);
     const { projectId, projectNumber, region } = gcp;
-    const protect = env.database.deletionProtection;
-    const labels = googleLabels(platformTags(env, "gcp"), this);
+    const decide = resolveIntent(env);
 
+    // backend
     configureBackend(this, gcp.backend, id);
 
-    const provider = new GoogleProvider(this, "google", { project: projectId, region });
-    // Not `defaultLabels`: the binding snake-cases the provider's map keys (cost-center -> cost_center).
-    provider.addOverride("default_labels", labels);
+    // provider, the project's APIs, and the environment's key (every later step encrypts with it)
+    const labels = applyTags(new GoogleProvider(this, "google", { project: projectId, region }), platformTags(env, "gcp"));
     const apis = new ProjectServices(this, "apis", { projectId });
     Aspects.of(this).add(new ApiDependencies(apis.byApi));
+    const key =
+      env.storage.encryption === "kms"
+        ? new EncryptionKey(this, "encryption-key", { naming, projectId, projectNumber, region, users: ["storage", "artifact-registry"] })
+        : undefined;
+    // Agents created by enabling their API (Artifact Registry's) do not exist before it: IAM would reject the grant.
+    for (const [user, grant] of key?.grants ?? []) {
+      const api = apis.byApi.get(AGENT_API[user]);
+      if (api) dependOn(grant, api);
+    }
 
-    this.network = new Network(this, "network", {
+    // network
+    const network = new Network(this, "network", {
       naming,
       projectId,
       region,
       cidr: gcp.network.cidr,
       enableFlowLogs: gcp.network.flowLogs,
-      // Full sampling where forensics matter; half in dev and staging to keep log cost down.
-      flowLogSampling: env.storage.accessLogging ? 1 : 0.5,
+      flowLogSampling: gcp.network.flowLogSampling,
     });
-
     if (!gcp.network.flowLogs) {
-      suppress(this.network.subnet, "MLOPS-GCP-SUBNET-FLOW-LOGS", `flow logs turned off in the ${env.name} environment config (clouds.gcp.network.flowLogs)`);
+      suppress(network.subnet, "MLOPS-GCP-SUBNET-FLOW-LOGS", `flow logs turned off in the ${env.name} environment config (clouds.gcp.network.flowLogs)`);
     }
+    this.network = network;
 
-    // identity for CI, then the registry it publishes to
-    this.ci = new CiIdentity(this, "ci", {
+    // identity: CI's service accounts trusted through GitHub OIDC (workload identities come with the runtime)
+    const ci = new CiIdentity(this, "ci", {
       naming,
       projectId,
       projectNumber,
@@ -90,126 +106,136 @@ export class GcpPlatformStack extends TerraformStack {
       stateBucket: gcp.backend.type === "gcs" ? gcp.backend.bucket : undefined,
     });
     // Pools and providers have no entry in ApiDependencies' table; STS and IAM credentials serve the token exchange.
-    dependOn(this.ci, ...["iam", "sts", "iamcredentials"].flatMap((a) => apis.byApi.get(`${a}.googleapis.com`) ?? []));
+    dependOn(ci, ...["iam", "sts", "iamcredentials"].flatMap((a) => apis.byApi.get(`${a}.googleapis.com`) ?? []));
+    this.ci = ci;
 
-    const key =
-      env.storage.encryption === "kms"
-        ? new EncryptionKey(this, "encryption-key", { naming, projectId, projectNumber, region, users: ["storage", "artifact-registry"] })
-        : undefined;
-
-    this.registry = new Registry(this, "registry", {
+    // registry
+    const registry = new Registry(this, "registry", {
       naming,
       projectId,
       region,
       keepImages: env.registry.keepImages,
       customerManagedKey: key?.keyId,
     });
-    this.ci.allowPublish(this.registry);
+    // A repository with CMEK fails to create until the service agent may use the key.
+    if (key) dependOn(registry, key);
+    ci.allowPublish(registry);
+    this.registry = registry;
 
-    this.storage = new ObjectStorage(this, "storage", {
+    // storage
+    const storage = new ObjectStorage(this, "storage", {
       naming,
       projectId,
       projectNumber,
       region,
       noncurrentVersionExpirationDays: env.storage.noncurrentVersionExpirationDays,
       customerManagedKey: key?.keyId,
-      enableAccessLogging: env.storage.accessLogging,
+      accessLogging: env.storage.accessLogging,
       accessLogRetentionDays: env.logRetentionDays,
-      forceDestroy: env.storage.forceDestroy,
+      forceDestroy: decide.forceDestroy,
     });
-    // A bucket or repository with CMEK fails to create until the service agent may use the key.
-    if (key) dependOn(this.storage, key);
-    if (key) dependOn(this.registry, key);
-    // Agents created by enabling their API (Artifact Registry's) do not exist before it: IAM would reject the grant.
-    for (const [user, grant] of key?.grants ?? []) {
-      const api = apis.byApi.get(AGENT_API[user]);
-      if (api) dependOn(grant, api);
-    }
-    this.ci.allowRead(Object.fromEntries(Object.keys(this.storage.buckets).map((p) => [p, this.storage.bucketName(p as never)])));
+    if (key) dependOn(storage, key);
+    ci.allowRead(Object.fromEntries(Object.keys(storage.buckets).map((p) => [p, storage.bucketName(p as never)])));
+    this.storage = storage;
 
-    this.secrets = new Secrets(this, "secrets", { naming, projectId, region, names: services.flatMap((s) => s.secrets), deletionProtection: protect });
+    // secrets
+    const secrets = new Secrets(this, "secrets", { naming, projectId, region, names: services.flatMap((s) => s.secrets), deletionProtection: decide.deletionProtection });
+    this.secrets = secrets;
 
-    const usesDatabase = services.some((s) => s.usesDatabase);
-    const databaseInstanceName = usesDatabase ? naming.bounded(80, "mlflow") : undefined;
-    const identities = new Map(
-      services.map((spec) => [
-        spec.name,
-        new ServiceIdentity(this, `identity-${spec.name}`, {
-          naming,
-          projectId,
-          spec,
-          storage: this.storage,
-          secrets: this.secrets,
-          registry: this.registry,
-          databaseInstanceName,
-        }),
-      ]),
-    );
-
-    if (usesDatabase) {
-      const db = env.database;
-      this.database = new Database(this, "database", {
-        naming,
-        projectId,
-        region,
-        networkId: this.network.networkId,
-        privateServicesConnection: this.network.privateServicesConnection,
-        size: db.tier,
-        tier: gcp.databaseTier,
-        storageGiB: db.storageGiB,
-        highAvailability: db.highAvailability,
-        deletionProtection: db.deletionProtection,
-        backupRetentionDays: db.backupRetentionDays,
-        iamServiceAccounts: services.filter((s) => s.usesDatabase).map((s) => identities.get(s.name)!.email),
-        labels,
-      });
-    }
-
-    for (const spec of services) {
-      const identity = identities.get(spec.name)!;
-      const bucketEnv: Record<string, string> = { GOOGLE_CLOUD_PROJECT: projectId };
-      for (const purpose of Object.keys(spec.buckets) as (keyof typeof spec.buckets)[]) {
-        bucketEnv[`BUCKET_${purpose.toUpperCase().replace(/-/g, "_")}`] = this.storage.bucketName(purpose);
-      }
-      if (spec.buckets["mlflow-artifacts"] === "read-write") bucketEnv.MLFLOW_ARTIFACTS_DESTINATION = `gs://${this.storage.bucketName("mlflow-artifacts")}`;
-      const db = spec.usesDatabase && this.database ? this.database : undefined;
-      this.workloads.push(
-        new CloudRun(this, `run-${spec.name}`, {
+    // database (only when a workload needs it); its IAM users are the workloads' accounts, known by name
+    const database = services.some((s) => s.usesDatabase)
+      ? new Database(this, "database", {
           naming,
           projectId,
           region,
-          spec,
-          image: this.registry.imageUri(spec.name, spec.image),
-          serviceAccountEmail: identity.email,
-          networkId: this.network.networkId,
-          subnetId: this.network.subnet.id,
-          secretIds: Object.fromEntries(spec.secrets.map((s) => [s, this.secrets.secretId(s)])),
-          extraEnv: bucketEnv,
-          database: db ? { connectionName: db.connectionName, databaseName: db.databaseName, userName: db.iamUserNames.get(identity.email)! } : undefined,
-          invokers: spec.ingress === "public" && spec.auth === "jwt" ? gcp.invokers : undefined,
-          deletionProtection: protect,
-        }),
-      );
-      // Cloud Run checks the runtime account's roles when a revision starts: grant them first.
-      dependOn(this.workloads[this.workloads.length - 1], identity);
-    }
+          networkId: network.networkId,
+          privateServicesConnection: network.privateServicesConnection,
+          tier: env.database.tier,
+          machineTier: gcp.databaseTier,
+          storageGiB: env.database.storageGiB,
+          highAvailability: decide.multiZone,
+          deletionProtection: decide.deletionProtection,
+          backupRetentionDays: env.database.backupRetentionDays,
+          iamServiceAccounts: services.filter((s) => s.usesDatabase).map((s) => serviceIdentityEmail(naming, projectId, s.name)),
+          labels,
+        })
+      : undefined;
+    this.database = database;
 
-    // Ingress: none beyond Cloud Run's own front end (see modules/gcp/cloud-run.ts for the auth design).
-
-    services.forEach((spec, i) => {
-      const job = this.workloads[i].job;
-      if (!spec.trigger || !job) return;
-      new DataArrivalTrigger(this, `trigger-${spec.name}`, {
+    // runtime: each workload's own account, then its Cloud Run service or job
+    const mlflow = services.find((s) => s.name === "mlflow" && s.kind === "service");
+    const train = services.find((s) => s.name === "train" && s.kind === "job");
+    for (const spec of services) {
+      const identity = new ServiceIdentity(this, `identity-${spec.name}`, {
+        naming,
+        projectId,
+        spec,
+        storage,
+        secrets,
+        registry,
+        databaseInstanceName: spec.usesDatabase ? database?.instanceName : undefined,
+      });
+      const facts: ContainerFacts = {
+        cloud: "gcp",
+        environment: env.name,
+        bucketName: (p) => storage.bucketName(p),
+        cloudEnv: { GOOGLE_CLOUD_PROJECT: projectId, GOOGLE_CLOUD_REGION: region },
+        auth: {
+          issuer: GOOGLE_ISSUER,
+          audience: cloudRunUrl(naming, spec.name, projectNumber, region),
+          jwksUri: GOOGLE_JWKS,
+          adminClaim: "email",
+          // No admin principals are configured for Google yet: nobody is admin until they are.
+          adminValues: [],
+        },
+        database: database
+          ? { host: "127.0.0.1", port: database.port, name: database.databaseName, user: database.iamUserNames.get(identity.email)!, sslMode: "disable", auth: "iam" }
+          : undefined,
+        mlflowTrackingUri: mlflow ? cloudRunUrl(naming, mlflow.name, projectNumber, region) : undefined,
+        trainJob: train ? { id: `projects/${projectId}/locations/${region}/jobs/${cloudRunName(naming, train.name)}` } : undefined,
+      };
+      const workload = new CloudRun(this, `run-${spec.name}`, {
         naming,
         projectId,
         region,
-        bucketName: this.storage.bucketName(spec.trigger.bucket),
-        prefix: spec.trigger.prefix,
-        jobName: job.name,
-        purpose: spec.name,
+        spec,
+        image: registry.imageUri(spec.name, spec.image),
+        serviceAccountEmail: identity.email,
+        networkId: network.networkId,
+        subnetId: network.subnet.id,
+        secretIds: Object.fromEntries(spec.secrets.map((s) => [s, secrets.secretId(s)])),
+        facts,
+        database: spec.usesDatabase && database ? { connectionName: database.connectionName, databaseName: database.databaseName, userName: database.iamUserNames.get(identity.email)! } : undefined,
+        invokers: spec.ingress === "public" && spec.auth === "jwt" ? gcp.invokers : undefined,
+        deletionProtection: decide.deletionProtection,
       });
-    });
+      // Cloud Run checks the runtime account's roles when a revision starts: grant them first.
+      dependOn(workload, identity);
+      this.workloads.push(workload);
+    }
 
+    // ingress: none beyond Cloud Run's own front end (see modules/gcp/cloud-run.ts for the auth design)
+
+    // trigger: an object finalized under the prefix starts the job
+    for (const workload of this.workloads) {
+      const spec = services.find((s) => s.name === workload.name)!;
+      if (!spec.trigger || !workload.job) continue;
+      this.triggers.push(
+        new DataTrigger(this, `trigger-${spec.name}`, {
+          naming,
+          projectId,
+          region,
+          storage,
+          bucket: spec.trigger.bucket,
+          prefix: spec.trigger.prefix,
+          jobName: spec.name,
+          runJobName: workload.job.name,
+        }),
+      );
+    }
+
+    // monitoring
+    const console = (path: string) => `https://console.cloud.google.com/${path}${path.includes("?") ? "&" : "?"}project=${projectId}`;
     this.monitoring = new Monitoring(this, "monitoring", {
       naming,
       projectId,
@@ -218,43 +244,42 @@ export class GcpPlatformStack extends TerraformStack {
       alertEmail: env.alertEmail,
       labels,
       logRetentionDays: env.logRetentionDays,
-      workloads: services.map((spec, i) => ({
-        name: spec.name,
-        kind: spec.kind,
-        // The resource's name attribute: the uptime invoker grant on a service must wait for it.
-        runName: this.workloads[i].service?.name ?? this.workloads[i].job?.name ?? this.workloads[i].name,
-        maxInstances: spec.scaling.max,
-        publicUrl: this.workloads[i].publicUrl,
-        healthPath: spec.healthPath,
-      })),
+      workloads: this.workloads.map((w) => {
+        const spec = services.find((s) => s.name === w.name)!;
+        return {
+          name: spec.name,
+          kind: spec.kind,
+          // The resource's name attribute: the uptime invoker grant on a service must wait for it.
+          runName: w.service?.name ?? w.job?.name ?? w.runName,
+          maxInstances: spec.scaling.max,
+          publicUrl: w.publicUrl,
+          healthPath: spec.healthPath,
+        };
+      }),
+      links: [
+        { label: "VPC", url: console(`networking/networks/details/${naming.bounded(63, "vpc")}`) },
+        { label: "Artifact Registry", url: console(`artifacts/docker/${projectId}/${region}/${naming.bounded(63, "images")}`) },
+        { label: "Cloud Storage", url: console("storage/browser") },
+        { label: "Cloud Run", url: console("run") },
+        ...(database ? [{ label: "Cloud SQL", url: console(`sql/instances/${database.instanceName}/overview`) }] : []),
+      ],
     });
 
-    const console = (path: string) => `https://console.cloud.google.com/${path}${path.includes("?") ? "&" : "?"}project=${projectId}`;
-    this.link("VPC", console(`networking/networks/details/${naming.bounded(63, "vpc")}`));
-    this.link("Artifact Registry", console(`artifacts/docker/${projectId}/${region}/${naming.bounded(63, "images")}`));
-    this.link("Cloud Storage", console("storage/browser"));
-    this.link("Cloud Run", console("run"));
-    if (this.database) this.link("Cloud SQL", console(`sql/instances/${this.database.instanceName}/overview`));
-    for (const l of this.monitoring.links) this.link(l.label, l.url);
-
-    new TerraformOutput(this, "network_id", { value: this.network.networkId, description: "VPC of the platform" });
-    new TerraformOutput(this, "subnet_id", { value: this.network.subnet.id, description: "Workload subnet (Cloud Run Direct VPC egress)" });
-    new TerraformOutput(this, "registry_url", { value: this.registry.repositoryBase, description: "Artifact Registry repository for the service images" });
-    new TerraformOutput(this, "bucket_names", { value: Object.fromEntries(Object.keys(this.storage.buckets).map((p) => [p, this.storage.bucketName(p as never)])), description: "Bucket name per purpose" });
-    new TerraformOutput(this, "ci_workload_identity_provider", { value: this.ci.providerName, description: "workload_identity_provider for google-github-actions/auth" });
-    for (const persona of ["publisher", "builder", "developer"] as const) {
-      new TerraformOutput(this, `ci_service_account_${persona}`, { value: this.ci.emails[persona], description: `GitHub OIDC service account: ${persona}` });
-    }
-    if (this.database) new TerraformOutput(this, "database_connection_name", { value: this.database.connectionName, description: "Cloud SQL connection name (Auth Proxy)" });
-    for (const w of this.workloads as PlatformService[]) {
-      if (w.publicUrl) new TerraformOutput(this, `url_${(w as CloudRun).node.id.replace(/^run-/, "").replace(/-/g, "_")}`, { value: w.publicUrl, description: `${w.name} endpoint (IAM-authenticated)` });
-    }
-    for (const l of this.links) {
-      new TerraformOutput(this, `console_${l.label.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`, { value: l.url, description: `${l.label} in the Google Cloud console` });
-    }
-  }
-
-  private link(label: string, url: string): void {
-    this.links.push({ label, url });
+    // outputs
+    this.links = platformOutputs(this, {
+      console: "Google Cloud console",
+      network,
+      registry,
+      services: services.map((s) => s.name),
+      storage,
+      workloads: this.workloads,
+      ci,
+      monitoring: this.monitoring,
+      extra: [
+        { key: "subnet_id", value: network.subnet.id, description: "Workload subnet (Cloud Run Direct VPC egress)" },
+        { key: "ci_workload_identity_provider", value: ci.providerName, description: "workload_identity_provider for google-github-actions/auth" },
+        ...(database ? [{ key: "database_connection_name", value: database.connectionName, description: "Cloud SQL connection name (Auth Proxy)" }] : []),
+      ],
+    });
   }
 }

@@ -7,7 +7,7 @@ import { CLOUDS, CloudName, LoadedEnvironment } from "../environments";
 import { ConfigError, ConfigProblem } from "../modules/core/errors";
 import { platformTags } from "../modules/core/tags";
 import { PackEntry, PolicyAspect, PolicyReport } from "../modules/policy";
-import { readDeployedManifests } from "../gitops/deployed-manifests";
+import { readDeployedManifests } from "../modules/core/deployed-manifests";
 import { resolveServices } from "../services/resolve";
 import { ServiceSpec } from "../services/service-spec";
 import { AwsPlatformStack } from "./aws-platform-stack";
@@ -16,15 +16,19 @@ import { AWS_PACK } from "../modules/policy/aws-pack";
 import { GCP_PACK } from "../modules/policy/gcp-pack";
 import { AzurePlatformStack } from "./azure-platform-stack";
 import { AZURE_PACK } from "../modules/policy/azure-pack";
+import { RiskRegister } from "../modules/policy/accepted-risk";
+import { awsAcceptedRisks, awsStateAcceptedRisks, azureAcceptedRisks, gcpAcceptedRisks, gcpStateAcceptedRisks } from "../modules/policy/accepted";
 import { PlatformStackProps } from "./platform-stack-props";
+import { StateStorageStack } from "./state-storage-stack";
+import { stateStackName } from "./state-location";
 
 type StackFactory = (app: App, id: string, props: PlatformStackProps) => TerraformStack;
 
 /** Which stack class serves each cloud, and the policy pack it runs. Clouds without one are refused by config. */
-const CLOUD_STACKS: Partial<Record<CloudName, { create: StackFactory; pack: readonly PackEntry[] }>> = {
-  aws: { create: (app, id, props) => new AwsPlatformStack(app, id, props), pack: AWS_PACK },
-  gcp: { create: (app, id, props) => new GcpPlatformStack(app, id, props), pack: GCP_PACK },
-  azure: { create: (app, id, props) => new AzurePlatformStack(app, id, props), pack: AZURE_PACK },
+const CLOUD_STACKS: Partial<Record<CloudName, { create: StackFactory; pack: readonly PackEntry[]; accepted: RiskRegister }>> = {
+  aws: { create: (app, id, props) => new AwsPlatformStack(app, id, props), pack: AWS_PACK, accepted: awsAcceptedRisks },
+  gcp: { create: (app, id, props) => new GcpPlatformStack(app, id, props), pack: GCP_PACK, accepted: gcpAcceptedRisks },
+  azure: { create: (app, id, props) => new AzurePlatformStack(app, id, props), pack: AZURE_PACK, accepted: azureAcceptedRisks },
 };
 
 export interface BuildOptions {
@@ -72,7 +76,22 @@ export function buildPlatformApp(opts: BuildOptions): PlatformApp {
       const stack = entry.create(app, name, { env: config, services });
       // S3-native state locking needs Terraform 1.10, write-only arguments and ephemeral values 1.11.
       stack.addOverride("terraform.required_version", ">= 1.11.0");
-      Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report }));
+      Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report, accepted: entry.accepted(config) }));
+      stacks.push({ name, cloud, stack });
+    }
+  }
+  // State storage: one `<env>-<cloud>-state` stack per remote backend, creating what that backend names.
+  for (const { config } of plans) {
+    for (const cloud of CLOUDS) {
+      const entry = CLOUD_STACKS[cloud];
+      const backend = config.clouds[cloud]?.backend;
+      if (!entry || !backend || backend.type === "local") continue;
+      const name = stateStackName(config.name, cloud);
+      const stack = new StateStorageStack(app, name, { env: config, cloud });
+      stack.addOverride("terraform.required_version", ">= 1.11.0");
+      const accepted =
+        cloud === "aws" ? awsStateAcceptedRisks({ name: config.name, kmsKeyId: backend.type === "s3" ? backend.kmsKeyId : undefined }) : cloud === "gcp" ? gcpStateAcceptedRisks() : [];
+      Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report, accepted }));
       stacks.push({ name, cloud, stack });
     }
   }

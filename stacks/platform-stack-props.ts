@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from "../environments/schema";
-import type { ResolvedService } from "../services/service-spec";
+import type { ResolvedService } from "../modules/core/workload-spec";
 
 /** What main.ts hands every platform stack: validated, typed, nothing left to read from disk. */
 export interface PlatformStackProps {

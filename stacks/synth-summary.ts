@@ -1,7 +1,11 @@
-/** The table printed after synth: per stack, resources by type, outputs, and suppressions in force. */
+/**
+ * The table printed after synth: per stack, resources by type, outputs, the suppressions in force, and
+ * the accepted risks by scanner id (the ids Checkov or Trivy would report, and why each is accepted).
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { AppliedSuppression } from "../modules/policy/policy-aspect";
+import { AcceptedScannerId, acceptedScannerIds } from "../modules/policy/checkov-skip-list";
 
 interface StackJson {
   resource?: Record<string, Record<string, unknown>>;
@@ -14,6 +18,8 @@ export interface StackSummary {
   readonly resourceCounts: Record<string, number>;
   readonly outputs: Record<string, string>;
   readonly suppressions: readonly AppliedSuppression[];
+  /** The scanner ids those suppressions accept, sorted (one entry per id, with every reason). */
+  readonly accepted: readonly AcceptedScannerId[];
 }
 
 /** Reads `<outdir>/stacks/<name>/cdk.tf.json` for each stack. */
@@ -24,7 +30,7 @@ export function summarize(outdir: string, stacks: readonly { name: string; suppr
     for (const [type, byId] of Object.entries(json.resource ?? {})) resourceCounts[type] = Object.keys(byId).length;
     const outputs: Record<string, string> = {};
     for (const [k, v] of Object.entries(json.output ?? {})) outputs[k] = typeof v.value === "string" ? v.value : JSON.stringify(v.value);
-    return { name, resourceCounts, outputs, suppressions };
+    return { name, resourceCounts, outputs, suppressions, accepted: acceptedScannerIds(suppressions) };
   });
 }
 
@@ -43,8 +49,14 @@ export function renderSummary(summaries: readonly StackSummary[]): string {
     }
     lines.push(s.suppressions.length === 0 ? "  suppressions: none" : "  suppressions:");
     for (const sup of s.suppressions) {
-      lines.push(`    ${sup.ruleId} at ${sup.path} (${sup.matched.length} resource${sup.matched.length === 1 ? "" : "s"}): ${sup.reason}`);
+      const ids = [...(sup.scanners.checkov ?? []), ...(sup.scanners.trivy ?? [])];
+      lines.push(`    ${sup.ruleId}${ids.length ? ` [${ids.join(", ")}]` : ""} at ${sup.path} (${sup.matched.length} resource${sup.matched.length === 1 ? "" : "s"}): ${sup.reason}`);
     }
+    lines.push(
+      s.accepted.length === 0
+        ? "  accepted scanner ids: none"
+        : `  accepted scanner ids (skip list in stacks/${s.name}/.checkov.yaml, .trivyignore): ${s.accepted.map((a) => a.id).join(" ")}`,
+    );
   }
   return lines.join("\n");
 }

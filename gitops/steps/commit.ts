@@ -1,35 +1,13 @@
 /**
- * Step "commit": writes the plan into the clone and makes the promotion's one commit, with the gate in
- * its trailers. In pull-request mode a branch that already carries this change (same change key, not
+ * Step "commit": makes the promotion's one commit from what the diff step staged, with the gate in its
+ * trailers. In pull-request mode a branch that already carries this change (same change key, not
  * merged, same `deployments/<env>/` as the plan on the current base) means a re-run: nothing is
  * committed. A stale branch of that name (merged, or made on another base) is left as it is and the
  * change goes to the next name (`...-<base short sha>`). Dry runs commit nothing.
  */
-import { PromotionContext, Step, StepResult, hasChanges, skipped, succeeded } from "../context";
-import { commitMessage, PromotionSummary } from "../describe";
+import { PromotionContext, Step, StepResult, skipped, succeeded } from "../context";
 import { applyPlan, branchCandidates, sameTree } from "../plan-changes";
-
-/** The summary the commit message and PR body are built from. */
-export function summaryOf(ctx: PromotionContext): PromotionSummary {
-  const req = ctx.request;
-  return {
-    env: req.env,
-    sourceLabel: ctx.sourceLabel ?? "source",
-    plan: ctx.plan!,
-    gate: ctx.gate,
-    versions: Object.fromEntries((ctx.source?.manifests ?? []).map((m) => [m.name, m.version])),
-    reason: req.rollback?.reason ?? req.retire?.reason,
-    kind: req.kind,
-  };
-}
-
-/** Applies the plan to the work tree and commits it. */
-export async function applyAndCommit(ctx: PromotionContext): Promise<string> {
-  const ws = ctx.workspace!;
-  await ws.apply(`deployments/${ctx.request.env}`, ctx.plan!.changes);
-  ctx.commit = await ws.commit(commitMessage(summaryOf(ctx)));
-  return ctx.commit;
-}
+import { commitStaged, hasChanges } from "../step-helpers";
 
 /** Makes the promotion's commit. */
 export const commitStep: Step = {
@@ -45,7 +23,7 @@ export const commitStep: Step = {
         return skipped(`${ctx.branch} already holds this change (${reuse.slice(0, 12)})`);
       }
     }
-    const sha = await applyAndCommit(ctx);
+    const sha = await commitStaged(ctx);
     return succeeded(`${sha.slice(0, 12)} on ${ctx.viaPullRequest ? ctx.branch : ctx.request.base}`);
   },
 };

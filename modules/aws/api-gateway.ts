@@ -15,8 +15,9 @@ import { Apigatewayv2VpcLink } from "@cdktf/provider-aws/lib/apigatewayv2-vpc-li
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { ResolvedService } from "../../services/service-spec";
+import { ResolvedService } from "../core/workload-spec";
 import { ValidationError } from "../core/errors";
+import type { PlatformIngress } from "../core/contracts";
 import { Naming } from "../core/naming";
 import { LoadBalancerTarget } from "./load-balancer";
 
@@ -29,13 +30,13 @@ export interface ApiGatewayProps {
   readonly jwt: { issuer: string; audience: string; userScope: string; adminScope: string };
   /** @default 30 */
   readonly logRetentionDays?: number;
-  readonly kmsKeyArn?: string;
+  readonly customerManagedKey?: string;
   /** Requests per second across the stage. @default 100 */
   readonly throttleRatePerSecond?: number;
 }
 
 /** The HTTP API and its stage; `addService` adds a public service's routes. */
-export class ApiGateway extends Construct {
+export class ApiGateway extends Construct implements PlatformIngress {
   readonly api: Apigatewayv2Api;
   readonly stage: Apigatewayv2Stage;
   readonly vpcLink: Apigatewayv2VpcLink;
@@ -64,7 +65,7 @@ export class ApiGateway extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, "access-logs", {
       name: `/mlops/${n.env}/api-access`,
       retentionInDays: props.logRetentionDays ?? 30,
-      kmsKeyId: props.kmsKeyArn,
+      kmsKeyId: props.customerManagedKey,
     });
     const rate = props.throttleRatePerSecond ?? 100;
     this.stage = new Apigatewayv2Stage(this, "stage", {

@@ -12,6 +12,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { ValidationError } from "../core/errors";
+import type { CiPersona, PlatformCiIdentity } from "../core/contracts";
 import { Naming } from "../core/naming";
 import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS } from "./private/iam";
 
@@ -37,11 +38,16 @@ export interface CiIdentityProps {
 }
 
 /** The OIDC provider and the publisher, builder and developer roles. */
-export class CiIdentity extends Construct {
+export class CiIdentity extends Construct implements PlatformCiIdentity {
   readonly oidcProviderArn: string;
   readonly publisherRole: IamRole;
   readonly builderRole: IamRole;
   readonly developerRole: IamRole;
+
+  /** Role ARNs (aws-actions/configure-aws-credentials role-to-assume). */
+  get loginIds(): Readonly<Record<CiPersona, string>> {
+    return { publisher: this.publisherRole.arn, builder: this.builderRole.arn, developer: this.developerRole.arn };
+  }
 
   constructor(scope: Construct, id: string, props: CiIdentityProps) {
     super(scope, id);

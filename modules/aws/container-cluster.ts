@@ -7,7 +7,7 @@ import { Naming } from "../core/naming";
 export interface ContainerClusterProps {
   readonly naming: Naming;
   /** Run services on Fargate Spot where they can (dev). @default false */
-  readonly preferSpot?: boolean;
+  readonly spotCapacity?: boolean;
 }
 
 /** One cluster, named `<prefix>-<env>`. */
@@ -23,7 +23,7 @@ export class ContainerCluster extends Construct {
     new EcsClusterCapacityProviders(this, "capacity", {
       clusterName: this.cluster.name,
       capacityProviders: ["FARGATE", "FARGATE_SPOT"],
-      defaultCapacityProviderStrategy: [{ capacityProvider: props.preferSpot ? "FARGATE_SPOT" : "FARGATE", weight: 1, base: 0 }],
+      defaultCapacityProviderStrategy: [{ capacityProvider: props.spotCapacity ? "FARGATE_SPOT" : "FARGATE", weight: 1, base: 0 }],
     });
   }
 }

@@ -9,15 +9,21 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { PlatformDataTrigger, PlatformObjectStorage } from "../core/contracts";
 import { Naming } from "../core/naming";
+import type { BucketPurpose } from "../core/workload-spec";
 import { serviceTrustPolicy } from "./private/iam";
 
 export interface DataTriggerProps {
   readonly naming: Naming;
   readonly accountId: string;
+  /** Catalog name of the job. */
   readonly jobName: string;
-  readonly bucketName: string;
-  readonly keyPrefix: string;
+  /** The buckets; `bucket` names the one watched. */
+  readonly storage: PlatformObjectStorage;
+  readonly bucket: BucketPurpose;
+  /** Object key prefix, like `incoming/`. */
+  readonly prefix: string;
   readonly clusterArn: string;
   readonly taskDefinitionArn: string;
   /** Roles the task runs as; EventBridge must be allowed to pass them. */
@@ -27,19 +33,26 @@ export interface DataTriggerProps {
 }
 
 /** The rule, its target and the role EventBridge runs the task with. */
-export class DataTrigger extends Construct {
+export class DataTrigger extends Construct implements PlatformDataTrigger {
+  readonly jobName: string;
+  readonly bucket: BucketPurpose;
+  readonly prefix: string;
   readonly rule: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: DataTriggerProps) {
     super(scope, id);
+    this.jobName = props.jobName;
+    this.bucket = props.bucket;
+    this.prefix = props.prefix;
+    const bucketName = props.storage.bucketName(props.bucket);
     const n = props.naming;
     this.rule = new CloudwatchEventRule(this, "rule", {
       name: n.name(props.jobName, "on-data"),
-      description: `Run ${props.jobName} when an object lands in s3://${props.bucketName}/${props.keyPrefix}`,
+      description: `Run ${props.jobName} when an object lands in s3://${bucketName}/${props.prefix}`,
       eventPattern: JSON.stringify({
         source: ["aws.s3"],
         "detail-type": ["Object Created"],
-        detail: { bucket: { name: [props.bucketName] }, object: { key: [{ prefix: props.keyPrefix }] } },
+        detail: { bucket: { name: [bucketName] }, object: { key: [{ prefix: props.prefix }] } },
       }),
     });
     const role = new IamRole(this, "role", {

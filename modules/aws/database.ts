@@ -13,6 +13,7 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { notOneOf, ValidationError } from "../core/errors";
+import type { PlatformDatabase } from "../core/contracts";
 import { Naming } from "../core/naming";
 
 /** Instance class per cloud-neutral tier; Graviton, burstable only for the smallest. */
@@ -34,7 +35,7 @@ export interface DatabaseProps {
   readonly deletionProtection?: boolean;
   /** @default 7 */
   readonly backupRetentionDays?: number;
-  readonly kmsKeyArn?: string;
+  readonly customerManagedKey?: string;
   /** PostgreSQL major version. @default "16" */
   readonly engineVersion?: string;
   /** @default "mlflow" */
@@ -46,7 +47,7 @@ export interface DatabaseProps {
 }
 
 /** One PostgreSQL instance and its network guard. */
-export class Database extends Construct {
+export class Database extends Construct implements PlatformDatabase {
   readonly instance: DbInstance;
   readonly securityGroup: SecurityGroup;
   /** ARN of the RDS-managed secret holding `username` and `password`. */
@@ -93,7 +94,7 @@ export class Database extends Construct {
         new CloudwatchLogGroup(this, `logs-${kind}`, {
           name: `/aws/rds/instance/${identifier}/${kind}`,
           retentionInDays: props.logRetentionDays ?? 30,
-          kmsKeyId: props.kmsKeyArn,
+          kmsKeyId: props.customerManagedKey,
         }),
     );
     this.instance = new DbInstance(this, "instance", {
@@ -106,11 +107,11 @@ export class Database extends Construct {
       maxAllocatedStorage: storage * 4,
       storageType: "gp3",
       storageEncrypted: true,
-      kmsKeyId: props.kmsKeyArn,
+      kmsKeyId: props.customerManagedKey,
       dbName: this.databaseName,
       username: "mlflow",
       manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: props.kmsKeyArn,
+      masterUserSecretKmsKeyId: props.customerManagedKey,
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [this.securityGroup.id],
       parameterGroupName: params.name,
@@ -123,7 +124,7 @@ export class Database extends Construct {
       finalSnapshotIdentifier: props.skipFinalSnapshot ? undefined : n.name("mlflow-final"),
       iamDatabaseAuthenticationEnabled: true,
       performanceInsightsEnabled: ha,
-      performanceInsightsKmsKeyId: ha ? props.kmsKeyArn : undefined,
+      performanceInsightsKmsKeyId: ha ? props.customerManagedKey : undefined,
       enabledCloudwatchLogsExports: logExports,
       autoMinorVersionUpgrade: true,
       caCertIdentifier: "rds-ca-rsa2048-g1",

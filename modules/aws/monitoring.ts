@@ -17,7 +17,11 @@ export interface MonitoringProps {
   readonly naming: Naming;
   readonly region: string;
   readonly alertEmail: string;
-  readonly kmsKeyArn?: string;
+  readonly customerManagedKey?: string;
+  /** The workloads to watch (services; jobs have no ECS service). */
+  readonly workloads: readonly MonitoredService[];
+  /** Console links beyond the dashboard and the log groups. @default - none */
+  readonly links?: readonly ConsoleLink[];
   /** Percent for CPU and memory alarms. @default 85 */
   readonly utilizationThresholdPercent?: number;
   /** Percent of requests answered 5xx. @default 5 */
@@ -47,12 +51,14 @@ export class Monitoring extends Construct implements PlatformMonitoring {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.props = props;
-    this.topic = new SnsTopic(this, "alerts", { name: props.naming.name("alerts"), kmsMasterKeyId: props.kmsKeyArn });
+    this.topic = new SnsTopic(this, "alerts", { name: props.naming.name("alerts"), kmsMasterKeyId: props.customerManagedKey });
     new SnsTopicSubscription(this, "alerts-email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.alertEmail });
+    for (const w of props.workloads) this.addService(w);
+    this.finish(props.links ?? []);
   }
 
   /** Alarms and dashboard widgets for one service. */
-  addService(s: MonitoredService): void {
+  private addService(s: MonitoredService): void {
     const util = this.props.utilizationThresholdPercent ?? 85;
     const ecsDims = { ClusterName: s.clusterName, ServiceName: s.serviceName };
     for (const metric of ["CPUUtilization", "MemoryUtilization"]) {
@@ -121,8 +127,8 @@ export class Monitoring extends Construct implements PlatformMonitoring {
     });
   }
 
-  /** Creates the dashboard from the widgets added so far; call once, after every service. */
-  finish(extraLinks: readonly ConsoleLink[] = []): void {
+  /** Creates the dashboard from the widgets of every service. */
+  private finish(extraLinks: readonly ConsoleLink[] = []): void {
     const name = this.props.naming.name();
     new CloudwatchDashboard(this, "dashboard", { dashboardName: name, dashboardBody: JSON.stringify({ widgets: this.widgets }) });
     const r = this.props.region;

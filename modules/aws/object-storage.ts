@@ -18,21 +18,21 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { BUCKET_PURPOSES, BucketPurpose } from "../../services/service-spec";
-import { PlatformBuckets } from "../core/contracts";
+import { BUCKET_PURPOSES, BucketPurpose } from "../core/workload-spec";
+import { PlatformObjectStorage } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 
 export interface ObjectStorageProps {
   readonly naming: Naming;
   readonly accountId: string;
-  /** `kms` needs `kmsKeyArn`; `managed` is SSE-S3. @default "kms" */
+  /** `kms` needs `customerManagedKey`; `managed` is SSE-S3. @default "kms" */
   readonly encryption?: "kms" | "managed";
-  readonly kmsKeyArn?: string;
+  readonly customerManagedKey?: string;
   /** Days a replaced or deleted object version is kept. @default 30 */
   readonly noncurrentVersionExpirationDays?: number;
   /** Server access logs into a dedicated log bucket. @default false */
-  readonly enableAccessLogging?: boolean;
+  readonly accessLogging?: boolean;
   /** Days access logs are kept. @default 365 */
   readonly accessLogRetentionDays?: number;
   /** Allow `terraform destroy` to delete non-empty buckets (throwaway environments only). @default false */
@@ -47,7 +47,7 @@ interface HardenedBucket {
 }
 
 /** The four data buckets, plus the access-log bucket when logging is on. */
-export class ObjectStorage extends Construct implements PlatformBuckets {
+export class ObjectStorage extends Construct implements PlatformObjectStorage {
   readonly buckets: Record<BucketPurpose, S3Bucket>;
   readonly logBucket?: S3Bucket;
 
@@ -56,13 +56,13 @@ export class ObjectStorage extends Construct implements PlatformBuckets {
     const encryption = props.encryption ?? "kms";
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 30;
     const forceDestroy = props.forceDestroy ?? false;
-    if (encryption === "kms" && !props.kmsKeyArn) {
-      throw new ValidationError('encryption "kms" needs kmsKeyArn; pass the environment key or choose "managed"', this);
+    if (encryption === "kms" && !props.customerManagedKey) {
+      throw new ValidationError('encryption "kms" needs customerManagedKey; pass the environment key or choose "managed"', this);
     }
     if (noncurrentDays < 1) throw new ValidationError(`noncurrentVersionExpirationDays must be at least 1; got ${noncurrentDays}`, this);
     const n = props.naming;
 
-    if (props.enableAccessLogging) {
+    if (props.accessLogging) {
       const { bucket } = this.hardened("access-logs", n.bounded(63, "access-logs", props.accountId), {
         encryption: "managed",
         forceDestroy,
@@ -86,7 +86,7 @@ export class ObjectStorage extends Construct implements PlatformBuckets {
     for (const purpose of BUCKET_PURPOSES) {
       const { bucket } = this.hardened(purpose, n.bounded(63, purpose, props.accountId), {
         encryption,
-        kmsKeyArn: props.kmsKeyArn,
+        customerManagedKey: props.customerManagedKey,
         forceDestroy,
         noncurrentDays,
       });
@@ -114,7 +114,7 @@ export class ObjectStorage extends Construct implements PlatformBuckets {
     name: string,
     o: {
       encryption: "kms" | "managed";
-      kmsKeyArn?: string;
+      customerManagedKey?: string;
       forceDestroy: boolean;
       noncurrentDays: number;
       expireCurrentDays?: number;
@@ -135,7 +135,7 @@ export class ObjectStorage extends Construct implements PlatformBuckets {
       bucket: bucket.id,
       rule: [
         o.encryption === "kms"
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: o.kmsKeyArn }, bucketKeyEnabled: true }
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: o.customerManagedKey }, bucketKeyEnabled: true }
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
       ],
     });

@@ -20,9 +20,9 @@ export interface RegistryProps {
   /** Images kept per repository; older ones expire. @default 30 */
   readonly keepImages?: number;
   /** KMS key; without one ECR's AES256 is used. @default - AES256 */
-  readonly kmsKeyArn?: string;
+  readonly customerManagedKey?: string;
   /** Delete repositories that still hold images on destroy. @default false */
-  readonly forceDelete?: boolean;
+  readonly forceDestroy?: boolean;
 }
 
 /** ECR repositories named `<prefix>-<env>/<workload>`. */
@@ -38,8 +38,8 @@ export class Registry extends Construct implements PlatformRegistry {
         name: `${props.naming.name()}/${name}`,
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfiguration: [props.kmsKeyArn ? { encryptionType: "KMS", kmsKey: props.kmsKeyArn } : { encryptionType: "AES256" }],
-        forceDelete: props.forceDelete ?? false,
+        encryptionConfiguration: [props.customerManagedKey ? { encryptionType: "KMS", kmsKey: props.customerManagedKey } : { encryptionType: "AES256" }],
+        forceDelete: props.forceDestroy ?? false,
       });
       new EcrLifecyclePolicy(this, `${name}-lifecycle`, {
         repository: repo.name,
@@ -62,7 +62,7 @@ export class Registry extends Construct implements PlatformRegistry {
    * Repository policies: `push` roles may push (CI's service publisher), each repository's pull
    * roles may pull (its task execution role, developers). Call once, after the roles exist.
    */
-  setAccess(push: readonly string[], pullByRepository: Readonly<Record<string, readonly string[]>>): void {
+  allowAccess(push: readonly string[], pullByRepository: Readonly<Record<string, readonly string[]>>): void {
     for (const [name, repo] of Object.entries(this.repositories)) {
       const pull = pullByRepository[name] ?? [];
       const statements: object[] = [];

@@ -32,7 +32,7 @@ export interface UserPoolProps {
   readonly deletionProtection?: boolean;
   /** @default 30 */
   readonly logRetentionDays?: number;
-  readonly kmsKeyArn?: string;
+  readonly customerManagedKey?: string;
 }
 
 /** The pool, its client and the scope trigger. */
@@ -55,7 +55,7 @@ export class UserPool extends Construct {
     const logs = new CloudwatchLogGroup(this, "trigger-logs", {
       name: `/aws/lambda/${fnName}`,
       retentionInDays: props.logRetentionDays ?? 30,
-      kmsKeyId: props.kmsKeyArn,
+      kmsKeyId: props.customerManagedKey,
     });
     const role = new IamRole(this, "trigger-role", {
       name: n.bounded(64, "pre-token-scopes"),

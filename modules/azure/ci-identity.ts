@@ -22,7 +22,7 @@
  * nothing here reads a data source on the plan path. The state account is assumed to live in the
  * environment's subscription (the azurerm backend config names no other).
  *
- * Grants that need the registry and the data account are methods (`allowPublish`, `allowDataRead`):
+ * Grants that need the registry and the data account are methods (`allowPublish`, `allowRead`):
  * the stack creates the identities before the registry, then calls them once those exist.
  *
  * Deliberately not created: Entra ID app registrations (managed identities need no secret and no
@@ -35,6 +35,7 @@ import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federat
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { ValidationError } from "../core/errors";
+import type { CiPersona, PlatformCiIdentity } from "../core/contracts";
 import { Naming } from "../core/naming";
 
 /** GitHub Actions' OIDC issuer. */
@@ -67,10 +68,15 @@ export interface CiIdentityProps {
 }
 
 /** The publisher, builder and developer identities with their federated credentials and roles. */
-export class CiIdentity extends Construct {
+export class CiIdentity extends Construct implements PlatformCiIdentity {
   readonly publisher: UserAssignedIdentity;
   readonly builder: UserAssignedIdentity;
   readonly developer: UserAssignedIdentity;
+
+  /** Managed identity client ids (azure/login client-id). */
+  get loginIds(): Readonly<Record<CiPersona, string>> {
+    return { publisher: this.publisher.clientId, builder: this.builder.clientId, developer: this.developer.clientId };
+  }
   /** `/subscriptions/<id>`. */
   readonly subscriptionScope: string;
   /** Resource id of the state storage account, when the backend is azurerm. */
@@ -132,7 +138,7 @@ export class CiIdentity extends Construct {
   }
 
   /** The developer reads the data storage account's blobs. */
-  allowDataRead(storageAccountId: string): void {
+  allowRead(storageAccountId: string): void {
     this.assign("developer-data", this.developer, storageAccountId, "Storage Blob Data Reader");
   }
 

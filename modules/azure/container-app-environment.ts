@@ -12,12 +12,12 @@
  * storage mounts.
  */
 import { Construct } from "constructs";
-import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
+import { ContainerAppEnvironment as ContainerAppEnvironmentResource } from "@cdktf/provider-azurerm/lib/container-app-environment";
 import { Naming } from "../core/naming";
 import { addDiagnostics } from "./private/diagnostics";
 import type { Network } from "./network";
 
-export interface ContainerAppsEnvironmentProps {
+export interface ContainerAppEnvironmentProps {
   readonly naming: Naming;
   readonly resourceGroupName: string;
   readonly location: string;
@@ -31,18 +31,18 @@ export interface ContainerAppsEnvironmentProps {
 }
 
 /** The environment every app and job of the platform runs in. */
-export class ContainerAppsEnvironment extends Construct {
-  readonly environment: ContainerAppEnvironment;
+export class ContainerAppEnvironment extends Construct {
+  readonly environment: ContainerAppEnvironmentResource;
   readonly environmentId: string;
   /** Workload profile every app uses. */
   readonly workloadProfileName = "Consumption";
 
-  constructor(scope: Construct, id: string, props: ContainerAppsEnvironmentProps) {
+  constructor(scope: Construct, id: string, props: ContainerAppEnvironmentProps) {
     super(scope, id);
     const zoneRedundant = props.zoneRedundant ?? false;
     const internalOnly = props.internalOnly ?? false;
     const n = props.naming;
-    this.environment = new ContainerAppEnvironment(this, "env", {
+    this.environment = new ContainerAppEnvironmentResource(this, "env", {
       name: n.name("cae"),
       resourceGroupName: props.resourceGroupName,
       location: props.location,

@@ -1,8 +1,9 @@
 /**
  * A run-to-completion workload of the catalog as a Container Apps job, wired like a container app
  * (ACR pull identity, own identity, Key Vault references, 1:2 sizing). Triggered either manually
- * (an operator or pipeline starts it) or by an Azure Storage queue through the KEDA `azure-queue`
- * scaler: one execution per queued message, up to the spec's max.
+ * (an operator or pipeline starts it) or, once the data trigger step calls `triggerOn`, by an Azure
+ * Storage queue through the KEDA `azure-queue` scaler: one execution per queued message, up to the
+ * spec's max.
  *
  * The KEDA rule authenticates with a queue connection string held in Key Vault: azurerm 4.55 has no
  * managed-identity option on job scale rules (the ARM API gained one later), so the queue lives in
@@ -11,12 +12,14 @@
  * Deliberately not created: schedule triggers, init containers, volumes.
  */
 import { Construct } from "constructs";
-import { ContainerAppJob } from "@cdktf/provider-azurerm/lib/container-app-job";
-import type { ResolvedService } from "../../services/service-spec";
+import { dependable } from "cdktf";
+import { ContainerAppJob as ContainerAppJobResource } from "@cdktf/provider-azurerm/lib/container-app-job";
+import type { PlatformWorkload } from "../core/contracts";
+import type { ResolvedService } from "../core/workload-spec";
 import { ValidationError } from "../core/errors";
-import type { ContainerAppsEnvironment } from "./container-app-environment";
+import type { ContainerAppEnvironment } from "./container-app-environment";
 import { containerBasics, Workload, WorkloadWiring, prepareWorkload } from "./private/workload";
-import type { StoredSecret } from "./secrets";
+import type { Secrets, StoredSecret } from "./secrets";
 
 /** Where a queue-triggered job reads its events. */
 export interface QueueTrigger {
@@ -28,11 +31,9 @@ export interface QueueTrigger {
   readonly pollingIntervalSeconds?: number;
 }
 
-export interface ContainerAppsJobProps extends WorkloadWiring {
+export interface ContainerAppJobProps extends WorkloadWiring {
   readonly spec: ResolvedService;
-  readonly environment: ContainerAppsEnvironment;
-  /** @default - manual trigger */
-  readonly queue?: QueueTrigger;
+  readonly environment: ContainerAppEnvironment;
   /** Seconds one execution may run. @default 1800 */
   readonly timeoutSeconds?: number;
   /** Retries of a failed execution. @default 1 */
@@ -40,12 +41,15 @@ export interface ContainerAppsJobProps extends WorkloadWiring {
 }
 
 /** A Container Apps job for one ServiceSpec of kind `job`. */
-export class ContainerAppsJob extends Construct {
-  readonly job: ContainerAppJob;
+export class ContainerAppJob extends Construct implements PlatformWorkload {
+  readonly job: ContainerAppJobResource;
+  readonly kind = "job" as const;
   readonly name: string;
   readonly workload: Workload;
+  private readonly maxExecutions: number;
+  private readonly secretsStore: Secrets;
 
-  constructor(scope: Construct, id: string, props: ContainerAppsJobProps) {
+  constructor(scope: Construct, id: string, props: ContainerAppJobProps) {
     super(scope, id);
     const spec = props.spec;
     const timeout = props.timeoutSeconds ?? 1800;
@@ -55,16 +59,10 @@ export class ContainerAppsJob extends Construct {
     this.name = spec.name;
     this.workload = prepareWorkload(this, spec, props);
     const w = this.workload;
-    const secrets = [...w.secrets];
-    const env = [...w.env];
-    const q = props.queue;
-    if (q) {
-      secrets.push({ name: "queue-connection", keyVaultSecretId: q.connection.reference, identity: w.identity.id });
-      w.grants.push(props.secrets.grantRead(`${spec.name}-reads-queue-connection`, w.identity.principalId, q.connection.secret));
-      env.push({ name: "EVENT_QUEUE_ACCOUNT", value: q.accountName }, { name: "EVENT_QUEUE_NAME", value: q.queueName });
-    }
+    this.maxExecutions = spec.scaling.max;
+    this.secretsStore = props.secrets;
 
-    this.job = new ContainerAppJob(this, "job", {
+    this.job = new ContainerAppJobResource(this, "job", {
       name: props.naming.bounded(32, spec.name),
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -74,38 +72,48 @@ export class ContainerAppsJob extends Construct {
       replicaRetryLimit: retries,
       identity: { type: "UserAssigned", identityIds: w.identityIds },
       registry: [w.registry],
-      secret: secrets.length > 0 ? secrets : undefined,
-      ...(q
-        ? {
-            eventTriggerConfig: {
-              parallelism: 1,
-              replicaCompletionCount: 1,
-              scale: [
-                {
-                  minExecutions: 0,
-                  maxExecutions: spec.scaling.max,
-                  pollingIntervalInSeconds: q.pollingIntervalSeconds ?? 30,
-                  rules: [
-                    {
-                      name: "blob-created",
-                      customRuleType: "azure-queue",
-                      metadata: { accountName: q.accountName, queueName: q.queueName, queueLength: "1" },
-                      authentication: [{ secretName: "queue-connection", triggerParameter: "connection" }],
-                    },
-                  ],
-                },
-              ],
-            },
-          }
-        : { manualTriggerConfig: { parallelism: 1, replicaCompletionCount: 1 } }),
+      secret: w.secrets.length > 0 ? [...w.secrets] : undefined,
+      manualTriggerConfig: { parallelism: 1, replicaCompletionCount: 1 },
       template: {
         container: [
           {
-            ...containerBasics(spec, w, env),
+            ...containerBasics(spec, w, [...w.env]),
           },
         ],
       },
       dependsOn: w.grants,
+    });
+  }
+
+  /**
+   * Starts the job from a storage queue (the data trigger step) instead of by hand: one execution per
+   * queued message, up to the spec's max. The KEDA scaler reads the queue's connection from Key Vault.
+   */
+  triggerOn(q: QueueTrigger): void {
+    const w = this.workload;
+    const grant = this.secretsStore.allowRead(`${this.name}-reads-queue-connection`, w.identity.principalId, q.connection.secret);
+    // Key Vault references are resolved when a revision is created: grant first.
+    this.job.dependsOn = [...(this.job.dependsOn ?? []), dependable(grant)];
+    this.job.putSecret([...w.secrets, { name: "queue-connection", keyVaultSecretId: q.connection.reference, identity: w.identity.id }]);
+    this.job.resetManualTriggerConfig();
+    this.job.putEventTriggerConfig({
+      parallelism: 1,
+      replicaCompletionCount: 1,
+      scale: [
+        {
+          minExecutions: 0,
+          maxExecutions: this.maxExecutions,
+          pollingIntervalInSeconds: q.pollingIntervalSeconds ?? 30,
+          rules: [
+            {
+              name: "blob-created",
+              customRuleType: "azure-queue",
+              metadata: { accountName: q.accountName, queueName: q.queueName, queueLength: "1" },
+              authentication: [{ secretName: "queue-connection", triggerParameter: "connection" }],
+            },
+          ],
+        },
+      ],
     });
   }
 }

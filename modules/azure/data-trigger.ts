@@ -21,7 +21,8 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { StorageQueue } from "@cdktf/provider-azurerm/lib/storage-queue";
-import type { BucketPurpose } from "../../services/service-spec";
+import type { PlatformDataTrigger } from "../core/contracts";
+import type { BucketPurpose } from "../core/workload-spec";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { suppress } from "../policy/suppressions";
@@ -48,12 +49,15 @@ export interface DataTriggerProps {
 }
 
 /** Event Grid system topic, subscription and the queue a job scales on. */
-export class DataTrigger extends Construct {
+export class DataTrigger extends Construct implements PlatformDataTrigger {
+  readonly jobName: string;
+  readonly bucket: BucketPurpose;
+  readonly prefix: string;
   readonly topic: EventgridSystemTopic;
   readonly subscription: EventgridSystemTopicEventSubscription;
   readonly queueAccount: StorageAccount;
   readonly queue: StorageQueue;
-  /** What ContainerAppsJob needs to scale on the queue. */
+  /** What ContainerAppJob needs to scale on the queue. */
   readonly queueTrigger: QueueTrigger;
   /** The Event Grid subject filter. */
   readonly subjectPrefix: string;
@@ -61,6 +65,9 @@ export class DataTrigger extends Construct {
   constructor(scope: Construct, id: string, props: DataTriggerProps) {
     super(scope, id);
     const prefix = props.prefix ?? "";
+    this.jobName = props.jobName;
+    this.bucket = props.bucket;
+    this.prefix = prefix;
     const retryHours = props.retryHours ?? 24;
     if (prefix.startsWith("/")) throw new ValidationError(`prefix is relative to the container; got ${JSON.stringify(prefix)} (drop the leading /)`, this);
     if (retryHours < 1 || retryHours > 24) throw new ValidationError(`retryHours must be 1 to 24; got ${retryHours}`, this);
@@ -136,7 +143,7 @@ export class DataTrigger extends Construct {
   }
 
   /** Lets the job's identity read and delete messages (it removes each event it has processed). */
-  grantConsume(principalId: string): RoleAssignment {
+  allowConsume(principalId: string): RoleAssignment {
     return new RoleAssignment(this, "job-queue-processor", {
       scope: this.queueAccount.id,
       roleDefinitionName: "Storage Queue Data Message Processor",

@@ -20,6 +20,7 @@ import { PostgresqlFlexibleServer } from "@cdktf/provider-azurerm/lib/postgresql
 import { PostgresqlFlexibleServerConfiguration } from "@cdktf/provider-azurerm/lib/postgresql-flexible-server-configuration";
 import { PostgresqlFlexibleServerDatabase } from "@cdktf/provider-azurerm/lib/postgresql-flexible-server-database";
 import { ValidationError, notOneOf } from "../core/errors";
+import type { PlatformDatabase } from "../core/contracts";
 import { Naming } from "../core/naming";
 import { addDiagnostics } from "./private/diagnostics";
 import { globalName } from "./private/names";
@@ -70,10 +71,11 @@ export interface DatabaseProps {
 }
 
 /** PostgreSQL Flexible Server, its database and settings. */
-export class Database extends Construct {
+export class Database extends Construct implements PlatformDatabase {
   readonly server: PostgresqlFlexibleServer;
   readonly host: string;
   readonly databaseName: string;
+  readonly port = 5432;
   readonly administratorLogin: string;
   readonly password: GeneratedSecret;
 

@@ -15,17 +15,23 @@ import { MonitorMetricAlert } from "@cdktf/provider-azurerm/lib/monitor-metric-a
 import { ConsoleLink, PlatformMonitoring } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
-import type { ContainerAppService } from "./container-app";
+import type { ContainerAppService } from "./container-app-service";
 
 export interface MonitoringProps {
   readonly naming: Naming;
   readonly resourceGroupName: string;
   readonly alertEmail: string;
-  readonly apps: readonly ContainerAppService[];
+  /** The services to watch (jobs have no request metrics). */
+  readonly workloads: readonly ContainerAppService[];
   /** Portal link prefix: `https://portal.azure.com/#@<tenant>/resource`. */
   readonly portalResourceUrl: string;
-  /** 5xx responses per 5 minutes that raise an alert. @default 5 */
-  readonly errorThreshold?: number;
+  /** Resources linked in the portal, by label. @default - none */
+  readonly resources?: readonly { readonly label: string; readonly id: string }[];
+  /**
+   * 5xx responses per 5 minutes that raise an alert. A count, not the percent AWS and Google use:
+   * Container Apps' `Requests` metric has no ratio form for a metric alert. @default 5
+   */
+  readonly errorCountThreshold?: number;
   /** Percent of the allocated CPU, averaged over 15 minutes. @default 80 */
   readonly cpuThresholdPercent?: number;
 }
@@ -35,18 +41,16 @@ export class Monitoring extends Construct implements PlatformMonitoring {
   readonly actionGroup: MonitorActionGroup;
   readonly alerts: MonitorMetricAlert[] = [];
   readonly links: ConsoleLink[] = [];
-  private readonly portal: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const errors = props.errorThreshold ?? 5;
+    const errors = props.errorCountThreshold ?? 5;
     const cpuPercent = props.cpuThresholdPercent ?? 80;
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alertEmail)) {
       throw new ValidationError(`alertEmail must be an e-mail address; got ${JSON.stringify(props.alertEmail)}`, this);
     }
     if (cpuPercent <= 0 || cpuPercent > 100) throw new ValidationError(`cpuThresholdPercent must be 1 to 100; got ${cpuPercent}`, this);
     const n = props.naming;
-    this.portal = props.portalResourceUrl;
     this.actionGroup = new MonitorActionGroup(this, "action-group", {
       name: n.name("alerts"),
       resourceGroupName: props.resourceGroupName,
@@ -54,7 +58,7 @@ export class Monitoring extends Construct implements PlatformMonitoring {
       emailReceiver: [{ name: "on-call", emailAddress: props.alertEmail, useCommonAlertSchema: true }],
     });
 
-    for (const svc of props.apps) {
+    for (const svc of props.workloads) {
       const app = svc.app;
       const alert = (kind: string, description: string, severity: number, criteria: MonitorMetricAlertCriteria, windowSize: string) => {
         const a = new MonitorMetricAlert(this, `${svc.name}-${kind}`, {
@@ -91,16 +95,7 @@ export class Monitoring extends Construct implements PlatformMonitoring {
         threshold: Math.round(svc.workload.cpu * 1e9 * (cpuPercent / 100)),
       }, "PT15M");
     }
-  }
-
-  /** Adds a link to a resource's page in the Azure portal. */
-  linkResource(label: string, resourceId: string): void {
-    this.links.push({ label, url: `${this.portal}${resourceId}` });
-  }
-
-  /** Adds any other link (an API endpoint). */
-  link(label: string, url: string): void {
-    this.links.push({ label, url });
+    for (const r of props.resources ?? []) this.links.push({ label: r.label, url: `${props.portalResourceUrl}${r.id}` });
   }
 }
 

@@ -19,8 +19,8 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { StorageManagementPolicy } from "@cdktf/provider-azurerm/lib/storage-management-policy";
-import { BUCKET_PURPOSES, BucketAccess, BucketPurpose } from "../../services/service-spec";
-import { PlatformBuckets } from "../core/contracts";
+import { BUCKET_PURPOSES, BucketAccess, BucketPurpose } from "../core/workload-spec";
+import { PlatformObjectStorage } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { addDiagnostics } from "./private/diagnostics";
@@ -60,7 +60,7 @@ const ROLE: Record<BucketAccess, string> = {
 };
 
 /** Storage account, containers, lifecycle and access grants. */
-export class ObjectStorage extends Construct implements PlatformBuckets {
+export class ObjectStorage extends Construct implements PlatformObjectStorage {
   readonly account: StorageAccount;
   readonly accountName: string;
   readonly containers: Readonly<Record<BucketPurpose, StorageContainer>>;
@@ -165,7 +165,7 @@ export class ObjectStorage extends Construct implements PlatformBuckets {
   }
 
   /** Grants a managed identity read or read-write on one container (data plane RBAC, no keys). */
-  grant(id: string, principalId: string, purpose: BucketPurpose, access: BucketAccess): RoleAssignment {
+  allowAccess(id: string, principalId: string, purpose: BucketPurpose, access: BucketAccess): RoleAssignment {
     return new RoleAssignment(this, `${id}-${purpose}`, {
       scope: this.containers[purpose].resourceManagerId,
       roleDefinitionName: ROLE[access],

@@ -17,7 +17,7 @@ import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-
 import { PlatformRegistry } from "../core/contracts";
 import { ValidationError, notOneOf } from "../core/errors";
 import { Naming } from "../core/naming";
-import type { ImageRef } from "../../services/service-spec";
+import type { ImageRef } from "../core/workload-spec";
 import { addDiagnostics } from "./private/diagnostics";
 import { alnumName } from "./private/names";
 import { addPrivateEndpoint } from "./private/private-endpoint";

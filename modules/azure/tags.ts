@@ -4,7 +4,8 @@
  * PolicyAspect: aspects run in the order they were added, so the policy sees the tags.
  */
 import { IConstruct } from "constructs";
-import { IAspect, TerraformResource } from "cdktf";
+import { Aspects, IAspect, TerraformResource, TerraformStack } from "cdktf";
+import type { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 
 interface Taggable {
   tags: Record<string, string>;
@@ -26,4 +27,10 @@ export class AzureTagsAspect implements IAspect {
     if (own !== undefined && (typeof own !== "object" || own === null)) return;
     node.tags = { ...this.tags, ...(own ?? {}) };
   }
+}
+
+/** Tags every azurerm resource of the provider's stack (through the Aspect above). Returns the tags. */
+export function applyTags(provider: AzurermProvider, tags: Readonly<Record<string, string>>): Record<string, string> {
+  Aspects.of(TerraformStack.of(provider)).add(new AzureTagsAspect(tags));
+  return { ...tags };
 }

@@ -1,42 +1,84 @@
 /**
- * Cloud-neutral contracts: what each cloud's modules expose to the stacks and the synth summary.
- * Stacks program against these, not against one cloud's classes.
+ * Cloud-neutral contracts: what each cloud's modules expose to the stacks, the outputs and the synth
+ * summary. Every concept below has one module per cloud (`modules/<cloud>/<concept>.ts`) implementing
+ * it; stacks type their fields as these, not as one cloud's classes. Core imports nothing above it.
  */
-import type { BucketPurpose } from "../../services/service-spec";
+import type { BucketPurpose, WorkloadKind } from "./workload-spec";
 
-/** A labelled link into a cloud console, printed in the synth summary and exported as an output. */
+/** A labelled link into a cloud console, printed in the synth summary and exported as `console_<what>`. */
 export interface ConsoleLink {
   readonly label: string;
   readonly url: string;
 }
 
-/** What a network module exposes. */
+/** The network the platform runs in (`network.ts`). */
 export interface PlatformNetwork {
+  /** VPC / VNet / VPC network id: output `network_id`. */
   readonly networkId: string;
+  readonly cidr: string;
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
-  readonly cidr: string;
 }
 
-/** What a registry module exposes: where each service's images live. */
+/** Where each service's images live (`registry.ts`). */
 export interface PlatformRegistry {
-  /** Repository address without tag or digest, e.g. `<acct>.dkr.ecr.<region>.amazonaws.com/mlops-dev/model-api`. */
+  /** Repository address without tag or digest, e.g. `<acct>.dkr.ecr.<region>.amazonaws.com/mlops-dev/model-api`: output `registry_<service>`. */
   repositoryUrl(service: string): string;
 }
 
-/** What an object-storage module exposes. */
-export interface PlatformBuckets {
+/** The platform's buckets, one per purpose (`object-storage.ts`). Azure's buckets are blob containers. */
+export interface PlatformObjectStorage {
+  /** Bucket (or blob container) name: output `bucket_<purpose>`, env `BUCKET_<PURPOSE>`. */
   bucketName(purpose: BucketPurpose): string;
 }
 
-/** What a container runtime exposes per service. */
-export interface PlatformService {
+/** The secret store (`secrets.ts`): secret values never pass through Terraform config or env values. */
+export interface PlatformSecrets {
+  /** The names of the secrets the store holds for workloads. */
+  readonly names: readonly string[];
+}
+
+/** The MLflow backend store (`database.ts`). */
+export interface PlatformDatabase {
+  readonly databaseName: string;
+  /** Port the database answers on (as the workload sees it). */
+  readonly port: number;
+}
+
+/** One workload on the cloud's container runtime (`ecs-fargate.ts`, `container-apps.ts`, `cloud-run.ts`). */
+export interface PlatformWorkload {
+  /** Catalog name (`model-api`). */
   readonly name: string;
-  /** Public endpoint (API edge URL with the route prefix), or undefined for internal services. */
+  readonly kind: WorkloadKind;
+  /** Public endpoint (with the edge's route prefix, if any), or undefined: output `url_<service>`. */
   readonly publicUrl?: string;
 }
 
-/** What a monitoring module exposes. */
+/** The public edge in front of the workloads (`ingress.ts`); Azure and Google expose the runtime's own front end. */
+export interface PlatformIngress {
+  /** The edge's base URL. */
+  readonly endpoint: string;
+}
+
+/** Starts a job when an object lands under a prefix (`data-trigger.ts`). */
+export interface PlatformDataTrigger {
+  /** Catalog name of the job it starts. */
+  readonly jobName: string;
+  readonly bucket: BucketPurpose;
+  readonly prefix: string;
+}
+
+/** The three identities CI assumes through GitHub OIDC. */
+export const CI_PERSONAS = ["publisher", "builder", "developer"] as const;
+export type CiPersona = (typeof CI_PERSONAS)[number];
+
+/** Keyless CI identities trusted for this repository only (`ci-identity.ts`). */
+export interface PlatformCiIdentity {
+  /** What a workflow logs in with, per persona (role ARN, managed identity client id, service account e-mail): output `ci_<persona>`. */
+  readonly loginIds: Readonly<Record<CiPersona, string>>;
+}
+
+/** Alerts, dashboards and console links (`monitoring.ts`). */
 export interface PlatformMonitoring {
   readonly links: readonly ConsoleLink[];
 }

@@ -35,10 +35,26 @@ export class ValidationError extends Error {
 /** Renders any value for a "found ..." clause: short, quoted when a string. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return visible(JSON.stringify(value));
+  // JSON.stringify turns these into "null"; 1e999 in a JSON file parses to Infinity.
+  if (typeof value === "number" && !Number.isFinite(value)) return `${value} (not a finite number${Number.isNaN(value) ? "" : "; a JSON number this large, such as 1e999, overflows to it"})`;
   const text = JSON.stringify(value);
   if (text === undefined) return String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Characters that print as nothing (byte order mark, zero-width and direction marks, soft hyphen). */
+const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g;
+
+/** Shows invisible characters as `\uXXXX`, and with `explain` says so: "dev" and "\uFEFFdev" must not look alike. */
+export function visible(text: string, explain = true): string {
+  const found = [...new Set(text.match(INVISIBLE) ?? [])];
+  if (found.length === 0) return text;
+  const code = (c: string) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  const escaped = text.replace(INVISIBLE, (c) => `\\u${code(c).slice(2)}`);
+  if (!explain) return escaped;
+  const names = found.map((c) => (c === "\uFEFF" ? "byte order mark U+FEFF" : `character ${code(c)}`));
+  return `${escaped} (with the invisible ${names.join(", ")})`;
 }
 
 /** "must be one of a, b, c" messages used by several constructs. */

@@ -25,6 +25,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamBinding } from "@cdktf/provider-google/lib/service-account-iam-binding";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { ValidationError } from "../core/errors";
+import type { PlatformCiIdentity } from "../core/contracts";
 import { Naming } from "../core/naming";
 import { Registry } from "./registry";
 
@@ -32,7 +33,8 @@ import { Registry } from "./registry";
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
 /** The CI personas; each becomes a service account `<prefix>-<env>-<persona>`. */
-export type CiPersona = "publisher" | "builder" | "developer";
+export type { CiPersona } from "../core/contracts";
+import type { CiPersona } from "../core/contracts";
 
 /** Service account ids: 6 to 30 characters. */
 const ACCOUNT_ID_MAX = 30;
@@ -58,7 +60,7 @@ export interface CiIdentityProps {
 }
 
 /** The workload identity pool, its GitHub provider and the publisher, builder and developer accounts. */
-export class CiIdentity extends Construct {
+export class CiIdentity extends Construct implements PlatformCiIdentity {
   readonly pool: IamWorkloadIdentityPool;
   readonly provider: IamWorkloadIdentityPoolProvider;
   /** `projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>`: the `workload_identity_provider` input of google-github-actions/auth. */
@@ -68,6 +70,11 @@ export class CiIdentity extends Construct {
   readonly developer: ServiceAccount;
   /** Account emails, known at synth. */
   readonly emails: Readonly<Record<CiPersona, string>>;
+
+  /** Service account e-mails (google-github-actions/auth service_account). */
+  get loginIds(): Readonly<Record<CiPersona, string>> {
+    return this.emails;
+  }
   /** The exact token subjects each account trusts. */
   readonly subjects: Readonly<Record<CiPersona, readonly string[]>>;
 

@@ -15,7 +15,7 @@
  *   expiry) and its `roles/run.invoker` before the container sees the request. Invokers are the
  *   members given in `invokers` (a group, a frontend's service account); never `allUsers`. Admin
  *   paths (`routes.adminPaths`) are enforced by the app on the already verified identity: IAM is per
- *   service, not per path; the app receives them in ADMIN_PATHS.
+ *   service, not per path; the app receives them in AUTH_ADMIN_PATHS (modules/core/container-contract.ts).
  * - `ingress: "public"`, `auth: "none"` -> `allUsers` may invoke, with a policy suppression that
  *   names the spec, so the exception shows in the synth summary.
  * We deliberately do not put API Gateway in front: it exists only in the google-beta provider.
@@ -24,12 +24,13 @@ import { Construct } from "constructs";
 import { CloudRunV2Job } from "@cdktf/provider-google/lib/cloud-run-v2-job";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
-import { PlatformService } from "../core/contracts";
+import { PlatformWorkload } from "../core/contracts";
+import { ContainerFacts, containerEnvironment } from "../core/container-contract";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { suppress } from "../policy/suppressions";
-import type { ResolvedService } from "../../services/service-spec";
-import { cloudRunSize, envNameOf } from "./private/cloud-run-sizing";
+import type { ResolvedService, WorkloadKind } from "../core/workload-spec";
+import { cloudRunSize } from "./private/cloud-run-sizing";
 
 /** The Cloud SQL Auth Proxy image, pinned (Google publishes it; Cloud Run pulls it without VPC egress). */
 export const CLOUD_SQL_PROXY_IMAGE = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.15.2";
@@ -55,8 +56,8 @@ export interface CloudRunProps {
   readonly secretIds: Readonly<Record<string, string>>;
   /** Secret version every reference pins. @default "latest" */
   readonly secretVersion?: string;
-  /** Extra plain env (bucket names and such) over the spec's env. @default - none */
-  readonly extraEnv?: Readonly<Record<string, string>>;
+  /** What the container contract needs from Google Cloud (modules/core/container-contract.ts). */
+  readonly facts: ContainerFacts;
   /** Connection for the Auth Proxy sidecar; required when the spec uses the database. @default - no sidecar */
   readonly database?: CloudRunDatabase;
   /** Members allowed to invoke a public `jwt` service. @default - none (only project owners until set) */
@@ -70,8 +71,12 @@ export interface CloudRunProps {
 }
 
 /** A Cloud Run service or job for one ServiceSpec. */
-export class CloudRun extends Construct implements PlatformService {
+export class CloudRun extends Construct implements PlatformWorkload {
+  /** Catalog name (`model-api`). */
   readonly name: string;
+  readonly kind: WorkloadKind;
+  /** The Cloud Run resource name (bounded to 49 characters). */
+  readonly runName: string;
   readonly service?: CloudRunV2Service;
   readonly job?: CloudRunV2Job;
   /** The run.app URL of a service whose spec says public. */
@@ -97,25 +102,17 @@ export class CloudRun extends Construct implements PlatformService {
     if (spec.ingress === "internal" && props.invokers && props.invokers.length > 0 && spec.auth === "none") {
       throw new ValidationError(`invokers have no effect on ${spec.name}: internal services with auth "none" skip the IAM check`, this);
     }
-    this.name = props.naming.bounded(49, spec.name);
+    this.name = spec.name;
+    this.kind = spec.kind;
+    this.runName = cloudRunName(props.naming, spec.name);
     const size = cloudRunSize(spec.cpuMillicores, spec.memoryMiB);
 
+    // The proxy logs in with the service account's IAM token: DB_AUTH=iam, no password secret.
+    const contract = containerEnvironment(spec, props.facts);
     const env: { name: string; value?: string; valueSource?: { secretKeyRef: { secret: string; version: string } } }[] = [
-      ...Object.entries({ ...spec.env, ...(props.extraEnv ?? {}) }).map(([name, value]) => ({ name, value })),
-      ...spec.secrets.map((s) => ({ name: envNameOf(s), valueSource: { secretKeyRef: { secret: props.secretIds[s], version: secretVersion } } })),
+      ...contract.env.map((e) => ({ name: e.name, value: e.value })),
+      ...contract.secrets.map((s) => ({ name: s.name, valueSource: { secretKeyRef: { secret: props.secretIds[s.secret], version: secretVersion } } })),
     ];
-    if (spec.routes?.adminPaths?.length) env.push({ name: "ADMIN_PATHS", value: spec.routes.adminPaths.join(",") });
-    if (props.database) {
-      const d = props.database;
-      env.push(
-        { name: "DB_HOST", value: "127.0.0.1" },
-        { name: "DB_PORT", value: "5432" },
-        { name: "DB_NAME", value: d.databaseName },
-        { name: "DB_USER", value: d.userName },
-        // No password in the URI: the proxy logs in with the service account's IAM token.
-        { name: "MLFLOW_BACKEND_STORE_URI", value: `postgresql://${encodeURIComponent(d.userName)}@127.0.0.1:5432/${d.databaseName}` },
-      );
-    }
     const vpcAccess = { networkInterfaces: [{ network: props.networkId, subnetwork: props.subnetId }], egress: "ALL_TRAFFIC" };
     const proxy = props.database
       ? {
@@ -130,7 +127,7 @@ export class CloudRun extends Construct implements PlatformService {
 
     if (isJob) {
       this.job = new CloudRunV2Job(this, "job", {
-        name: this.name,
+        name: this.runName,
         project: props.projectId,
         location: props.region,
         deletionProtection,
@@ -154,7 +151,7 @@ export class CloudRun extends Construct implements PlatformService {
 
     const probe = { httpGet: { path: spec.healthPath, port: spec.port } };
     this.service = new CloudRunV2Service(this, "service", {
-      name: this.name,
+      name: this.runName,
       project: props.projectId,
       location: props.region,
       description: spec.description,
@@ -204,4 +201,14 @@ export class CloudRun extends Construct implements PlatformService {
       });
     }
   }
+}
+
+/** The Cloud Run resource name of a catalog workload: known at synth, so URLs and job ids are too. */
+export function cloudRunName(naming: Naming, service: string): string {
+  return naming.bounded(49, service);
+}
+
+/** Cloud Run's deterministic service URL (`https://<name>-<project number>.<region>.run.app`). */
+export function cloudRunUrl(naming: Naming, service: string, projectNumber: string, region: string): string {
+  return `https://${cloudRunName(naming, service)}-${projectNumber}.${region}.run.app`;
 }

@@ -20,6 +20,7 @@ import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import { notOneOf, ValidationError } from "../core/errors";
+import type { PlatformDatabase } from "../core/contracts";
 import { Naming } from "../core/naming";
 
 /** Machine tier per size; Enterprise edition custom machines (shared-core tiers have no SLA). */
@@ -37,10 +38,10 @@ export interface DatabaseProps {
   readonly networkId: string;
   /** The private services connection the instance must wait for. */
   readonly privateServicesConnection: ITerraformDependable;
-  /** Size. @default "small" */
-  readonly size?: keyof typeof DATABASE_TIERS;
-  /** Machine tier over the one `size` maps to. @default - DATABASE_TIERS[size] */
-  readonly tier?: string;
+  /** Size, as on every cloud. @default "small" */
+  readonly tier?: keyof typeof DATABASE_TIERS;
+  /** Cloud SQL machine tier over the one `tier` maps to (AWS: `instanceClass`). @default - DATABASE_TIERS[tier] */
+  readonly machineTier?: string;
   /** Disk in GiB; grows automatically. @default 20 */
   readonly storageGiB?: number;
   /** Standby in a second zone (REGIONAL). @default false */
@@ -58,10 +59,12 @@ export interface DatabaseProps {
 }
 
 /** One PostgreSQL instance, its database and the IAM users. */
-export class Database extends Construct {
+export class Database extends Construct implements PlatformDatabase {
   readonly instance: SqlDatabaseInstance;
   readonly instanceName: string;
   readonly databaseName: string;
+  /** Through the Cloud SQL Auth Proxy sidecar on 127.0.0.1. */
+  readonly port = 5432;
   /** `project:region:instance`, what the Auth Proxy connects to. */
   readonly connectionName: string;
   /** Database user name of each IAM service account, by e-mail. */
@@ -69,9 +72,9 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    const size = props.size ?? "small";
-    if (!(size in DATABASE_TIERS)) throw new ValidationError(notOneOf("size", size, Object.keys(DATABASE_TIERS)), this);
-    const tier = props.tier ?? DATABASE_TIERS[size];
+    const size = props.tier ?? "small";
+    if (!(size in DATABASE_TIERS)) throw new ValidationError(notOneOf("tier", size, Object.keys(DATABASE_TIERS)), this);
+    const tier = props.machineTier ?? DATABASE_TIERS[size];
     const storageGiB = props.storageGiB ?? 20;
     const ha = props.highAvailability ?? false;
     const deletionProtection = props.deletionProtection ?? true;

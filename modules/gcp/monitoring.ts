@@ -55,8 +55,10 @@ export interface MonitoringProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** Days the _Default log bucket keeps logs. */
   readonly logRetentionDays: number;
-  /** Share of 5xx responses that alerts. @default 0.05 */
-  readonly errorRatioThreshold?: number;
+  /** Percent of requests answered 5xx that alerts (the unit every cloud's monitoring uses). @default 5 */
+  readonly errorRateThresholdPercent?: number;
+  /** Console links beyond monitoring's own. @default - none */
+  readonly links?: readonly ConsoleLink[];
   /** p99 latency that alerts, in milliseconds. @default 2000 */
   readonly latencyThresholdMs?: number;
   /** Seconds between uptime checks: 60, 300, 600 or 900. @default 300 */
@@ -73,10 +75,10 @@ export class Monitoring extends Construct implements PlatformMonitoring {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const errorRatio = props.errorRatioThreshold ?? 0.05;
+    const errorRatio = (props.errorRateThresholdPercent ?? 5) / 100;
     const latencyMs = props.latencyThresholdMs ?? 2000;
     const uptimePeriod = props.uptimePeriodSeconds ?? 300;
-    if (!(errorRatio > 0 && errorRatio < 1)) throw new ValidationError(`errorRatioThreshold must be between 0 and 1; got ${errorRatio}`, this);
+    if (!(errorRatio > 0 && errorRatio < 1)) throw new ValidationError(`errorRateThresholdPercent must be between 0 and 100; got ${errorRatio * 100}`, this);
     if (![60, 300, 600, 900].includes(uptimePeriod)) {
       throw new ValidationError(`uptimePeriodSeconds must be one of 60, 300, 600, 900; got ${uptimePeriod}`, this);
     }
@@ -220,6 +222,7 @@ export class Monitoring extends Construct implements PlatformMonitoring {
       { label: "Monitoring dashboards", url: `https://console.cloud.google.com/monitoring/dashboards?${q}` },
       { label: "Alerting", url: `https://console.cloud.google.com/monitoring/alerting?${q}` },
       { label: "Uptime checks", url: `https://console.cloud.google.com/monitoring/uptime?${q}` },
+      ...(props.links ?? []),
     ];
   }
 }

@@ -11,10 +11,10 @@
 import { Construct } from "constructs";
 import { StorageBucket, StorageBucketConfig } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
-import { PlatformBuckets } from "../core/contracts";
+import { PlatformObjectStorage } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
-import { BUCKET_PURPOSES, BucketPurpose } from "../../services/service-spec";
+import { BUCKET_PURPOSES, BucketPurpose } from "../core/workload-spec";
 
 export interface ObjectStorageProps {
   readonly naming: Naming;
@@ -26,7 +26,7 @@ export interface ObjectStorageProps {
   /** Cloud KMS key for every bucket (CMEK). @default - Google-managed encryption */
   readonly customerManagedKey?: string;
   /** Usage and storage logs into a log bucket. @default false */
-  readonly enableAccessLogging?: boolean;
+  readonly accessLogging?: boolean;
   /** Days access logs are kept. @default 365 */
   readonly accessLogRetentionDays?: number;
   /** Let `terraform destroy` delete buckets that still hold objects (throwaway environments only). @default false */
@@ -34,14 +34,14 @@ export interface ObjectStorageProps {
 }
 
 /** The four data buckets and, when asked, their log bucket. */
-export class ObjectStorage extends Construct implements PlatformBuckets {
+export class ObjectStorage extends Construct implements PlatformObjectStorage {
   readonly buckets: Readonly<Record<BucketPurpose, StorageBucket>>;
   readonly logBucket?: StorageBucket;
 
   constructor(scope: Construct, id: string, props: ObjectStorageProps) {
     super(scope, id);
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 30;
-    const logging = props.enableAccessLogging ?? false;
+    const logging = props.accessLogging ?? false;
     const logDays = props.accessLogRetentionDays ?? 365;
     const forceDestroy = props.forceDestroy ?? false;
     if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {

@@ -14,7 +14,7 @@ import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-
 import { PlatformRegistry } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
-import type { ImageRef } from "../../services/service-spec";
+import type { ImageRef } from "../core/workload-spec";
 
 export interface RegistryProps {
   readonly naming: Naming;

@@ -11,6 +11,7 @@
 import { Construct } from "constructs";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { ValidationError } from "../core/errors";
+import type { PlatformSecrets } from "../core/contracts";
 import { Naming } from "../core/naming";
 
 export interface SecretsProps {
@@ -24,7 +25,7 @@ export interface SecretsProps {
 }
 
 /** One Secret Manager secret per name. */
-export class Secrets extends Construct {
+export class Secrets extends Construct implements PlatformSecrets {
   readonly byName: ReadonlyMap<string, SecretManagerSecret>;
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
@@ -50,6 +51,10 @@ export class Secrets extends Construct {
   }
 
   /** The secret's resource id (`projects/<p>/secrets/<id>`), for IAM and Cloud Run references. */
+  get names(): readonly string[] {
+    return [...this.byName.keys()];
+  }
+
   secretId(name: string): string {
     const s = this.byName.get(name);
     if (!s) throw new ValidationError(`no secret named ${JSON.stringify(name)}; known: ${[...this.byName.keys()].join(", ") || "none"}`, this);

@@ -15,7 +15,7 @@ import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { Naming } from "../core/naming";
-import { BucketAccess, BucketPurpose, ServiceSpec } from "../../services/service-spec";
+import { BucketAccess, BucketPurpose, ServiceSpec } from "../core/workload-spec";
 import { ObjectStorage } from "./object-storage";
 import { Registry } from "./registry";
 import { Secrets } from "./secrets";
@@ -47,7 +47,7 @@ export class ServiceIdentity extends Construct {
   constructor(scope: Construct, id: string, props: ServiceIdentityProps) {
     super(scope, id);
     const { spec } = props;
-    const accountId = props.naming.bounded(30, spec.name);
+    const accountId = serviceAccountId(props.naming, spec.name);
     this.account = new ServiceAccount(this, "account", {
       project: props.projectId,
       accountId,
@@ -89,4 +89,14 @@ export class ServiceIdentity extends Construct {
       }
     }
   }
+}
+
+/** The runtime account id of a catalog workload (6-30 characters). */
+export function serviceAccountId(naming: Naming, service: string): string {
+  return naming.bounded(30, service);
+}
+
+/** The runtime account's e-mail, known at synth: the database's IAM users derive from it before the account exists in code. */
+export function serviceIdentityEmail(naming: Naming, projectId: string, service: string): string {
+  return `${serviceAccountId(naming, service)}@${projectId}.iam.gserviceaccount.com`;
 }

@@ -17,6 +17,51 @@ import { awsS3Encrypted } from "./rules/aws-s3-encrypted";
 import { awsS3PublicAccessBlocked } from "./rules/aws-s3-public-access-blocked";
 import { awsS3TlsOnly } from "./rules/aws-s3-tls-only";
 import { awsS3Versioned } from "./rules/aws-s3-versioned";
+import { awsLambdaConcurrencyLimit } from "./rules/aws-lambda-concurrency-limit";
+import { awsLambdaDeadLetterQueue } from "./rules/aws-lambda-dead-letter-queue";
+import { awsLambdaInVpc } from "./rules/aws-lambda-in-vpc";
+import { awsLambdaCodeSigning } from "./rules/aws-lambda-code-signing";
+import { awsLbAccessLogs } from "./rules/aws-lb-access-logs";
+import { awsLbDeletionProtection } from "./rules/aws-lb-deletion-protection";
+import { awsS3Replication } from "./rules/aws-s3-replication";
+import { awsS3KmsEncrypted } from "./rules/aws-s3-kms-encrypted";
+import { awsS3EventNotifications } from "./rules/aws-s3-event-notifications";
+import { awsS3AccessLogging } from "./rules/aws-s3-access-logging";
+import { awsNoAdministratorAccess } from "./rules/aws-no-administrator-access";
+import { awsSnsKms } from "./rules/aws-sns-kms";
+import { awsEcrKms } from "./rules/aws-ecr-kms";
+import { awsSecretKms } from "./rules/aws-secret-kms";
+import { awsLogGroupKms } from "./rules/aws-log-group-kms";
+import { awsRdsMultiAz } from "./rules/aws-rds-multi-az";
+import { awsRdsDeletionProtection } from "./rules/aws-rds-deletion-protection";
+import { awsRdsPerformanceInsights } from "./rules/aws-rds-performance-insights";
+import { awsLogRetentionOneYear } from "./rules/aws-log-retention-one-year";
+
+/**
+ * The exact counterparts of scanner checks (issue 16, Checkov 3.3.13 on the synthesized stacks): each
+ * rule names its Checkov/Trivy ids; the ones a stack keeps are in `accepted/aws-accepted-risks.ts`.
+ */
+export const AWS_SCANNER_CHECKS: readonly PackEntry[] = [
+  { rule: awsLambdaConcurrencyLimit, level: "error" },
+  { rule: awsLambdaDeadLetterQueue, level: "error" },
+  { rule: awsLambdaInVpc, level: "error" },
+  { rule: awsLambdaCodeSigning, level: "error" },
+  { rule: awsLbAccessLogs, level: "error" },
+  { rule: awsLbDeletionProtection, level: "error" },
+  { rule: awsS3Replication, level: "error" },
+  { rule: awsS3KmsEncrypted, level: "error" },
+  { rule: awsS3EventNotifications, level: "error" },
+  { rule: awsS3AccessLogging, level: "error" },
+  { rule: awsNoAdministratorAccess, level: "error" },
+  { rule: awsSnsKms, level: "error" },
+  { rule: awsEcrKms, level: "error" },
+  { rule: awsSecretKms, level: "error" },
+  { rule: awsLogGroupKms, level: "error" },
+  { rule: awsRdsMultiAz, level: "error" },
+  { rule: awsRdsDeletionProtection, level: "error" },
+  { rule: awsRdsPerformanceInsights, level: "error" },
+  { rule: awsLogRetentionOneYear, level: "error" },
+];
 
 export const AWS_PACK: readonly PackEntry[] = [
   ...CORE_PACK,
@@ -36,4 +81,5 @@ export const AWS_PACK: readonly PackEntry[] = [
   { rule: awsKmsRotation, level: "error" },
   { rule: awsApiRouteAuthorized, level: "error" },
   { rule: awsRdsBackups, level: "error" },
+  ...AWS_SCANNER_CHECKS,
 ];

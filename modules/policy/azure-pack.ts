@@ -10,6 +10,27 @@ import { azurePostgresPrivate } from "./rules/azure-postgres-private";
 import { azureStoragePublicAccess } from "./rules/azure-storage-public-access";
 import { azureStorageSharedKey } from "./rules/azure-storage-shared-key";
 import { azureStorageTls } from "./rules/azure-storage-tls";
+import { azureKeyVaultSecretExpiry } from "./rules/azure-keyvault-secret-expiry";
+import { azureAcrPremiumHardening } from "./rules/azure-acr-premium-hardening";
+import { azureAcrSignedImages } from "./rules/azure-acr-signed-images";
+import { azureAcrGeoReplication } from "./rules/azure-acr-geo-replication";
+import { azureAcrQuarantine } from "./rules/azure-acr-quarantine";
+import { azurePostgresPrivateEndpoint } from "./rules/azure-postgres-private-endpoint";
+import { azurePostgresGeoBackup } from "./rules/azure-postgres-geo-backup";
+
+/**
+ * The exact counterparts of scanner checks (issue 16, Checkov 3.3.13 on the synthesized stacks): each
+ * rule names its Checkov/Trivy ids; the ones a stack keeps are in `accepted/azure-accepted-risks.ts`.
+ */
+export const AZURE_SCANNER_CHECKS: readonly PackEntry[] = [
+  { rule: azureKeyVaultSecretExpiry, level: "error" },
+  { rule: azureAcrPremiumHardening, level: "error" },
+  { rule: azureAcrSignedImages, level: "error" },
+  { rule: azureAcrGeoReplication, level: "error" },
+  { rule: azureAcrQuarantine, level: "error" },
+  { rule: azurePostgresPrivateEndpoint, level: "error" },
+  { rule: azurePostgresGeoBackup, level: "error" },
+];
 
 /** Rules for `<env>-azure` stacks. */
 export const AZURE_PACK: readonly PackEntry[] = [
@@ -23,4 +44,5 @@ export const AZURE_PACK: readonly PackEntry[] = [
   { rule: azurePostgresPrivate, level: "error" },
   { rule: azureFederatedCredentialScoped, level: "error" },
   { rule: azureAdminOnlyBuilder, level: "error" },
+  ...AZURE_SCANNER_CHECKS,
 ];

@@ -16,6 +16,23 @@ import { gcpSubnetFlowLogs } from "./rules/gcp-subnet-flow-logs";
 import { gcpSubnetPrivateGoogleAccess } from "./rules/gcp-subnet-private-google-access";
 import { gcpWifNoPoolWidePrincipal } from "./rules/gcp-wif-no-pool-wide-principal";
 import { gcpWifProviderScoped } from "./rules/gcp-wif-provider-scoped";
+import { gcpSqlClientCertificates } from "./rules/gcp-sql-client-certificates";
+import { gcpProjectOwner } from "./rules/gcp-project-owner";
+import { gcpBucketAccessLogs } from "./rules/gcp-bucket-access-logs";
+import { gcpRegistryCmek } from "./rules/gcp-registry-cmek";
+import { gcpSqlLatestMajor } from "./rules/gcp-sql-latest-major";
+
+/**
+ * The exact counterparts of scanner checks (issue 16, Checkov 3.3.13 on the synthesized stacks): each
+ * rule names its Checkov/Trivy ids; the ones a stack keeps are in `accepted/gcp-accepted-risks.ts`.
+ */
+export const GCP_SCANNER_CHECKS: readonly PackEntry[] = [
+  { rule: gcpSqlClientCertificates, level: "error" },
+  { rule: gcpProjectOwner, level: "error" },
+  { rule: gcpBucketAccessLogs, level: "error" },
+  { rule: gcpRegistryCmek, level: "error" },
+  { rule: gcpSqlLatestMajor, level: "error" },
+];
 
 /** Rules for `<env>-gcp` stacks. */
 export const GCP_PACK: readonly PackEntry[] = [
@@ -35,4 +52,5 @@ export const GCP_PACK: readonly PackEntry[] = [
   { rule: gcpWifProviderScoped, level: "error" },
   { rule: gcpWifNoPoolWidePrincipal, level: "error" },
   { rule: gcpCiAdminOnlyBuilder, level: "error" },
+  ...GCP_SCANNER_CHECKS,
 ];

@@ -2,3 +2,4 @@ export * from "./rule";
 export * from "./suppressions";
 export * from "./policy-aspect";
 export * from "./core-pack";
+export * from "./accepted-risk";

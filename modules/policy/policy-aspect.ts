@@ -5,7 +5,8 @@
  */
 import { IConstruct } from "constructs";
 import { IAspect, TerraformResource, TerraformStack } from "cdktf";
-import { PackEntry, PolicyLevel, ResourceView, RuleContext, RuleResult } from "./rule";
+import { AcceptedRisk } from "./accepted-risk";
+import { PackEntry, PolicyLevel, PolicyRule, ResourceView, RuleContext, RuleResult, ScannerIds } from "./rule";
 import { Suppression, suppressionsOn } from "./suppressions";
 
 /** One rule's verdict on one resource that was not suppressed. */
@@ -17,10 +18,15 @@ export interface Finding {
   readonly message: string;
 }
 
-/** A suppression in force and the resources it silenced. */
+/** A suppression in force (on a construct, or an accepted risk of the register) and the resources it silenced. */
 export interface AppliedSuppression extends Suppression {
+  /** The construct it is placed on; for a register entry, the stack. */
   readonly path: string;
   readonly matched: string[];
+  /** The scanner checks the suppressed rule is the counterpart of: the ids a scanner reports as failed. */
+  readonly scanners: ScannerIds;
+  /** `construct` for `suppress()`, `register` for an accepted risk of `accepted/<cloud>-accepted-risks.ts`. */
+  readonly source: "construct" | "register";
 }
 
 /** Collects findings and suppressions across every stack of an app. */
@@ -28,10 +34,29 @@ export class PolicyReport {
   readonly findings: Finding[] = [];
   private readonly applied = new Map<string, AppliedSuppression>();
 
+  private readonly declared = new Map<string, { stack: string; risk: AcceptedRisk }>();
+
   /** Records that a suppression silenced a resource. */
-  noteSuppressed(owner: IConstruct, s: Suppression, resourcePath: string): void {
-    const key = `${owner.node.path}#${s.ruleId}`;
-    const entry = this.applied.get(key) ?? { ...s, path: owner.node.path, matched: [] };
+  noteSuppressed(owner: IConstruct, s: Suppression, resourcePath: string, rule?: PolicyRule): void {
+    this.note(`${owner.node.path}#${s.ruleId}`, { ...s, path: owner.node.path, matched: [], scanners: rule?.scanners ?? {}, source: "construct" }, resourcePath);
+  }
+
+  /** Declares the accepted risks of a stack; each must match at least one finding. */
+  declareAccepted(stackPath: string, risks: readonly AcceptedRisk[]): void {
+    for (const risk of risks) {
+      if (risk.reason.trim().length < 10) throw new Error(`[${stackPath}] accepted risk ${risk.ruleId} needs a reason of at least 10 characters; got ${JSON.stringify(risk.reason)}`);
+      this.declared.set(acceptedKey(stackPath, risk), { stack: stackPath, risk });
+    }
+  }
+
+  /** Records that an accepted risk of the register silenced a resource. */
+  noteAccepted(stackPath: string, risk: AcceptedRisk, resourcePath: string, rule: PolicyRule): void {
+    const entry = { ruleId: risk.ruleId, reason: `${risk.resources}: ${risk.reason.trim()}`, path: stackPath, matched: [], scanners: rule.scanners ?? {}, source: "register" as const };
+    this.note(acceptedKey(stackPath, risk), entry, resourcePath);
+  }
+
+  private note(key: string, fresh: AppliedSuppression, resourcePath: string): void {
+    const entry = this.applied.get(key) ?? fresh;
     entry.matched.push(resourcePath);
     this.applied.set(key, entry);
   }
@@ -41,9 +66,19 @@ export class PolicyReport {
     return [...this.applied.values()].filter((a) => !stackPath || a.path === stackPath || a.path.startsWith(`${stackPath}/`));
   }
 
-  /** Suppressions declared under `root` that matched nothing: errors, so stale ones are removed. */
+  /** Suppressions and accepted risks declared under `root` that matched nothing: errors, so stale ones are removed. */
   unusedSuppressions(root: IConstruct): Finding[] {
-    return root.node.findAll().flatMap((c) =>
+    const stacks = new Set(root.node.findAll().map((c) => c.node.path));
+    const unusedAccepted = [...this.declared.entries()]
+      .filter(([key, { stack }]) => stacks.has(stack) && !this.applied.has(key))
+      .map(([, { stack, risk }]) => ({
+        ruleId: risk.ruleId,
+        level: "error" as const,
+        path: stack,
+        resourceType: "-",
+        message: `accepted risk ${risk.ruleId} (${risk.resources}) matches no finding; remove it from the register`,
+      }));
+    return [...unusedAccepted, ...root.node.findAll().flatMap((c) =>
       suppressionsOn(c)
         .filter((s) => !this.applied.has(`${c.node.path}#${s.ruleId}`))
         .map((s) => ({
@@ -53,7 +88,7 @@ export class PolicyReport {
           resourceType: "-",
           message: `suppression of ${s.ruleId} matches no finding; remove it`,
         })),
-    );
+    )];
   }
 
   /** Every finding that fails synth, unused suppressions included. */
@@ -66,6 +101,12 @@ export interface PolicyAspectProps {
   readonly pack: readonly PackEntry[];
   readonly context: RuleContext;
   readonly report: PolicyReport;
+  /** Findings this stack keeps on purpose, from its cloud's register for its environment. @default - none */
+  readonly accepted?: readonly AcceptedRisk[];
+}
+
+function acceptedKey(stackPath: string, risk: AcceptedRisk): string {
+  return `${stackPath}#accepted#${risk.ruleId}#${risk.resources}`;
 }
 
 /** The Terraform JSON of one stack, as cdktf writes it. */
@@ -88,6 +129,7 @@ export class PolicyAspect implements IAspect {
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node) || this.hooked.has(node)) return;
     this.hooked.add(node);
+    this.props.report.declareAccepted(node.node.path, this.props.accepted ?? []);
     const synthesize = node.toTerraform.bind(node);
     let evaluated = false;
     node.toTerraform = () => {
@@ -119,7 +161,12 @@ export class PolicyAspect implements IAspect {
         if (status !== "non-compliant") continue;
         const suppression = construct ? findSuppression(construct, rule.id) : undefined;
         if (suppression) {
-          this.props.report.noteSuppressed(suppression.owner, suppression.s, view.path);
+          this.props.report.noteSuppressed(suppression.owner, suppression.s, view.path, rule);
+          continue;
+        }
+        const accepted = (this.props.accepted ?? []).find((a) => a.ruleId === rule.id && a.appliesTo(view));
+        if (accepted) {
+          this.props.report.noteAccepted(stack.node.path, accepted, view.path, rule);
           continue;
         }
         const detail = typeof result === "string" ? "" : `: ${result.detail}`;

@@ -30,12 +30,26 @@ export type RuleStatus = "compliant" | "non-compliant" | "not-applicable";
 /** A non-compliant result may say which attribute and why. */
 export type RuleResult = RuleStatus | { readonly status: "non-compliant"; readonly detail: string };
 
+/**
+ * The independent scanners' checks a rule is the exact counterpart of: when the rule is suppressed
+ * (an accepted risk), these are the ids the scanner would report, and the ones the generated skip list
+ * names. Only exact counterparts go here; analogues and near misses stay in `maps`.
+ */
+export interface ScannerIds {
+  /** Checkov check ids: `CKV_AWS_144`, `CKV2_AZURE_1`. */
+  readonly checkov?: readonly string[];
+  /** Trivy (formerly tfsec) AVD ids: `AVD-AWS-0089`. */
+  readonly trivy?: readonly string[];
+}
+
 export interface PolicyRule {
   /** Stable id, like `MLOPS-LOG-RETENTION`; suppressions name it. */
   readonly id: string;
   readonly description: string;
-  /** The scanner checks this rule corresponds to, so users can map our findings. */
+  /** The scanner checks this rule corresponds to, in words (analogues included), so users can map our findings. */
   readonly maps?: readonly string[];
+  /** The scanner ids this rule is the exact counterpart of (accepted risks and skip lists use these). */
+  readonly scanners?: ScannerIds;
   check(resource: ResourceView, context: RuleContext): RuleResult;
 }
 
@@ -46,6 +60,9 @@ export interface PackEntry {
   readonly rule: PolicyRule;
   readonly level: PolicyLevel;
 }
+
+/** A valid scanner id: Checkov `CKV_AWS_1`, `CKV2_GCP_18`; Trivy `AVD-AWS-0089`. */
+export const SCANNER_ID_PATTERNS = { checkov: /^CKV2?_[A-Z0-9]+_\d+$/, trivy: /^AVD-[A-Z0-9]+-\d{4}$/ } as const;
 
 /** True when a string is still an unresolved Terraform expression: rules cannot judge it at synth. */
 export function isExpression(value: unknown): boolean {

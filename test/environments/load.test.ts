@@ -1,6 +1,10 @@
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { loadEnvironments, validateEnvironments } from "../../environments";
 import devInput from "../../environments/dev";
+import prodInput from "../../environments/prod";
+import stagingInput from "../../environments/staging";
 import { ConfigError } from "../../modules/core/errors";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -140,5 +144,181 @@ describe("environment loading", () => {
   test("GIVEN pull-request promotion from an environment that does not exist WHEN validated THEN promotion.from is reported", () => {
     const lines = problemsOf(devWith((d) => (d.promotion = { mode: "pull-request", from: "qa" })));
     expect(lines).toEqual(['environments/dev.ts: promotion.from: expected another environment (none is defined), found "qa"']);
+  });
+});
+
+/** A deep copy of an environment input with one change applied. */
+function copyWith(input: unknown, change: (d: Record<string, any>) => void = () => undefined): Record<string, any> {
+  const d = JSON.parse(JSON.stringify(input)) as Record<string, any>;
+  change(d);
+  return d;
+}
+
+/** The problems of several environments validated together, one line each. */
+function problemsOfAll(envs: Record<string, unknown>, select?: string): string[] {
+  try {
+    validateEnvironments(
+      Object.entries(envs).map(([name, data]) => ({ file: `environments/${name}.ts`, name, data })),
+      select,
+    );
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message.split("\n");
+    throw e;
+  }
+  return [];
+}
+
+/** dev on the listed clouds only. */
+function devOn(clouds: ("aws" | "azure" | "gcp")[], change: (d: Record<string, any>) => void = () => undefined) {
+  return devWith((d) => {
+    for (const c of ["aws", "azure", "gcp"]) if (!clouds.includes(c as "aws")) delete d.clouds[c];
+    change(d);
+  });
+}
+
+describe("values a cloud refuses, caught at config load for the clouds the environment deploys to", () => {
+  test.each([
+    [
+      "a tag value with a space and capitals (Google labels refuse it)",
+      devWith((d) => (d.tags.owner = "ML Platform")),
+      'environments/dev.ts: tags.owner: expected a value Google labels accept (gcp is deployed): lowercase letters, digits, _ and -, at most 63, like "ml-platform", found "ML Platform"',
+    ],
+    [
+      "a tag value AWS refuses",
+      devOn(["aws"], (d) => (d.tags.owner = "ml#platform")),
+      'environments/dev.ts: tags.owner: expected a value AWS tags accept (aws is deployed): letters, digits, spaces and _ . : / = + - @, found "ml#platform"',
+    ],
+    [
+      'namePrefix "gcp" (the workload identity pool id may not start with "gcp-")',
+      devWith((d) => (d.namePrefix = "gcp")),
+      'environments/dev.ts: namePrefix: expected a prefix Google accepts in names (gcp is deployed): not "gcp", not starting with "goog", not containing "google", found "gcp"',
+    ],
+    [
+      'namePrefix "googml" (bucket names may not start with "goog")',
+      devWith((d) => (d.namePrefix = "googml")),
+      'environments/dev.ts: namePrefix: expected a prefix Google accepts in names (gcp is deployed): not "gcp", not starting with "goog", not containing "google", found "googml"',
+    ],
+    [
+      'namePrefix "sthree" on AWS (S3 bucket names may not start with "sthree-")',
+      devOn(["aws"], (d) => (d.namePrefix = "sthree")),
+      'environments/dev.ts: namePrefix: expected a prefix S3 accepts in bucket names (aws is deployed): not "sthree", found "sthree"',
+    ],
+    [
+      'github.environment "prod *" on Google',
+      devWith((d) => (d.github.environment = "prod *")),
+      'environments/dev.ts: github.environment: expected a GitHub environment name of letters, digits, _ . / - (gcp is deployed: it is part of the token subject Google matches exactly), found "prod *"',
+    ],
+    [
+      'github.environment "prod *" on Azure',
+      devOn(["azure"], (d) => (d.github.environment = "prod *")),
+      'environments/dev.ts: github.environment: expected a GitHub environment name with no wildcard, colon or space (azure is deployed: federated credential subjects match exactly), found "prod *"',
+    ],
+    [
+      "high availability on the small database tier with Azure",
+      devWith((d) => (d.resilience = "zonal")),
+      'environments/dev.ts: resilience: expected "minimal" with database.tier "small" (azure is deployed: Burstable servers have no zone-redundant standby), or database.tier "medium" or "large", found "zonal"',
+    ],
+    [
+      "clouds that are all undefined",
+      devWith((d) => (d.clouds = { aws: undefined, azure: undefined, gcp: undefined })),
+      "environments/dev.ts: clouds: expected at least one of aws, azure, gcp, found {}",
+    ],
+  ])("GIVEN %s WHEN validated THEN one line names file, field, expected and found", (_label, data, line) => {
+    expect(problemsOf(data)).toEqual([line]);
+  });
+
+  test("GIVEN the same values WHEN only AWS is deployed THEN AWS accepts them (spaces in tags, a gcp prefix, a spaced GitHub environment)", () => {
+    const data = devOn(["aws"], (d) => {
+      d.tags.owner = "ML Platform";
+      d.namePrefix = "gcp";
+      d.github.environment = "prod *";
+    });
+    expect(problemsOf(data)).toEqual([]);
+  });
+});
+
+describe("problems across files", () => {
+  test("GIVEN staging from prod and prod from staging WHEN validated THEN the cycle is reported in both files", () => {
+    const lines = problemsOfAll({
+      dev: devInput,
+      staging: copyWith(stagingInput, (d) => (d.promotion.from = "prod")),
+      prod: prodInput,
+    });
+    expect(lines).toEqual([
+      'environments/staging.ts: promotion.from: expected a chain that ends at the direct environment (dev), not a cycle, found "prod" (staging <- prod <- staging)',
+      'environments/prod.ts: promotion.from: expected a chain that ends at the direct environment (dev), not a cycle, found "staging" (prod <- staging <- prod)',
+    ]);
+  });
+
+  test("GIVEN two direct environments WHEN validated THEN the second is reported with the first named", () => {
+    const lines = problemsOfAll({ dev: devInput, staging: copyWith(stagingInput, (d) => (d.promotion = { mode: "direct" })), prod: prodInput });
+    expect(lines).toEqual([
+      'environments/staging.ts: promotion.mode: expected "pull-request" with promotion.from (dev in environments/dev.ts is the one direct environment), found "direct"',
+    ]);
+  });
+
+  test("GIVEN dev with a bad CIDR WHEN validated with staging (from dev) THEN only dev's problem is reported", () => {
+    const lines = problemsOfAll({ dev: devWith((d) => (d.clouds.aws.network.cidr = "10.10.0.0/33")), staging: stagingInput, prod: prodInput });
+    expect(lines).toEqual([
+      'environments/dev.ts: clouds.aws.network.cidr: expected an IPv4 CIDR block with no host bits set, like 10.20.0.0/16, found "10.10.0.0/33"',
+    ]);
+  });
+
+  test('GIVEN CDKTF_ENV="," WHEN loaded THEN no selection is an error naming the environments', () => {
+    expect(problemsOfAll({ dev: devInput, staging: stagingInput, prod: prodInput }, ",")).toEqual([
+      'CDKTF_ENV: (root): expected a comma list of environment names (dev, staging, prod), or unset for all, found ","',
+    ]);
+  });
+
+  test("GIVEN an environment file with a syntax error WHEN loaded THEN one line names the file and the real reason, the other files still load", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "envs-"));
+    fs.writeFileSync(path.join(dir, "dev.ts"), "const dev = { name: \"dev\",, };\nexport default dev;\n");
+    fs.writeFileSync(path.join(dir, "qa.ts"), "export default { name: \"qa\" };\n");
+    let lines: string[] = [];
+    try {
+      loadEnvironments({ dir, root: dir });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      lines = e.message.split("\n");
+    }
+    expect(lines[0]).toMatch(/^dev\.ts: \(file\): expected a TypeScript file that compiles and runs, found a syntax error/);
+    expect(lines[0]).not.toContain("\n");
+    expect(lines.slice(1).every((l) => l.startsWith("qa.ts: "))).toBe(true);
+    expect(lines.length).toBeGreaterThan(1);
+  });
+});
+
+describe("what the messages show", () => {
+  test.each([
+    ["NaN", devWith(() => undefined), (d: Record<string, any>) => (d.logRetentionDays = NaN), "environments/dev.ts: logRetentionDays: expected a finite number, found NaN"],
+    ["1e999", devWith(() => undefined), (d: Record<string, any>) => (d.database = { storageGiB: 1e999 }), "environments/dev.ts: database.storageGiB: expected a finite number, found Infinity"],
+    [
+      "a CPU size that is not a Fargate size",
+      devWith(() => undefined),
+      (d: Record<string, any>) => (d.services = { "model-api": { cpuMillicores: 300 } }),
+      "environments/dev.ts: services.model-api.cpuMillicores: expected one of 250, 500, 1000, 2000, 4000, found 300",
+    ],
+    [
+      "an unknown backend type",
+      devWith(() => undefined),
+      (d: Record<string, any>) => (d.clouds.aws.backend = { type: "s4" }),
+      'environments/dev.ts: clouds.aws.backend.type: expected one of "s3", "local", found "s4"',
+    ],
+    [
+      "a name with an invisible byte order mark",
+      devWith(() => undefined),
+      (d: Record<string, any>) => (d.name = "\uFEFFdev"),
+      'environments/dev.ts: name: expected a short lowercase name like dev, found "\\uFEFFdev" (with the invisible byte order mark U+FEFF)',
+    ],
+    [
+      "a tag key with an invisible byte order mark",
+      devWith(() => undefined),
+      (d: Record<string, any>) => (d.tags = { "\uFEFFowner": "ml" }),
+      'environments/dev.ts: tags.\\uFEFFowner: expected lowercase tag keys, found "\\uFEFFowner" (with the invisible byte order mark U+FEFF)',
+    ],
+  ])("GIVEN %s WHEN validated THEN the message says what was found and what is allowed", (_label, base, change, line) => {
+    // JSON cannot carry NaN or Infinity: change the parsed copy directly.
+    change(base);
+    expect(problemsOf(base)).toEqual([line]);
   });
 });

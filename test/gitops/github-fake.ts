@@ -126,6 +126,8 @@ export interface FakeOptions {
   readonly branchExists?: (branch: string) => boolean;
   /** Whether `head` has commits `base` lacks (GitHub answers 422 "No commits between" otherwise). @default - always */
   readonly hasCommitsAhead?: (head: string, base: string) => boolean;
+  /** Whether the token may push (GET /repos/{owner}/{repo} permissions.push). @default true */
+  readonly canPush?: boolean;
 }
 
 /** The running fake. */
@@ -215,6 +217,11 @@ export class GitHubFake {
     }
     const b = (body ?? {}) as Record<string, unknown>;
     switch (`${method} ${template}`) {
+      case "GET /repos/{owner}/{repo}": {
+        const example = structuredClone(api.spec.components.examples["full-repository"].value) as JsonObject;
+        const push = this.opts.canPush ?? true;
+        return send(200, { has_discussions: false, ...example, name: this.opts.repo, full_name: `${this.opts.owner}/${this.opts.repo}`, permissions: { admin: false, maintain: false, push, triage: push, pull: true } }, op);
+      }
       case "GET /repos/{owner}/{repo}/pulls": {
         const state = url.searchParams.get("state") ?? "open";
         const head = url.searchParams.get("head");

@@ -4,7 +4,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ModelManifest } from "../../gitops/manifest";
+import { ModelManifest } from "../../modules/core/model-manifest";
 
 /** The promoter tests' environment rules: dev direct, staging from dev, prod from staging (PR). */
 export const ENV_DIR = path.resolve(__dirname, "../fixtures/gitops/environments");

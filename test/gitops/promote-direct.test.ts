@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PromotionRequest } from "../../gitops/context";
-import { serializeManifest } from "../../gitops/manifest";
+import { serializeManifest } from "../../modules/core/model-manifest";
 import { runPromotion, RunOptions } from "../../gitops/promote";
 import { commitToRemote, createRemote, deployedManifest, ENV_DIR, git, makeSource, manifest, PROJECT_ROOT, remoteFiles, remoteLog, remoteShow, tmp } from "./helpers";
 
@@ -239,7 +239,50 @@ describe("direct promotion into dev", () => {
     expect(r.exitCode).toBe(0);
     expect(remoteFiles(remote, "deployments/dev")).toEqual(["dags/a.py", "models/model-api.json"]);
     expect(git(remote, "log", "-1", "--format=%(trailers:key=Promotion-Reason,valueonly)", "main").trim()).toBe("replaced by model-api v2");
+    // Retiring it again names what is deployed instead of "nothing to do" (issue 13, item 6).
     const again = await promote({ repoUrl: remote, kind: "retire", retire: { model: "churn", reason: "replaced by model-api v2" } });
-    expect(again.outcome).toBe("nothing-to-do");
+    expect({ exitCode: again.exitCode, message: again.message }).toEqual({ exitCode: 2, message: 'command line: --model: expected a model deployed in dev (model-api), found "churn"' });
+  });
+});
+
+describe("a broken deployed manifest is not a dead end (issue 13, item 7)", () => {
+  it("GIVEN an invalid deployed manifest WHEN a valid one is promoted THEN it replaces it and the commit says so", async () => {
+    const remote = createRemote({ "deployments/dev/models/model-api.json": "{ half a manifest" });
+    const r = await promote({ repoUrl: remote, sourceDir: makeSource({ models: [manifest("model-api", "2")] }) });
+    expect({ exitCode: r.exitCode, outcome: r.outcome }).toEqual({ exitCode: 0, outcome: "promoted" });
+    expect(deployedManifest(remote, "dev", "model-api")?.version).toBe("2");
+    expect(r.lines.join("\n")).toMatch(/diff: replaces the invalid deployed manifest of model-api: deployments\/dev\/models\/model-api.json: \(root\): expected valid JSON/);
+    expect(git(remote, "log", "-1", "--format=%B", "main")).toMatch(/^Note: replaces the invalid deployed manifest of model-api: /m);
+  });
+
+  it("GIVEN an invalid deployed manifest WHEN that model is retired THEN it is removed, saying so", async () => {
+    const remote = createRemote({ "deployments/dev/models/churn.json": JSON.stringify({ name: "churn" }) });
+    const r = await promote({ repoUrl: remote, kind: "retire", retire: { model: "churn", reason: "broken and replaced by model-api" } });
+    expect({ exitCode: r.exitCode, outcome: r.outcome }).toEqual({ exitCode: 0, outcome: "promoted" });
+    expect(remoteFiles(remote, "deployments/dev")).toEqual([]);
+    expect(r.lines.join("\n")).toMatch(/diff: removes the invalid deployed manifest of churn/);
+  });
+
+  it("GIVEN a retire of a model that is not deployed THEN exit 2 names the deployed models, nothing pushed (item 6)", async () => {
+    const remote = createRemote({ "deployments/dev/models/model-api.json": serializeManifest(manifest("model-api", "1")) });
+    const head = remoteLog(remote)[0];
+    const r = await promote({ repoUrl: remote, kind: "retire", retire: { model: "churn", reason: "replaced by model-api v2" } });
+    expect({ exitCode: r.exitCode, message: r.message }).toEqual({ exitCode: 2, message: 'command line: --model: expected a model deployed in dev (model-api), found "churn"' });
+    expect(remoteLog(remote)[0]).toBe(head);
+  });
+});
+
+describe("a push the server refuses (issue 13, item 12)", () => {
+  it("GIVEN a pre-receive hook that declines THEN exit 1 at once with the server's lines, not 'keeps moving'", async () => {
+    const remote = createRemote();
+    const hook = path.join(remote, "hooks", "pre-receive");
+    fs.writeFileSync(hook, "#!/bin/sh\necho 'protected branch: main needs a review'\nexit 1\n");
+    fs.chmodSync(hook, 0o755);
+    const head = remoteLog(remote)[0];
+    const r = await promote({ repoUrl: remote, sourceDir: makeSource({ dags: { "a.py": DAG } }) });
+    expect({ exitCode: r.exitCode, outcome: r.outcome, pushAttempts: r.pushAttempts }).toEqual({ exitCode: 1, outcome: "failed", pushAttempts: 1 });
+    expect(r.message).toContain("remote: protected branch: main needs a review");
+    expect(r.message).not.toContain("keeps moving");
+    expect(remoteLog(remote)[0]).toBe(head);
   });
 });

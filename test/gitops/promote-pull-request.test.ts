@@ -136,7 +136,7 @@ describe("promotion by pull request", () => {
     deploy("dev", manifest("model-api", "1.0.0"));
     const r = await run({ env: "prod", fromEnv: "dev" });
     expect(r.exitCode).toBe(2);
-    expect(r.message).toBe('environments/prod.ts: promotion.from: expected "dev" to promote from it (--from-env dev), found "staging": prod is promoted from staging only');
+    expect(r.message).toBe('command line: --from-env: expected "staging" (prod is promoted from staging only: promotion.from in its environment file), found "dev"');
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -157,7 +157,8 @@ describe("promotion by pull request", () => {
     expect(r.outcome).toBe("dry-run");
     expect(r.lines.join("\n")).toMatch(/gate: model-api: first-deployment/);
     expect(remoteBranches(remote)).toEqual(branches);
-    expect(fake.requests).toHaveLength(0);
+    // It checks GitHub access as the real run would (same exit code), and writes nothing there.
+    expect(fake.requests).toEqual([{ method: "GET", path: "/repos/acme/mlops", status: 200 }]);
   });
 });
 
@@ -166,6 +167,62 @@ function merge(branch: string): void {
   git(remote, "update-ref", "refs/heads/main", git(remote, "rev-parse", `refs/heads/${branch}`).trim(), remoteLog(remote)[0]);
   for (const p of fake.pulls) if (p.head === branch) p.state = "closed";
 }
+
+describe("hostile and careless input into pull-request environments (issue 13)", () => {
+  it("GIVEN prod without GITHUB_TOKEN WHEN --dry-run THEN exit 2 as the real run (item 9)", async () => {
+    delete process.env.GITHUB_TOKEN;
+    deploy("staging", manifest("model-api", "1.0.0"));
+    const r = await run({ env: "prod", fromEnv: "staging", dryRun: true });
+    expect({ exitCode: r.exitCode, outcome: r.outcome }).toEqual({ exitCode: 2, outcome: "invalid-input" });
+    expect(r.message).toMatch(/^environment: GITHUB_TOKEN: expected a token that may open pull requests/);
+  });
+
+  it.each(["* text=auto\n", "*.py text\n"])("GIVEN .gitattributes %j and CRLF DAGs WHEN promoted into staging three times THEN one branch, one PR (item 4)", async (attrs) => {
+    commitToRemote(remote, { ".gitattributes": attrs, "deployments/dev/dags/etl.py": "x = 1\n" }, [], "attributes");
+    const src = makeSource({ dags: { "etl.py": "from airflow import DAG\r\n", "b.py": "y = 2\r\n" } });
+    const first = await run({ sourceDir: src });
+    expect(first.outcome).toBe("proposed");
+    const branches = remoteBranches(remote);
+    for (let i = 0; i < 2; i++) {
+      const again = await run({ sourceDir: src });
+      expect({ exitCode: again.exitCode, branch: again.branch, action: again.pullRequest?.action }).toEqual({ exitCode: 0, branch: first.branch, action: "unchanged" });
+    }
+    expect(remoteBranches(remote)).toEqual(branches);
+    expect(fake.pulls).toHaveLength(1);
+  });
+
+  it("GIVEN a broken manifest deployed in staging WHEN a valid one is promoted THEN the PR replaces it and says so (item 7)", async () => {
+    commitToRemote(remote, { "deployments/staging/models/model-api.json": "{ broken" }, [], "broken");
+    deploy("dev", manifest("model-api", "2.0.0"));
+    const r = await run({ fromEnv: "dev" });
+    expect({ exitCode: r.exitCode, outcome: r.outcome }).toEqual({ exitCode: 0, outcome: "proposed" });
+    expect(fake.pulls[0].body).toMatch(/> \*\*Note:\*\* replaces the invalid deployed manifest of model-api: deployments\/staging\/models\/model-api.json/);
+  });
+
+  it("GIVEN a GitHub API that accepts and never answers THEN the run ends within the bound and no branch is pushed (item 11)", async () => {
+    const sockets: import("net").Socket[] = [];
+    const server = require("net").createServer((s: import("net").Socket) => sockets.push(s)) as import("net").Server;
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    process.env.GITHUB_API_URL = `http://127.0.0.1:${(server.address() as import("net").AddressInfo).port}`;
+    deploy("dev", manifest("model-api", "1.0.0"));
+    const branches = remoteBranches(remote);
+    try {
+      const r = await runPromotion({
+        request: { kind: "promote", env: "staging", base: "main", dryRun: false, repoUrl: remote, fromEnv: "dev" },
+        environmentsDir: ENV_DIR,
+        root: PROJECT_ROOT,
+        githubRepo: "acme/mlops",
+        githubClient: { timeoutMs: 300, retries: 1, retryAfterBaseMs: 10, throttle: false },
+      });
+      expect({ exitCode: r.exitCode, outcome: r.outcome }).toEqual({ exitCode: 1, outcome: "failed" });
+      expect(r.message).toMatch(/no answer within 300 ms/);
+      expect(remoteBranches(remote)).toEqual(branches);
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  });
+});
 
 describe("a PR branch of the same name already exists", () => {
   it("GIVEN 1.1 was promoted and merged, then rolled back WHEN 1.1 is promoted again THEN a new branch and PR, the merged branch untouched", async () => {

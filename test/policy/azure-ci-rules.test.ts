@@ -125,7 +125,7 @@ describe("AZURE_PACK over the CI identity", () => {
     const stack = azureTestStack();
     Aspects.of(stack).add(new AzureTagsAspect(TAGS));
     const ci = new CiIdentity(stack, "ci", { ...COMMON, subscriptionId: SEED, repository: "acme/app", githubEnvironment: "test" });
-    ci.allowDataRead(`${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/data`);
+    ci.allowRead(`${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/data`);
     expect(checkPolicy(stack, AZURE_PACK, TAGS).errors).toEqual([]);
   });
 });

@@ -73,7 +73,7 @@ describe("policy engine", () => {
     const { report, errors } = checkPolicy(stack, CORE_PACK);
     expect(errors).toEqual([]);
     expect(report.suppressions()).toEqual([
-      { ruleId: "MLOPS-LOG-RETENTION", reason: "audit log kept forever by legal hold", path: "test/lg", matched: ["test/lg"] },
+      { ruleId: "MLOPS-LOG-RETENTION", reason: "audit log kept forever by legal hold", path: "test/lg", matched: ["test/lg"], scanners: {}, source: "construct" },
     ]);
   });
 

@@ -17,7 +17,7 @@ import { PackEntry, PolicyRule } from "../../modules/policy";
 import { GCP_PACK } from "../../modules/policy/gcp-pack";
 import { CloudRun } from "../../modules/gcp/cloud-run";
 import { checkPolicy } from "../support/policy";
-import { GCP_TEST_TAGS, gcpTestStack, naming, PROJECT, serviceSpec } from "../modules/gcp/gcp-test-stack";
+import { GCP_FACTS, GCP_TEST_TAGS, gcpTestStack, naming, PROJECT, serviceSpec } from "../modules/gcp/gcp-test-stack";
 
 function rule(id: string): PolicyRule {
   const e = GCP_PACK.find((p) => p.rule.id === id);
@@ -130,12 +130,12 @@ describe("MLOPS-GCP-RUN-PUBLIC-INVOKER", () => {
     expect(errors[0].message).toContain("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
   });
   test("GIVEN the CloudRun construct WHEN a jwt service is public THEN no allUsers grant exists and the rule passes", () => {
-    const { errors } = findings(id, (s) => new CloudRun(s, "run", { naming, ...PROJECT, spec: serviceSpec(), image: "i", serviceAccountEmail: "a@b", networkId: "n", subnetId: "s", secretIds: {} }));
+    const { errors } = findings(id, (s) => new CloudRun(s, "run", { naming, ...PROJECT, spec: serviceSpec(), image: "i", serviceAccountEmail: "a@b", networkId: "n", subnetId: "s", secretIds: {}, facts: GCP_FACTS }));
     expect(errors).toEqual([]);
   });
   test("GIVEN the CloudRun construct WHEN a spec is public with auth none THEN allUsers is granted under a suppression the report lists", () => {
     const { errors, report } = findings(id, (s) =>
-      new CloudRun(s, "run", { naming, ...PROJECT, spec: serviceSpec({ auth: "none" }), image: "i", serviceAccountEmail: "a@b", networkId: "n", subnetId: "s", secretIds: {} }),
+      new CloudRun(s, "run", { naming, ...PROJECT, spec: serviceSpec({ auth: "none" }), image: "i", serviceAccountEmail: "a@b", networkId: "n", subnetId: "s", secretIds: {}, facts: GCP_FACTS }),
     );
     expect(errors).toEqual([]);
     expect(report.suppressions()).toEqual([expect.objectContaining({ ruleId: id, path: "test/run/public-invoker", matched: ["test/run/public-invoker"] })]);

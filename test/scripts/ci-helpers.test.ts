@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadEnvironments } from "../../environments";
-import { modelManifestSchema } from "../../gitops/manifest";
+import { modelManifestSchema } from "../../modules/core/model-manifest";
 import { canonicalJson, changedStacks } from "../../scripts/changed-stacks";
 import { imagePlan, run as listImages } from "../../scripts/list-images";
 import { buildManifest, run as writeManifest } from "../../scripts/write-manifest";
@@ -37,11 +37,13 @@ describe("scripts/list-images.ts", () => {
     expect(plan.mirror[0]).toMatchObject({ ecrRepository: expect.stringMatching(/^222222222222\.dkr\.ecr\..*\/mlops-staging\/model-api$/), sourceEnvVar: "DEV", sourceAwsRegion: "eu-central-1" });
   });
 
-  test("GIVEN this repository (no images/ yet) WHEN run THEN nothing is built and each service gets a notice", () => {
+  test("GIVEN this repository WHEN run THEN every catalog service is built from its images/<service> folder, without a notice", () => {
     const r = listImages([], ROOT);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ build: [], mirror: [] });
-    expect(r.stderr).toContain("::notice title=no image for model-api::images/model-api/Dockerfile does not exist");
+    const plan = JSON.parse(r.stdout) as { build: { service: string; dockerfile: string; context: string }[] };
+    expect(plan.build.map((t) => t.service)).toEqual(["receiver", "mlflow", "model-api", "transform"]);
+    for (const t of plan.build) expect(t).toMatchObject({ dockerfile: `images/${t.service}/Dockerfile`, context: `images/${t.service}` });
+    expect(r.stderr).toBe("");
   });
 });
 

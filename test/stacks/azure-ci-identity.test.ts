@@ -13,7 +13,7 @@ let built: SynthedApp;
 const json: Partial<Record<Env, StackJson>> = {};
 
 beforeAll(() => {
-  built = synthProject({ select: "dev,prod" });
+  built = synthProject({ select: "dev,prod", clouds: ["azure"] });
   json.dev = built.json("dev-azure");
   json.prod = built.json("prod-azure");
 });
@@ -92,7 +92,7 @@ describe.each(["dev", "prod"] as const)("Azure CI identity in %s-azure", (env) =
   test("GIVEN CI identity WHEN synthesized THEN workflows can read the client ids, tenant and subscription from the outputs", () => {
     const ids = identities(j(), env);
     const out = j().output ?? {};
-    for (const n of ["publisher", "builder", "developer"]) expect(out[`ci_client_id_${n}`]?.value).toBe(`\${${ids[n]}.client_id}`);
+    for (const n of ["publisher", "builder", "developer"]) expect(out[`ci_${n}`]?.value).toBe(`\${${ids[n]}.client_id}`);
     expect(out.ci_tenant_id?.value).toBe("00000000-0000-0000-0000-0000000000aa");
     expect(out.ci_subscription_id?.value).toBe(SUBSCRIPTION[env]);
   });

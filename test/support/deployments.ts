@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ModelManifest, serializeManifest } from "../../gitops/manifest";
+import { ModelManifest, serializeManifest } from "../../modules/core/model-manifest";
 
 /** Writes `<dir>/<env>/models/<name>.json` for each manifest given per environment; returns the folder. */
 export function promotedDeployments(byEnv: Readonly<Record<string, Partial<ModelManifest> & { digest: string }>>): string {

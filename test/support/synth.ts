@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
-import { loadEnvironments } from "../../environments";
+import { CloudName, loadEnvironments } from "../../environments";
 import { SERVICE_CATALOG } from "../../services/catalog";
 import { buildPlatformApp, PlatformApp } from "../../stacks/platform-app";
 
@@ -26,11 +26,16 @@ export interface SynthedApp extends PlatformApp {
 
 /**
  * Builds and synthesizes the project's own environments (optionally limited, like CDKTF_ENV) into
- * a fresh temp folder. `deploymentsDir` defaults to an empty folder, so no promoted manifest applies.
+ * a fresh temp folder. `deploymentsDir` defaults to an empty folder, so no promoted manifest applies;
+ * `clouds` keeps only those clouds' stacks.
  */
-export function synthProject(opts: { select?: string; deploymentsDir?: string; envDir?: string } = {}): SynthedApp {
+export function synthProject(opts: { select?: string; deploymentsDir?: string; envDir?: string; clouds?: readonly CloudName[] } = {}): SynthedApp {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-"));
-  const environments = loadEnvironments({ dir: opts.envDir ?? path.join(ROOT, "environments"), root: ROOT, select: opts.select });
+  const loaded = loadEnvironments({ dir: opts.envDir ?? path.join(ROOT, "environments"), root: ROOT, select: opts.select });
+  // A single-cloud suite builds only its cloud's stacks (each cloud costs seconds of synth).
+  const environments = opts.clouds
+    ? loaded.map((e) => ({ ...e, config: { ...e.config, clouds: Object.fromEntries(Object.entries(e.config.clouds).filter(([c]) => opts.clouds!.includes(c as CloudName))) } }))
+    : loaded;
   const built = buildPlatformApp({
     outdir,
     environments,

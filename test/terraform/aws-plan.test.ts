@@ -1,12 +1,13 @@
 /**
  * The synthesized AWS stacks through the real terraform CLI and AWS provider, offline:
  * init, validate and plan against the provider mirror with fake credentials.
- * Skipped with a notice when terraform or the mirror is missing, unless REQUIRE_TERRAFORM=1 (CI).
+ * `describe.skip` with the reason printed when terraform or the mirror is missing; with
+ * REQUIRE_TERRAFORM=1 (CI) that fails the suite instead.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { awsPlanOverride, initValidatePlan, PlanResult, terraformAvailability, terraformRequired } from "./harness";
+import { awsPlanOverride, describeWithTerraform, initValidatePlan, PlanResult, terraformAvailabilitySync } from "./harness";
 import { synthProject } from "../support/synth";
 
 const STACKS = ["dev-aws", "prod-aws"];
@@ -24,78 +25,69 @@ const PLATFORM_TYPES = [
   "aws_cloudwatch_dashboard", "aws_iam_openid_connect_provider",
 ];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tf-aws-"));
-let availability: Awaited<ReturnType<typeof terraformAvailability>>;
+const availability = terraformAvailabilitySync(["aws"], work);
 const plans: Record<string, PlanResult> = {};
 
-beforeAll(async () => {
-  availability = await terraformAvailability(["aws"], work);
-  if (!availability.ok) {
-    if (terraformRequired()) throw new Error(`REQUIRE_TERRAFORM=1 but ${availability.reason}`);
-    console.warn(`SKIPPED real-terraform AWS checks: ${availability.reason}`);
-    return;
+describeWithTerraform(availability, "AWS checks")("AWS stacks through real terraform", () => {
+  beforeAll(async () => {
+    const built = synthProject({ select: "dev,prod", clouds: ["aws"] });
+    // Both stacks in parallel: each terraform run is mostly waiting on the provider process.
+    await Promise.all(
+      STACKS.map(async (name) => {
+        plans[name] = await initValidatePlan(path.join(built.outdir, "stacks", name), awsPlanOverride("eu-central-1"), availability.cliConfig!);
+      }),
+    );
+  }, 180_000);
+
+  function planned(stack: string, type: string) {
+    return (plans[stack].plan.resource_changes ?? []).filter((r) => r.type === type);
   }
-  const built = synthProject({ select: "dev,prod" });
-  // Both stacks in parallel: each terraform run is mostly waiting on the provider process.
-  await Promise.all(
-    STACKS.map(async (name) => {
-      plans[name] = await initValidatePlan(path.join(built.outdir, "stacks", name), awsPlanOverride("eu-central-1"), availability.cliConfig!);
-    }),
-  );
-}, 180_000);
 
-function planned(stack: string, type: string) {
-  return (plans[stack].plan.resource_changes ?? []).filter((r) => r.type === type);
-}
+  describe.each(STACKS)("%s through real terraform", (stack) => {
+    test("validate accepts the configuration", () => {
+      expect(plans[stack].validateOutput).toContain("Success! The configuration is valid.");
+    });
 
-describe.each(STACKS)("%s through real terraform", (stack) => {
-  test("validate accepts the configuration", () => {
-    if (!availability.ok) return;
-    expect(plans[stack].validateOutput).toContain("Success! The configuration is valid.");
+    test("plan only creates, and creates every platform resource type", () => {
+      const changes = plans[stack].plan.resource_changes ?? [];
+      expect(changes.every((c) => c.change.actions.join() === "create")).toBe(true);
+      const types = new Set(changes.map((c) => c.type));
+      const missing = PLATFORM_TYPES.filter((t) => !types.has(t));
+      expect(missing).toEqual([]);
+    });
+
+    test("plan keeps the security attributes", () => {
+      const [db] = planned(stack, "aws_db_instance");
+      expect(db.change.after).toMatchObject({ storage_encrypted: true, publicly_accessible: false, manage_master_user_password: true });
+      for (const repo of planned(stack, "aws_ecr_repository")) expect(repo.change.after).toMatchObject({ image_tag_mutability: "IMMUTABLE" });
+      for (const pab of planned(stack, "aws_s3_bucket_public_access_block")) {
+        expect(pab.change.after).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      }
+      const [lb] = planned(stack, "aws_lb");
+      expect(lb.change.after).toMatchObject({ internal: true, load_balancer_type: "network" });
+    });
   });
 
-  test("plan creates the whole platform and nothing else changes", () => {
-    if (!availability.ok) return;
-    const changes = plans[stack].plan.resource_changes ?? [];
-    expect(changes.every((c) => c.change.actions.join() === "create")).toBe(true);
-    const types = new Set(changes.map((c) => c.type));
-    const missing = PLATFORM_TYPES.filter((t) => !types.has(t));
-    expect(missing).toEqual([]);
-  });
-
-  test("plan keeps the security attributes", () => {
-    if (!availability.ok) return;
-    const [db] = planned(stack, "aws_db_instance");
-    expect(db.change.after).toMatchObject({ storage_encrypted: true, publicly_accessible: false, manage_master_user_password: true });
-    for (const repo of planned(stack, "aws_ecr_repository")) expect(repo.change.after).toMatchObject({ image_tag_mutability: "IMMUTABLE" });
-    for (const pab of planned(stack, "aws_s3_bucket_public_access_block")) {
-      expect(pab.change.after).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+  test.each(STACKS)("%s plans GitHub's OIDC provider and the three CI roles, trusting only this repository", (stack) => {
+    expect(planned(stack, "aws_iam_openid_connect_provider")).toHaveLength(1);
+    const env = stack.split("-")[0];
+    const roles = Object.fromEntries(
+      planned(stack, "aws_iam_role")
+        .map((r) => r.change.after!)
+        .filter((r) => /-(service-publisher|infra-builder|developer)$/.test(String(r.name)))
+        .map((r) => [String(r.name).replace(`mlops-${env}-`, ""), JSON.parse(String(r.assume_role_policy))]),
+    );
+    expect(Object.keys(roles).sort()).toEqual(["developer", "infra-builder", "service-publisher"]);
+    for (const policy of Object.values(roles)) {
+      const subjects = policy.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] as string[];
+      expect(subjects.length).toBeGreaterThan(0);
+      for (const sub of subjects) expect(sub.startsWith("repo:acme-ml/mlops-suite:")).toBe(true);
     }
-    const [lb] = planned(stack, "aws_lb");
-    expect(lb.change.after).toMatchObject({ internal: true, load_balancer_type: "network" });
+    expect(roles["infra-builder"].Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([`repo:acme-ml/mlops-suite:environment:${env}`]);
   });
-});
 
-test.each(STACKS)("%s plans GitHub's OIDC provider and the three CI roles, trusting only this repository", (stack) => {
-  if (!availability.ok) return;
-  expect(planned(stack, "aws_iam_openid_connect_provider")).toHaveLength(1);
-  const env = stack.split("-")[0];
-  const roles = Object.fromEntries(
-    planned(stack, "aws_iam_role")
-      .map((r) => r.change.after!)
-      .filter((r) => /-(service-publisher|infra-builder|developer)$/.test(String(r.name)))
-      .map((r) => [String(r.name).replace(`mlops-${env}-`, ""), JSON.parse(String(r.assume_role_policy))]),
-  );
-  expect(Object.keys(roles).sort()).toEqual(["developer", "infra-builder", "service-publisher"]);
-  for (const policy of Object.values(roles)) {
-    const subjects = policy.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] as string[];
-    expect(subjects.length).toBeGreaterThan(0);
-    for (const sub of subjects) expect(sub.startsWith("repo:acme-ml/mlops-suite:")).toBe(true);
-  }
-  expect(roles["infra-builder"].Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([`repo:acme-ml/mlops-suite:environment:${env}`]);
-});
-
-test("dev plans one NAT gateway, prod one per zone", () => {
-  if (!availability.ok) return;
-  expect(planned("dev-aws", "aws_nat_gateway")).toHaveLength(1);
-  expect(planned("prod-aws", "aws_nat_gateway")).toHaveLength(3);
+  test("dev plans one NAT gateway, prod one per zone", () => {
+    expect(planned("dev-aws", "aws_nat_gateway")).toHaveLength(1);
+    expect(planned("prod-aws", "aws_nat_gateway")).toHaveLength(3);
+  });
 });

@@ -3,7 +3,7 @@
  * describes: a filesystem provider mirror, a CLI config written to a temp dir (never the user's
  * own), and an override file that swaps in fake credentials and a local backend.
  */
-import { execFile } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -46,6 +46,24 @@ export async function terraformAvailability(providers: readonly string[], workDi
   } catch {
     return { ok: false, reason: "terraform is not on PATH" };
   }
+  return providerAvailability(providers, workDir);
+}
+
+/**
+ * The same check, synchronous: a suite decides at load time between `describe` and `describe.skip`,
+ * so a missing terraform skips visibly instead of passing tests without assertions.
+ */
+export function terraformAvailabilitySync(providers: readonly string[], workDir: string): Availability {
+  try {
+    execFileSync("terraform", ["version"], { env: terraformEnv(), stdio: "ignore" });
+  } catch {
+    return { ok: false, reason: "terraform is not on PATH" };
+  }
+  return providerAvailability(providers, workDir);
+}
+
+/** Writes the CLI config for the providers' mirrors, or says which provider has none. */
+function providerAvailability(providers: readonly string[], workDir: string): Availability {
   const online = process.env.TF_ONLINE === "1";
   const blocks: string[] = [];
   const mirrored: string[] = [];
@@ -129,4 +147,15 @@ export async function initValidatePlan(stackDir: string, override: object, cliCo
 /** True when a missing terraform must fail the run (CI) instead of skipping. */
 export function terraformRequired(): boolean {
   return process.env.REQUIRE_TERRAFORM === "1";
+}
+
+/**
+ * `describe` when terraform can run, else `describe.skip` with the reason printed; with
+ * REQUIRE_TERRAFORM=1 an unavailable terraform throws at load, which fails the suite.
+ */
+export function describeWithTerraform(availability: Availability, what: string): jest.Describe {
+  if (availability.ok) return describe;
+  if (terraformRequired()) throw new Error(`REQUIRE_TERRAFORM=1 but ${availability.reason}`);
+  console.warn(`SKIPPED real-terraform ${what}: ${availability.reason}`);
+  return describe.skip;
 }

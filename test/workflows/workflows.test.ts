@@ -7,23 +7,22 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import {
-  checkWorkflowText,
-  checkWorkflows,
-  formatProblems,
-  gitTokenProblems,
-  lintWorkflow,
-  permissionProblems,
-  promotionConcurrencyProblems,
-  secretProblems,
-  workflowFiles,
-} from "../../scripts/check-workflows";
+import { checkWorkflowText, checkWorkflows, formatProblems, lintWorkflow, workflowFiles } from "../../scripts/check-workflows";
+import { permissionProblems } from "../../scripts/workflow-rules/least-privilege-permissions";
+import { gitTokenProblems } from "../../scripts/workflow-rules/no-token-in-git-config";
+import { promotionConcurrencyProblems } from "../../scripts/workflow-rules/promotion-not-cancelled";
+import { secretProblems } from "../../scripts/workflow-rules/no-long-lived-secrets";
+import { pinProblems } from "../../scripts/workflow-rules/actions-pinned-by-sha";
+import { awsAllowedAccountProblems } from "../../scripts/workflow-rules/aws-login-allowed-accounts";
+import { WORKFLOW_RULES } from "../../scripts/workflow-rules";
 
 const ROOT = path.resolve(__dirname, "../..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const read = (name: string) => fs.readFileSync(path.join(WORKFLOWS, name), "utf8");
 type Doc = Record<string, any>;
 const doc = (name: string) => parse(read(name)) as Doc;
+/** The action a step uses, without its pinned commit: `actions/checkout@<sha>` -> `actions/checkout`. */
+const action = (s: Doc) => (typeof s.uses === "string" ? s.uses.split("@")[0] : undefined);
 
 describe("the project's workflows", () => {
   test("GIVEN .github/workflows THEN ci, deploy, promote and images are there", () => {
@@ -54,9 +53,12 @@ describe("the project's workflows", () => {
     expect(job.strategy.matrix.include).toBe("${{ fromJSON(needs.stacks.outputs.matrix) }}");
     const runs = job.steps.map((s: Doc) => s.run).filter(Boolean).join("\n");
     expect(runs).toContain('npx cdktf deploy "${{ matrix.stack }}" --auto-approve --skip-synth');
-    const uses = job.steps.map((s: Doc) => s.uses).filter(Boolean);
-    expect(uses).toEqual(expect.arrayContaining(["aws-actions/configure-aws-credentials@v4", "azure/login@v2", "google-github-actions/auth@v2", "hashicorp/setup-terraform@v3"]));
-    expect(job.steps.find((s: Doc) => s.uses === "hashicorp/setup-terraform@v3").with.terraform_wrapper).toBe(false);
+    const uses = job.steps.map(action).filter(Boolean);
+    expect(uses).toEqual(expect.arrayContaining(["aws-actions/configure-aws-credentials", "azure/login", "google-github-actions/auth", "hashicorp/setup-terraform"]));
+    expect(job.steps.find((s: Doc) => action(s) === "hashicorp/setup-terraform").with.terraform_wrapper).toBe(false);
+    // allowed-account-ids is enforced only from v5 on (v4 ignores the input with a warning).
+    expect(read("deploy.yml")).toMatch(/uses: aws-actions\/configure-aws-credentials@[0-9a-f]{40} # v5\.\d+\.\d+\n/);
+    expect(job.steps.find((s: Doc) => action(s) === "aws-actions/configure-aws-credentials").with["allowed-account-ids"]).toBe("${{ matrix.awsAccountId }}");
   });
 
   test("GIVEN deploy.yml THEN dev deploys wait for a successful ci run of a push to main (workflow_run), and the matrix comes from scripts/list-stacks.ts", () => {
@@ -73,7 +75,7 @@ describe("the project's workflows", () => {
 
   test("GIVEN deploy.yml THEN outside dev a ref that is not on main is refused before anything deploys", () => {
     const stacks = doc("deploy.yml").jobs.stacks;
-    const checkout = stacks.steps.find((s: Doc) => s.uses === "actions/checkout@v4");
+    const checkout = stacks.steps.find((s: Doc) => action(s) === "actions/checkout");
     expect(checkout.with.ref).toBe("${{ inputs.ref || 'main' }}");
     expect(checkout.with["fetch-depth"]).toBe("${{ (inputs.environment || 'dev') == 'dev' && 1 || 0 }}");
     const i = stacks.steps.findIndex((s: Doc) => typeof s.run === "string" && s.run.includes("git merge-base --is-ancestor HEAD origin/main"));
@@ -92,7 +94,7 @@ describe("the project's workflows", () => {
     expect(list.env.REF).toBe("${{ inputs.ref || 'main' }}");
     expect(list.run).toContain('echo "ref=main" >> "$GITHUB_OUTPUT"');
     expect(list.run).toContain('echo "ref=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"');
-    expect(d.jobs.deploy.steps.find((s: Doc) => s.uses === "actions/checkout@v4").with.ref).toBe("${{ needs.stacks.outputs.ref }}");
+    expect(d.jobs.deploy.steps.find((s: Doc) => action(s) === "actions/checkout").with.ref).toBe("${{ needs.stacks.outputs.ref }}");
   });
 
   test("GIVEN deploy.yml THEN an Azure deploy lets the runner through the Key Vault and storage firewalls and always removes it again", () => {
@@ -179,7 +181,7 @@ describe("the project's workflows", () => {
     const d = doc("images.yml");
     expect(d.env.IMAGE_TAG).toBe("${{ github.sha }}-${{ github.run_id }}-${{ github.run_attempt }}");
     const build = d.jobs.build;
-    expect(build.steps.find((s: Doc) => s.id === "build").uses).toBe("docker/build-push-action@v6");
+    expect(action(build.steps.find((s: Doc) => s.id === "build"))).toBe("docker/build-push-action");
     const tags = build.steps.find((s: Doc) => s.id === "tags").run;
     expect(tags).toContain('echo "$ECR_REPO:$IMAGE_TAG"');
     expect(d.jobs.mirror.steps.map((s: Doc) => s.run ?? "").join("\n")).toContain('"docker://$dst:$IMAGE_TAG"');
@@ -337,5 +339,52 @@ jobs:
 
   test("GIVEN YAML that is not valid THEN it is one problem, not a crash", () => {
     expect(formatProblems(checkWorkflowText("jobs:\n  a:\n    - name: x: y\n  b: [\n", "y.yml"))).toMatch(/^y.yml: yaml: /);
+  });
+
+  const SHA = "34e114876b0b11c390a56381ad16ebd13914f8d5";
+
+  test("GIVEN an action pinned by SHA with its release comment THEN it passes; local workflows and digest-pinned images too", () => {
+    const wf = `jobs:\n  a:\n    steps:\n      - uses: actions/checkout@${SHA} # v4.3.1\n      - uses: docker://alpine@sha256:${"a".repeat(64)}\n  b:\n    uses: ./.github/workflows/deploy.yml\n`;
+    expect(pinProblems(wf, "ok.yml")).toEqual([]);
+  });
+
+  test.each([
+    ["a tag", "actions/checkout@v4", /line 4: actions\/checkout@v4 is not pinned to a commit SHA/],
+    ["a branch", "actions/checkout@main", /actions\/checkout@main is not pinned to a commit SHA/],
+    ["no ref", "actions/checkout", /actions\/checkout is not pinned to a commit SHA/],
+    ["a short SHA", "actions/checkout@34e1148", /is not pinned to a commit SHA/],
+    ["a SHA without a release comment", `actions/checkout@${SHA}`, /has no release comment; add `# vX.Y.Z`/],
+    ["an image by tag", "docker://alpine:3.20", /docker:\/\/alpine:3.20 is not pinned by digest/],
+  ])("GIVEN an action pinned by %s THEN it is a problem", (_case, uses, message) => {
+    const wf = `jobs:\n  a:\n    steps:\n      - uses: ${uses}\n`;
+    const problems = pinProblems(wf, "p.yml");
+    expect(problems).toHaveLength(1);
+    expect(formatProblems(problems)).toMatch(message);
+  });
+
+  test("GIVEN allowed-account-ids on configure-aws-credentials THEN v4 is a problem and v5 is not; without the input any pinned release passes", () => {
+    const wf = (version: string, input: boolean) =>
+      `jobs:\n  a:\n    steps:\n      - uses: aws-actions/configure-aws-credentials@${SHA} # ${version}\n        with:\n          aws-region: eu-central-1\n${input ? "          allowed-account-ids: \"111111111111\"\n" : ""}`;
+    const check = (text: string) => awsAllowedAccountProblems(parse(text) as Doc, text, "a.yml");
+    expect(formatProblems(check(wf("v4.3.1", true)))).toMatch(/a.yml: job a: .* passes allowed-account-ids, which only v5 and later enforce; pin a v5\+ release \(found v4.3.1\)/);
+    expect(check(wf("v5.1.1", true))).toEqual([]);
+    expect(check(wf("v6.2.1", true))).toEqual([]);
+    expect(check(wf("v4.3.1", false))).toEqual([]);
+  });
+
+  test("GIVEN the rule set THEN every rule has a unique id and a description", () => {
+    const ids = WORKFLOW_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of WORKFLOW_RULES) expect(r.description.length).toBeGreaterThan(10);
+  });
+});
+
+describe("dependabot", () => {
+  test("GIVEN .github/dependabot.yml THEN it keeps the github-actions of the repository root current", () => {
+    const d = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as Doc;
+    expect(d.version).toBe(2);
+    const entry = d.updates.find((u: Doc) => u["package-ecosystem"] === "github-actions");
+    expect(entry.directory).toBe("/");
+    expect(entry.schedule.interval).toMatch(/daily|weekly/);
   });
 });

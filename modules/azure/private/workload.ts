@@ -1,15 +1,17 @@
 /**
  * What a container app and a container apps job share: the workload's own managed identity and its
  * grants (containers per the spec's bucket access, one Key Vault secret per named secret, the
- * database password, App Insights ingestion), the environment variables (plain values and secret
- * references, never secret values), CPU/memory sizing and the image from ACR.
+ * database password, App Insights ingestion), the platform's container contract
+ * (modules/core/container-contract.ts) as plain values and Key Vault references (never secret
+ * values), CPU/memory sizing and the image from ACR.
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { ApplicationInsights } from "@cdktf/provider-azurerm/lib/application-insights";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
-import type { BucketAccess, BucketPurpose, ResolvedService } from "../../../services/service-spec";
+import { ContainerAuthFacts, ContainerFacts, containerEnvironment, DATABASE_PASSWORD_SECRET } from "../../core/container-contract";
+import type { BucketAccess, BucketPurpose, ResolvedService } from "../../core/workload-spec";
 import { ValidationError } from "../../core/errors";
 import { Naming } from "../../core/naming";
 import type { Database } from "../database";
@@ -29,6 +31,8 @@ export interface WorkloadWiring {
   readonly database?: Database;
   /** Telemetry target; the identity gets `Monitoring Metrics Publisher` (local auth is off). @default - none */
   readonly appInsights?: ApplicationInsights;
+  /** What the container contract needs from Azure; the workload adds its own AZURE_CLIENT_ID and auth. */
+  readonly facts: ContainerFacts;
 }
 
 export interface EnvVar {
@@ -56,11 +60,6 @@ export interface Workload {
   readonly identityIds: string[];
 }
 
-/** `model-api-signing-key` -> `MODEL_API_SIGNING_KEY`. */
-export function envNameOf(secret: string): string {
-  return secret.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
-}
-
 /**
  * Container Apps (Consumption) only runs CPU:memory at 1:2 (0.25 vCPU / 0.5 GiB up to 4 / 8):
  * take the larger of the spec's CPU and half its memory, in 0.25 steps.
@@ -72,7 +71,7 @@ export function containerAppsSize(cpuMillicores: number, memoryMiB: number): { c
 }
 
 /** Creates the workload identity and its grants, and builds env and secret references. */
-export function prepareWorkload(scope: Construct, spec: ResolvedService, w: WorkloadWiring): Workload {
+export function prepareWorkload(scope: Construct, spec: ResolvedService, w: WorkloadWiring, auth?: ContainerAuthFacts): Workload {
   const size = containerAppsSize(spec.cpuMillicores, spec.memoryMiB);
   if (!size) {
     throw new ValidationError(`${spec.name}: ${spec.cpuMillicores} millicores / ${spec.memoryMiB} MiB exceeds Container Apps' 4 vCPU / 8 GiB per app`, scope);
@@ -87,35 +86,22 @@ export function prepareWorkload(scope: Construct, spec: ResolvedService, w: Work
   });
   const principal = identity.principalId;
   const grants: ITerraformDependable[] = [w.registry.pullGrant];
-  const env: EnvVar[] = Object.entries(spec.env).map(([name, value]) => ({ name, value }));
+  const contract = containerEnvironment(spec, { ...w.facts, cloudEnv: { ...w.facts.cloudEnv, AZURE_CLIENT_ID: identity.clientId }, auth });
+  const env: EnvVar[] = contract.env.map((e) => ({ name: e.name, value: e.value }));
   const secrets: SecretRef[] = [];
 
-  env.push({ name: "AZURE_CLIENT_ID", value: identity.clientId });
-  const buckets = Object.entries(spec.buckets) as [BucketPurpose, BucketAccess][];
-  if (buckets.length > 0) {
-    env.push({ name: "AZURE_STORAGE_ACCOUNT", value: w.storage.accountName });
-    env.push({ name: "AZURE_STORAGE_BLOB_ENDPOINT", value: w.storage.account.primaryBlobEndpoint });
+  for (const [purpose, access] of Object.entries(spec.buckets) as [BucketPurpose, BucketAccess][]) {
+    grants.push(w.storage.allowAccess(spec.name, principal, purpose, access));
   }
-  for (const [purpose, access] of buckets) {
-    grants.push(w.storage.grant(spec.name, principal, purpose, access));
-    env.push({ name: `BUCKET_${envNameOf(purpose)}`, value: w.storage.bucketName(purpose) });
-  }
-
-  const addSecret = (name: string, envName: string, g: StoredSecret) => {
-    grants.push(w.secrets.grantRead(`${spec.name}-reads-${name}`, principal, g.secret));
-    secrets.push({ name, keyVaultSecretId: g.reference, identity: identity.id });
-    env.push({ name: envName, secretName: name });
-  };
-  for (const name of spec.secrets) addSecret(name, envNameOf(name), w.secrets.generate(name));
-  if (spec.usesDatabase && w.database) {
-    const db = w.database;
-    env.push({ name: "DB_HOST", value: db.host }, { name: "DB_PORT", value: "5432" }, { name: "DB_NAME", value: db.databaseName });
-    env.push({ name: "DB_USER", value: db.administratorLogin }, { name: "DB_SSLMODE", value: "require" });
-    addSecret("db-password", "DB_PASSWORD", db.password);
+  // Container Apps names secrets in kebab case: the logical name is the Key Vault reference's name.
+  const stored = (secret: string): StoredSecret => (secret === DATABASE_PASSWORD_SECRET && w.database ? w.database.password : w.secrets.generate(secret));
+  for (const ref of contract.secrets) {
+    const g = stored(ref.secret);
+    grants.push(w.secrets.allowRead(`${spec.name}-reads-${ref.secret}`, principal, g.secret));
+    secrets.push({ name: ref.secret, keyVaultSecretId: g.reference, identity: identity.id });
+    env.push({ name: ref.name, secretName: ref.secret });
   }
   if (w.appInsights) {
-    env.push({ name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: w.appInsights.connectionString });
-    env.push({ name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", value: `Authorization=AAD;ClientId=${identity.clientId}` });
     grants.push(
       new RoleAssignment(scope, "telemetry", {
         scope: w.appInsights.id,

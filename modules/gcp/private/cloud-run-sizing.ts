@@ -26,8 +26,3 @@ export function cloudRunSize(millicores: number, memoryMiB: number): CloudRunSiz
   }
   return { cpu: String(cpu), memory: `${Math.max(512, memoryMiB)}Mi` };
 }
-
-/** `model-api-signing-key` -> `MODEL_API_SIGNING_KEY`. */
-export function envNameOf(secret: string): string {
-  return secret.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
-}

@@ -8,6 +8,7 @@ export const azureStorageSharedKey: PolicyRule = {
   id: "MLOPS-AZURE-STORAGE-SHARED-KEY",
   description: "Storage accounts disable shared-key authorization (Entra ID and RBAC only).",
   maps: ["Checkov CKV2_AZURE_40"],
+  scanners: { checkov: ["CKV2_AZURE_40"] },
   check(resource) {
     if (resource.type !== "azurerm_storage_account") return "not-applicable";
     const v = resource.attributes.shared_access_key_enabled;

@@ -16,6 +16,7 @@ export const gcpRunPublicInvoker: PolicyRule = {
   id: "MLOPS-GCP-RUN-PUBLIC-INVOKER",
   description: "Cloud Run services and jobs are not invokable by allUsers/allAuthenticatedUsers, and skip the IAM check only with internal-only ingress.",
   maps: ["Checkov CKV_GCP_102"],
+  scanners: { checkov: ["CKV_GCP_102"] },
   check(resource) {
     const a = resource.attributes;
     if (RUN_IAM.test(resource.type)) {

@@ -72,8 +72,8 @@ describe("Azure ObjectStorage", () => {
   test("GIVEN a grant WHEN built THEN the role is scoped to the one container with the matching data role", () => {
     const stack = azureTestStack(undefined, "obj");
     const storage = new ObjectStorage(stack, "storage", { ...COMMON, uniqueSeed: SEED });
-    storage.grant("svc", "principal-1", "raw", "read");
-    storage.grant("svc", "principal-1", "processed", "read-write");
+    storage.allowAccess("svc", "principal-1", "raw", "read");
+    storage.allowAccess("svc", "principal-1", "processed", "read-write");
     const roles = resources(synthStack(stack), "azurerm_role_assignment");
     expect(roles).toEqual(
       expect.arrayContaining([

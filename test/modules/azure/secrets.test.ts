@@ -53,8 +53,8 @@ describe("Azure Secrets", () => {
     expect(secrets.generate("db-password").ephemeralValue).toBe("${ephemeral.azurerm_key_vault_secret.secrets_db_password.value}");
   });
 
-  test("GIVEN grantRead WHEN built THEN Key Vault Secrets User is scoped to that one secret", () => {
-    const { json } = build({}, (s) => s.grantRead("reader", "p-1", s.generate("db-password").secret));
+  test("GIVEN allowRead WHEN built THEN Key Vault Secrets User is scoped to that one secret", () => {
+    const { json } = build({}, (s) => s.allowRead("reader", "p-1", s.generate("db-password").secret));
     expect(resources(json, "azurerm_role_assignment")).toEqual(
       expect.arrayContaining([expect.objectContaining({ role_definition_name: "Key Vault Secrets User", scope: expect.stringContaining(".resource_versionless_id}") })]),
     );

@@ -1,9 +1,9 @@
 import { CloudRun } from "../../../modules/gcp/cloud-run";
-import { cloudRunSize, envNameOf } from "../../../modules/gcp/private/cloud-run-sizing";
+import { cloudRunSize } from "../../../modules/gcp/private/cloud-run-sizing";
 import { resources, synthStack } from "../../support/synth";
-import { gcpTestStack, naming, PROJECT, serviceSpec } from "./gcp-test-stack";
+import { GCP_FACTS, gcpTestStack, naming, PROJECT, serviceSpec } from "./gcp-test-stack";
 
-const base = { naming, ...PROJECT, image: "repo/api:v1", serviceAccountEmail: "api@p.iam.gserviceaccount.com", networkId: "net", subnetId: "sub", secretIds: {} };
+const base = { naming, ...PROJECT, image: "repo/api:v1", serviceAccountEmail: "api@p.iam.gserviceaccount.com", networkId: "net", subnetId: "sub", secretIds: {}, facts: GCP_FACTS };
 
 describe("cloudRunSize", () => {
   test.each([
@@ -16,18 +16,17 @@ describe("cloudRunSize", () => {
   ])("%i millicores with %i MiB -> cpu %s, memory %s", (mc, mib, cpu, memory) => {
     expect(cloudRunSize(mc, mib)).toEqual({ cpu, memory });
   });
-  test("secret names become env names", () => expect(envNameOf("model-api-signing-key")).toBe("MODEL_API_SIGNING_KEY"));
 });
 
 describe("CloudRun", () => {
-  test("GIVEN a public jwt service with invokers THEN ingress is all, only the invokers may call, never allUsers", () => {
+  test("GIVEN a public jwt service with invokers THEN ingress is all, only the invokers may call, never allUsers, and the app gets its admin paths", () => {
     const stack = gcpTestStack();
     new CloudRun(stack, "run", { ...base, spec: serviceSpec({ routes: { prefix: "/model", adminPaths: ["/retrain"] } }), invokers: ["group:ml@example.com"] });
     const json = synthStack(stack);
     expect(resources(json, "google_cloud_run_v2_service")[0]).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", invoker_iam_disabled: false });
     expect(resources(json, "google_cloud_run_v2_service_iam_member").map((m) => m.member)).toEqual(["group:ml@example.com"]);
     const env = (resources(json, "google_cloud_run_v2_service")[0].template as { containers: { env: { name: string; value?: string }[] }[] }).containers[0].env;
-    expect(env).toEqual(expect.arrayContaining([{ name: "ADMIN_PATHS", value: "/retrain" }]));
+    expect(env).toEqual(expect.arrayContaining([{ name: "AUTH_ADMIN_PATHS", value: "/retrain" }, { name: "AUTH_ADMIN_CLAIM", value: "email" }]));
   });
 
   test("GIVEN an internal service THEN ingress is internal only and no invoker grant exists", () => {

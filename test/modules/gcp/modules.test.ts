@@ -1,5 +1,5 @@
 /** Registry, storage, database, secrets, service agents: defaults and validation of each module on its own. */
-import { DataArrivalTrigger } from "../../../modules/gcp/data-arrival-trigger";
+import { DataTrigger } from "../../../modules/gcp/data-trigger";
 import { Database } from "../../../modules/gcp/database";
 import { EncryptionKey } from "../../../modules/gcp/encryption-key";
 import { ObjectStorage } from "../../../modules/gcp/object-storage";
@@ -29,7 +29,7 @@ describe("Registry", () => {
 describe("ObjectStorage", () => {
   test("GIVEN access logging THEN a log bucket that Cloud Storage may write to, and every data bucket logs into it", () => {
     const stack = gcpTestStack();
-    new ObjectStorage(stack, "storage", { naming, ...PROJECT, enableAccessLogging: true, accessLogRetentionDays: 90 });
+    new ObjectStorage(stack, "storage", { naming, ...PROJECT, accessLogging: true, accessLogRetentionDays: 90 });
     const json = synthStack(stack);
     const buckets = resources(json, "google_storage_bucket");
     expect(buckets).toHaveLength(5);
@@ -58,8 +58,8 @@ describe("Database", () => {
     const i = resources(synthStack(stack), "google_sql_database_instance")[0] as { settings: { backup_configuration: Record<string, unknown> } };
     expect(i.settings.backup_configuration).toMatchObject({ enabled: true, backup_retention_settings: { retained_backups: 1 } });
   });
-  test("GIVEN an unknown size THEN validation lists the sizes", () => {
-    expect(() => new Database(gcpTestStack(), "database", { ...props, size: "huge" as never })).toThrow(/size must be one of small, medium, large; got "huge"/);
+  test("GIVEN an unknown tier THEN validation lists the tiers", () => {
+    expect(() => new Database(gcpTestStack(), "database", { ...props, tier: "huge" as never })).toThrow(/tier must be one of small, medium, large; got "huge"/);
   });
 });
 
@@ -83,7 +83,7 @@ describe("Grants to the Cloud Storage service agent", () => {
   test("GIVEN a CMEK key and a data-arrival trigger THEN both grant to the agent read (and so provisioned) by one data source, never its literal address", () => {
     const stack = gcpTestStack();
     new EncryptionKey(stack, "key", { naming, ...PROJECT, users: ["storage", "pubsub"] });
-    new DataArrivalTrigger(stack, "trigger", { naming, ...PROJECT, bucketName: "raw", prefix: "incoming/", jobName: "job", purpose: "transform" });
+    new DataTrigger(stack, "trigger", { naming, ...PROJECT, storage: { bucketName: () => "raw" }, bucket: "raw", prefix: "incoming/", runJobName: "job", jobName: "transform" });
     const json = synthStack(stack);
     expect(Object.keys(json.data?.google_storage_project_service_account ?? {})).toEqual(["storage-service-agent"]);
     const agent = "${data.google_storage_project_service_account.storage-service-agent.member}";

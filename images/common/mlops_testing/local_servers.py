@@ -1,0 +1,86 @@
+"""Real local storage servers from node_modules: s3rver (S3) and azurite (Azure Blob), on loopback, free ports.
+
+A missing binary skips the test with the reason printed, except in CI (CI=true), where it fails: CI must run them.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import List
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+BIN = ROOT / "node_modules" / ".bin"
+
+#: Azurite's documented development account (public, the same in every Azurite install; not a secret).
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _binary(name: str) -> str:
+    path = BIN / name
+    if not path.exists():
+        message = f"{path} is missing (npm ci installs the devDependency)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return str(path)
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, name: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode} before listening on {port}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError(f"{name} did not listen on 127.0.0.1:{port} within {timeout:.0f}s")
+
+
+class LocalServer:
+    """A started server process; `stop()` ends exactly this process."""
+
+    def __init__(self, name: str, args: List[str], port: int, workdir: tempfile.TemporaryDirectory) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self._workdir = workdir
+        self._proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=workdir.name)
+        _wait_for_port(port, self._proc, name)
+
+    def stop(self) -> None:
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+        self._workdir.cleanup()
+
+
+def start_s3rver() -> LocalServer:
+    binary = _binary("s3rver")
+    port = free_port()
+    workdir = tempfile.TemporaryDirectory(prefix="s3rver-")
+    return LocalServer("s3rver", [binary, "-d", workdir.name, "-a", "127.0.0.1", "-p", str(port), "-s"], port, workdir)
+
+
+def start_azurite() -> LocalServer:
+    binary = _binary("azurite-blob")
+    port = free_port()
+    workdir = tempfile.TemporaryDirectory(prefix="azurite-")
+    args = [binary, "--blobHost", "127.0.0.1", "--blobPort", str(port), "--inMemoryPersistence", "--silent", "--skipApiVersionCheck"]
+    # In memory (azurite refuses --location with it); the temp dir is only the working directory.
+    return LocalServer("azurite", args, port, workdir)

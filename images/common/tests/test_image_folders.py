@@ -1,0 +1,66 @@
+"""GIVEN every images/<service>/ folder THEN it builds as the rules say: pinned bases, multi-stage where packages
+are installed, non-root, no secret in a layer, pinned requirements, its own tests; and mlflow's release tag is
+the catalog's."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import List
+
+import pytest
+
+IMAGES = Path(__file__).resolve().parents[2]
+ROOT = IMAGES.parent
+FOLDERS = sorted(p.parent for p in IMAGES.glob("*/Dockerfile"))
+
+
+def from_lines(dockerfile: str) -> List[str]:
+    args = dict(re.findall(r"^ARG (\w+)=(\S+)", dockerfile, re.M))
+    images = []
+    for ref in re.findall(r"^FROM (\S+)", dockerfile, re.M):
+        images.append(args.get(ref[2:-1], ref) if ref.startswith("${") else ref)
+    return images
+
+
+def test_every_workload_of_the_issue_has_a_folder() -> None:
+    assert [f.name for f in FOLDERS] == ["mlflow", "model-api", "receiver", "train", "transform"]
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)
+def test_bases_are_pinned_and_the_user_is_not_root(folder: Path) -> None:
+    dockerfile = (folder / "Dockerfile").read_text()
+    for image in from_lines(dockerfile):
+        if image in re.findall(r"AS (\w+)", dockerfile):
+            continue
+        assert "@sha256:" in image or re.search(r":v?\d+\.\d+\.\d+", image), f"{folder.name}: base {image} is not pinned"
+        assert ":latest" not in image
+    users = re.findall(r"^USER (\S+)", dockerfile, re.M)
+    assert users and users[-1].split(":")[0] not in ("root", "0"), f"{folder.name}: runs as root"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)
+def test_no_secret_is_baked_into_a_layer(folder: Path) -> None:
+    dockerfile = (folder / "Dockerfile").read_text()
+    assert not re.search(r"^(ARG|ENV)\s+\S*(PASSWORD|SECRET|TOKEN|ACCESS_KEY|CONNECTION_STRING)", dockerfile, re.M | re.I)
+
+
+@pytest.mark.parametrize("folder", [f for f in FOLDERS if (f / "requirements.txt").exists()], ids=lambda f: f.name)
+def test_installed_packages_are_pinned_and_built_in_a_separate_stage(folder: Path) -> None:
+    lines = [l.strip() for l in (folder / "requirements.txt").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\[\]-]+==[0-9][0-9A-Za-z.]*", l) for l in lines), lines
+    dockerfile = (folder / "Dockerfile").read_text()
+    assert len(re.findall(r"^FROM ", dockerfile, re.M)) >= 2 and "COPY --from=build /install" in dockerfile
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)
+def test_each_folder_has_its_own_tests(folder: Path) -> None:
+    assert list((folder / "tests").glob("test_*.py")), f"{folder.name} has no tests"
+
+
+def test_the_mlflow_release_tag_is_the_catalog_tag_and_names_the_base_version() -> None:
+    release = (IMAGES / "mlflow" / "RELEASE").read_text().strip()
+    catalog = (ROOT / "services" / "mlflow.ts").read_text()
+    assert f'defaultImageTag: "{release}"' in catalog
+    base = from_lines((IMAGES / "mlflow" / "Dockerfile").read_text())[0]
+    version = re.search(r":(v\d+\.\d+\.\d+)-full", base)
+    assert version and release.startswith(version.group(1) + "-"), f"RELEASE {release} does not name the base {base}"

@@ -1,0 +1,1 @@
+"""The data receiver (the BRAIN seed's Brain Receiver): authenticated uploads into the raw bucket."""

@@ -1,0 +1,165 @@
+/**
+ * One workload of the catalog on ECS Fargate: its task definition (./task-definition.ts: roles, log
+ * group, the container contract), its security group and, for a service, the ECS service behind the
+ * load balancer with circuit-breaker rollback and CPU and memory autoscaling. A job gets the task
+ * definition only (the data trigger or model-api's RunTask starts it).
+ *
+ * No public IP, the security group admits only the load balancer, `desired_count` is left to
+ * autoscaling (ignored after creation).
+ */
+import { Construct } from "constructs";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import type { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { PlatformWorkload } from "../core/contracts";
+import type { ResolvedService, WorkloadKind } from "../core/workload-spec";
+import { ValidationError } from "../core/errors";
+import { LoadBalancerTarget } from "./load-balancer";
+import { createTaskDefinition, TaskDefinitionProps } from "./task-definition";
+
+export interface EcsFargateProps extends Omit<TaskDefinitionProps, "spec"> {
+  readonly service: ResolvedService;
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  readonly subnetIds: readonly string[];
+  /** The load balancer's door for this service (services only). */
+  readonly target?: LoadBalancerTarget;
+  readonly loadBalancerSecurityGroupId?: string;
+  /** Run on Fargate Spot (interruptible, cheaper). @default false */
+  readonly spotCapacity?: boolean;
+}
+
+/** A Fargate workload. */
+export class EcsFargate extends Construct implements PlatformWorkload {
+  readonly name: string;
+  readonly kind: WorkloadKind;
+  /** Set by the stack once the edge routes to it. */
+  publicUrl?: string;
+  readonly logGroup: CloudwatchLogGroup;
+  /** The log group's name as a literal (for console links). */
+  readonly logGroupName: string;
+  readonly executionRole: IamRole;
+  readonly taskRole: IamRole;
+  readonly securityGroup: SecurityGroup;
+  readonly taskDefinition: EcsTaskDefinition;
+  readonly ecsService?: EcsService;
+  /** The image reference the task runs. */
+  readonly image: string;
+
+  constructor(scope: Construct, id: string, props: EcsFargateProps) {
+    super(scope, id);
+    const spec = props.service;
+    const n = props.naming;
+    const isService = spec.kind === "service";
+    this.name = spec.name;
+    this.kind = spec.kind;
+    if (isService && (!props.target || spec.port === undefined || !spec.healthPath)) {
+      throw new ValidationError(`service ${spec.name} needs a port, a health path and a load balancer target`, this);
+    }
+    const task = createTaskDefinition(this, { ...props, spec });
+    this.logGroup = task.logGroup;
+    this.logGroupName = task.logGroupName;
+    this.executionRole = task.executionRole;
+    this.taskRole = task.taskRole;
+    this.taskDefinition = task.taskDefinition;
+    this.image = task.image;
+
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      name: n.name(spec.name),
+      description: isService ? `${spec.name}: only from the load balancer` : `${spec.name}: no inbound traffic`,
+      vpcId: props.vpcId,
+      tags: { Name: n.name(spec.name) },
+    });
+    if (isService && props.loadBalancerSecurityGroupId) {
+      new VpcSecurityGroupIngressRule(this, "from-nlb", {
+        securityGroupId: this.securityGroup.id,
+        referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: spec.port,
+        toPort: spec.port,
+        description: "from the internal load balancer",
+      });
+    }
+    // Out: HTTPS to AWS APIs (through NAT or the S3 endpoint) and TCP inside the VPC (other services, database).
+    new VpcSecurityGroupEgressRule(this, "to-https", {
+      securityGroupId: this.securityGroup.id,
+      cidrIpv4: "0.0.0.0/0",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      description: "HTTPS to AWS APIs and registries",
+    });
+    new VpcSecurityGroupEgressRule(this, "to-vpc", {
+      securityGroupId: this.securityGroup.id,
+      cidrIpv4: props.vpcCidr,
+      ipProtocol: "tcp",
+      fromPort: 0,
+      toPort: 65535,
+      description: "services and database inside the VPC",
+    });
+
+    if (!isService || !props.target) return;
+    this.ecsService = new EcsService(this, "service", {
+      name: spec.name,
+      cluster: props.clusterArn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: spec.scaling.min,
+      // A launch type would override the cluster's capacity providers: name the provider instead.
+      capacityProviderStrategy: [{ capacityProvider: props.spotCapacity ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
+      platformVersion: "LATEST",
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      enableExecuteCommand: false,
+      healthCheckGracePeriodSeconds: 60,
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      availabilityZoneRebalancing: "ENABLED",
+      networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [this.securityGroup.id], assignPublicIp: false },
+      loadBalancer: [{ targetGroupArn: props.target.targetGroup.arn, containerName: spec.name, containerPort: spec.port! }],
+      lifecycle: { ignoreChanges: ["desired_count"] },
+      dependsOn: [props.target.listener],
+    });
+    const scaling = new AppautoscalingTarget(this, "scaling-target", {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/${props.clusterName}/${this.ecsService.name}`,
+      minCapacity: spec.scaling.min,
+      maxCapacity: spec.scaling.max,
+    });
+    new AppautoscalingPolicy(this, "cpu-scaling", {
+      name: n.name(spec.name, "cpu"),
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: scaling.serviceNamespace,
+      scalableDimension: scaling.scalableDimension,
+      resourceId: scaling.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: spec.scaling.targetCpuPercent,
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        scaleInCooldown: 120,
+        scaleOutCooldown: 60,
+      },
+    });
+    new AppautoscalingPolicy(this, "memory-scaling", {
+      name: n.name(spec.name, "memory"),
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: scaling.serviceNamespace,
+      scalableDimension: scaling.scalableDimension,
+      resourceId: scaling.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: 80,
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
+        scaleInCooldown: 120,
+        scaleOutCooldown: 60,
+      },
+    });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The bucket MWAA reads DAGs from: versioned (MWAA refuses an unversioned source bucket),
+ * SSE-KMS with a bucket key (or SSE-S3 without a key), all four public-access blocks (MWAA refuses
+ * a bucket without them), owner-enforced objects, a policy denying plain HTTP and TLS below 1.2,
+ * and noncurrent versions expired after 30 days (every mirror run replaces objects). It holds DAGs
+ * and the startup script only, so it has no access logging of its own.
+ */
+import { Construct } from "constructs";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+
+export interface DagBucketProps {
+  readonly name: string;
+  /** @default - SSE-S3 */
+  readonly kmsKeyArn?: string;
+  readonly forceDestroy: boolean;
+}
+
+/** A hardened, versioned DAG bucket. */
+export class DagBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly versioning: S3BucketVersioningA;
+  readonly publicAccess: S3BucketPublicAccessBlock;
+  readonly policy: S3BucketPolicy;
+
+  constructor(scope: Construct, id: string, props: DagBucketProps) {
+    super(scope, id);
+    const bucket = new S3Bucket(this, "bucket", { bucket: props.name, forceDestroy: props.forceDestroy });
+    this.bucket = bucket;
+    this.publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    this.versioning = new S3BucketVersioningA(this, "versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket: bucket.id,
+      rule: [
+        props.kmsKeyArn
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ],
+    });
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket: bucket.id,
+      dependsOn: [this.versioning],
+      rule: [
+        {
+          id: "expire-noncurrent-versions",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+    const resources = [bucket.arn, `${bucket.arn}/*`];
+    this.policy = new S3BucketPolicy(this, "policy", {
+      bucket: bucket.id,
+      dependsOn: [this.publicAccess], // S3 rejects concurrent policy and public-access-block writes
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: resources, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+          { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: resources, Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+        ],
+      }),
+    });
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The cloud-neutral face of Airflow: what every cloud's Airflow construct takes and exposes, the
+ * Airflow Variables a stack hands to the DAGs (one DAG file runs on every cloud by reading
+ * platform identifiers only from Variables), and a runtime-neutral description of the self-hosted
+ * components (the official image's processes), which Container Apps runs today and an ECS or Cloud
+ * Run adapter can run later.
+ *
+ * It imports nothing above `modules/core/`.
+ */
+import { ConsoleLink } from "./contracts";
+
+/** Managed service (MWAA, Cloud Composer) or the official image run on the platform's container runtime. */
+export const AIRFLOW_MODES = ["managed", "self-hosted"] as const;
+export type AirflowMode = (typeof AIRFLOW_MODES)[number];
+
+/** How big an Airflow is, in one vocabulary; each cloud maps it to its own sizes. */
+export const AIRFLOW_SIZES = ["small", "medium", "large"] as const;
+export type AirflowSize = (typeof AIRFLOW_SIZES)[number];
+
+/** Where the DAG mirror writes an environment's DAG set (`deployments/<env>/dags/`), per cloud. */
+export type DagStore =
+  /** `aws s3 sync --delete <dags> s3://<bucket>/<prefix>` */
+  | { readonly kind: "s3"; readonly bucket: string; readonly prefix: string }
+  /** `gcloud storage rsync --recursive --delete-unmatched-destination-objects <dags> <uri>`; uri is `gs://<bucket>/dags` */
+  | { readonly kind: "gcs"; readonly uri: string }
+  /** `az storage blob sync` / `azcopy sync --delete-destination=true` into the container, under `prefix` */
+  | { readonly kind: "azure-blob"; readonly accountName: string; readonly container: string; readonly prefix: string };
+
+/** What an Airflow exposes to the stack, the synth summary and the deploy workflow. */
+export interface PlatformAirflow {
+  readonly mode: AirflowMode;
+  /** Where the DAG mirror writes (the stack turns it into `dag_store_*` outputs). */
+  readonly dagStore: DagStore;
+  /** The Airflow UI. May be a Terraform expression (known after apply). */
+  readonly uiUrl: string;
+  /** Console links for the synth summary and `console_airflow*` outputs; the first is the UI. */
+  readonly links: readonly ConsoleLink[];
+  /** The identity tasks run as: role ARN, service account e-mail, managed identity principal id. */
+  readonly identity: string;
+  /** The Variables set for the DAGs, by name (without the `AIRFLOW_VAR_` prefix). */
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** The two jobs the seeds' DAGs start, as each cloud names them. */
+export interface AirflowJobs {
+  /** Runs when new raw data arrives (the transform DAG). */
+  readonly transform: string;
+  /** Runs when the data changed (the model-check DAG). */
+  readonly train: string;
+}
+
+/** What every cloud's Airflow construct takes, whatever the cloud. */
+export interface AirflowCommonProps {
+  /** Size in the shared vocabulary. @default "small" */
+  readonly size?: AirflowSize;
+  /** Lower bound of workers (managed: the service's autoscaler; self-hosted: scheduler replicas stay 1). @default 1 */
+  readonly minWorkers?: number;
+  /** Upper bound of workers. @default 2 */
+  readonly maxWorkers?: number;
+  /** Variables beyond the platform's own, by name. Names: lowercase letters, digits, underscores. @default {} */
+  readonly extraVariables?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The Variable names every cloud sets, so DAG authors can rely on them. Cloud-specific ones
+ * (cluster, subnets, project, resource group) come on top and are listed per construct.
+ */
+export const COMMON_AIRFLOW_VARIABLES = ["cloud", "environment", "transform_job", "train_job", "bucket_raw", "bucket_processed", "bucket_viz"] as const;
+
+const VARIABLE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** Checks Variable names; returns one message per bad name (empty when all are fine). */
+export function variableNameProblems(variables: Readonly<Record<string, string>>): string[] {
+  return Object.keys(variables)
+    .filter((k) => !VARIABLE_NAME.test(k))
+    .map((k) => `Airflow Variable name ${JSON.stringify(k)} must be 1-64 lowercase letters, digits or underscores, starting with a letter`);
+}
+
+/** `{ transform_job: "x" }` -> `{ AIRFLOW_VAR_TRANSFORM_JOB: "x" }`: Airflow reads Variables from these environment variables. */
+export function variablesAsEnvironment(variables: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [`AIRFLOW_VAR_${k.toUpperCase()}`, v]));
+}
+
+/** Checks the worker bounds; returns a message or undefined. */
+export function workerBoundsProblem(min: number, max: number): string | undefined {
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min || max > 25) {
+    return `workers must satisfy 1 <= minWorkers <= maxWorkers <= 25 (integers); got ${min}..${max}`;
+  }
+  return undefined;
+}
+
+/** One long-running process of a self-hosted Airflow (the official image's sub-commands). */
+export interface AirflowComponent {
+  readonly name: "api-server" | "scheduler" | "dag-processor" | "triggerer";
+  /** Arguments to the image's entrypoint. */
+  readonly args: readonly string[];
+  /** Whether it reads DAG files from disk (gets the DAG sync). */
+  readonly readsDags: boolean;
+  /** Port it serves on, if any (the UI and API). */
+  readonly port?: number;
+  /** HTTP path that answers 200 when healthy. */
+  readonly healthPath?: string;
+  /** Port of the built-in health server, for components without a web port. */
+  readonly healthPort?: number;
+  readonly cpuMillicores: number;
+  readonly memoryMiB: number;
+}
+
+/**
+ * The Airflow 3 processes, as any container runtime runs them: the API server (UI, REST API and the
+ * task execution API), the scheduler (LocalExecutor: tasks run inside it and only start and watch
+ * the platform's jobs, so it needs no workers), the DAG processor (parses DAG files) and the
+ * triggerer (deferred tasks). The scheduler runs tasks from DAG files, so it reads DAGs too.
+ * Scheduler and triggerer answer `/health` on port 8974 when `[scheduler] enable_health_check` /
+ * `[triggerer] enable_health_check` are on (the environment sets them).
+ */
+export const AIRFLOW3_COMPONENTS: readonly AirflowComponent[] = [
+  { name: "api-server", args: ["api-server"], readsDags: false, port: 8080, healthPath: "/api/v2/monitor/health", cpuMillicores: 1000, memoryMiB: 2048 },
+  { name: "scheduler", args: ["scheduler"], readsDags: true, healthPath: "/health", healthPort: 8974, cpuMillicores: 1000, memoryMiB: 2048 },
+  { name: "dag-processor", args: ["dag-processor"], readsDags: true, cpuMillicores: 500, memoryMiB: 1024 },
+  { name: "triggerer", args: ["triggerer"], readsDags: false, cpuMillicores: 500, memoryMiB: 1024 },
+];
+
+/** The official image, pinned by version and digest (a digest is immutable; the tag only documents it). */
+export interface AirflowImage {
+  readonly repository: string;
+  readonly version: string;
+  readonly digest: string;
+}
+
+/**
+ * apache/airflow 3.1.5 (Python 3.12). The digest was taken from a public Dockerfile that pins this
+ * release, not from Docker Hub itself: confirm it with `docker buildx imagetools inspect
+ * apache/airflow:3.1.5` before the first deploy, and bump both fields together.
+ */
+export const AIRFLOW_IMAGE: AirflowImage = {
+  repository: "docker.io/apache/airflow",
+  version: "3.1.5",
+  digest: "sha256:129e6538bbf7e786dce6a8475422aef8c51914cff2011fb8ea3db5433142fa76",
+};
+
+/** `docker.io/apache/airflow:3.1.5@sha256:...` */
+export function imageReference(image: AirflowImage): string {
+  return `${image.repository}:${image.version}@${image.digest}`;
+}
+
+/**
+ * The DAG store as one URI the mirror script takes: `s3://<bucket>/dags/`, `gs://<bucket>/dags`
+ * (Composer's prefix, no trailing slash), `https://<account>.blob.core.windows.net/<container>/dags/`.
+ */
+export function dagStoreUri(store: DagStore): string {
+  switch (store.kind) {
+    case "s3":
+      return `s3://${store.bucket}/${store.prefix}`;
+    case "gcs":
+      return store.uri;
+    case "azure-blob":
+      return `https://${store.accountName}.blob.core.windows.net/${store.container}/${store.prefix}`;
+  }
+}
+
+/**
+ * The stack outputs of an Airflow, in the shared vocabulary (`console_<what>`): the UI as
+ * `console_airflow`, further links as `console_airflow_<n>`, the DAG store for the deploy
+ * workflow's mirror step, and the identity tasks run as.
+ */
+export function airflowOutputs(airflow: PlatformAirflow): Record<string, string> {
+  const [ui, ...more] = airflow.links;
+  return {
+    console_airflow: ui?.url ?? airflow.uiUrl,
+    ...Object.fromEntries(more.map((l, i) => [`console_airflow_${i + 2}`, l.url])),
+    airflow_dag_store: dagStoreUri(airflow.dagStore),
+    airflow_identity: airflow.identity,
+  };
+}
+
+/** Which Airflow a stack builds on a cloud, and why when it cannot. */
+export type AirflowPlan =
+  | { readonly build: "mwaa" | "composer" | "container-apps" }
+  | { readonly build: "none"; readonly reason: string };
+
+/**
+ * The one switch: `managed` builds the cloud's service (MWAA, Composer); Azure has none, so it
+ * always builds the self-hosted Container Apps Airflow. `self-hosted` on AWS or Google Cloud needs
+ * the ECS / Cloud Run adapter of AIRFLOW3_COMPONENTS, which does not exist yet: the plan says so
+ * and the config loader should report it as a problem (nothing is built silently instead).
+ */
+export function planAirflow(cloud: "aws" | "azure" | "gcp", mode: AirflowMode): AirflowPlan {
+  if (cloud === "azure") return { build: "container-apps" };
+  if (mode === "managed") return { build: cloud === "aws" ? "mwaa" : "composer" };
+  const runtime = cloud === "aws" ? "ECS Fargate" : "Cloud Run";
+  return { build: "none", reason: `airflow.mode "self-hosted" is not available on ${cloud} yet (no ${runtime} adapter for the Airflow components); use "managed"` };
+}

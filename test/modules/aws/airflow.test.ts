@@ -1,0 +1,224 @@
+/**
+ * Amazon MWAA: the environment, its DAG bucket, security group and execution role as synthesized,
+ * then the same stack through the real terraform CLI offline (init, validate, plan against the
+ * provider mirror). The terraform part skips with its reason printed when terraform or the mirror
+ * is missing, and fails instead when REQUIRE_TERRAFORM=1 (CI).
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { App, TerraformOutput, TerraformStack } from "cdktf";
+import { MwaaAirflow, MwaaAirflowProps, startupScript } from "../../../modules/aws/airflow";
+import { AWS_PACK } from "../../../modules/policy/aws-pack";
+import { awsMwaaPrivate } from "../../../modules/policy/rules/aws-mwaa-private";
+import { awsMwaaRoleScoped } from "../../../modules/policy/rules/aws-mwaa-role-scoped";
+import { checkPolicy } from "../../support/policy";
+import { resources, synthStack } from "../../support/synth";
+import { awsPlanOverride, findMirror, initValidatePlan, PlanResult, terraformAvailability, terraformEnv, terraformRequired } from "../../terraform/harness";
+import { ACCOUNT, AWS_NAMING, awsTestStack, REGION } from "./aws-test-stack";
+
+const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000001`;
+const role = (n: string) => `arn:aws:iam::${ACCOUNT}:role/mlops-test-${n}`;
+
+function props(over: Partial<MwaaAirflowProps> = {}): MwaaAirflowProps {
+  return {
+    naming: AWS_NAMING,
+    region: REGION,
+    accountId: ACCOUNT,
+    vpcId: "vpc-0123456789abcdef0",
+    privateSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b", "subnet-0000000000000000c"],
+    clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/mlops-test`,
+    clusterName: "mlops-test",
+    jobs: {
+      transform: { taskDefinitionFamily: "mlops-test-transform", roleArns: [role("transform-task"), role("transform-exec")], logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/mlops/test/transform` },
+      train: { taskDefinitionFamily: "mlops-test-train", roleArns: [role("train-task"), role("train-exec")], logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/mlops/test/train` },
+    },
+    jobSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
+    jobSecurityGroupIds: ["sg-0000000000000000j"],
+    dataBuckets: {
+      raw: { name: "mlops-test-raw", arn: "arn:aws:s3:::mlops-test-raw" },
+      processed: { name: "mlops-test-processed", arn: "arn:aws:s3:::mlops-test-processed" },
+      viz: { name: "mlops-test-viz", arn: "arn:aws:s3:::mlops-test-viz" },
+    },
+    alertTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:mlops-test-alerts`,
+    customerManagedKey: KEY,
+    size: "medium",
+    minWorkers: 1,
+    maxWorkers: 4,
+    ...over,
+  };
+}
+
+function build(over: Partial<MwaaAirflowProps> = {}, app?: App): { stack: TerraformStack; airflow: MwaaAirflow } {
+  const stack = awsTestStack(app);
+  const airflow = new MwaaAirflow(stack, "airflow", props(over));
+  return { stack, airflow };
+}
+
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource?: string | string[]; NotResource?: string; Condition?: Record<string, Record<string, unknown>> };
+function statements(json: ReturnType<typeof synthStack>): Statement[] {
+  const [policy] = resources(json, "aws_iam_role_policy");
+  return (JSON.parse(policy.policy as string) as { Statement: Statement[] }).Statement;
+}
+
+describe("MwaaAirflow", () => {
+  test("GIVEN size medium and worker bounds WHEN built THEN MWAA runs privately, pinned, in two private subnets, with every log type on and the key", () => {
+    const json = synthStack(build().stack);
+    const [env] = resources(json, "aws_mwaa_environment");
+    expect(env).toMatchObject({
+      name: "mlops-test-airflow",
+      airflow_version: "3.0.6",
+      environment_class: "mw1.medium",
+      min_workers: 1,
+      max_workers: 4,
+      webserver_access_mode: "PRIVATE_ONLY",
+      dag_s3_path: "dags",
+      startup_script_s3_path: "startup/startup.sh",
+      kms_key: KEY,
+    });
+    expect((env.network_configuration as { subnet_ids: string[] }).subnet_ids).toEqual(["subnet-0000000000000000a", "subnet-0000000000000000b"]);
+    const logging = env.logging_configuration as Record<string, { enabled: boolean; log_level: string }>;
+    for (const kind of ["dag_processing_logs", "scheduler_logs", "task_logs", "webserver_logs", "worker_logs"]) {
+      expect(logging[kind]).toEqual({ enabled: true, log_level: "INFO" });
+    }
+  });
+
+  test("GIVEN the environment WHEN built THEN its security group admits only itself", () => {
+    const json = synthStack(build().stack);
+    const [ingress] = resources(json, "aws_vpc_security_group_ingress_rule");
+    expect(ingress.referenced_security_group_id).toBe(ingress.security_group_id);
+    expect(ingress.cidr_ipv4).toBeUndefined();
+    expect(resources(json, "aws_vpc_security_group_ingress_rule")).toHaveLength(1);
+  });
+
+  test("GIVEN the DAG bucket WHEN built THEN it is versioned, KMS-encrypted, blocked from the public and TLS-only", () => {
+    const json = synthStack(build().stack);
+    expect(resources(json, "aws_s3_bucket_versioning")[0].versioning_configuration).toEqual({ status: "Enabled" });
+    expect(resources(json, "aws_s3_bucket_server_side_encryption_configuration")[0].rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY }, bucket_key_enabled: true },
+    ]);
+    expect(resources(json, "aws_s3_bucket_public_access_block")[0]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    const policy = JSON.parse(resources(json, "aws_s3_bucket_policy")[0].policy as string) as { Statement: Statement[] };
+    expect(policy.Statement[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+  });
+
+  test("GIVEN the jobs WHEN built THEN the role may run only their task definitions on the platform cluster and pass only their roles to ECS", () => {
+    const s = statements(synthStack(build().stack));
+    const run = s.find((x) => x.Action === "ecs:RunTask")!;
+    expect(run.Resource).toEqual([
+      `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/mlops-test-transform:*`,
+      `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/mlops-test-train:*`,
+    ]);
+    expect(run.Condition).toEqual({ ArnEquals: { "ecs:cluster": `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/mlops-test` } });
+    const pass = s.find((x) => x.Action === "iam:PassRole")!;
+    expect(pass.Resource).toEqual([role("transform-task"), role("transform-exec"), role("train-task"), role("train-exec")]);
+    expect(pass.Condition).toEqual({ StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+    expect(s.find((x) => x.Sid === "DataObjects")!.Resource).toEqual(["arn:aws:s3:::mlops-test-raw/*", "arn:aws:s3:::mlops-test-processed/*", "arn:aws:s3:::mlops-test-viz/*"]);
+    // Nothing but read-only describe calls, metrics and the documented MWAA statements on "*".
+    const onStar = s.filter((x) => x.Effect === "Allow" && x.Resource === "*").map((x) => x.Action);
+    expect(onStar).toEqual(["ecs:DescribeTaskDefinition", "logs:DescribeLogGroups", "s3:GetAccountPublicAccessBlock", "cloudwatch:PutMetricData"]);
+    expect(s.find((x) => x.Sid === "KeyThroughSqsAndS3")).toMatchObject({ Resource: KEY });
+  });
+
+  test("GIVEN no customer-managed key WHEN built THEN the bucket is SSE-S3 and KMS is allowed only through SQS on AWS-owned keys", () => {
+    const json = synthStack(build({ customerManagedKey: undefined }).stack);
+    expect(resources(json, "aws_mwaa_environment")[0].kms_key).toBeUndefined();
+    expect(resources(json, "aws_s3_bucket_server_side_encryption_configuration")[0].rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
+    expect(statements(json).find((x) => x.Sid === "AwsOwnedKeyThroughSqs")).toMatchObject({ NotResource: `arn:aws:kms:*:${ACCOUNT}:key/*` });
+  });
+
+  test("GIVEN the platform ids WHEN built THEN the startup script exports them as Airflow Variables and the construct exposes the contract", () => {
+    const { stack, airflow } = build({ extraVariables: { model_name: "accidents" } });
+    new TerraformOutput(stack, "console_airflow", { value: airflow.links[0].url });
+    const json = synthStack(stack);
+    const script = resources(json, "aws_s3_object")[0].content as string;
+    expect(script).toContain("export AIRFLOW_VAR_ECS_CLUSTER='mlops-test'");
+    expect(script).toContain("export AIRFLOW_VAR_TRANSFORM_JOB='mlops-test-transform'");
+    expect(script).toContain("export AIRFLOW_VAR_TRAIN_JOB='mlops-test-train'");
+    expect(script).toContain("export AIRFLOW_VAR_BUCKET_RAW='mlops-test-raw'");
+    expect(script).toContain("export AIRFLOW_VAR_JOB_SUBNETS='subnet-0000000000000000a,subnet-0000000000000000b'");
+    expect(script).toContain("export AIRFLOW_VAR_MODEL_NAME='accidents'");
+    expect(airflow.dagStore).toEqual({ kind: "s3", bucket: expect.stringContaining("${"), prefix: "dags/" });
+    expect(json.output?.console_airflow.value).toMatch(/^https:\/\/\$\{aws_mwaa_environment\..*\.webserver_url\}$/);
+    expect(airflow.links[1].url).toBe(`https://${REGION}.console.aws.amazon.com/mwaa/home?region=${REGION}#environments/mlops-test-airflow`);
+  });
+
+  test("GIVEN the deploy identity WHEN it takes the writer statements THEN it may touch objects under dags/ only", () => {
+    const { airflow } = build();
+    const mirror = airflow.dagWriterStatements.find((x) => (x as Statement).Sid === "MirrorDags") as Statement;
+    expect(mirror.Action).toEqual(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
+    expect(String(mirror.Resource)).toMatch(/\/dags\/\*$/);
+    expect(airflow.dagWriterStatements.find((x) => (x as Statement).Sid === "DagBucketKey")).toMatchObject({ Resource: KEY });
+  });
+
+  test("GIVEN a value with a single quote WHEN the startup script is written THEN sh reads it back unchanged", () => {
+    expect(startupScript({ note: "it's" })).toContain(`export AIRFLOW_VAR_NOTE='it'"'"'s'`);
+  });
+
+  test("GIVEN the alert topic WHEN built THEN a missing scheduler heartbeat and failed tasks alarm to it", () => {
+    const alarms = resources(synthStack(build().stack), "aws_cloudwatch_metric_alarm");
+    const heartbeat = alarms.find((a) => a.metric_name === "SchedulerHeartbeat")!;
+    expect(heartbeat).toMatchObject({ namespace: "AmazonMWAA", comparison_operator: "LessThanThreshold", treat_missing_data: "breaching", dimensions: { Environment: "mlops-test-airflow", Function: "Scheduler" } });
+    expect(heartbeat.alarm_actions).toEqual([`arn:aws:sns:${REGION}:${ACCOUNT}:mlops-test-alerts`]);
+    expect(alarms.find((a) => a.metric_name === "TaskInstanceFailures")).toMatchObject({ threshold: 1, comparison_operator: "GreaterThanOrEqualToThreshold" });
+  });
+
+  test("GIVEN the construct WHEN the AWS pack and the MWAA rules run THEN nothing is flagged", () => {
+    const { stack } = build();
+    const { errors } = checkPolicy(stack, [...AWS_PACK, { rule: awsMwaaPrivate, level: "error" }, { rule: awsMwaaRoleScoped, level: "error" }]);
+    expect(errors.map((e) => `${e.ruleId} ${e.path}`)).toEqual([]);
+  });
+
+  test.each([
+    [{ minWorkers: 3, maxWorkers: 2 }, /workers must satisfy 1 <= minWorkers <= maxWorkers <= 25 \(integers\); got 3\.\.2/],
+    [{ privateSubnetIds: ["subnet-a"] }, /privateSubnetIds must list two subnets in different zones \(MWAA needs two\); got 1/],
+    [{ extraVariables: { "Bad-Name": "x" } }, /Airflow Variable name "Bad-Name" must be 1-64 lowercase letters/],
+  ])("GIVEN invalid props %j WHEN built THEN a ValidationError names the construct", (over, message) => {
+    expect(() => build(over as Partial<MwaaAirflowProps>)).toThrow(message);
+    expect(() => build(over as Partial<MwaaAirflowProps>)).toThrow(/^\[test\/airflow\]/);
+  });
+});
+
+/** Why terraform cannot run here (checked before collection, so the suite is skipped, not passed empty). */
+function terraformMissing(): string | undefined {
+  if (spawnSync("terraform", ["version"], { env: terraformEnv() }).status !== 0) return "terraform is not on PATH";
+  if (!findMirror("aws") && process.env.TF_ONLINE !== "1") return "no provider mirror holds registry.terraform.io/hashicorp/aws (set TF_PLUGIN_MIRROR)";
+  return undefined;
+}
+const missing = terraformMissing();
+if (missing && terraformRequired()) throw new Error(`REQUIRE_TERRAFORM=1 but ${missing}`);
+if (missing) console.warn(`SKIPPED real-terraform MWAA checks: ${missing}`);
+
+(missing ? describe.skip : describe)("MwaaAirflow through real terraform (offline)", () => {
+  let result: PlanResult;
+
+  beforeAll(async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "tf-mwaa-"));
+    const availability = await terraformAvailability(["aws"], work);
+    if (!availability.ok) throw new Error(`terraform became unavailable: ${availability.reason}`);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-mwaa-"));
+    const app = new App({ outdir });
+    build({}, app);
+    app.synth();
+    result = await initValidatePlan(path.join(outdir, "stacks", "test"), awsPlanOverride(REGION), availability.cliConfig!);
+  }, 180_000);
+
+  test("validate accepts the MWAA stack and plan creates exactly the environment, bucket, role, group, script and alarms", () => {
+    expect(result.validateOutput).toContain("Success! The configuration is valid.");
+    const changes = result.plan.resource_changes ?? [];
+    expect(changes.every((c) => c.change.actions.join() === "create")).toBe(true);
+    const count = (type: string) => changes.filter((c) => c.type === type).length;
+    expect({
+      env: count("aws_mwaa_environment"),
+      bucket: count("aws_s3_bucket"),
+      role: count("aws_iam_role"),
+      policy: count("aws_iam_role_policy"),
+      sg: count("aws_security_group"),
+      script: count("aws_s3_object"),
+      alarms: count("aws_cloudwatch_metric_alarm"),
+    }).toEqual({ env: 1, bucket: 1, role: 1, policy: 1, sg: 1, script: 1, alarms: 2 });
+    const env = changes.find((c) => c.type === "aws_mwaa_environment")!.change.after!;
+    expect(env).toMatchObject({ webserver_access_mode: "PRIVATE_ONLY", airflow_version: "3.0.6", environment_class: "mw1.medium", kms_key: KEY });
+  });
+});

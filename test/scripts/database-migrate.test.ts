@@ -1,0 +1,189 @@
+/**
+ * The day-0 database step against a real PostgreSQL: a throwaway cluster on loopback (initdb + pg_ctl
+ * from Debian's postgresql, as the postgres user when the tests run as root), started once per suite.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { MigrateOptions, clusterSql, migrate, parseOptions, quoteIdent, quoteLiteral, scramVerifier } from "../../scripts/database-migrate";
+
+const BIN = (() => {
+  const base = "/usr/lib/postgresql";
+  const versions = fs.existsSync(base) ? fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
+  const dir = versions.map((v) => path.join(base, v, "bin")).find((d) => fs.existsSync(path.join(d, "initdb")));
+  return dir;
+})();
+const HAS_PSQL = spawnSync("psql", ["--version"]).status === 0;
+const ADMIN = "admin";
+const ADMIN_PASSWORD = "admin-password-for-tests-only";
+const PASSWORD = "mlflow-password-0123456789";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a PostgreSQL binary as the postgres user when we are root (initdb refuses root). */
+function asPostgres(cmd: string, args: string[]): ReturnType<typeof spawnSync> {
+  const root = process.getuid?.() === 0;
+  const ids = root ? { uid: Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout), gid: Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout) } : {};
+  return spawnSync(path.join(BIN!, cmd), args, { encoding: "utf8", ...ids });
+}
+
+function psql(port: number, user: string, password: string, db: string, sql: string): { ok: boolean; out: string; err: string } {
+  const r = spawnSync("psql", ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", db, "-c", sql], {
+    encoding: "utf8",
+    env: { ...process.env, PGPASSWORD: password, PGSSLMODE: "disable" },
+  });
+  return { ok: r.status === 0, out: r.stdout.trim(), err: r.stderr.trim() };
+}
+
+const reason = !BIN ? "no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql)" : !HAS_PSQL ? "no psql on PATH" : "";
+if (reason) console.warn(`database-migrate tests skipped: ${reason}`);
+const describePg = reason ? describe.skip : describe;
+
+describePg("database-migrate against a local PostgreSQL", () => {
+  let dir = "";
+  let port = 0;
+  const env = () => ({ ...process.env, PGPASSWORD: ADMIN_PASSWORD });
+  const opts = (over: Partial<MigrateOptions> = {}): MigrateOptions => ({
+    host: "127.0.0.1",
+    port,
+    adminUser: ADMIN,
+    adminDatabase: "postgres",
+    database: "mlflow",
+    role: "mlflow",
+    login: "password",
+    sslmode: "disable",
+    connectionLimit: 20,
+    passwordVerifier: scramVerifier(PASSWORD),
+    ...over,
+  });
+  const admin = (sql: string, db = "postgres") => psql(port, ADMIN, ADMIN_PASSWORD, db, sql);
+
+  beforeAll(async () => {
+    // As root the cluster runs as postgres, which cannot enter the suite's private temp folder: use /tmp.
+    dir = fs.mkdtempSync(path.join(process.getuid?.() === 0 ? "/tmp" : os.tmpdir(), "pg-migrate-"));
+    const data = path.join(dir, "data");
+    const pwfile = path.join(dir, "pw");
+    fs.writeFileSync(pwfile, ADMIN_PASSWORD);
+    if (process.getuid?.() === 0) {
+      const uid = Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout);
+      const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout);
+      fs.chownSync(dir, uid, gid);
+      fs.chownSync(pwfile, uid, gid);
+    }
+    const init = asPostgres("initdb", ["-D", data, "-U", ADMIN, "--pwfile", pwfile, "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-instructions"]);
+    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+    port = await freePort();
+    const start = asPostgres("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, "start"]);
+    if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr}${fs.existsSync(path.join(dir, "log")) ? fs.readFileSync(path.join(dir, "log"), "utf8") : ""}`);
+    const created = admin("CREATE DATABASE mlflow");
+    if (!created.ok) throw new Error(created.err);
+  }, 60000);
+
+  afterAll(() => {
+    if (dir && BIN) asPostgres("pg_ctl", ["-D", path.join(dir, "data"), "-m", "immediate", "-w", "stop"]);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("GIVEN password mode WHEN migrated THEN MLflow logs in, works in its own schema only, and is a plain login", () => {
+    expect(migrate(opts(), env())).toEqual({ ok: true, message: expect.stringContaining("role mlflow (password) has CONNECT on mlflow") });
+    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SHOW search_path").out).toBe("mlflow");
+    expect(psql(port, "mlflow", PASSWORD, "mlflow", "CREATE TABLE experiments (id int); SELECT schemaname FROM pg_tables WHERE tablename = 'experiments'").out).toBe("mlflow");
+    expect(psql(port, "mlflow", PASSWORD, "mlflow", "CREATE TABLE public.x (id int)").err).toMatch(/permission denied for schema public/);
+    expect(psql(port, "mlflow", PASSWORD, "mlflow", "CREATE DATABASE other").err).toMatch(/permission denied to create database/);
+    expect(psql(port, "mlflow", PASSWORD, "mlflow", "CREATE ROLE other").err).toMatch(/permission denied to create role/);
+    expect(admin("SELECT rolsuper, rolcreatedb, rolcreaterole, rolconnlimit FROM pg_roles WHERE rolname = 'mlflow'").out).toBe("f|f|f|20");
+  });
+
+  test("GIVEN the step ran already WHEN it runs again THEN nothing fails and MLflow's tables stay; a new password replaces the old", () => {
+    expect(migrate(opts(), env()).ok).toBe(true);
+    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SELECT count(*) FROM experiments").out).toBe("0");
+    const rotated = "rotated-password-9876543210";
+    expect(migrate(opts({ passwordVerifier: scramVerifier(rotated) }), env()).ok).toBe(true);
+    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SELECT 1").err).toMatch(/password authentication failed/);
+    expect(psql(port, "mlflow", rotated, "mlflow", "SELECT 1").out).toBe("1");
+    expect(migrate(opts(), env()).ok).toBe(true);
+  });
+
+  test("GIVEN another login role WHEN it connects to MLflow's database THEN it is refused (PUBLIC has no CONNECT)", () => {
+    expect(admin("CREATE ROLE intruder LOGIN PASSWORD 'intruder-password-123'").ok).toBe(true);
+    expect(psql(port, "intruder", "intruder-password-123", "mlflow", "SELECT 1").err).toMatch(/permission denied for database "mlflow"/);
+  });
+
+  test("GIVEN rds-iam mode WHEN migrated THEN the role is a member of rds_iam and has no password", () => {
+    expect(admin("CREATE ROLE rds_iam NOLOGIN").ok).toBe(true);
+    expect(migrate(opts({ role: "mlflow_iam", login: "rds-iam", passwordVerifier: undefined }), env()).ok).toBe(true);
+    expect(admin("SELECT pg_has_role('mlflow_iam', 'rds_iam', 'MEMBER'), rolpassword IS NULL FROM pg_authid WHERE rolname = 'mlflow_iam'").out).toBe("t|t");
+  });
+
+  test("GIVEN existing mode and no such role THEN it fails naming the Cloud SQL IAM user, and creates nothing", () => {
+    const r = migrate(opts({ role: "mlflow-sa@proj.iam", login: "existing", passwordVerifier: undefined }), env());
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(/role mlflow-sa@proj.iam does not exist: create the Cloud SQL IAM user first/);
+    expect(admin("SELECT count(*) FROM pg_roles WHERE rolname = 'mlflow-sa@proj.iam'").out).toBe("0");
+  });
+
+  test("GIVEN existing mode and the IAM user present THEN only grants are made", () => {
+    expect(admin(`CREATE ROLE ${quoteIdent("mlflow-sa@proj.iam")} LOGIN`).ok).toBe(true);
+    expect(migrate(opts({ role: "mlflow-sa@proj.iam", login: "existing", passwordVerifier: undefined }), env()).ok).toBe(true);
+    expect(admin("SELECT has_database_privilege('mlflow-sa@proj.iam', 'mlflow', 'CONNECT')").out).toBe("t");
+  });
+
+  test("GIVEN the role was made superuser by hand THEN the step refuses and changes nothing", () => {
+    expect(admin("CREATE ROLE tampered LOGIN SUPERUSER").ok).toBe(true);
+    const r = migrate(opts({ role: "tampered" }), env());
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(/role tampered is superuser, replication or bypassrls; MLflow needs a plain login/);
+    expect(admin("SELECT has_database_privilege('tampered', 'mlflow', 'CONNECT') AND NOT has_database_privilege('intruder', 'mlflow', 'CONNECT')").out).toBe("t");
+    expect(admin("SELECT rolconnlimit FROM pg_roles WHERE rolname = 'tampered'").out).toBe("-1");
+  });
+});
+
+describe("database-migrate input", () => {
+  const base = ["--host", "db.internal", "--admin-user", "postgres", "--database", "mlflow", "--role", "mlflow", "--login", "password"];
+
+  test("GIVEN valid options THEN defaults apply and the password becomes a SCRAM verifier, never kept in clear", () => {
+    const o = parseOptions(base, { MLFLOW_DB_PASSWORD: PASSWORD });
+    expect(o).toMatchObject({ port: 5432, sslmode: "require", connectionLimit: 50, adminDatabase: "postgres" });
+    expect(o.passwordVerifier).toMatch(/^SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
+    expect(JSON.stringify(o)).not.toContain(PASSWORD);
+    expect(clusterSql(o)).not.toContain(PASSWORD);
+  });
+
+  test.each([
+    [["--role", "mlflow; drop"], /--role: expected a role name .* found "mlflow; drop"/],
+    [["--database", "ml-flow"], /--database: expected a database name .* found "ml-flow"/],
+    [["--login", "token"], /--login: expected one of password, rds-iam, existing, found "token"/],
+    [["--port", "99999"], /--port: expected 1-65535, found "99999"/],
+    [["--sslmode", "maybe"], /--sslmode: expected one of disable, .* found "maybe"/],
+    [["--role", "postgres"], /--role: must not be the admin user "postgres"/],
+    [["--colour", "red"], /--colour: unknown option/],
+  ])("GIVEN %j THEN the message names the option, the expected and the found value", (extra, message) => {
+    const args = [...base];
+    for (let i = 0; i < extra.length; i += 2) {
+      const at = args.indexOf(extra[i]);
+      if (at >= 0) args[at + 1] = extra[i + 1];
+      else args.push(extra[i], extra[i + 1]);
+    }
+    expect(() => parseOptions(args, { MLFLOW_DB_PASSWORD: PASSWORD })).toThrow(message);
+  });
+
+  test("GIVEN a missing option and a short password THEN both are reported at once", () => {
+    expect(() => parseOptions(base.slice(2), { MLFLOW_DB_PASSWORD: "short" })).toThrow(/--host: required\nMLFLOW_DB_PASSWORD: expected at least 16 printable ASCII characters .* found 5 characters/);
+  });
+
+  test("GIVEN names with quotes THEN identifiers and literals are quoted by doubling", () => {
+    expect(quoteIdent('a"b')).toBe('"a""b"');
+    expect(quoteLiteral("it's")).toBe("'it''s'");
+  });
+});

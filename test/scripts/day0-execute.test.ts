@@ -1,0 +1,95 @@
+/**
+ * `npm run day0` without --dry-run runs exactly the printed commands, in order, with bash in the project root,
+ * and stops at the first failure. The cloud CLIs, terraform, npm/npx and gh are stub programs on PATH that
+ * record how they were called, so nothing reaches a cloud or GitHub.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execute, plan } from "../../scripts/day0";
+import { BOOTSTRAP_OVERRIDE_FILE, Day0Step } from "../../scripts/day0-steps";
+import { ROOT } from "../support/synth";
+
+const STUB = `#!/bin/bash
+name=$(basename "$0")
+line="$name $*"
+for a in "$@"; do
+  case "$a" in -chdir=*) [ -f "\${a#-chdir=}/${BOOTSTRAP_OVERRIDE_FILE}" ] && line="$line [override]";; esac
+done
+echo "$line" >> "$DAY0_LOG"
+[ -n "\${DAY0_FAIL:-}" ] && [[ "$line" == *"$DAY0_FAIL"* ]] && exit 1
+case "$name $1 $2" in
+  "aws sts get-caller-identity") echo 111111111111 ;;
+esac
+if [ "$name" = terraform ] && [ "$2" = output ]; then echo "stub-$4"; fi
+if [ "$name" = openssl ]; then echo stub-random; fi
+exit 0
+`;
+
+function sandbox(fail?: string) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "day0-run-"));
+  const bin = path.join(root, ".stubs");
+  fs.mkdirSync(bin);
+  for (const tool of ["aws", "terraform", "npm", "npx", "gh", "openssl", "sleep"]) {
+    fs.writeFileSync(path.join(bin, tool), STUB, { mode: 0o755 });
+  }
+  fs.mkdirSync(path.join(root, "cdktf.out", "stacks", "dev-aws-state"), { recursive: true });
+  const log = path.join(root, "calls.log");
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, DAY0_LOG: log, ...(fail ? { DAY0_FAIL: fail } : {}) };
+  return { root, env, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []) };
+}
+
+function steps(): Day0Step[] {
+  const p = plan(["--env", "dev", "--cloud", "aws"], ROOT);
+  if ("error" in p) throw new Error(p.error);
+  return p.steps;
+}
+
+describe("day0 run mode (AWS, stubbed tools)", () => {
+  test("GIVEN every tool succeeds WHEN run THEN the state stack is applied on the override, migrated without it, and CI takes over after the first deploy", () => {
+    const box = sandbox();
+    const out: string[] = [];
+    expect(execute(steps(), { cwd: box.root, env: box.env, out: (t) => out.push(t), err: (t) => out.push(t) })).toBe(0);
+    const calls = box.calls();
+    const at = (s: string) => {
+      const i = calls.indexOf(s);
+      if (i < 0) throw new Error(`not called: ${s}\ncalls:\n${calls.join("\n")}`);
+      return i;
+    };
+    const order = [
+      at("aws sso login"),
+      at("npm run synth"),
+      at("terraform -chdir=cdktf.out/stacks/dev-aws-state init -input=false [override]"),
+      at("terraform -chdir=cdktf.out/stacks/dev-aws-state apply [override]"),
+      at("terraform -chdir=cdktf.out/stacks/dev-aws-state init -input=false -migrate-state -force-copy"),
+      at("npx cdktf deploy dev-aws"),
+      at("gh api --method PUT repos/acme-ml/mlops-suite/environments/dev"),
+      at("gh variable set AWS_ROLE_ARN_INFRA_BUILDER --repo acme-ml/mlops-suite --env dev --body stub-ci_role_builder"),
+      at("gh workflow run images.yml --repo acme-ml/mlops-suite --ref main"),
+      at("gh workflow run deploy.yml --repo acme-ml/mlops-suite --ref main -f environment=dev -f stacks=dev-aws"),
+    ];
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(calls.filter((c) => c.startsWith("aws secretsmanager put-secret-value"))).toEqual([
+      expect.stringMatching(/^aws secretsmanager put-secret-value --region eu-central-1 --secret-id mlops\/dev\/model-api-signing-key --secret-string stub-random$/),
+    ]);
+    // The override is gone once the state has moved; the printed commands were echoed as they ran.
+    expect(fs.existsSync(path.join(box.root, "cdktf.out", "stacks", "dev-aws-state", BOOTSTRAP_OVERRIDE_FILE))).toBe(false);
+    expect(out.join("")).toContain("$ terraform -chdir=cdktf.out/stacks/dev-aws-state apply\n");
+  });
+
+  test("GIVEN openssl fails WHEN the secrets step runs THEN no empty value is written and the run stops", () => {
+    const box = sandbox("openssl rand");
+    expect(execute(steps(), { cwd: box.root, env: box.env, out: () => undefined, err: () => undefined })).toBe(1);
+    expect(box.calls().some((c) => c.startsWith("aws secretsmanager"))).toBe(false);
+  });
+
+  test("GIVEN the state stack's apply fails WHEN run THEN it stops there with exit 1, naming the step, and never migrates or deploys", () => {
+    const box = sandbox("dev-aws-state apply");
+    const err: string[] = [];
+    expect(execute(steps(), { cwd: box.root, env: box.env, out: () => undefined, err: (t) => err.push(t) })).toBe(1);
+    expect(err.join("")).toContain("day0: step 3 (Create the state storage (dev-aws-state), then move its own state into it) failed: terraform -chdir=cdktf.out/stacks/dev-aws-state apply");
+    const calls = box.calls();
+    expect(calls[calls.length - 1]).toBe("terraform -chdir=cdktf.out/stacks/dev-aws-state apply [override]");
+    expect(calls.some((c) => c.includes("-migrate-state") || c.startsWith("npx cdktf deploy"))).toBe(false);
+  });
+});
