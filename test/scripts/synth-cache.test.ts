@@ -57,12 +57,13 @@ describe("synth from the snapshot", () => {
     }
   });
 
-  it("reports a configuration problem the same way", () => {
+  it("reports a configuration problem and an environment file's syntax error the same way", () => {
     const badEnvs = path.join(scratch, "bad-envs");
     fs.mkdirSync(badEnvs);
     fs.copyFileSync(path.join(ROOT, "environments", "schema.ts"), path.join(badEnvs, "schema.ts"));
     const dev = fs.readFileSync(path.join(ROOT, "environments", "dev.ts"), "utf8").replace(/cidr: "10\.\d+\.0\.0\/16"/, 'cidr: "10.10.0.0/33"');
     fs.writeFileSync(path.join(badEnvs, "dev.ts"), dev);
+    fs.writeFileSync(path.join(badEnvs, "staging.ts"), "const staging = {\n  name: ,\n};\nexport default staging;\n");
     const run = (cmd: string, args: string[]) =>
       spawnSync(cmd, args, { cwd: ROOT, env: { ...env, MLOPS_ENVIRONMENTS_DIR: badEnvs, CDKTF_OUTDIR: path.join(scratch, "never") }, encoding: "utf8" });
     const a = run(process.execPath, [LAUNCH]);
@@ -70,6 +71,7 @@ describe("synth from the snapshot", () => {
     expect(a.status).not.toBe(0);
     expect(a.status).toBe(b.status);
     expect(a.stderr).toMatch(/cidr/);
+    expect(a.stderr).toMatch(/staging\.ts.*syntax error at line 2/);
     expect(a.stderr).toBe(b.stderr);
     expect(fs.existsSync(path.join(scratch, "never"))).toBe(false);
   });
