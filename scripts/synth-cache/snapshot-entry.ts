@@ -9,7 +9,8 @@ import { main } from "../../main";
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // A snapshot's own require only reaches Node's built-ins; environment files are TypeScript the
-  // user edits, so they are loaded from disk through a real require with esbuild's transform.
+  // user edits, so they are loaded from disk through a real require with esbuild's transform (the
+  // compiler tsx uses, so a syntax error reads exactly as on the cold path).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Module = require("module") as typeof import("module") & {
     _extensions: Record<string, (m: { _compile(code: string, file: string): void }, file: string) => void>;
