@@ -37,7 +37,7 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (typeof value === "string") return visible(JSON.stringify(value));
   // JSON.stringify turns these into "null"; 1e999 in a JSON file parses to Infinity.
-  if (typeof value === "number" && !Number.isFinite(value)) return `${value} (not a finite number${Number.isNaN(value) ? "" : "; a JSON number this large, such as 1e999, overflows to it"})`;
+  if (typeof value === "number" && !Number.isFinite(value)) return Number.isNaN(value) ? "NaN" : `${value} (a JSON number this large, such as 1e999, overflows to it)`;
   const text = JSON.stringify(value);
   if (text === undefined) return String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;

@@ -291,7 +291,7 @@ describe("problems across files", () => {
 describe("what the messages show", () => {
   test.each([
     ["NaN", devWith(() => undefined), (d: Record<string, any>) => (d.logRetentionDays = NaN), "environments/dev.ts: logRetentionDays: expected a finite number, found NaN"],
-    ["1e999", devWith(() => undefined), (d: Record<string, any>) => (d.database = { storageGiB: 1e999 }), "environments/dev.ts: database.storageGiB: expected a finite number, found Infinity"],
+    ["1e999", devWith(() => undefined), (d: Record<string, any>) => (d.database = { storageGiB: 1e999 }), "environments/dev.ts: database.storageGiB: expected a finite number, found Infinity (a JSON number this large, such as 1e999, overflows to it)"],
     [
       "a CPU size that is not a Fargate size",
       devWith(() => undefined),

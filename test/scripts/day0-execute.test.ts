@@ -64,7 +64,7 @@ describe("day0 run mode (AWS, stubbed tools)", () => {
       at("terraform -chdir=cdktf.out/stacks/dev-aws-state init -input=false -migrate-state -force-copy"),
       at("npx cdktf deploy dev-aws"),
       at("gh api --method PUT repos/acme-ml/mlops-suite/environments/dev"),
-      at("gh variable set AWS_ROLE_ARN_INFRA_BUILDER --repo acme-ml/mlops-suite --env dev --body stub-ci_role_builder"),
+      at("gh variable set AWS_ROLE_ARN_INFRA_BUILDER --repo acme-ml/mlops-suite --env dev --body stub-ci_builder"),
       at("gh workflow run images.yml --repo acme-ml/mlops-suite --ref main"),
       at("gh workflow run deploy.yml --repo acme-ml/mlops-suite --ref main -f environment=dev -f stacks=dev-aws"),
     ];
