@@ -1,5 +1,4 @@
 /** AWS runtime: a catalog service on Fargate behind the NLB (private, rollback, autoscaled) and a job as a task definition only. */
-import { TerraformStack } from "cdktf";
 import { EcsFargate, EcsFargateProps } from "../../../modules/aws/ecs-fargate";
 import { LoadBalancer } from "../../../modules/aws/load-balancer";
 import type { ContainerFacts } from "../../../modules/core/container-contract";
@@ -16,7 +15,7 @@ const resolved = (s: (typeof SERVICE_CATALOG)[number]): ResolvedService => ({ ..
 const service = resolved(SERVICE_CATALOG.find((s) => s.kind === "service" && !s.usesDatabase)!);
 const job = resolved(SERVICE_CATALOG.find((s) => s.kind === "job")!);
 
-function props(stack: TerraformStack, spec: ResolvedService, over: Partial<EcsFargateProps> = {}): EcsFargateProps {
+function props(spec: ResolvedService, over: Partial<EcsFargateProps> = {}): EcsFargateProps {
   return {
     naming: AWS_NAMING, region: REGION, service: spec, clusterArn: "arn:aws:ecs:eu-central-1:111111111111:cluster/mlops-test", clusterName: "mlops-test",
     vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["subnet-a", "subnet-b"],
@@ -34,12 +33,12 @@ describe("AWS EcsFargate", () => {
   beforeAll(() => {
     const stack = awsTestStack();
     const nlb = new LoadBalancer(stack, "nlb", { naming: AWS_NAMING, vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["subnet-a", "subnet-b"] });
-    new EcsFargate(stack, service.name, props(stack, service, { target: nlb.addTarget(service.name, service.port!, service.healthPath!), loadBalancerSecurityGroupId: "sg-nlb" }));
-    new EcsFargate(stack, job.name, props(stack, job));
+    new EcsFargate(stack, service.name, props(service, { target: nlb.addTarget(service.name, service.port!, service.healthPath!), loadBalancerSecurityGroupId: "sg-nlb" }));
+    new EcsFargate(stack, job.name, props(job));
     json = synthStack(stack);
     const other = awsTestStack();
     const nlb2 = new LoadBalancer(other, "nlb", { naming: AWS_NAMING, vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["subnet-a", "subnet-b"] });
-    new EcsFargate(other, service.name, props(other, service, { target: nlb2.addTarget(service.name, service.port!, service.healthPath!), spotCapacity: true }));
+    new EcsFargate(other, service.name, props(service, { target: nlb2.addTarget(service.name, service.port!, service.healthPath!), spotCapacity: true }));
     spotJson = synthStack(other);
   });
 
@@ -87,6 +86,6 @@ describe("AWS EcsFargate", () => {
 
   test("GIVEN a service without a load balancer target WHEN constructed THEN validation names the service and what it needs", () => {
     const stack = awsTestStack();
-    expect(() => new EcsFargate(stack, service.name, props(stack, service))).toThrow(`service ${service.name} needs a port, a health path and a load balancer target`);
+    expect(() => new EcsFargate(stack, service.name, props(service))).toThrow(`service ${service.name} needs a port, a health path and a load balancer target`);
   });
 });

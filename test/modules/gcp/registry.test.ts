@@ -36,7 +36,7 @@ describe("Google Registry", () => {
   test.each(SERVICE_CATALOG.map((s) => s.name))("GIVEN catalog service %s THEN its image lives under the repository, by digest when pinned and by tag otherwise", (name) => {
     const base = `${PROJECT.region}-docker.pkg.dev/${PROJECT.projectId}/mlops-test-images/${name}`;
     expect(registry.repositoryUrl(name)).toBe(base);
-    expect(registry.imageUri(name, { kind: "digest", digest: `sha256:${"0".repeat(64)}` })).toBe(`${base}@sha256:${"0".repeat(64)}`);
+    expect(registry.imageUri(name, { kind: "digest", digest: `sha256:${"0".repeat(64)}`, version: "1.0.0", source: "deployments/test/models/x.json" })).toBe(`${base}@sha256:${"0".repeat(64)}`);
     expect(registry.imageUri(name, { kind: "tag", tag: "v1" })).toBe(`${base}:v1`);
   });
 

@@ -31,7 +31,7 @@ describe("Google ServiceIdentity", () => {
   });
 
   test.each(SERVICE_CATALOG.map((s) => [s.name, s] as const))("GIVEN catalog workload %s THEN bucket roles exactly as its spec names them", (name, spec) => {
-    const grants = resources(built[name].json, "google_storage_bucket_iam_member").map((g) => [String(g.bucket), g.role]);
+    const grants = resources(built[name].json, "google_storage_bucket_iam_member").map((g) => [String(g.bucket), String(g.role)] as const);
     expect(grants).toHaveLength(Object.keys(spec.buckets).length);
     for (const [purpose, access] of Object.entries(spec.buckets)) {
       expect(grants.filter(([bucket, role]) => bucket.includes(`google_storage_bucket.storage_${purpose}_`) && role === BUCKET_ROLE[access])).toHaveLength(1);
