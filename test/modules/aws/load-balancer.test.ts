@@ -1,0 +1,44 @@
+/** AWS load balancer: one internal NLB, a TCP listener and IP target group per catalog service, open to the VPC only. */
+import { LoadBalancer } from "../../../modules/aws/load-balancer";
+import { SERVICE_CATALOG } from "../../../services/catalog";
+import { resources, StackJson, synthStack } from "../../support/synth";
+import { AWS_NAMING, awsTestStack } from "./aws-test-stack";
+
+const CIDR = "10.40.0.0/16";
+const services = SERVICE_CATALOG.filter((s) => s.kind === "service");
+
+describe("AWS LoadBalancer", () => {
+  let json: StackJson;
+  let protectedJson: StackJson;
+  beforeAll(() => {
+    const stack = awsTestStack();
+    const nlb = new LoadBalancer(stack, "nlb", { naming: AWS_NAMING, vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["subnet-a", "subnet-b"] });
+    for (const s of services) nlb.addTarget(s.name, s.port!, s.healthPath!);
+    json = synthStack(stack);
+    const other = awsTestStack();
+    new LoadBalancer(other, "nlb", { naming: AWS_NAMING, vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["subnet-a"], deletionProtection: true });
+    protectedJson = synthStack(other);
+  });
+
+  test("GIVEN defaults WHEN synthesized THEN one internal, cross-zone network load balancer without deletion protection", () => {
+    expect(resources(json, "aws_lb")).toEqual([expect.objectContaining({ load_balancer_type: "network", internal: true, enable_cross_zone_load_balancing: true, enable_deletion_protection: false })]);
+    expect(resources(protectedJson, "aws_lb")[0].enable_deletion_protection).toBe(true);
+  });
+
+  test("GIVEN the catalog's services THEN each has a TCP listener on its port forwarding to an IP target group health-checked over HTTP on its path", () => {
+    expect(services.length).toBeGreaterThan(0);
+    const groups = resources(json, "aws_lb_target_group");
+    const listeners = resources(json, "aws_lb_listener");
+    expect(listeners.map((l) => l.port).sort()).toEqual(services.map((s) => s.port).sort());
+    for (const s of services) {
+      expect(groups).toContainEqual(expect.objectContaining({ port: s.port, protocol: "TCP", target_type: "ip", health_check: expect.objectContaining({ protocol: "HTTP", path: s.healthPath }) }));
+    }
+  });
+
+  test("GIVEN the security group THEN ingress and egress name only the VPC's range on the services' ports, never 0.0.0.0/0", () => {
+    const rules = [...resources(json, "aws_vpc_security_group_ingress_rule"), ...resources(json, "aws_vpc_security_group_egress_rule")];
+    expect(rules).toHaveLength(services.length * 2);
+    for (const r of rules) expect(r).toMatchObject({ cidr_ipv4: CIDR, ip_protocol: "tcp" });
+    expect(JSON.stringify(json)).not.toContain("0.0.0.0/0");
+  });
+});

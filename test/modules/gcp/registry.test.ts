@@ -1,0 +1,51 @@
+/** Google registry: one Docker repository for the catalog's images, immutable tags, cleanup that keeps the newest, scanning on. */
+import { Registry, RegistryProps } from "../../../modules/gcp/registry";
+import { SERVICE_CATALOG } from "../../../services/catalog";
+import { resources, StackJson, synthStack } from "../../support/synth";
+import { gcpTestStack, naming, PROJECT } from "./gcp-test-stack";
+
+const KEY = "projects/mlops-test-1234/locations/europe-west3/keyRings/r/cryptoKeys/k";
+const BASE = { naming, projectId: PROJECT.projectId, region: PROJECT.region };
+
+describe("Google Registry", () => {
+  let json: StackJson;
+  let registry: Registry;
+  beforeAll(() => {
+    const stack = gcpTestStack();
+    registry = new Registry(stack, "registry", { ...BASE, customerManagedKey: KEY });
+    json = synthStack(stack);
+  });
+  const repo = (): Record<string, unknown> => resources(json, "google_artifact_registry_repository")[0];
+
+  test("GIVEN defaults WHEN synthesized THEN one standard Docker repository with immutable tags, encrypted with the key", () => {
+    expect(resources(json, "google_artifact_registry_repository")).toHaveLength(1);
+    expect(repo()).toMatchObject({ format: "DOCKER", mode: "STANDARD_REPOSITORY", docker_config: { immutable_tags: true }, kms_key_name: KEY, repository_id: "mlops-test-images" });
+  });
+
+  test("GIVEN defaults THEN cleanup keeps the newest 30 versions, deletes untagged ones after 7 days, really runs, and scanning is inherited", () => {
+    expect(repo()).toMatchObject({
+      cleanup_policy_dry_run: false,
+      cleanup_policies: [
+        { id: "keep-recent", action: "KEEP", most_recent_versions: { keep_count: 30 } },
+        { id: "delete-untagged", action: "DELETE", condition: { tag_state: "UNTAGGED", older_than: "604800s" } },
+      ],
+      vulnerability_scanning_config: { enablement_config: "INHERITED" },
+    });
+  });
+
+  test.each(SERVICE_CATALOG.map((s) => s.name))("GIVEN catalog service %s THEN its image lives under the repository, by digest when pinned and by tag otherwise", (name) => {
+    const base = `${PROJECT.region}-docker.pkg.dev/${PROJECT.projectId}/mlops-test-images/${name}`;
+    expect(registry.repositoryUrl(name)).toBe(base);
+    expect(registry.imageUri(name, { kind: "digest", digest: `sha256:${"0".repeat(64)}`, version: "1.0.0", source: "deployments/test/models/x.json" })).toBe(`${base}@sha256:${"0".repeat(64)}`);
+    expect(registry.imageUri(name, { kind: "tag", tag: "v1" })).toBe(`${base}:v1`);
+  });
+
+  test.each<[string, Partial<RegistryProps>, string]>([
+    ["keepImages 0", { keepImages: 0 }, "keepImages must be an integer from 1 to 1000; got 0"],
+    ["keepImages 1001", { keepImages: 1001 }, "keepImages must be an integer from 1 to 1000; got 1001"],
+    ["untagged retention 0", { untaggedRetentionDays: 0 }, "untaggedRetentionDays must be a positive integer; got 0"],
+    ["untagged retention 1.5", { untaggedRetentionDays: 1.5 }, "untaggedRetentionDays must be a positive integer; got 1.5"],
+  ])("GIVEN %s WHEN constructed THEN validation fails with the reason", (_c, over, message) => {
+    expect(() => new Registry(gcpTestStack(), "registry", { ...BASE, ...over })).toThrow(message);
+  });
+});
