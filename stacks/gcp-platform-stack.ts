@@ -209,8 +209,9 @@ export class GcpPlatformStack extends TerraformStack {
         invokers: spec.ingress === "public" && spec.auth === "jwt" ? gcp.invokers : undefined,
         deletionProtection: decide.deletionProtection,
       });
-      // Cloud Run checks the runtime account's roles when a revision starts: grant them first.
-      dependOn(workload, identity);
+      // Cloud Run checks the runtime account's roles, and reads its secrets, when a revision starts:
+      // grants and the secrets' first versions come first.
+      dependOn(workload, identity, ...spec.secrets.map((s) => secrets.firstVersions.get(s)!));
       this.workloads.push(workload);
     }
 

@@ -119,7 +119,9 @@ export class CloudRun extends Construct implements PlatformWorkload {
           name: "cloud-sql-proxy",
           image: CLOUD_SQL_PROXY_IMAGE,
           args: ["--auto-iam-authn", "--private-ip", "--structured-logs", "--port=5432", "--health-check", "--http-address=0.0.0.0", "--http-port=9090", props.database.connectionName],
-          resources: { limits: { cpu: "1", memory: "512Mi" } },
+          // cpu_idle must match the app container's: the provider sends cpuIdle only when true
+          // (expander in resource_cloud_run_v2_service.go, v6.50.0), and with `resources` set the default is always-on CPU.
+          resources: { limits: { cpu: "1", memory: "512Mi" }, cpuIdle: true },
           startupProbe: { httpGet: { path: "/startup", port: 9090 }, periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 1 },
         }
       : undefined;

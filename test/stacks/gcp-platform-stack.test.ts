@@ -106,7 +106,11 @@ describe.each([
     const users = resources(json(), "google_sql_user");
     expect(users).toEqual([expect.objectContaining({ type: "CLOUD_IAM_SERVICE_ACCOUNT" })]);
     expect(users[0].password).toBeUndefined();
-    expect(resources(json(), "google_secret_manager_secret_version")).toEqual([]);
+    // The only secret versions are generated write-only first versions: no value in the JSON.
+    const versions = resources(json(), "google_secret_manager_secret_version");
+    expect(versions.length).toBeGreaterThan(0);
+    for (const v of versions) expect(v).toMatchObject({ secret_data_wo: expect.stringMatching(/^\$\{ephemeral\.random_password\./), secret_data_wo_version: 1 });
+    for (const v of versions) expect(v.secret_data).toBeUndefined();
   });
 
   test("THEN Cloud Run ingress, invokers and egress follow the catalog", () => {
@@ -138,8 +142,10 @@ describe.each([
     expect(mlflow.template.containers[1]).toMatchObject({ name: "cloud-sql-proxy", args: expect.arrayContaining(["--auto-iam-authn", "--private-ip"]) });
     const env = Object.fromEntries(mlflow.template.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
     // No password anywhere: the proxy logs in with the account's IAM token.
-    expect(env).toMatchObject({ DB_HOST: "127.0.0.1", DB_PORT: "5432", DB_NAME: "mlflow", DB_SSLMODE: "disable", DB_AUTH: "iam" });
-    expect(env.DB_USER).toMatch(/^mlops-[a-z]+-mlflow@/);
+    expect(env).toMatchObject({ DB_HOST: "127.0.0.1", DB_PORT: "5432", DB_SSLMODE: "disable", DB_AUTH: "iam" });
+    // References to the database and the IAM user (not literals): MLflow is created after both.
+    expect(env.DB_NAME).toMatch(/^\$\{google_sql_database\.database_[0-9A-F]+\.name\}$/);
+    expect(env.DB_USER).toMatch(/^\$\{google_sql_user\.database_iam-mlops-[a-z]+-mlflow_[0-9A-F]+\.name\}$/);
     expect(env).not.toHaveProperty("DB_PASSWORD");
   });
 
