@@ -25,7 +25,7 @@ import { CiIdentity } from "../modules/gcp/ci-identity";
 import { CloudRun, cloudRunName, cloudRunUrl } from "../modules/gcp/cloud-run";
 import { DataTrigger } from "../modules/gcp/data-trigger";
 import { Database } from "../modules/gcp/database";
-import { AGENT_API, EncryptionKey } from "../modules/gcp/encryption-key";
+import { AGENT_API, EncryptionKey, KeyUser } from "../modules/gcp/encryption-key";
 import { applyTags } from "../modules/gcp/tags";
 import { Monitoring } from "../modules/gcp/monitoring";
 import { Network } from "../modules/gcp/network";
@@ -33,6 +33,7 @@ import { ObjectStorage } from "../modules/gcp/object-storage";
 import { ProjectServices } from "../modules/gcp/project-services";
 import { Registry } from "../modules/gcp/registry";
 import { dependOn } from "../modules/gcp/private/depends-on";
+import { propagationWait, waitFor } from "../modules/gcp/private/propagation-wait";
 import { Secrets } from "../modules/gcp/secrets";
 import { suppress } from "../modules/policy/suppressions";
 import { ServiceIdentity, serviceIdentityEmail } from "../modules/gcp/service-identity";
@@ -74,13 +75,25 @@ export class GcpPlatformStack extends TerraformStack {
     Aspects.of(this).add(new ApiDependencies(apis.byApi));
     const key =
       env.storage.encryption === "kms"
-        ? new EncryptionKey(this, "encryption-key", { naming, projectId, projectNumber, region, users: ["storage", "artifact-registry"] })
+        ? new EncryptionKey(this, "encryption-key", {
+            naming,
+            projectId,
+            projectNumber,
+            region,
+            users: ["storage", "artifact-registry", ...(services.some((s) => s.trigger) ? (["pubsub"] as const) : [])],
+          })
         : undefined;
     // Agents created by enabling their API (Artifact Registry's) do not exist before it: IAM would reject the grant.
     for (const [user, grant] of key?.grants ?? []) {
       const api = apis.byApi.get(AGENT_API[user]);
       if (api) dependOn(grant, api);
     }
+    // Each user of the key waits for its own agent's grant and its propagation, never for the whole key:
+    // buckets must not wait for the Artifact Registry agent's grant (a deadlock on a fresh project).
+    const keyReady = (user: KeyUser) => {
+      const grant = key?.grants.get(user);
+      return grant ? [propagationWait(this, `kms_grant_${user.replace(/-/g, "_")}`, [grant])] : [];
+    };
 
     // network
     const network = new Network(this, "network", {
@@ -118,7 +131,7 @@ export class GcpPlatformStack extends TerraformStack {
       customerManagedKey: key?.keyId,
     });
     // A repository with CMEK fails to create until the service agent may use the key.
-    if (key) dependOn(registry, key);
+    for (const wait of keyReady("artifact-registry")) waitFor(wait, registry);
     ci.allowPublish(registry);
     this.registry = registry;
 
@@ -134,7 +147,7 @@ export class GcpPlatformStack extends TerraformStack {
       accessLogRetentionDays: env.logRetentionDays,
       forceDestroy: decide.forceDestroy,
     });
-    if (key) dependOn(storage, key);
+    for (const wait of keyReady("storage")) waitFor(wait, storage);
     ci.allowRead(Object.fromEntries(Object.keys(storage.buckets).map((p) => [p, storage.bucketName(p as never)])));
     this.storage = storage;
 
@@ -218,6 +231,9 @@ export class GcpPlatformStack extends TerraformStack {
     // ingress: none beyond Cloud Run's own front end (see modules/gcp/cloud-run.ts for the auth design)
 
     // trigger: an object finalized under the prefix starts the job
+    const eventarcApi = apis.byApi.get("eventarc.googleapis.com");
+    const eventarcReady = eventarcApi && services.some((s) => s.trigger) ? [propagationWait(this, "eventarc_service_agent", [eventarcApi])] : [];
+    const pubsubKeyReady = keyReady("pubsub");
     for (const workload of this.workloads) {
       const spec = services.find((s) => s.name === workload.name)!;
       if (!spec.trigger || !workload.job) continue;
@@ -231,6 +247,9 @@ export class GcpPlatformStack extends TerraformStack {
           prefix: spec.trigger.prefix,
           jobName: spec.name,
           runJobName: workload.job.name,
+          kmsKeyName: key?.keyId,
+          keyReady: pubsubKeyReady,
+          eventarcReady,
         }),
       );
     }

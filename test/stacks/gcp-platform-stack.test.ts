@@ -250,7 +250,8 @@ describe("dev is cheap, prod is resilient", () => {
   test("CMEK in prod: the storage agent's key grant uses the provisioned agent, Artifact Registry's waits for its API", () => {
     const grants = resources(prod, "google_kms_crypto_key_iam_member");
     const grant = (user: string) => one(prod, "google_kms_crypto_key_iam_member", `encryption-key/use-${user}`);
-    expect(grants).toHaveLength(2);
+    expect(grants).toHaveLength(3);
+    expect(grant("pubsub").member).toBe("serviceAccount:service-100000000003@gcp-sa-pubsub.iam.gserviceaccount.com");
     expect(grant("storage").member).toBe("${data.google_storage_project_service_account.storage-service-agent.member}");
     expect(grant("artifact-registry").member).toBe("serviceAccount:service-100000000003@gcp-sa-artifactregistry.iam.gserviceaccount.com");
     expect(grant("artifact-registry").depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_project_service\.apis_artifactregistry_/)]));
