@@ -81,6 +81,7 @@ export class GcpPlatformStack extends TerraformStack {
             projectNumber,
             region,
             users: ["storage", "artifact-registry", ...(services.some((s) => s.trigger) ? (["pubsub"] as const) : [])],
+            preventDestroy: !decide.forceDestroy,
           })
         : undefined;
     // Agents created by enabling their API (Artifact Registry's) do not exist before it: IAM would reject the grant.

@@ -78,12 +78,31 @@ describe.each([
     expect(resources(json(), "google_compute_global_address")[0]).toMatchObject({ purpose: "VPC_PEERING", address_type: "INTERNAL" });
   });
 
-  test("THEN the registry has immutable tags and both cleanup policies", () => {
+  test("THEN the registry has immutable tags, keeps the newest N and deletes the rest, tagged or not", () => {
     const repo = resources(json(), "google_artifact_registry_repository")[0];
-    expect(repo).toMatchObject({ format: "DOCKER", docker_config: { immutable_tags: true } });
+    expect(repo).toMatchObject({ format: "DOCKER", docker_config: { immutable_tags: true }, cleanup_policy_dry_run: false });
     expect(repo.cleanup_policies).toEqual([
-      expect.objectContaining({ action: "KEEP" }),
-      expect.objectContaining({ action: "DELETE", condition: expect.objectContaining({ tag_state: "UNTAGGED" }) }),
+      expect.objectContaining({ action: "KEEP", most_recent_versions: expect.objectContaining({ keep_count: expect.any(Number) }) }),
+      expect.objectContaining({ action: "DELETE", condition: expect.objectContaining({ tag_state: "ANY" }) }),
+    ]);
+  });
+
+  test("THEN the dashboard JSON carries no value the API drops (zero positions, empty groupByFields)", () => {
+    const dashboard = JSON.parse(String(resources(json(), "google_monitoring_dashboard")[0].dashboard_json));
+    const tiles = dashboard.mosaicLayout.tiles as Record<string, unknown>[];
+    expect(tiles.length).toBeGreaterThan(3);
+    for (const t of tiles) {
+      expect(t.xPos).not.toBe(0);
+      expect(t.yPos).not.toBe(0);
+    }
+    expect(tiles.some((t) => t.xPos === undefined && t.yPos === undefined)).toBe(true);
+    expect(JSON.stringify(dashboard)).not.toMatch(/"groupByFields":\[\]/);
+    expect(JSON.stringify(dashboard)).toMatch(/"groupByFields":\["metric.label.response_code_class"\]/);
+  });
+
+  test("THEN the VPC has an explicit, logged default-deny ingress rule", () => {
+    expect(resources(json(), "google_compute_firewall")).toEqual([
+      expect.objectContaining({ direction: "INGRESS", priority: 65534, deny: [{ protocol: "all" }], source_ranges: ["0.0.0.0/0"], log_config: { metadata: "INCLUDE_ALL_METADATA" }, network: expect.stringContaining("google_compute_network.") }),
     ]);
   });
 
@@ -244,7 +263,7 @@ describe("dev is cheap, prod is resilient", () => {
       expect(String((b.encryption as { default_kms_key_name: string }).default_kms_key_name)).toContain("google_kms_crypto_key.");
       expect(b.logging).toMatchObject({ log_bucket: expect.stringContaining("access-logs") });
     }
-    expect(resources(prod, "google_kms_crypto_key")[0]).toMatchObject({ rotation_period: `${90 * 86400}s` });
+    expect(resources(prod, "google_kms_crypto_key")[0]).toMatchObject({ rotation_period: `${90 * 86400}s`, lifecycle: { prevent_destroy: true } });
   });
 
   test("CMEK in prod: the storage agent's key grant uses the provisioned agent, Artifact Registry's waits for its API", () => {

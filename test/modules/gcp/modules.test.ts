@@ -10,13 +10,14 @@ import { resources, synthStack } from "../../support/synth";
 import { gcpTestStack, naming, PROJECT } from "./gcp-test-stack";
 
 describe("Registry", () => {
-  test("GIVEN defaults THEN 30 versions kept, untagged deleted after 7 days, scanning inherited", () => {
+  test("GIVEN defaults THEN the newest 30 versions kept and every other version (tagged or not) deleted after 7 days, scanning inherited", () => {
     const stack = gcpTestStack();
     const r = new Registry(stack, "registry", { naming, ...PROJECT });
     const repo = resources(synthStack(stack), "google_artifact_registry_repository")[0];
     expect(repo.cleanup_policies).toEqual([
       expect.objectContaining({ id: "keep-recent", action: "KEEP", most_recent_versions: { keep_count: 30 } }),
-      expect.objectContaining({ id: "delete-untagged", action: "DELETE", condition: { tag_state: "UNTAGGED", older_than: "604800s" } }),
+      // Every pushed image is tagged: a DELETE limited to UNTAGGED would delete nothing, and KEEP only exempts from DELETE.
+      expect.objectContaining({ id: "delete-old", action: "DELETE", condition: { tag_state: "ANY", older_than: "604800s" } }),
     ]);
     expect(repo.vulnerability_scanning_config).toEqual({ enablement_config: "INHERITED" });
     expect(r.imageUri("api", { kind: "tag", tag: "v1" })).toBe("europe-west3-docker.pkg.dev/mlops-test-1234/mlops-test-images/api:v1");
