@@ -149,7 +149,6 @@ export class GcpPlatformStack extends TerraformStack {
       forceDestroy: decide.forceDestroy,
     });
     for (const wait of keyReady("storage")) waitFor(wait, storage);
-    ci.allowRead(Object.fromEntries(Object.keys(storage.buckets).map((p) => [p, storage.bucketName(p as never)])));
     this.storage = storage;
 
     // secrets
