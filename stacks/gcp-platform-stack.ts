@@ -15,7 +15,7 @@ import { Construct } from "constructs";
 import { Aspects, TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ConsoleLink, PlatformCiIdentity, PlatformDatabase, PlatformDataTrigger, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets } from "../modules/core/contracts";
-import { ContainerFacts } from "../modules/core/container-contract";
+import { ContainerFacts, containerEnvironment } from "../modules/core/container-contract";
 import { resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
@@ -178,6 +178,8 @@ export class GcpPlatformStack extends TerraformStack {
     // runtime: each workload's own account, then its Cloud Run service or job
     const mlflow = services.find((s) => s.name === "mlflow" && s.kind === "service");
     const train = services.find((s) => s.name === "train" && s.kind === "job");
+    // MLflow has no auth of its own: only the workloads the container contract points at it may call it.
+    const mlflowCallers: { name: string; identity: ServiceIdentity }[] = [];
     for (const spec of services) {
       const identity = new ServiceIdentity(this, `identity-${spec.name}`, {
         naming,
@@ -220,13 +222,18 @@ export class GcpPlatformStack extends TerraformStack {
         facts,
         database: spec.usesDatabase && database ? { connectionName: database.connectionName, databaseName: database.databaseName, userName: database.iamUserNames.get(identity.email)! } : undefined,
         invokers: spec.ingress === "public" && spec.auth === "jwt" ? gcp.invokers : undefined,
+        callersOnly: spec === mlflow,
         deletionProtection: decide.deletionProtection,
       });
+      if (spec !== mlflow && containerEnvironment(spec, facts).env.some((e) => e.name === "MLFLOW_TRACKING_URI")) mlflowCallers.push({ name: spec.name, identity });
       // Cloud Run checks the runtime account's roles, and reads its secrets, when a revision starts:
       // grants and the secrets' first versions come first.
       dependOn(workload, identity, ...spec.secrets.map((s) => secrets.firstVersions.get(s)!));
       this.workloads.push(workload);
     }
+
+    const mlflowRun = this.workloads.find((w) => w.name === mlflow?.name);
+    for (const c of mlflowCallers) mlflowRun?.allowCaller(c.name, c.identity.member, c.identity.account);
 
     // ingress: none beyond Cloud Run's own front end (see modules/gcp/cloud-run.ts for the auth design)
 

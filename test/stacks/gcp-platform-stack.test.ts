@@ -138,13 +138,19 @@ describe.each([
     const mlflow = one(json(), "google_cloud_run_v2_service", "run-mlflow/service");
     expect(receiver.ingress).toBe("INGRESS_TRAFFIC_ALL");
     expect(modelApi.ingress).toBe("INGRESS_TRAFFIC_ALL");
-    expect(mlflow).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invoker_iam_disabled: true });
+    // MLflow has no auth of its own: internal ingress AND Cloud Run IAM, so only its named clients reach it
+    // (every workload egresses into the VPC: the receiver or the transform job could otherwise call it).
+    expect(mlflow).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invoker_iam_disabled: false });
     for (const s of [receiver, modelApi]) expect(s.invoker_iam_disabled).toBe(false);
-    // jwt services: nobody anonymous; the only invoker grants go to the Monitoring agent for uptime checks.
-    const members = resources(json(), "google_cloud_run_v2_service_iam_member").map((m) => m.member);
+    // jwt services: nobody anonymous; invoker grants go to the Monitoring agent for uptime checks and to MLflow's clients.
+    const grants = resources(json(), "google_cloud_run_v2_service_iam_member");
+    const members = grants.map((m) => m.member);
     expect(members).not.toContain("allUsers");
     expect(members).not.toContain("allAuthenticatedUsers");
-    expect(members.every((m) => /gcp-sa-monitoring-notification/.test(String(m)))).toBe(true);
+    const onMlflow = grants.filter((g) => /run-mlflow_service/.test(String(g.name)));
+    expect(onMlflow.map((g) => g.member)).toEqual(["serviceAccount:${google_service_account.identity-model-api_account_E92113D9.email}"]);
+    expect(onMlflow[0].depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_service_account\.identity-model-api_account_/)]));
+    expect(grants.filter((g) => !onMlflow.includes(g)).every((g) => /gcp-sa-monitoring-notification/.test(String(g.member)))).toBe(true);
     for (const s of [receiver, modelApi, mlflow]) {
       expect(s.template.vpc_access.egress).toBe("ALL_TRAFFIC");
       expect(s.template.containers[0].startup_probe.http_get.path).toBe("/health");
