@@ -14,10 +14,12 @@
  * database log in as their service account (`google_sql_user` of type CLOUD_IAM_SERVICE_ACCOUNT);
  * the Auth Proxy sidecar (`--auto-iam-authn`) fetches short-lived tokens. Nothing secret reaches
  * the state or cdk.tf.json, and there is no password to rotate. It deliberately sets no
- * `root_password` and creates no built-in user. One step stays manual (SQL, not an API): the
- * first time, an administrator grants the IAM user rights on the database's schema
- * (`GRANT ALL ON SCHEMA public TO "<account>@<project>.iam"`), since PostgreSQL 15+ no longer lets
- * every user create tables in `public`.
+ * `root_password` and creates no built-in user. One step is SQL, not an API: after the first
+ * deploy an administrator runs `scripts/database-migrate.ts --login existing` once, which gives the
+ * IAM user (MLflow's dedicated login) its own schema and nothing else (PostgreSQL 15+ no longer
+ * lets every user create tables in `public`). pgAudit also needs `CREATE EXTENSION pgaudit` in the
+ * database (by a cloudsqlsuperuser): until then the `pgaudit.log` flag logs nothing; that
+ * statement is not automated yet.
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
