@@ -113,7 +113,12 @@ const gcpCloud = z.strictObject({
   }),
   /** Cloud SQL machine tier over the one `database.tier` maps to, like db-custom-2-7680. */
   databaseTier: z.string().regex(/^db-[a-z0-9-]+$/, "a Cloud SQL tier like db-custom-2-7680").optional(),
-  /** Who may call the public `jwt` services (Cloud Run IAM verifies their Google-signed ID token); never allUsers. */
+  /**
+   * Who may call the public `jwt` services, receiver and model API (Cloud Run IAM verifies their
+   * Google-signed ID token); never allUsers. Empty (the default) means nobody can call them until set.
+   * MLflow is not opened by this list: it is internal and only the platform's own MLflow clients may
+   * invoke it (README, "Who can reach each service").
+   */
   invokers: z
     .array(z.string().regex(/^(user|group|serviceAccount|domain):[^\s]+$/, "an IAM member like group:ml-users@example.com"))
     .default([]),

@@ -15,7 +15,7 @@ import { Construct } from "constructs";
 import { Aspects, TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ConsoleLink, PlatformCiIdentity, PlatformDatabase, PlatformDataTrigger, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets } from "../modules/core/contracts";
-import { ContainerFacts } from "../modules/core/container-contract";
+import { ContainerFacts, containerEnvironment } from "../modules/core/container-contract";
 import { resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
@@ -25,7 +25,7 @@ import { CiIdentity } from "../modules/gcp/ci-identity";
 import { CloudRun, cloudRunName, cloudRunUrl } from "../modules/gcp/cloud-run";
 import { DataTrigger } from "../modules/gcp/data-trigger";
 import { Database } from "../modules/gcp/database";
-import { AGENT_API, EncryptionKey } from "../modules/gcp/encryption-key";
+import { AGENT_API, EncryptionKey, KeyUser } from "../modules/gcp/encryption-key";
 import { applyTags } from "../modules/gcp/tags";
 import { Monitoring } from "../modules/gcp/monitoring";
 import { Network } from "../modules/gcp/network";
@@ -33,6 +33,7 @@ import { ObjectStorage } from "../modules/gcp/object-storage";
 import { ProjectServices } from "../modules/gcp/project-services";
 import { Registry } from "../modules/gcp/registry";
 import { dependOn } from "../modules/gcp/private/depends-on";
+import { propagationWait, waitFor } from "../modules/gcp/private/propagation-wait";
 import { Secrets } from "../modules/gcp/secrets";
 import { suppress } from "../modules/policy/suppressions";
 import { ServiceIdentity, serviceIdentityEmail } from "../modules/gcp/service-identity";
@@ -74,13 +75,26 @@ export class GcpPlatformStack extends TerraformStack {
     Aspects.of(this).add(new ApiDependencies(apis.byApi));
     const key =
       env.storage.encryption === "kms"
-        ? new EncryptionKey(this, "encryption-key", { naming, projectId, projectNumber, region, users: ["storage", "artifact-registry"] })
+        ? new EncryptionKey(this, "encryption-key", {
+            naming,
+            projectId,
+            projectNumber,
+            region,
+            users: ["storage", "artifact-registry", ...(services.some((s) => s.trigger) ? (["pubsub"] as const) : [])],
+            preventDestroy: !decide.forceDestroy,
+          })
         : undefined;
     // Agents created by enabling their API (Artifact Registry's) do not exist before it: IAM would reject the grant.
     for (const [user, grant] of key?.grants ?? []) {
       const api = apis.byApi.get(AGENT_API[user]);
       if (api) dependOn(grant, api);
     }
+    // Each user of the key waits for its own agent's grant and its propagation, never for the whole key:
+    // buckets must not wait for the Artifact Registry agent's grant (a deadlock on a fresh project).
+    const keyReady = (user: KeyUser) => {
+      const grant = key?.grants.get(user);
+      return grant ? [propagationWait(this, `kms_grant_${user.replace(/-/g, "_")}`, [grant])] : [];
+    };
 
     // network
     const network = new Network(this, "network", {
@@ -118,7 +132,7 @@ export class GcpPlatformStack extends TerraformStack {
       customerManagedKey: key?.keyId,
     });
     // A repository with CMEK fails to create until the service agent may use the key.
-    if (key) dependOn(registry, key);
+    for (const wait of keyReady("artifact-registry")) waitFor(wait, registry);
     ci.allowPublish(registry);
     this.registry = registry;
 
@@ -134,8 +148,7 @@ export class GcpPlatformStack extends TerraformStack {
       accessLogRetentionDays: env.logRetentionDays,
       forceDestroy: decide.forceDestroy,
     });
-    if (key) dependOn(storage, key);
-    ci.allowRead(Object.fromEntries(Object.keys(storage.buckets).map((p) => [p, storage.bucketName(p as never)])));
+    for (const wait of keyReady("storage")) waitFor(wait, storage);
     this.storage = storage;
 
     // secrets
@@ -165,6 +178,8 @@ export class GcpPlatformStack extends TerraformStack {
     // runtime: each workload's own account, then its Cloud Run service or job
     const mlflow = services.find((s) => s.name === "mlflow" && s.kind === "service");
     const train = services.find((s) => s.name === "train" && s.kind === "job");
+    // MLflow has no auth of its own: only the workloads the container contract points at it may call it.
+    const mlflowCallers: { name: string; identity: ServiceIdentity }[] = [];
     for (const spec of services) {
       const identity = new ServiceIdentity(this, `identity-${spec.name}`, {
         naming,
@@ -207,16 +222,25 @@ export class GcpPlatformStack extends TerraformStack {
         facts,
         database: spec.usesDatabase && database ? { connectionName: database.connectionName, databaseName: database.databaseName, userName: database.iamUserNames.get(identity.email)! } : undefined,
         invokers: spec.ingress === "public" && spec.auth === "jwt" ? gcp.invokers : undefined,
+        callersOnly: spec === mlflow,
         deletionProtection: decide.deletionProtection,
       });
-      // Cloud Run checks the runtime account's roles when a revision starts: grant them first.
-      dependOn(workload, identity);
+      if (spec !== mlflow && containerEnvironment(spec, facts).env.some((e) => e.name === "MLFLOW_TRACKING_URI")) mlflowCallers.push({ name: spec.name, identity });
+      // Cloud Run checks the runtime account's roles, and reads its secrets, when a revision starts:
+      // grants and the secrets' first versions come first.
+      dependOn(workload, identity, ...spec.secrets.map((s) => secrets.firstVersions.get(s)!));
       this.workloads.push(workload);
     }
+
+    const mlflowRun = this.workloads.find((w) => w.name === mlflow?.name);
+    for (const c of mlflowCallers) mlflowRun?.allowCaller(c.name, c.identity.member, c.identity.account);
 
     // ingress: none beyond Cloud Run's own front end (see modules/gcp/cloud-run.ts for the auth design)
 
     // trigger: an object finalized under the prefix starts the job
+    const eventarcApi = apis.byApi.get("eventarc.googleapis.com");
+    const eventarcReady = eventarcApi && services.some((s) => s.trigger) ? [propagationWait(this, "eventarc_service_agent", [eventarcApi])] : [];
+    const pubsubKeyReady = keyReady("pubsub");
     for (const workload of this.workloads) {
       const spec = services.find((s) => s.name === workload.name)!;
       if (!spec.trigger || !workload.job) continue;
@@ -230,6 +254,9 @@ export class GcpPlatformStack extends TerraformStack {
           prefix: spec.trigger.prefix,
           jobName: spec.name,
           runJobName: workload.job.name,
+          kmsKeyName: key?.keyId,
+          keyReady: pubsubKeyReady,
+          eventarcReady,
         }),
       );
     }

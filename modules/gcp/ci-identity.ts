@@ -4,12 +4,20 @@
  * workflow impersonates through it, each only from its own token subject:
  *   <prefix>-<env>-publisher  push images to the platform's Artifact Registry repository (workflow on main)
  *   <prefix>-<env>-builder    plan and apply this environment (deploy jobs of the matching GitHub environment)
- *   <prefix>-<env>-developer  read the project, images, data buckets and state (pull-request plans, main)
+ *   <prefix>-<env>-developer  plan pull requests: read state and describe resources, never data
  *
  * The provider admits tokens of exactly this repository and of the three subjects above (its
  * attribute condition), and each account's `roles/iam.workloadIdentityUser` is bound
  * authoritatively to the exact `principal://.../subject/<sub>` members: never the whole pool.
  * Only the builder holds roles/owner on the project.
+ *
+ * The developer is impersonable from pull-request workflows, which are the branch's own files, so
+ * anyone who can push a branch acts as it: it holds no basic role (roles/viewer reads more than a
+ * plan needs; Checkov CKV_GCP_117), no object role on any data bucket and no registry reader, only a
+ * custom role of the get/list permissions a refresh of this stack calls (`PLAN_READER_PERMISSIONS`),
+ * IAM policy reads (roles/iam.securityReviewer) and object viewer on the state bucket. Secret
+ * versions are refreshed without `:access` (write-only data, modules/gcp/secrets.ts), so no secret
+ * value is readable either. No grant depends on who runs Terraform: the stack names its principals.
  *
  * It deliberately creates no service account keys and no direct (account-less) federated grants,
  * and it does not enable APIs (the stack's ProjectServices does: iam, sts, iamcredentials). A pool
@@ -22,6 +30,7 @@ import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
 import { ServiceAccountIamBinding } from "@cdktf/provider-google/lib/service-account-iam-binding";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { ValidationError } from "../core/errors";
@@ -35,6 +44,47 @@ export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 /** The CI personas; each becomes a service account `<prefix>-<env>-<persona>`. */
 export type { CiPersona } from "../core/contracts";
 import type { CiPersona } from "../core/contracts";
+
+/**
+ * What refreshing every resource type of the platform stack reads, and nothing that returns data
+ * (no storage.objects.*, no secretmanager.versions.access, no artifactregistry download). IAM
+ * policies come from roles/iam.securityReviewer. A new resource type in the stack needs its get
+ * permission here, or the developer's plan fails with 403 on refresh.
+ */
+export const PLAN_READER_PERMISSIONS = [
+  "resourcemanager.projects.get",
+  "serviceusage.services.get",
+  "serviceusage.services.list",
+  "iam.roles.get",
+  "iam.serviceAccounts.get",
+  "iam.workloadIdentityPools.get",
+  "iam.workloadIdentityPoolProviders.get",
+  "compute.networks.get",
+  "compute.subnetworks.get",
+  "compute.routers.get",
+  "compute.firewalls.get",
+  "compute.globalAddresses.get",
+  "servicenetworking.services.get",
+  "run.services.get",
+  "run.jobs.get",
+  "cloudsql.instances.get",
+  "cloudsql.databases.get",
+  "cloudsql.users.list",
+  "storage.buckets.get",
+  "pubsub.topics.get",
+  "eventarc.triggers.get",
+  "workflows.workflows.get",
+  "cloudkms.keyRings.get",
+  "cloudkms.cryptoKeys.get",
+  "artifactregistry.repositories.get",
+  "secretmanager.secrets.get",
+  "secretmanager.versions.get",
+  "monitoring.alertPolicies.get",
+  "monitoring.notificationChannels.get",
+  "monitoring.uptimeCheckConfigs.get",
+  "monitoring.dashboards.get",
+  "logging.buckets.get",
+] as const;
 
 /** Service account ids: 6 to 30 characters. */
 const ACCOUNT_ID_MAX = 30;
@@ -99,7 +149,8 @@ export class CiIdentity extends Construct implements PlatformCiIdentity {
     this.subjects = {
       publisher: [main],
       builder: [`${repo}:environment:${props.githubEnvironment}`],
-      developer: [`${repo}:pull_request`, main],
+      // Pull requests only: no workflow plans with it from main (ci.yml plans on pull_request).
+      developer: [`${repo}:pull_request`],
     };
     const allSubjects = [...new Set(Object.values(this.subjects).flat())];
     const tooLong = allSubjects.find((s) => Buffer.byteLength(s) > SUBJECT_MAX);
@@ -173,7 +224,21 @@ export class CiIdentity extends Construct implements PlatformCiIdentity {
     this.emails = emails;
 
     this.grantProject("builder", "roles/owner");
-    this.grantProject("developer", "roles/viewer");
+    // Role ids: [a-zA-Z0-9_.]{3,64} (verify.ValidateIAMCustomRoleID, google v6.50.0).
+    const planReader = new ProjectIamCustomRole(this, "plan-reader", {
+      project: props.projectId,
+      roleId: `${n.name("plan", "reader").replace(/-/g, "_")}`.slice(0, 64),
+      title: `Plan reader (${n.env})`,
+      description: "Describes the platform's resources for a Terraform refresh; reads no object, secret value or image",
+      stage: "GA",
+      permissions: [...PLAN_READER_PERMISSIONS],
+    });
+    new ProjectIamMember(this, "developer-plan-reader", {
+      project: props.projectId,
+      role: planReader.name,
+      member: this.member("developer"),
+      dependsOn: [this.accounts.developer],
+    });
     // Plans refresh IAM members (buckets, repository, service accounts): basic Viewer cannot read IAM policies.
     this.grantProject("developer", "roles/iam.securityReviewer");
     if (props.stateBucket) {
@@ -182,7 +247,7 @@ export class CiIdentity extends Construct implements PlatformCiIdentity {
     }
   }
 
-  /** Lets the publisher push to the platform's repository (and nothing else) and the developer pull from it. */
+  /** Lets the publisher push to the platform's repository (and nothing else). */
   allowPublish(registry: Registry): void {
     const grant = (persona: CiPersona, role: string) =>
       new ArtifactRegistryRepositoryIamMember(this, `${persona}-images`, {
@@ -194,12 +259,6 @@ export class CiIdentity extends Construct implements PlatformCiIdentity {
         dependsOn: [this.accounts[persona]],
       });
     grant("publisher", "roles/artifactregistry.writer");
-    grant("developer", "roles/artifactregistry.reader");
-  }
-
-  /** Lets the developer read objects of these buckets, keyed by purpose (construct ids). */
-  allowRead(buckets: Readonly<Record<string, string>>): void {
-    for (const [purpose, bucket] of Object.entries(buckets)) this.grantBucket("developer", purpose, bucket, "roles/storage.objectViewer");
   }
 
   /** `serviceAccount:<email>` with the email as a literal, so policy rules can tell the builder apart. */

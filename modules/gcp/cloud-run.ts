@@ -9,7 +9,11 @@
  *
  * Who may call a service (the auth design):
  * - `ingress: "internal"` -> INGRESS_TRAFFIC_INTERNAL_ONLY: only the VPC reaches it. With
- *   `auth: "none"` the invoker IAM check is disabled (the network is the boundary, as for MLflow).
+ *   `auth: "none"` and no `callersOnly`, the invoker IAM check is disabled (the network is the
+ *   boundary). With `callersOnly` (MLflow) the IAM check stays on and only the accounts given to
+ *   `allowCaller` may invoke: every workload egresses into the VPC, so the network alone would let
+ *   the receiver (public uploads) or the transform job (untrusted data) call MLflow, which has no
+ *   auth of its own. Callers send a Google ID token for the service URL (metadata server).
  * - `ingress: "public"`, `auth: "jwt"` -> INGRESS_TRAFFIC_ALL, and Cloud Run IAM is the JWT check:
  *   Google's front end verifies the caller's Google-signed OIDC ID token (signature, audience,
  *   expiry) and its `roles/run.invoker` before the container sees the request. Invokers are the
@@ -21,6 +25,7 @@
  * We deliberately do not put API Gateway in front: it exists only in the google-beta provider.
  */
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { CloudRunV2Job } from "@cdktf/provider-google/lib/cloud-run-v2-job";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
@@ -62,6 +67,8 @@ export interface CloudRunProps {
   readonly database?: CloudRunDatabase;
   /** Members allowed to invoke a public `jwt` service. @default - none (only project owners until set) */
   readonly invokers?: readonly string[];
+  /** An internal service only the accounts given to `allowCaller` may invoke (Cloud Run IAM on). @default false */
+  readonly callersOnly?: boolean;
   /** Refuse `terraform destroy` of the service or job. @default true */
   readonly deletionProtection?: boolean;
   /** Requests one instance handles at once. @default 80 */
@@ -81,6 +88,8 @@ export class CloudRun extends Construct implements PlatformWorkload {
   readonly job?: CloudRunV2Job;
   /** The run.app URL of a service whose spec says public. */
   readonly publicUrl?: string;
+  private readonly projectId: string;
+  private readonly region: string;
 
   constructor(scope: Construct, id: string, props: CloudRunProps) {
     super(scope, id);
@@ -99,11 +108,16 @@ export class CloudRun extends Construct implements PlatformWorkload {
     for (const s of spec.secrets) {
       if (!props.secretIds[s]) throw new ValidationError(`secret ${JSON.stringify(s)} of ${spec.name} has no Secret Manager id`, this);
     }
+    if (props.callersOnly && (spec.ingress !== "internal" || spec.kind !== "service")) {
+      throw new ValidationError(`callersOnly applies to internal services; ${spec.name} is ${spec.ingress} ${spec.kind}`, this);
+    }
     if (spec.ingress === "internal" && props.invokers && props.invokers.length > 0 && spec.auth === "none") {
       throw new ValidationError(`invokers have no effect on ${spec.name}: internal services with auth "none" skip the IAM check`, this);
     }
     this.name = spec.name;
     this.kind = spec.kind;
+    this.projectId = props.projectId;
+    this.region = props.region;
     this.runName = cloudRunName(props.naming, spec.name);
     const size = cloudRunSize(spec.cpuMillicores, spec.memoryMiB);
 
@@ -119,7 +133,9 @@ export class CloudRun extends Construct implements PlatformWorkload {
           name: "cloud-sql-proxy",
           image: CLOUD_SQL_PROXY_IMAGE,
           args: ["--auto-iam-authn", "--private-ip", "--structured-logs", "--port=5432", "--health-check", "--http-address=0.0.0.0", "--http-port=9090", props.database.connectionName],
-          resources: { limits: { cpu: "1", memory: "512Mi" } },
+          // cpu_idle must match the app container's: the provider sends cpuIdle only when true
+          // (expander in resource_cloud_run_v2_service.go, v6.50.0), and with `resources` set the default is always-on CPU.
+          resources: { limits: { cpu: "1", memory: "512Mi" }, cpuIdle: true },
           startupProbe: { httpGet: { path: "/startup", port: 9090 }, periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 1 },
         }
       : undefined;
@@ -156,7 +172,7 @@ export class CloudRun extends Construct implements PlatformWorkload {
       location: props.region,
       description: spec.description,
       ingress: spec.ingress === "public" ? "INGRESS_TRAFFIC_ALL" : "INGRESS_TRAFFIC_INTERNAL_ONLY",
-      invokerIamDisabled: spec.ingress === "internal" && spec.auth === "none",
+      invokerIamDisabled: spec.ingress === "internal" && spec.auth === "none" && !props.callersOnly,
       deletionProtection,
       labels,
       template: {
@@ -200,6 +216,22 @@ export class CloudRun extends Construct implements PlatformWorkload {
         }
       });
     }
+  }
+
+  /**
+   * Lets one platform workload's account invoke this service (`roles/run.invoker`), after the
+   * account exists. `id` names the caller (its catalog name).
+   */
+  allowCaller(id: string, member: string, after: ITerraformDependable): void {
+    if (!this.service) throw new ValidationError(`${this.name} is a job: callers invoke services`, this);
+    new CloudRunV2ServiceIamMember(this, `caller-${id}`, {
+      project: this.projectId,
+      location: this.region,
+      name: this.service.name,
+      role: "roles/run.invoker",
+      member,
+      dependsOn: [after],
+    });
   }
 }
 

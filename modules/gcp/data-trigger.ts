@@ -5,14 +5,18 @@
  * with the bucket and object name as env overrides (INPUT_BUCKET, INPUT_OBJECT). Eventarc cannot
  * target a Cloud Run job directly; Workflows is Google's documented bridge.
  *
- * The trigger runs as its own service account that may only receive events, invoke workflows and
- * run this one job with overrides. The Cloud Storage service agent may only publish to this topic;
+ * The trigger runs as its own service account that may only receive events, invoke workflows,
+ * write the workflow's logs and run this one job with overrides. The Eventarc trigger is created
+ * after those grants and after a pause for the Eventarc service agent (created by the day-0
+ * runbook, `gcloud beta services identity create --service=eventarc.googleapis.com`; IAM on it is
+ * eventually consistent): `eventarcReady`. With `kmsKeyName` the topic is encrypted with the
+ * environment's key (Checkov CKV_GCP_83), after the Pub/Sub agent's key grant (`keyReady`). The Cloud Storage service agent may only publish to this topic;
  * it is read with `google_storage_project_service_account`, which provisions it on a fresh project
  * (a grant to the agent's literal address fails until Google has created it).
  * It deliberately keeps no dead-letter topic: a missed arrival is re-driven by re-uploading, and the
  * job-failure alert (Monitoring) covers failed runs.
  */
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { CloudRunV2JobIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-job-iam-member";
 import { EventarcTrigger } from "@cdktf/provider-google/lib/eventarc-trigger";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
@@ -26,6 +30,8 @@ import type { PlatformDataTrigger, PlatformObjectStorage } from "../core/contrac
 import { Naming } from "../core/naming";
 import type { BucketPurpose } from "../core/workload-spec";
 import { storageServiceAgent } from "./private/storage-agent";
+import { dependOn } from "./private/depends-on";
+import { waitFor } from "./private/propagation-wait";
 
 export interface DataTriggerProps {
   readonly naming: Naming;
@@ -40,7 +46,16 @@ export interface DataTriggerProps {
   readonly jobName: string;
   /** Name of the Cloud Run job to start. */
   readonly runJobName: string;
+  /** Cloud KMS key for the topic (`kms_key_name`, resource_pubsub_topic.go v6.50.0). @default - Google-managed */
+  readonly kmsKeyName?: string;
+  /** What the topic waits for when encrypted: the Pub/Sub agent's key grant (and its propagation). @default - nothing */
+  readonly keyReady?: readonly (IConstruct | string)[];
+  /** What the Eventarc trigger waits for besides its own grants: the Eventarc API and its agent's propagation. @default - nothing */
+  readonly eventarcReady?: readonly (IConstruct | string)[];
 }
+
+/** Roles of the trigger's account on the project: receive events, invoke the workflow, write its call logs. */
+export const TRIGGER_PROJECT_ROLES = ["roles/eventarc.eventReceiver", "roles/workflows.invoker", "roles/logging.logWriter"] as const;
 
 /** Storage notification -> Pub/Sub -> Eventarc -> Workflow -> Cloud Run job. */
 export class DataTrigger extends Construct implements PlatformDataTrigger {
@@ -63,7 +78,8 @@ export class DataTrigger extends Construct implements PlatformDataTrigger {
     const n = props.naming;
     const project = props.projectId;
 
-    this.topic = new PubsubTopic(this, "topic", { name: n.name(props.jobName, "arrivals"), project, messageRetentionDuration: "86400s" });
+    this.topic = new PubsubTopic(this, "topic", { name: n.name(props.jobName, "arrivals"), project, messageRetentionDuration: "86400s", kmsKeyName: props.kmsKeyName });
+    after(this.topic, props.keyReady);
     const publisher = new PubsubTopicIamMember(this, "storage-publishes", {
       project,
       topic: this.topic.name,
@@ -82,10 +98,8 @@ export class DataTrigger extends Construct implements PlatformDataTrigger {
     const accountId = n.bounded(30, props.jobName, "trigger");
     const account = new ServiceAccount(this, "account", { project, accountId, displayName: `${props.jobName} data-arrival trigger` });
     const member = `serviceAccount:${account.email}`;
-    for (const role of ["roles/eventarc.eventReceiver", "roles/workflows.invoker"]) {
-      new ProjectIamMember(this, role.split(".")[1].toLowerCase(), { project, role, member });
-    }
-    new CloudRunV2JobIamMember(this, "runs-job", {
+    const grants = TRIGGER_PROJECT_ROLES.map((role) => new ProjectIamMember(this, role.split(".")[1].toLowerCase(), { project, role, member }));
+    const runsJob = new CloudRunV2JobIamMember(this, "runs-job", {
       project,
       location: props.region,
       name: props.runJobName,
@@ -103,6 +117,8 @@ export class DataTrigger extends Construct implements PlatformDataTrigger {
       serviceAccount: account.id,
       callLogLevel: "LOG_ERRORS_ONLY",
       deletionProtection: false,
+      // The first execution runs the job with overrides and writes logs: those grants come first.
+      dependsOn: [runsJob, ...grants],
       sourceContents: [
         "main:",
         "  params: [event]",
@@ -139,6 +155,17 @@ export class DataTrigger extends Construct implements PlatformDataTrigger {
       matchingCriteria: [{ attribute: "type", value: "google.cloud.pubsub.topic.v1.messagePublished" }],
       transport: { pubsub: { topic: this.topic.id } },
       destination: { workflow: this.workflow.id },
+      // Eventarc checks the account's roles when the trigger is created (a fresh project fails otherwise).
+      dependsOn: [...grants, runsJob],
     });
+    after(this.trigger, props.eventarcReady);
+  }
+}
+
+/** Makes `target` wait for constructs and `time_sleep` addresses. */
+function after(target: IConstruct, deps: readonly (IConstruct | string)[] | undefined): void {
+  for (const d of deps ?? []) {
+    if (typeof d === "string") waitFor(d, target);
+    else dependOn(target, d);
   }
 }

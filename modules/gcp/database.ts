@@ -3,16 +3,23 @@
  * access; `ipv4_enabled = false`, so no public address and no authorized networks), TLS required,
  * connections only through the Cloud SQL connectors (the Auth Proxy sidecar), automated backups
  * with point-in-time recovery where the retention allows it, query insights, the PostgreSQL log
- * flags Checkov asks for, regional HA and deletion protection when the environment wants them.
+ * and audit flags (pgAudit for DDL and role changes, DDL statements, durations, client host names),
+ * regional HA and deletion protection when the environment wants them.
+ *
+ * The connection name, database name and user names it exposes are references to the resources
+ * (not literals), so a workload that uses them (the Auth Proxy argument, DB_NAME, DB_USER) is
+ * created after the instance, its database and its user.
  *
  * Authentication: IAM database authentication, no password at all. The workloads that use the
  * database log in as their service account (`google_sql_user` of type CLOUD_IAM_SERVICE_ACCOUNT);
  * the Auth Proxy sidecar (`--auto-iam-authn`) fetches short-lived tokens. Nothing secret reaches
  * the state or cdk.tf.json, and there is no password to rotate. It deliberately sets no
- * `root_password` and creates no built-in user. One step stays manual (SQL, not an API): the
- * first time, an administrator grants the IAM user rights on the database's schema
- * (`GRANT ALL ON SCHEMA public TO "<account>@<project>.iam"`), since PostgreSQL 15+ no longer lets
- * every user create tables in `public`.
+ * `root_password` and creates no built-in user. One step is SQL, not an API: after the first
+ * deploy an administrator runs `scripts/database-migrate.ts --login existing` once, which gives the
+ * IAM user (MLflow's dedicated login) its own schema and nothing else (PostgreSQL 15+ no longer
+ * lets every user create tables in `public`). pgAudit also needs `CREATE EXTENSION pgaudit` in the
+ * database (by a cloudsqlsuperuser): until then the `pgaudit.log` flag logs nothing; that
+ * statement is not automated yet.
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
@@ -62,12 +69,14 @@ export interface DatabaseProps {
 export class Database extends Construct implements PlatformDatabase {
   readonly instance: SqlDatabaseInstance;
   readonly instanceName: string;
+  readonly database: SqlDatabase;
+  /** The database's `name` attribute (a reference: users of it wait for the database). */
   readonly databaseName: string;
   /** Through the Cloud SQL Auth Proxy sidecar on 127.0.0.1. */
   readonly port = 5432;
-  /** `project:region:instance`, what the Auth Proxy connects to. */
+  /** `project:region:instance` (the instance's `connection_name`), what the Auth Proxy connects to. */
   readonly connectionName: string;
-  /** Database user name of each IAM service account, by e-mail. */
+  /** Database user name of each IAM service account (the user's `name` attribute), by e-mail. */
   readonly iamUserNames: ReadonlyMap<string, string>;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
@@ -79,7 +88,7 @@ export class Database extends Construct implements PlatformDatabase {
     const ha = props.highAvailability ?? false;
     const deletionProtection = props.deletionProtection ?? true;
     const retention = Math.max(1, props.backupRetentionDays ?? 7);
-    this.databaseName = props.databaseName ?? "mlflow";
+    const databaseName = props.databaseName ?? "mlflow";
     if (!Number.isInteger(storageGiB) || storageGiB < 10) {
       throw new ValidationError(`storageGiB must be an integer of at least 10; got ${storageGiB}`, this);
     }
@@ -130,30 +139,39 @@ export class Database extends Construct implements PlatformDatabase {
           { name: "log_min_error_statement", value: "error" },
           { name: "log_temp_files", value: "0" },
           { name: "log_min_duration_statement", value: "-1" },
+          // Checkov CKV_GCP_108/110/111, CKV2_GCP_13. `ddl` (not `all`) keeps data values out of the logs.
+          { name: "log_hostname", value: "on" },
+          { name: "log_duration", value: "on" },
+          { name: "log_statement", value: "ddl" },
+          { name: "cloudsql.enable_pgaudit", value: "on" },
+          { name: "pgaudit.log", value: "ddl,role" },
         ],
         userLabels: { ...(props.labels ?? {}), component: "mlflow-backend" },
       },
     });
-    this.connectionName = `${props.projectId}:${props.region}:${this.instanceName}`;
+    // `connection_name` is computed (resource_sql_database_instance.go, v6.50.0): a reference orders the proxy after the instance.
+    this.connectionName = this.instance.connectionName;
 
-    new SqlDatabase(this, "database", {
-      name: this.databaseName,
+    this.database = new SqlDatabase(this, "database", {
+      name: databaseName,
       project: props.projectId,
       instance: this.instance.name,
       // Keep the database when Terraform drops it from config: MLflow's runs live here.
       deletionPolicy: "ABANDON",
     });
+    this.databaseName = this.database.name;
 
     const users = new Map<string, string>();
     for (const email of props.iamServiceAccounts ?? []) {
       const name = email.replace(/\.gserviceaccount\.com$/, "");
-      users.set(email, name);
-      new SqlUser(this, `iam-${email.split("@")[0]}`, {
+      const user = new SqlUser(this, `iam-${email.split("@")[0]}`, {
         project: props.projectId,
         instance: this.instance.name,
         name,
         type: "CLOUD_IAM_SERVICE_ACCOUNT",
       });
+      // The user's own `name` attribute: DB_USER then waits for the user to exist.
+      users.set(email, user.name);
     }
     this.iamUserNames = users;
   }

@@ -11,7 +11,10 @@
  * (`AGENT_API`).
  *
  * Key rings and keys cannot be deleted in Google Cloud: `terraform destroy` only schedules the key
- * versions for destruction (after `destroyScheduledDays`); the ring name stays taken. Cloud SQL and
+ * versions for destruction (after `destroyScheduledDays`); the ring name stays taken. The key also
+ * carries `lifecycle.prevent_destroy` (Checkov CKV_GCP_82) unless the environment is throwaway: a
+ * plan that would destroy it fails, since every CMEK bucket and the registry become unreadable
+ * once its versions are destroyed. Cloud SQL and
  * Secret Manager are not encrypted with it here: their service agents only exist after a
  * `google_project_service_identity` call, which the GA provider does not offer.
  */
@@ -51,6 +54,8 @@ export interface EncryptionKeyProps {
   readonly rotationDays?: number;
   /** Days a destroyed key version can still be restored. @default 30 */
   readonly destroyScheduledDays?: number;
+  /** Refuse any plan that destroys the key (`lifecycle.prevent_destroy`). @default true */
+  readonly preventDestroy?: boolean;
 }
 
 /** One rotating CMEK key per environment. */
@@ -77,6 +82,7 @@ export class EncryptionKey extends Construct {
       rotationPeriod: `${rotationDays * 86400}s`,
       destroyScheduledDuration: `${destroyDays * 86400}s`,
       versionTemplate: { algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION", protectionLevel: "SOFTWARE" },
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     this.keyId = this.key.id;
     const grants = new Map<KeyUser, KmsCryptoKeyIamMember>();

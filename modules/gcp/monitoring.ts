@@ -229,8 +229,13 @@ export class Monitoring extends Construct implements PlatformMonitoring {
 
 /** A mosaic dashboard: per service a row of requests by class, p99 latency, active instances. */
 function dashboardOf(title: string, workloads: readonly MonitoredWorkload[]): object {
+  // The API drops proto3 zero values (0, empty lists) and the provider's diff suppression only removes keys
+  // the API returned that config lacks (removeComputedKeys, resource_monitoring_dashboard.go v6.50.0):
+  // a zero xPos/yPos or an empty groupByFields in config would show as a change on every plan.
   const series = (filter: string, aligner: string, reducer: string, group: string[]) => ({
-    timeSeriesQuery: { timeSeriesFilter: { filter, aggregation: { alignmentPeriod: "60s", perSeriesAligner: aligner, crossSeriesReducer: reducer, groupByFields: group } } },
+    timeSeriesQuery: {
+      timeSeriesFilter: { filter, aggregation: { alignmentPeriod: "60s", perSeriesAligner: aligner, crossSeriesReducer: reducer, ...(group.length ? { groupByFields: group } : {}) } },
+    },
     plotType: "LINE",
   });
   const tiles: object[] = [];
@@ -243,7 +248,7 @@ function dashboardOf(title: string, workloads: readonly MonitoredWorkload[]): ob
         { title: `${w.name}: p99 latency (ms)`, ds: series(`metric.type="run.googleapis.com/request_latencies" AND ${svc}`, "ALIGN_DELTA", "REDUCE_PERCENTILE_99", []) },
         { title: `${w.name}: active instances`, ds: series(`metric.type="run.googleapis.com/container/instance_count" AND ${svc} AND metric.label.state="active"`, "ALIGN_MAX", "REDUCE_SUM", []) },
       ];
-      widgets.forEach((wd, col) => tiles.push({ xPos: col * 16, yPos: row * 16, width: 16, height: 16, widget: { title: wd.title, xyChart: { dataSets: [wd.ds] } } }));
+      widgets.forEach((wd, col) => tiles.push({ ...(col ? { xPos: col * 16 } : {}), ...(row ? { yPos: row * 16 } : {}), width: 16, height: 16, widget: { title: wd.title, xyChart: { dataSets: [wd.ds] } } }));
     });
   return { displayName: `${title} platform`, mosaicLayout: { columns: 48, tiles } };
 }

@@ -9,12 +9,14 @@
  * third quarter is the private-services range (at least /24, what Cloud SQL needs), the last
  * quarter is left free for growth. Google has no public subnets: `publicSubnetIds` is empty.
  *
- * It deliberately creates no firewall rules: a custom VPC starts with Google's implied deny-all
- * ingress, and nothing here needs inbound VPC traffic (Cloud Run is reached through Google's front
- * end, Cloud SQL through the peering). No Serverless VPC Access connector either: Direct VPC egress
+ * Firewall: one explicit, logged deny-all ingress rule (Checkov CKV2_GCP_18), the same as Google's
+ * implied rule but visible, logged and guarded by policy: nothing here needs inbound VPC traffic
+ * (Cloud Run is reached through Google's front end, Cloud SQL through the peering). Egress stays
+ * open (Direct VPC egress and Cloud NAT need it); callers are limited by Cloud Run IAM instead. No Serverless VPC Access connector either: Direct VPC egress
  * is cheaper (no connector VMs) and scales with the service.
  */
 import { Construct } from "constructs";
+import { ComputeFirewall } from "@cdktf/provider-google/lib/compute-firewall";
 import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
 import { ComputeNetwork } from "@cdktf/provider-google/lib/compute-network";
 import { ComputeRouter } from "@cdktf/provider-google/lib/compute-router";
@@ -48,6 +50,8 @@ export class Network extends Construct implements PlatformNetwork {
   readonly cidr: string;
   readonly publicSubnetIds: string[] = [];
   readonly privateSubnetIds: string[];
+  /** The logged default-deny ingress rule. */
+  readonly denyIngress: ComputeFirewall;
   /** The Service Networking peering; Cloud SQL instances must depend on it. */
   readonly privateServicesConnection: ServiceNetworkingConnection;
   /** The range reserved for Google-managed services (Cloud SQL), like 10.12.128.0/18. */
@@ -75,6 +79,19 @@ export class Network extends Construct implements PlatformNetwork {
       routingMode: "REGIONAL",
     });
     this.networkId = this.vpc.id;
+    // resource_compute_firewall.go (v6.50.0): allow/deny ExactlyOneOf; INGRESS without sources is read as
+    // 0.0.0.0/0 (CustomizeDiff), so the range is explicit. Priority 65534 leaves room for explicit allows above.
+    this.denyIngress = new ComputeFirewall(this, "deny-all-ingress", {
+      name: n.bounded(63, "deny-all-ingress"),
+      project: props.projectId,
+      network: this.vpc.id,
+      description: "Default deny: nothing in the platform takes inbound VPC traffic",
+      direction: "INGRESS",
+      priority: 65534,
+      deny: [{ protocol: "all" }],
+      sourceRanges: ["0.0.0.0/0"],
+      logConfig: { metadata: "INCLUDE_ALL_METADATA" },
+    });
 
     const workload = formatCidr(subnetOf(block, 1, 0));
     this.subnet = new ComputeSubnetwork(this, "subnet", {

@@ -28,6 +28,8 @@ export const PLATFORM_APIS = [
   "eventarc.googleapis.com",
   "pubsub.googleapis.com",
   "workflows.googleapis.com",
+  // Eventarc delivers to Workflows by creating executions through this API.
+  "workflowexecutions.googleapis.com",
   "storage.googleapis.com",
   "iam.googleapis.com",
   // Project IAM bindings (getIamPolicy/setIamPolicy on the project).

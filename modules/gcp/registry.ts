@@ -1,8 +1,15 @@
 /**
  * An Artifact Registry Docker repository for every service's images: immutable tags (a tag always
- * names the same image, so a deploy by tag is reproducible), cleanup policies that keep the newest
- * N versions of each image and delete untagged versions after some days, vulnerability scanning,
- * and an optional customer-managed key.
+ * names the same image, so a deploy by tag is reproducible), cleanup policies that make "keep the
+ * newest N versions of each image" true, vulnerability scanning, and an optional customer-managed key.
+ *
+ * Cleanup semantics: a KEEP policy only exempts versions from DELETE policies, and every pushed
+ * image is tagged, so "keep N" plus "delete untagged" deleted nothing. The DELETE policy here
+ * matches every version (tag_state ANY) older than `untaggedRetentionDays`; KEEP wins, so what
+ * survives is the newest N of each image plus anything younger than that. Versions a deployment
+ * names by digest are among the newest N as long as N exceeds the builds between promotions
+ * (`registry.keepImages`). Schema: resource_artifact_registry_repository.go, v6.50.0 (`action`
+ * DELETE|KEEP, `condition.tag_state` TAGGED|UNTAGGED|ANY, `older_than` a duration).
  *
  * One repository holds all services (`<host>/<project>/<repo>/<service>`): Artifact Registry
  * applies cleanup per image, so per-service repositories (the ECR shape) would add nothing but
@@ -22,7 +29,7 @@ export interface RegistryProps {
   readonly region: string;
   /** Versions of each image kept by the cleanup policy, 1 to 1000. @default 30 */
   readonly keepImages?: number;
-  /** Untagged versions older than this are deleted. @default 7 */
+  /** Versions older than this, outside the newest `keepImages`, are deleted. @default 7 */
   readonly untaggedRetentionDays?: number;
   /** Only report what cleanup would delete (a safe first rollout). @default false */
   readonly cleanupDryRun?: boolean;
@@ -64,7 +71,7 @@ export class Registry extends Construct implements PlatformRegistry {
       cleanupPolicies: [
         // KEEP wins over DELETE: the newest N versions of each image survive whatever their age.
         { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: keep } },
-        { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: `${untaggedDays * 86400}s` } },
+        { id: "delete-old", action: "DELETE", condition: { tagState: "ANY", olderThan: `${untaggedDays * 86400}s` } },
       ],
       vulnerabilityScanningConfig: { enablementConfig: scanning ? "INHERITED" : "DISABLED" },
     });

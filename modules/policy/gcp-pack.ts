@@ -21,6 +21,10 @@ import { gcpProjectOwner } from "./rules/gcp-project-owner";
 import { gcpBucketAccessLogs } from "./rules/gcp-bucket-access-logs";
 import { gcpRegistryCmek } from "./rules/gcp-registry-cmek";
 import { gcpSqlLatestMajor } from "./rules/gcp-sql-latest-major";
+import { gcpKmsPreventDestroy } from "./rules/gcp-kms-prevent-destroy";
+import { gcpPubsubCmek } from "./rules/gcp-pubsub-cmek";
+import { gcpSqlAuditFlags } from "./rules/gcp-sql-audit-flags";
+import { gcpNetworkDefaultDeny } from "./rules/gcp-network-default-deny";
 
 /**
  * The exact counterparts of scanner checks (issue 16, Checkov 3.3.13 on the synthesized stacks): each
@@ -32,6 +36,10 @@ export const GCP_SCANNER_CHECKS: readonly PackEntry[] = [
   { rule: gcpBucketAccessLogs, level: "error" },
   { rule: gcpRegistryCmek, level: "error" },
   { rule: gcpSqlLatestMajor, level: "error" },
+  { rule: gcpKmsPreventDestroy, level: "error" },
+  { rule: gcpPubsubCmek, level: "error" },
+  { rule: gcpSqlAuditFlags, level: "error" },
+  { rule: gcpNetworkDefaultDeny, level: "error" },
 ];
 
 /** Rules for `<env>-gcp` stacks. */

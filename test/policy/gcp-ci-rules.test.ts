@@ -46,7 +46,6 @@ test("GIVEN the CiIdentity module with its registry grants WHEN all three CI rul
   const errors = findings([WIF, POOL_WIDE, ADMIN], (s) => {
     const ci = new CiIdentity(s, "ci", { naming, ...PROJECT, repository: "acme/app", githubEnvironment: "test", stateBucket: "tfstate" });
     ci.allowPublish(new Registry(s, "registry", { naming, ...PROJECT }));
-    ci.allowRead({ raw: "mlops-test-raw" });
   });
   expect(errors).toEqual([]);
 });
@@ -133,6 +132,7 @@ describe(ADMIN, () => {
     ["Noncompliance 5: owner for an account given by reference (cannot be told apart)", "roles/owner", "serviceAccount:${google_service_account.x.email}"],
     ["Noncompliance 6: a builder-looking account of another domain", "roles/owner", "serviceAccount:evil-builder@example.com"],
     ["Noncompliance 7: the builder of another project", "roles/owner", "serviceAccount:mlops-test-builder@other-project-1.iam.gserviceaccount.com"],
+    ["Noncompliance 9: viewer (a basic role) for the pull-request developer account", "roles/viewer", `serviceAccount:mlops-test-developer@${PROJECT.projectId}.iam.gserviceaccount.com`],
   ])("%s", (_t, role, member) => {
     const errors = findings([ADMIN], (s) => grant(s, role, member));
     expect(errors).toEqual([expect.objectContaining({ ruleId: ADMIN, path: "test/grant", resourceType: "google_project_iam_member" })]);

@@ -37,6 +37,10 @@ import { gcpProjectOwner } from "../../modules/policy/rules/gcp-project-owner";
 import { gcpRegistryCmek } from "../../modules/policy/rules/gcp-registry-cmek";
 import { gcpSqlClientCertificates } from "../../modules/policy/rules/gcp-sql-client-certificates";
 import { gcpSqlLatestMajor } from "../../modules/policy/rules/gcp-sql-latest-major";
+import { gcpKmsPreventDestroy } from "../../modules/policy/rules/gcp-kms-prevent-destroy";
+import { gcpPubsubCmek } from "../../modules/policy/rules/gcp-pubsub-cmek";
+import { gcpSqlAuditFlags } from "../../modules/policy/rules/gcp-sql-audit-flags";
+import { gcpNetworkDefaultDeny } from "../../modules/policy/rules/gcp-network-default-deny";
 import { statusOf, view } from "./support/view";
 
 const check = (rule: PolicyRule, r: ResourceView) => statusOf(rule.check(r, { requiredTags: {} }));
@@ -73,6 +77,18 @@ const CASES: [PolicyRule, string, Record<string, unknown>, ...Record<string, unk
   [gcpProjectOwner, "google_project_iam_member", { role: "roles/viewer" }, { role: "roles/owner" }],
   [gcpBucketAccessLogs, "google_storage_bucket", { logging: { log_bucket: "logs" } }, {}],
   [gcpRegistryCmek, "google_artifact_registry_repository", { kms_key_name: "k" }, {}],
+  [gcpKmsPreventDestroy, "google_kms_crypto_key", { lifecycle: { prevent_destroy: true } }, {}, { lifecycle: { prevent_destroy: false } }],
+  [gcpPubsubCmek, "google_pubsub_topic", { kms_key_name: "${google_kms_crypto_key.k.id}" }, {}, { kms_key_name: "" }],
+  [
+    gcpSqlAuditFlags,
+    "google_sql_database_instance",
+    { database_version: "POSTGRES_16", settings: { database_flags: [{ name: "log_hostname", value: "on" }, { name: "cloudsql.enable_pgaudit", value: "on" }, { name: "log_statement", value: "ddl" }, { name: "log_duration", value: "on" }] } },
+    { database_version: "POSTGRES_16" },
+    { database_version: "POSTGRES_16", settings: { database_flags: [{ name: "log_hostname", value: "on" }, { name: "cloudsql.enable_pgaudit", value: "on" }, { name: "log_statement", value: "none" }, { name: "log_duration", value: "on" }] } },
+    { database_version: "POSTGRES_16", settings: { database_flags: [{ name: "log_hostname", value: "off" }, { name: "cloudsql.enable_pgaudit", value: "on" }, { name: "log_statement", value: "all" }, { name: "log_duration", value: "on" }] } },
+    { database_version: "POSTGRES_16", settings: { database_flags: [{ name: "log_hostname", value: "on" }, { name: "log_statement", value: "mod" }, { name: "log_duration", value: "on" }] } },
+    { database_version: "POSTGRES_16", settings: { database_flags: [{ name: "log_hostname", value: "on" }, { name: "cloudsql.enable_pgaudit", value: "on" }, { name: "log_statement", value: "ddl" }] } },
+  ],
 ];
 
 describe.each(CASES.map((c) => [c[0].id, c[1], c] as const))("%s on %s", (_id, type, [rule, , compliant, ...bad]) => {
@@ -120,6 +136,32 @@ describe("S3 rules that look at a bucket's companions", () => {
     expect(check(azurePostgresPrivateEndpoint, server({ azurerm_private_endpoint: [view("azurerm_private_endpoint", "s/pe")] }))).toBe("compliant");
     expect(check(azurePostgresPrivateEndpoint, server({}))).toBe("non-compliant");
   });
+});
+
+describe("MLOPS-GCP-NETWORK-DEFAULT-DENY (a network and the firewalls that name it)", () => {
+  const fw = (attributes: Record<string, unknown>) => view("google_compute_firewall", "s/fw", { network: "${google_compute_network.vpc.id}", ...attributes });
+  const denyAll = { direction: "INGRESS", deny: [{ protocol: "all" }], source_ranges: ["0.0.0.0/0"], log_config: { metadata: "INCLUDE_ALL_METADATA" } };
+  const net = (firewalls: ResourceView[]) => view("google_compute_network", "s/vpc", {}, { google_compute_firewall: firewalls });
+  test("Compliance with a logged deny-all ingress rule on the network", () => {
+    expect(check(gcpNetworkDefaultDeny, net([fw(denyAll)]))).toBe("compliant");
+  });
+  test.each([
+    ["no firewall", []],
+    ["only another network's rule", [view("google_compute_firewall", "s/fw", { ...denyAll, network: "${google_compute_network.other.id}" })]],
+    ["a deny of tcp only", [fw({ ...denyAll, deny: [{ protocol: "tcp" }] })]],
+    ["a deny without logging", [fw({ ...denyAll, log_config: undefined })]],
+    ["a disabled rule", [fw({ ...denyAll, disabled: true })]],
+    ["an egress rule", [fw({ ...denyAll, direction: "EGRESS" })]],
+  ] as [string, ResourceView[]][])("Noncompliance: %s", (_what, firewalls) => {
+    expect(check(gcpNetworkDefaultDeny, net(firewalls))).toBe("non-compliant");
+  });
+});
+
+test("MLOPS-GCP-SQL-AUDIT-FLAGS judges PostgreSQL only and names each missing flag", () => {
+  expect(check(gcpSqlAuditFlags, view("google_sql_database_instance", "s/db", { database_version: "MYSQL_8_0" }))).toBe("compliant");
+  expect(detail(gcpSqlAuditFlags, view("google_sql_database_instance", "s/db", { database_version: "POSTGRES_16" }))).toBe(
+    'log_hostname is unset (want on); cloudsql.enable_pgaudit is unset (want on); log_statement is unset (want ddl|mod|all); log_duration is unset (want on)',
+  );
 });
 
 test("MLOPS-GCP-SQL-LATEST-MAJOR judges PostgreSQL only (Checkov's list has its own MySQL and SQL Server versions)", () => {

@@ -66,27 +66,36 @@ describe.each([
     const of = (persona: string) => bindings.find((b) => b.service_account_id === accountRef(persona))!.members;
     expect(of("publisher")).toEqual([subject("ref:refs/heads/main")]);
     expect(of("builder")).toEqual([subject(`environment:${env}`)]);
-    expect(of("developer")).toEqual([subject("pull_request"), subject("ref:refs/heads/main")]);
+    // Pull requests only: ci.yml plans on pull_request, nothing impersonates the developer from main.
+    expect(of("developer")).toEqual([subject("pull_request")]);
     expect(JSON.stringify(json().resource)).not.toContain(`${pool}/*`);
     expect(resources(json(), "google_service_account_iam_member").filter((m) => String(m.role).startsWith("roles/iam."))).toEqual([]);
   });
 
-  test("THEN only the builder is owner of the project, the developer is viewer, and no other project role goes to CI", () => {
+  test("THEN only the builder is owner of the project, the developer holds the plan-reader custom role (no basic role), and no other project role goes to CI", () => {
     const ci = (resources(json(), "google_project_iam_member") as Attrs[]).filter((m) => /^serviceAccount:mlops-[a-z]+-(publisher|builder|developer)@/.test(m.member));
-    expect(ci.map((m) => `${m.member} ${m.role}`).sort()).toEqual([`${member("builder")} roles/owner`, `${member("developer")} roles/iam.securityReviewer`, `${member("developer")} roles/viewer`]);
+    expect(ci.map((m) => `${m.member} ${m.role}`).sort()).toEqual([
+      `${member("builder")} roles/owner`,
+      expect.stringMatching(new RegExp(`^${member("developer").replace(/[.$]/g, "\\$&")} \\$\\{google_project_iam_custom_role\\.ci_plan-reader_[0-9A-F]+\\.name\\}$`)),
+      `${member("developer")} roles/iam.securityReviewer`,
+    ]);
+    const [role] = resources(json(), "google_project_iam_custom_role") as Attrs[];
+    expect(role.role_id).toBe(`mlops_${env}_plan_reader`);
+    const permissions = role.permissions as unknown as string[];
+    // Describes resources, reads no data: no object, secret value or image download.
+    expect(permissions).toEqual(expect.arrayContaining(["storage.buckets.get", "secretmanager.versions.get", "cloudsql.instances.get", "run.services.get"]));
+    for (const p of permissions) expect(p).not.toMatch(/^storage\.objects\.|versions\.access$|artifactregistry\.(repositories\.downloadArtifacts|files\.)|\.getData$/);
     const admins = (resources(json(), "google_project_iam_member") as Attrs[]).filter((m) => /^roles\/(owner|editor)$|admin$/i.test(m.role));
     expect(admins.map((m) => m.member)).toEqual([member("builder")]);
   });
 
-  test("THEN the publisher may write to the image repository only, the developer read it and the data buckets", () => {
+  test("THEN the publisher may write to the image repository only; the pull-request developer reads no image and no data bucket", () => {
     const repoGrants = (resources(json(), "google_artifact_registry_repository_iam_member") as Attrs[]).filter((g) => String(g.member).startsWith(`serviceAccount:mlops-${env}-`) && !String(g.member).includes("${"));
-    expect(repoGrants.map((g) => `${g.member} ${g.role}`).sort()).toEqual([`${member("developer")} roles/artifactregistry.reader`, `${member("publisher")} roles/artifactregistry.writer`]);
+    expect(repoGrants.map((g) => `${g.member} ${g.role}`).sort()).toEqual([`${member("publisher")} roles/artifactregistry.writer`]);
     expect(repoGrants[0].repository).toMatch(/^\$\{google_artifact_registry_repository\.registry_repository_[A-Z0-9]+\.name\}$/);
     const bucketGrants = (resources(json(), "google_storage_bucket_iam_member") as Attrs[]).filter((g) => [member("publisher"), member("builder"), member("developer")].includes(g.member));
     const data = bucketGrants.filter((g) => String(g.bucket).startsWith("${google_storage_bucket.storage_"));
-    expect(data.map((g) => `${String(g.bucket).match(/storage_([a-z-]+)_/)![1]} ${g.member} ${g.role}`).sort()).toEqual(
-      ["mlflow-artifacts", "processed", "raw", "viz"].map((b) => `${b} ${member("developer")} roles/storage.objectViewer`),
-    );
+    expect(data).toEqual([]);
     const state = bucketGrants.filter((g) => !String(g.bucket).startsWith("${"));
     const stateBucket = json().terraform?.backend?.gcs?.bucket as string | undefined;
     if (env === "prod") expect(stateBucket).toBe("mlops-tfstate-prod-1234");

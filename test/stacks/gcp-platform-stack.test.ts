@@ -78,12 +78,31 @@ describe.each([
     expect(resources(json(), "google_compute_global_address")[0]).toMatchObject({ purpose: "VPC_PEERING", address_type: "INTERNAL" });
   });
 
-  test("THEN the registry has immutable tags and both cleanup policies", () => {
+  test("THEN the registry has immutable tags, keeps the newest N and deletes the rest, tagged or not", () => {
     const repo = resources(json(), "google_artifact_registry_repository")[0];
-    expect(repo).toMatchObject({ format: "DOCKER", docker_config: { immutable_tags: true } });
+    expect(repo).toMatchObject({ format: "DOCKER", docker_config: { immutable_tags: true }, cleanup_policy_dry_run: false });
     expect(repo.cleanup_policies).toEqual([
-      expect.objectContaining({ action: "KEEP" }),
-      expect.objectContaining({ action: "DELETE", condition: expect.objectContaining({ tag_state: "UNTAGGED" }) }),
+      expect.objectContaining({ action: "KEEP", most_recent_versions: expect.objectContaining({ keep_count: expect.any(Number) }) }),
+      expect.objectContaining({ action: "DELETE", condition: expect.objectContaining({ tag_state: "ANY" }) }),
+    ]);
+  });
+
+  test("THEN the dashboard JSON carries no value the API drops (zero positions, empty groupByFields)", () => {
+    const dashboard = JSON.parse(String(resources(json(), "google_monitoring_dashboard")[0].dashboard_json));
+    const tiles = dashboard.mosaicLayout.tiles as Record<string, unknown>[];
+    expect(tiles.length).toBeGreaterThan(3);
+    for (const t of tiles) {
+      expect(t.xPos).not.toBe(0);
+      expect(t.yPos).not.toBe(0);
+    }
+    expect(tiles.some((t) => t.xPos === undefined && t.yPos === undefined)).toBe(true);
+    expect(JSON.stringify(dashboard)).not.toMatch(/"groupByFields":\[\]/);
+    expect(JSON.stringify(dashboard)).toMatch(/"groupByFields":\["metric.label.response_code_class"\]/);
+  });
+
+  test("THEN the VPC has an explicit, logged default-deny ingress rule", () => {
+    expect(resources(json(), "google_compute_firewall")).toEqual([
+      expect.objectContaining({ direction: "INGRESS", priority: 65534, deny: [{ protocol: "all" }], source_ranges: ["0.0.0.0/0"], log_config: { metadata: "INCLUDE_ALL_METADATA" }, network: expect.stringContaining("google_compute_network.") }),
     ]);
   });
 
@@ -106,7 +125,11 @@ describe.each([
     const users = resources(json(), "google_sql_user");
     expect(users).toEqual([expect.objectContaining({ type: "CLOUD_IAM_SERVICE_ACCOUNT" })]);
     expect(users[0].password).toBeUndefined();
-    expect(resources(json(), "google_secret_manager_secret_version")).toEqual([]);
+    // The only secret versions are generated write-only first versions: no value in the JSON.
+    const versions = resources(json(), "google_secret_manager_secret_version");
+    expect(versions.length).toBeGreaterThan(0);
+    for (const v of versions) expect(v).toMatchObject({ secret_data_wo: expect.stringMatching(/^\$\{ephemeral\.random_password\./), secret_data_wo_version: 1 });
+    for (const v of versions) expect(v.secret_data).toBeUndefined();
   });
 
   test("THEN Cloud Run ingress, invokers and egress follow the catalog", () => {
@@ -115,13 +138,19 @@ describe.each([
     const mlflow = one(json(), "google_cloud_run_v2_service", "run-mlflow/service");
     expect(receiver.ingress).toBe("INGRESS_TRAFFIC_ALL");
     expect(modelApi.ingress).toBe("INGRESS_TRAFFIC_ALL");
-    expect(mlflow).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invoker_iam_disabled: true });
+    // MLflow has no auth of its own: internal ingress AND Cloud Run IAM, so only its named clients reach it
+    // (every workload egresses into the VPC: the receiver or the transform job could otherwise call it).
+    expect(mlflow).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invoker_iam_disabled: false });
     for (const s of [receiver, modelApi]) expect(s.invoker_iam_disabled).toBe(false);
-    // jwt services: nobody anonymous; the only invoker grants go to the Monitoring agent for uptime checks.
-    const members = resources(json(), "google_cloud_run_v2_service_iam_member").map((m) => m.member);
+    // jwt services: nobody anonymous; invoker grants go to the Monitoring agent for uptime checks and to MLflow's clients.
+    const grants = resources(json(), "google_cloud_run_v2_service_iam_member");
+    const members = grants.map((m) => m.member);
     expect(members).not.toContain("allUsers");
     expect(members).not.toContain("allAuthenticatedUsers");
-    expect(members.every((m) => /gcp-sa-monitoring-notification/.test(String(m)))).toBe(true);
+    const onMlflow = grants.filter((g) => /run-mlflow_service/.test(String(g.name)));
+    expect(onMlflow.map((g) => g.member)).toEqual(["serviceAccount:${google_service_account.identity-model-api_account_E92113D9.email}"]);
+    expect(onMlflow[0].depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_service_account\.identity-model-api_account_/)]));
+    expect(grants.filter((g) => !onMlflow.includes(g)).every((g) => /gcp-sa-monitoring-notification/.test(String(g.member)))).toBe(true);
     for (const s of [receiver, modelApi, mlflow]) {
       expect(s.template.vpc_access.egress).toBe("ALL_TRAFFIC");
       expect(s.template.containers[0].startup_probe.http_get.path).toBe("/health");
@@ -138,8 +167,10 @@ describe.each([
     expect(mlflow.template.containers[1]).toMatchObject({ name: "cloud-sql-proxy", args: expect.arrayContaining(["--auto-iam-authn", "--private-ip"]) });
     const env = Object.fromEntries(mlflow.template.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
     // No password anywhere: the proxy logs in with the account's IAM token.
-    expect(env).toMatchObject({ DB_HOST: "127.0.0.1", DB_PORT: "5432", DB_NAME: "mlflow", DB_SSLMODE: "disable", DB_AUTH: "iam" });
-    expect(env.DB_USER).toMatch(/^mlops-[a-z]+-mlflow@/);
+    expect(env).toMatchObject({ DB_HOST: "127.0.0.1", DB_PORT: "5432", DB_SSLMODE: "disable", DB_AUTH: "iam" });
+    // References to the database and the IAM user (not literals): MLflow is created after both.
+    expect(env.DB_NAME).toMatch(/^\$\{google_sql_database\.database_[0-9A-F]+\.name\}$/);
+    expect(env.DB_USER).toMatch(/^\$\{google_sql_user\.database_iam-mlops-[a-z]+-mlflow_[0-9A-F]+\.name\}$/);
     expect(env).not.toHaveProperty("DB_PASSWORD");
   });
 
@@ -238,13 +269,14 @@ describe("dev is cheap, prod is resilient", () => {
       expect(String((b.encryption as { default_kms_key_name: string }).default_kms_key_name)).toContain("google_kms_crypto_key.");
       expect(b.logging).toMatchObject({ log_bucket: expect.stringContaining("access-logs") });
     }
-    expect(resources(prod, "google_kms_crypto_key")[0]).toMatchObject({ rotation_period: `${90 * 86400}s` });
+    expect(resources(prod, "google_kms_crypto_key")[0]).toMatchObject({ rotation_period: `${90 * 86400}s`, lifecycle: { prevent_destroy: true } });
   });
 
   test("CMEK in prod: the storage agent's key grant uses the provisioned agent, Artifact Registry's waits for its API", () => {
     const grants = resources(prod, "google_kms_crypto_key_iam_member");
     const grant = (user: string) => one(prod, "google_kms_crypto_key_iam_member", `encryption-key/use-${user}`);
-    expect(grants).toHaveLength(2);
+    expect(grants).toHaveLength(3);
+    expect(grant("pubsub").member).toBe("serviceAccount:service-100000000003@gcp-sa-pubsub.iam.gserviceaccount.com");
     expect(grant("storage").member).toBe("${data.google_storage_project_service_account.storage-service-agent.member}");
     expect(grant("artifact-registry").member).toBe("serviceAccount:service-100000000003@gcp-sa-artifactregistry.iam.gserviceaccount.com");
     expect(grant("artifact-registry").depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_project_service\.apis_artifactregistry_/)]));

@@ -43,6 +43,7 @@ export const gcpAcceptedRisks: RiskRegister = (env) => {
   }
   if (env.storage.encryption === "managed") {
     risks.push({ ruleId: "MLOPS-GCP-REGISTRY-CMEK", resources: "the Artifact Registry repository", appliesTo: everyResource, reason: managedKeys(env) });
+    risks.push({ ruleId: "MLOPS-GCP-PUBSUB-CMEK", resources: "the data-arrival topics", appliesTo: everyResource, reason: managedKeys(env) });
   }
   return risks;
 };

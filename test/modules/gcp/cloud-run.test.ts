@@ -1,3 +1,4 @@
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { CloudRun } from "../../../modules/gcp/cloud-run";
 import { cloudRunSize } from "../../../modules/gcp/private/cloud-run-sizing";
 import { resources, synthStack } from "../../support/synth";
@@ -35,6 +36,22 @@ describe("CloudRun", () => {
     const json = synthStack(stack);
     expect(resources(json, "google_cloud_run_v2_service")[0]).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invoker_iam_disabled: true });
     expect(resources(json, "google_cloud_run_v2_service_iam_member")).toEqual([]);
+  });
+
+  test("GIVEN an internal service with callersOnly THEN the IAM check stays on and only the allowed callers may invoke, after their accounts", () => {
+    const stack = gcpTestStack();
+    const run = new CloudRun(stack, "run", { ...base, spec: serviceSpec({ ingress: "internal", auth: "none" }), callersOnly: true });
+    const account = new ServiceAccount(stack, "caller", { accountId: "mlops-test-train" });
+    run.allowCaller("train", `serviceAccount:${account.email}`, account);
+    const json = synthStack(stack);
+    expect(resources(json, "google_cloud_run_v2_service")[0]).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invoker_iam_disabled: false });
+    expect(resources(json, "google_cloud_run_v2_service_iam_member")).toEqual([
+      expect.objectContaining({ role: "roles/run.invoker", member: "serviceAccount:${google_service_account.caller.email}", depends_on: ["google_service_account.caller"] }),
+    ]);
+  });
+
+  test("GIVEN callersOnly on a public service THEN validation fails (public services use invokers)", () => {
+    expect(() => new CloudRun(gcpTestStack(), "run", { ...base, spec: serviceSpec({ ingress: "public", auth: "jwt" }), callersOnly: true })).toThrow(/callersOnly applies to internal services; api is public service/);
   });
 
   test("GIVEN a job spec THEN a Cloud Run job runs as the account with VPC egress", () => {

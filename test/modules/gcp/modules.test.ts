@@ -1,4 +1,5 @@
 /** Registry, storage, database, secrets, service agents: defaults and validation of each module on its own. */
+import { TerraformOutput } from "cdktf";
 import { DataTrigger } from "../../../modules/gcp/data-trigger";
 import { Database } from "../../../modules/gcp/database";
 import { EncryptionKey } from "../../../modules/gcp/encryption-key";
@@ -9,13 +10,14 @@ import { resources, synthStack } from "../../support/synth";
 import { gcpTestStack, naming, PROJECT } from "./gcp-test-stack";
 
 describe("Registry", () => {
-  test("GIVEN defaults THEN 30 versions kept, untagged deleted after 7 days, scanning inherited", () => {
+  test("GIVEN defaults THEN the newest 30 versions kept and every other version (tagged or not) deleted after 7 days, scanning inherited", () => {
     const stack = gcpTestStack();
     const r = new Registry(stack, "registry", { naming, ...PROJECT });
     const repo = resources(synthStack(stack), "google_artifact_registry_repository")[0];
     expect(repo.cleanup_policies).toEqual([
       expect.objectContaining({ id: "keep-recent", action: "KEEP", most_recent_versions: { keep_count: 30 } }),
-      expect.objectContaining({ id: "delete-untagged", action: "DELETE", condition: { tag_state: "UNTAGGED", older_than: "604800s" } }),
+      // Every pushed image is tagged: a DELETE limited to UNTAGGED would delete nothing, and KEEP only exempts from DELETE.
+      expect.objectContaining({ id: "delete-old", action: "DELETE", condition: { tag_state: "ANY", older_than: "604800s" } }),
     ]);
     expect(repo.vulnerability_scanning_config).toEqual({ enablement_config: "INHERITED" });
     expect(r.imageUri("api", { kind: "tag", tag: "v1" })).toBe("europe-west3-docker.pkg.dev/mlops-test-1234/mlops-test-images/api:v1");
@@ -49,8 +51,15 @@ describe("Database", () => {
   test("GIVEN an IAM service account THEN a CLOUD_IAM_SERVICE_ACCOUNT user named without the domain suffix", () => {
     const stack = gcpTestStack();
     const db = new Database(stack, "database", { ...props, iamServiceAccounts: ["mlflow@p.iam.gserviceaccount.com"] });
-    expect(resources(synthStack(stack), "google_sql_user")).toEqual([expect.objectContaining({ name: "mlflow@p.iam", type: "CLOUD_IAM_SERVICE_ACCOUNT" })]);
-    expect(db.connectionName).toBe("mlops-test-1234:europe-west3:mlops-test-mlflow");
+    // References, not literals: the Auth Proxy argument, DB_NAME and DB_USER order a workload after them.
+    new TerraformOutput(stack, "connection", { value: db.connectionName });
+    new TerraformOutput(stack, "name", { value: db.databaseName });
+    new TerraformOutput(stack, "user", { value: db.iamUserNames.get("mlflow@p.iam.gserviceaccount.com") });
+    const json = synthStack(stack) as { output: Record<string, { value: string }> };
+    expect(resources(json, "google_sql_user")).toEqual([expect.objectContaining({ name: "mlflow@p.iam", type: "CLOUD_IAM_SERVICE_ACCOUNT" })]);
+    expect(json.output.connection.value).toMatch(/^\$\{google_sql_database_instance\.database_instance_[0-9A-F]+\.connection_name\}$/);
+    expect(json.output.name.value).toMatch(/^\$\{google_sql_database\.database_[0-9A-F]+\.name\}$/);
+    expect(json.output.user.value).toMatch(/^\$\{google_sql_user\.database_iam-mlflow_[0-9A-F]+\.name\}$/);
   });
   test("GIVEN backupRetentionDays 0 THEN backups stay on with one kept", () => {
     const stack = gcpTestStack();
@@ -64,14 +73,17 @@ describe("Database", () => {
 });
 
 describe("Secrets", () => {
-  test("GIVEN names THEN one regional secret each with no version", () => {
+  test("GIVEN names THEN one regional secret each with a generated write-only first version", () => {
     const stack = gcpTestStack();
     const s = new Secrets(stack, "secrets", { naming, ...PROJECT, names: ["api-token", "api-token"] });
     const json = synthStack(stack);
     expect(resources(json, "google_secret_manager_secret")).toEqual([
       expect.objectContaining({ secret_id: "mlops-test-api-token", replication: { user_managed: { replicas: [{ location: "europe-west3" }] } }, deletion_protection: true }),
     ]);
-    expect(resources(json, "google_secret_manager_secret_version")).toEqual([]);
+    expect(resources(json, "google_secret_manager_secret_version")).toEqual([
+      expect.objectContaining({ secret: expect.stringMatching(/^\$\{google_secret_manager_secret\.secrets_api-token_[0-9A-F]+\.id\}$/), secret_data_wo: expect.stringMatching(/^\$\{ephemeral\.random_password\.secrets_api_token\.result\}$/), secret_data_wo_version: 1, deletion_policy: "ABANDON" }),
+    ]);
+    expect(JSON.stringify(json)).not.toMatch(/"secret_data"/);
     expect(() => s.secretId("nope")).toThrow(/no secret named "nope"; known: api-token/);
   });
   test("GIVEN a name that is not kebab-case THEN validation fails", () => {
