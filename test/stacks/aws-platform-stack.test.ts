@@ -54,7 +54,7 @@ describe("AWS platform stack", () => {
     expect(repos.map((r) => r.name).sort()).toEqual(["mlops-prod/mlflow", "mlops-prod/model-api", "mlops-prod/receiver", "mlops-prod/transform"]);
     for (const r of repos) expect(r).toMatchObject({ image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true } });
     const lifecycle = JSON.parse(resources(prod, "aws_ecr_lifecycle_policy")[0].policy as string);
-    expect(lifecycle.rules[0].selection).toMatchObject({ countType: "imageCountMoreThan", countNumber: 50 });
+    expect(lifecycle.rules[1].selection).toMatchObject({ tagStatus: "tagged", tagPrefixList: ["ci-"], countType: "imageCountMoreThan", countNumber: 50 });
     const policy = JSON.parse(resources(prod, "aws_ecr_repository_policy")[0].policy as string);
     expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["Pull", "Push"]);
     expect(policy.Statement[1].Principal.AWS).toEqual([expect.stringContaining("service-publisher")]);
