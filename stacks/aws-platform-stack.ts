@@ -203,6 +203,7 @@ export class AwsPlatformStack extends TerraformStack {
         customerManagedKey,
         logRetentionDays: retention,
         spotCapacity: decide.spotCapacity,
+        serviceDependsOn: [cluster.capacityProviders],
       });
       if (spec.usesDatabase) database?.allowFrom(spec.name, workload.securityGroup.id);
       this.workloads.push(workload);

@@ -8,6 +8,7 @@
  * autoscaling (ignored after creation).
  */
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -35,6 +36,11 @@ export interface EcsFargateProps extends Omit<TaskDefinitionProps, "spec"> {
   readonly loadBalancerSecurityGroupId?: string;
   /** Run on Fargate Spot (interruptible, cheaper). @default false */
   readonly spotCapacity?: boolean;
+  /**
+   * Resources the ECS service must be created after and destroyed before: the cluster's capacity
+   * providers (the strategy names them), the database, the grants its roles need. @default - none
+   */
+  readonly serviceDependsOn?: readonly ITerraformDependable[];
 }
 
 /** A Fargate workload. */
@@ -126,7 +132,7 @@ export class EcsFargate extends Construct implements PlatformWorkload {
       networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [this.securityGroup.id], assignPublicIp: false },
       loadBalancer: [{ targetGroupArn: props.target.targetGroup.arn, containerName: spec.name, containerPort: spec.port! }],
       lifecycle: { ignoreChanges: ["desired_count"] },
-      dependsOn: [props.target.listener],
+      dependsOn: [props.target.listener, ...(props.serviceDependsOn ?? [])],
     });
     const scaling = new AppautoscalingTarget(this, "scaling-target", {
       serviceNamespace: "ecs",
