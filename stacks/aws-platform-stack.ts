@@ -15,7 +15,7 @@ import { platformOutputs } from "../modules/core/outputs";
 import { platformTags } from "../modules/core/tags";
 import { BUCKET_PURPOSES, BucketPurpose } from "../modules/core/workload-spec";
 import { ApiGateway } from "../modules/aws/api-gateway";
-import { CiIdentity } from "../modules/aws/ci-identity";
+import { CiIdentity, PlanState } from "../modules/aws/ci-identity";
 import { ContainerCluster } from "../modules/aws/container-cluster";
 import { DataTrigger } from "../modules/aws/data-trigger";
 import { Database } from "../modules/aws/database";
@@ -31,6 +31,7 @@ import { UserPool } from "../modules/aws/user-pool";
 import { applyTags } from "../modules/aws/tags";
 import { suppress } from "../modules/policy/suppressions";
 import { configureBackend } from "./backend";
+import { stateLocation } from "./state-location";
 import { PlatformStackProps } from "./platform-stack-props";
 
 /** One `<env>-aws` stack. */
@@ -90,8 +91,7 @@ export class AwsPlatformStack extends TerraformStack {
       repository: env.github.repository,
       githubEnvironment: env.github.environment ?? env.name,
       existingOidcProviderArn: aws.githubOidcProviderArn,
-      dataKeyArn: customerManagedKey,
-      region,
+      planState: planState(stateLocation(aws.backend, id)),
     });
     this.ci = ci;
     const publicServices = services.filter((s) => s.kind === "service" && s.ingress === "public");
@@ -211,7 +211,7 @@ export class AwsPlatformStack extends TerraformStack {
     const byName = new Map(this.workloads.map((w) => [w.name, w]));
     registry.allowAccess(
       [ci.publisherRole.arn],
-      Object.fromEntries(services.map((s) => [s.name, [byName.get(s.name)!.executionRole.arn, ci.developerRole.arn]])),
+      Object.fromEntries(services.map((s) => [s.name, [byName.get(s.name)!.executionRole.arn]])),
     );
 
     // ingress: public services behind API Gateway, signed in through Cognito
@@ -296,4 +296,10 @@ export class AwsPlatformStack extends TerraformStack {
       ],
     });
   }
+}
+
+/** The S3 state object a pull-request plan of this stack reads (none for local state). */
+function planState(location: ReturnType<typeof stateLocation>): PlanState | undefined {
+  if (location.type !== "s3") return undefined;
+  return { bucket: location.storage.bucket, key: location.key, region: location.storage.region, kmsKeyId: location.storage.kmsKeyId };
 }

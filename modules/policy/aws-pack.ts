@@ -12,6 +12,7 @@ import { awsIamNoWildcard } from "./rules/aws-iam-no-wildcard";
 import { awsLambdaRuntimeSupported } from "./rules/aws-lambda-runtime-supported";
 import { awsNoOpenIngress } from "./rules/aws-no-open-ingress";
 import { awsOidcTrustScoped } from "./rules/aws-oidc-trust-scoped";
+import { awsPullRequestRoleNoData } from "./rules/aws-pull-request-role-no-data";
 import { awsRdsEncryptedPrivate } from "./rules/aws-rds-encrypted-private";
 import { awsS3Encrypted } from "./rules/aws-s3-encrypted";
 import { awsS3PublicAccessBlocked } from "./rules/aws-s3-public-access-blocked";
@@ -74,6 +75,7 @@ export const AWS_PACK: readonly PackEntry[] = [
   { rule: awsIamNoWildcard, level: "error" },
   { rule: awsAdminOnlyBuilder, level: "error" },
   { rule: awsOidcTrustScoped, level: "error" },
+  { rule: awsPullRequestRoleNoData, level: "error" },
   { rule: awsRdsEncryptedPrivate, level: "error" },
   { rule: awsLambdaRuntimeSupported, level: "error" },
   { rule: awsEcsHardenedContainers, level: "error" },

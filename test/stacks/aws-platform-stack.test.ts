@@ -174,6 +174,24 @@ describe("AWS platform stack", () => {
     expect(trust("infra-builder")["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme-ml/mlops-suite:environment:prod"]);
     expect(trust("service-publisher")["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme-ml/mlops-suite:ref:refs/heads/main"]);
     expect(trust("developer")["token.actions.githubusercontent.com:aud"]).toBe("sts.amazonaws.com");
+    // Only ci.yml's plan job (pull_request) assumes the developer: a push to main has no use for it.
+    expect(trust("developer")["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme-ml/mlops-suite:pull_request"]);
+  });
+
+  test("GIVEN the developer role WHEN synthesized THEN a pull-request plan reads this stack's state object and descriptions, and no data", () => {
+    const role = resources(prod, "aws_iam_role").find((r) => r.name === "mlops-prod-developer")!;
+    const key = Object.entries(prod.resource!.aws_iam_role).find(([, r]) => r === role)![0];
+    const mine = (type: string) => resources(prod, type).filter((r) => String(r.role).includes(`aws_iam_role.${key}.`));
+    expect(mine("aws_iam_role_policy_attachment")).toEqual([]);
+    const [policy] = mine("aws_iam_role_policy");
+    const statements = JSON.parse(policy.policy as string).Statement as Record<string, any>[];
+    const sid = (id: string) => statements.find((st) => st.Sid === id)!;
+    expect(sid("StateRead")).toMatchObject({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::mlops-tfstate-333333333333/mlops/prod-aws.tfstate" });
+    expect(sid("DenyDataObjects")).toMatchObject({ Effect: "Deny", NotResource: ["arn:aws:s3:::mlops-tfstate-333333333333/mlops/prod-aws.tfstate"] });
+    expect(sid("DenyDataReads").Action).toEqual(expect.arrayContaining(["secretsmanager:GetSecretValue", "ecr:BatchGetImage", "logs:GetLogEvents"]));
+    expect(statements.filter((st) => st.Effect === "Allow").flatMap((st) => [st.Action].flat())).not.toContain("kms:Decrypt");
+    // The repositories let their task pull; the developer is not among the pullers.
+    for (const p of resources(prod, "aws_ecr_repository_policy")) expect(p.policy).not.toContain("developer");
   });
 
   test("GIVEN the whole project WHEN the AWS pack runs THEN no AWS stack has a policy error", () => {
