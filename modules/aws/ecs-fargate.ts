@@ -23,6 +23,7 @@ import type { ResolvedService, WorkloadKind } from "../core/workload-spec";
 import { ValidationError } from "../core/errors";
 import { LoadBalancerTarget } from "./load-balancer";
 import { createTaskDefinition, TaskDefinitionProps } from "./task-definition";
+import { containerEnvironment } from "../core/container-contract";
 
 export interface EcsFargateProps extends Omit<TaskDefinitionProps, "spec"> {
   readonly service: ResolvedService;
@@ -47,6 +48,8 @@ export interface EcsFargateProps extends Omit<TaskDefinitionProps, "spec"> {
 export class EcsFargate extends Construct implements PlatformWorkload {
   readonly name: string;
   readonly kind: WorkloadKind;
+  /** True when the workload connects to the platform database. */
+  readonly usesDatabase: boolean;
   /** Set by the stack once the edge routes to it. */
   publicUrl?: string;
   readonly logGroup: CloudwatchLogGroup;
@@ -59,6 +62,20 @@ export class EcsFargate extends Construct implements PlatformWorkload {
   readonly ecsService?: EcsService;
   /** The image reference the task runs. */
   readonly image: string;
+  /** True when the container contract points it at MLflow (it gets MLFLOW_TRACKING_URI). */
+  readonly mlflowClient: boolean;
+
+  /** Lets the tasks open TCP `port` to the security group `groupId` (`to-<target>`), nothing wider. */
+  allowEgress(target: string, groupId: string, port: number): void {
+    new VpcSecurityGroupEgressRule(this, `to-${target}`, {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: groupId,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      description: `${target} on ${port}`,
+    });
+  }
 
   constructor(scope: Construct, id: string, props: EcsFargateProps) {
     super(scope, id);
@@ -67,6 +84,7 @@ export class EcsFargate extends Construct implements PlatformWorkload {
     const isService = spec.kind === "service";
     this.name = spec.name;
     this.kind = spec.kind;
+    this.usesDatabase = spec.usesDatabase === true;
     if (isService && (!props.target || spec.port === undefined || !spec.healthPath)) {
       throw new ValidationError(`service ${spec.name} needs a port, a health path and a load balancer target`, this);
     }
@@ -94,7 +112,8 @@ export class EcsFargate extends Construct implements PlatformWorkload {
         description: "from the internal load balancer",
       });
     }
-    // Out: HTTPS to AWS APIs (through NAT or the S3 endpoint) and TCP inside the VPC (other services, database).
+    // Out: HTTPS to AWS APIs (through NAT or the S3 endpoint); inside the VPC only what `allowEgress`
+    // names (the database, MLflow through the NLB). DNS to the VPC resolver is not filtered by security groups.
     new VpcSecurityGroupEgressRule(this, "to-https", {
       securityGroupId: this.securityGroup.id,
       cidrIpv4: "0.0.0.0/0",
@@ -103,14 +122,7 @@ export class EcsFargate extends Construct implements PlatformWorkload {
       toPort: 443,
       description: "HTTPS to AWS APIs and registries",
     });
-    new VpcSecurityGroupEgressRule(this, "to-vpc", {
-      securityGroupId: this.securityGroup.id,
-      cidrIpv4: props.vpcCidr,
-      ipProtocol: "tcp",
-      fromPort: 0,
-      toPort: 65535,
-      description: "services and database inside the VPC",
-    });
+    this.mlflowClient = containerEnvironment(spec, props.facts).env.some((e) => e.name === "MLFLOW_TRACKING_URI");
 
     if (!isService || !props.target) return;
     this.ecsService = new EcsService(this, "service", {

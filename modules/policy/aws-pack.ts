@@ -37,6 +37,8 @@ import { awsRdsMultiAz } from "./rules/aws-rds-multi-az";
 import { awsRdsDeletionProtection } from "./rules/aws-rds-deletion-protection";
 import { awsRdsPerformanceInsights } from "./rules/aws-rds-performance-insights";
 import { awsLogRetentionOneYear } from "./rules/aws-log-retention-one-year";
+import { awsRdsEnhancedMonitoring } from "./rules/aws-rds-enhanced-monitoring";
+import { awsSecretRotation } from "./rules/aws-secret-rotation";
 
 /**
  * The exact counterparts of scanner checks (issue 16, Checkov 3.3.13 on the synthesized stacks): each
@@ -62,6 +64,8 @@ export const AWS_SCANNER_CHECKS: readonly PackEntry[] = [
   { rule: awsRdsDeletionProtection, level: "error" },
   { rule: awsRdsPerformanceInsights, level: "error" },
   { rule: awsLogRetentionOneYear, level: "error" },
+  { rule: awsRdsEnhancedMonitoring, level: "error" },
+  { rule: awsSecretRotation, level: "error" },
 ];
 
 export const AWS_PACK: readonly PackEntry[] = [

@@ -87,7 +87,10 @@ describe("AWS platform stack", () => {
     for (const s of s3) expect(s.Action).not.toContain("s3:PutObject");
     expect(JSON.stringify(s3)).not.toContain("storage_raw");
     const mlflow = containerOf(prod, "mlflow");
-    expect(mlflow.secrets).toEqual([{ name: "DB_PASSWORD", valueFrom: expect.stringMatching(/master_user_secret\[0\]\.secret_arn\}:password::$/) }]);
+    // MLflow's own login (scripts/database-migrate.ts --role mlflow_app), never the RDS master secret.
+    expect(mlflow.secrets).toEqual([{ name: "DB_PASSWORD", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.database_app-login_[0-9A-F]+\.arn\}:password::$/) }]);
+    expect(mlflow.environment).toEqual(expect.arrayContaining([{ name: "DB_USER", value: "mlflow_app" }]));
+    expect(JSON.stringify(prod.resource!.aws_iam_role_policy)).not.toContain("master_user_secret");
   });
 
   test("GIVEN a service WHEN synthesized THEN it runs privately with rollback and CPU autoscaling, admitting only the load balancer", () => {
