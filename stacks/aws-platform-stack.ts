@@ -207,7 +207,7 @@ export class AwsPlatformStack extends TerraformStack {
         spotCapacity: decide.spotCapacity,
         serviceDependsOn: [cluster.capacityProviders],
       });
-      if (spec.usesDatabase) database?.allowFrom(spec.name, workload.securityGroup.id);
+      if (spec.usesDatabase && database) workload.waitFor(database.allowFrom(spec.name, workload.securityGroup.id));
       this.workloads.push(workload);
     }
     const byName = new Map(this.workloads.map((w) => [w.name, w]));

@@ -168,8 +168,8 @@ export class Database extends Construct implements PlatformDatabase {
   }
 
   /** Lets one security group connect on the PostgreSQL port; nothing else can. */
-  allowFrom(id: string, securityGroupId: string): void {
-    new VpcSecurityGroupIngressRule(this, `from-${id}`, {
+  allowFrom(id: string, securityGroupId: string): VpcSecurityGroupIngressRule {
+    return new VpcSecurityGroupIngressRule(this, `from-${id}`, {
       securityGroupId: this.securityGroup.id,
       referencedSecurityGroupId: securityGroupId,
       ipProtocol: "tcp",

@@ -15,6 +15,7 @@ import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -65,9 +66,14 @@ export class EcsFargate extends Construct implements PlatformWorkload {
   /** True when the container contract points it at MLflow (it gets MLFLOW_TRACKING_URI). */
   readonly mlflowClient: boolean;
 
+  /** Makes the service (if any) wait for `dependency`, created after it (a network rule, a grant). */
+  waitFor(dependency: ITerraformDependable): void {
+    if (this.ecsService) this.ecsService.dependsOn = [...(this.ecsService.dependsOn ?? []), dependency.fqn];
+  }
+
   /** Lets the tasks open TCP `port` to the security group `groupId` (`to-<target>`), nothing wider. */
   allowEgress(target: string, groupId: string, port: number): void {
-    new VpcSecurityGroupEgressRule(this, `to-${target}`, {
+    const rule = new VpcSecurityGroupEgressRule(this, `to-${target}`, {
       securityGroupId: this.securityGroup.id,
       referencedSecurityGroupId: groupId,
       ipProtocol: "tcp",
@@ -75,6 +81,7 @@ export class EcsFargate extends Construct implements PlatformWorkload {
       toPort: port,
       description: `${target} on ${port}`,
     });
+    this.waitFor(rule);
   }
 
   constructor(scope: Construct, id: string, props: EcsFargateProps) {
@@ -144,7 +151,9 @@ export class EcsFargate extends Construct implements PlatformWorkload {
       networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [this.securityGroup.id], assignPublicIp: false },
       loadBalancer: [{ targetGroupArn: props.target.targetGroup.arn, containerName: spec.name, containerPort: spec.port! }],
       lifecycle: { ignoreChanges: ["desired_count"] },
-      dependsOn: [props.target.listener, ...(props.serviceDependsOn ?? [])],
+      // Its roles' grants too: the task definition names the roles, not their policies, so without
+      // this the first tasks could start before they may pull the image or read their secrets.
+      dependsOn: [props.target.listener, ...(props.serviceDependsOn ?? []), ...this.node.children.filter((c): c is IamRolePolicy => c instanceof IamRolePolicy)],
     });
     const scaling = new AppautoscalingTarget(this, "scaling-target", {
       serviceNamespace: "ecs",
