@@ -8,7 +8,7 @@
  * autoscaling (ignored after creation).
  */
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
+import { dependable, type ITerraformDependable } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -68,7 +68,7 @@ export class EcsFargate extends Construct implements PlatformWorkload {
 
   /** Makes the service (if any) wait for `dependency`, created after it (a network rule, a grant). */
   waitFor(dependency: ITerraformDependable): void {
-    if (this.ecsService) this.ecsService.dependsOn = [...(this.ecsService.dependsOn ?? []), dependency.fqn];
+    if (this.ecsService) this.ecsService.dependsOn = [...(this.ecsService.dependsOn ?? []), dependable(dependency)];
   }
 
   /** Lets the tasks open TCP `port` to the security group `groupId` (`to-<target>`), nothing wider. */
