@@ -15,7 +15,7 @@ import { platformOutputs } from "../modules/core/outputs";
 import { platformTags } from "../modules/core/tags";
 import { BUCKET_PURPOSES, BucketPurpose } from "../modules/core/workload-spec";
 import { ApiGateway } from "../modules/aws/api-gateway";
-import { CiIdentity } from "../modules/aws/ci-identity";
+import { CiIdentity, PlanState } from "../modules/aws/ci-identity";
 import { ContainerCluster } from "../modules/aws/container-cluster";
 import { DataTrigger } from "../modules/aws/data-trigger";
 import { Database } from "../modules/aws/database";
@@ -31,6 +31,7 @@ import { UserPool } from "../modules/aws/user-pool";
 import { applyTags } from "../modules/aws/tags";
 import { suppress } from "../modules/policy/suppressions";
 import { configureBackend } from "./backend";
+import { stateLocation } from "./state-location";
 import { PlatformStackProps } from "./platform-stack-props";
 
 /** One `<env>-aws` stack. */
@@ -90,8 +91,7 @@ export class AwsPlatformStack extends TerraformStack {
       repository: env.github.repository,
       githubEnvironment: env.github.environment ?? env.name,
       existingOidcProviderArn: aws.githubOidcProviderArn,
-      dataKeyArn: customerManagedKey,
-      region,
+      planState: planState(stateLocation(aws.backend, id)),
     });
     this.ci = ci;
     const publicServices = services.filter((s) => s.kind === "service" && s.ingress === "public");
@@ -156,6 +156,7 @@ export class AwsPlatformStack extends TerraformStack {
           customerManagedKey,
           logRetentionDays: retention,
           skipFinalSnapshot: !decide.finalSnapshot,
+          secretRecoveryDays: decide.secretRecoveryDays,
         })
       : undefined;
     this.database = database;
@@ -181,7 +182,7 @@ export class AwsPlatformStack extends TerraformStack {
               adminValues: [users.adminScope],
             }
           : undefined,
-        database: database ? { host: database.endpoint, port: database.port, name: database.databaseName, user: "mlflow", sslMode: "require", auth: "password" } : undefined,
+        database: database ? { host: database.endpoint, port: database.port, name: database.databaseName, user: database.appUser, sslMode: "require", auth: "password" } : undefined,
         mlflowTrackingUri: mlflow ? `http://${nlb.nlb.dnsName}:${mlflow.port}` : undefined,
       };
       const workload = new EcsFargate(this, spec.name, {
@@ -196,21 +197,23 @@ export class AwsPlatformStack extends TerraformStack {
         repositoryArn: registry.repositoryArn(spec.name),
         bucketArns,
         secretArns: Object.fromEntries(spec.secrets.map((s) => [s, secrets.arnOf(s)])),
-        databaseSecretArn: spec.usesDatabase ? database?.masterSecretArn : undefined,
+        // MLflow's own login secret, never the master's (issue 16 item 5).
+        databaseSecretArn: spec.usesDatabase ? database?.appLoginSecret.arn : undefined,
         facts,
         target,
         loadBalancerSecurityGroupId: nlb.securityGroup.id,
         customerManagedKey,
         logRetentionDays: retention,
         spotCapacity: decide.spotCapacity,
+        serviceDependsOn: [cluster.capacityProviders],
       });
-      if (spec.usesDatabase) database?.allowFrom(spec.name, workload.securityGroup.id);
+      if (spec.usesDatabase && database) workload.waitFor(database.allowFrom(spec.name, workload.securityGroup.id));
       this.workloads.push(workload);
     }
     const byName = new Map(this.workloads.map((w) => [w.name, w]));
     registry.allowAccess(
       [ci.publisherRole.arn],
-      Object.fromEntries(services.map((s) => [s.name, [byName.get(s.name)!.executionRole.arn, ci.developerRole.arn]])),
+      Object.fromEntries(services.map((s) => [s.name, [byName.get(s.name)!.executionRole.arn]])),
     );
 
     // ingress: public services behind API Gateway, signed in through Cognito
@@ -226,6 +229,7 @@ export class AwsPlatformStack extends TerraformStack {
       : undefined;
     for (const s of publicServices) byName.get(s.name)!.publicUrl = api!.addService(s, nlb.targets[s.name]);
     this.ingress = api;
+    admitCallers(nlb, this.workloads, api?.securityGroup.id, database);
 
     // trigger: data arrival runs the job
     for (const job of services.filter((s) => s.kind === "job" && s.trigger)) {
@@ -295,4 +299,33 @@ export class AwsPlatformStack extends TerraformStack {
       ],
     });
   }
+}
+
+/**
+ * Who may reach whom inside the VPC (issue 16 item 4): public services only from the API Gateway
+ * VPC link, MLflow only from the workloads the container contract points at it, the database only
+ * from its users. Every task's egress names those targets; nothing else in the VPC is reachable.
+ */
+function admitCallers(nlb: LoadBalancer, workloads: readonly EcsFargate[], vpcLinkGroupId: string | undefined, database: Database | undefined): void {
+  for (const w of workloads) {
+    if (w.kind !== "service" || !nlb.targets[w.name]) continue;
+    const callers: Record<string, string> =
+      w.name === "mlflow"
+        ? Object.fromEntries(workloads.filter((c) => c.mlflowClient).map((c) => [c.name, c.securityGroup.id]))
+        : w.publicUrl && vpcLinkGroupId
+          ? { "api-vpc-link": vpcLinkGroupId }
+          : {};
+    nlb.admit(w.name, w.securityGroup.id, callers);
+  }
+  const mlflow = nlb.targets.mlflow;
+  for (const c of workloads) {
+    if (c.mlflowClient && mlflow) c.allowEgress("mlflow", nlb.securityGroup.id, mlflow.port);
+    if (database && c.usesDatabase) c.allowEgress("database", database.securityGroup.id, database.port);
+  }
+}
+
+/** The S3 state object a pull-request plan of this stack reads (none for local state). */
+function planState(location: ReturnType<typeof stateLocation>): PlanState | undefined {
+  if (location.type !== "s3") return undefined;
+  return { bucket: location.storage.bucket, key: location.key, region: location.storage.region, kmsKeyId: location.storage.kmsKeyId };
 }

@@ -107,7 +107,8 @@ export class ApiGateway extends Construct implements PlatformIngress {
     }
     new VpcSecurityGroupEgressRule(this, `${service.name}-out`, {
       securityGroupId: this.securityGroup.id,
-      cidrIpv4: this.props.vpcCidr,
+      // The NLB's security group, not the VPC range: the link reaches the listeners and nothing else.
+      referencedSecurityGroupId: target.loadBalancerSecurityGroupId,
       ipProtocol: "tcp",
       fromPort: target.port,
       toPort: target.port,

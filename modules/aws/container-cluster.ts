@@ -13,6 +13,11 @@ export interface ContainerClusterProps {
 /** One cluster, named `<prefix>-<env>`. */
 export class ContainerCluster extends Construct {
   readonly cluster: EcsCluster;
+  /**
+   * The cluster's capacity-provider association. Every service depends on it: created after it,
+   * destroyed before it (else destroy fails with "The specified capacity provider is in use").
+   */
+  readonly capacityProviders: EcsClusterCapacityProviders;
 
   constructor(scope: Construct, id: string, props: ContainerClusterProps) {
     super(scope, id);
@@ -20,7 +25,7 @@ export class ContainerCluster extends Construct {
       name: props.naming.name(),
       setting: [{ name: "containerInsights", value: "enabled" }],
     });
-    new EcsClusterCapacityProviders(this, "capacity", {
+    this.capacityProviders = new EcsClusterCapacityProviders(this, "capacity", {
       clusterName: this.cluster.name,
       capacityProviders: ["FARGATE", "FARGATE_SPOT"],
       defaultCapacityProviderStrategy: [{ capacityProvider: props.spotCapacity ? "FARGATE_SPOT" : "FARGATE", weight: 1, base: 0 }],

@@ -10,6 +10,9 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { notOneOf, ValidationError } from "../core/errors";
@@ -44,6 +47,8 @@ export interface DatabaseProps {
   readonly skipFinalSnapshot?: boolean;
   /** Days the exported PostgreSQL logs are kept (RDS would create their groups with no expiry). @default 30 */
   readonly logRetentionDays?: number;
+  /** Days a deleted login secret can be restored. @default 30 */
+  readonly secretRecoveryDays?: number;
 }
 
 /** One PostgreSQL instance and its network guard. */
@@ -52,6 +57,13 @@ export class Database extends Construct implements PlatformDatabase {
   readonly securityGroup: SecurityGroup;
   /** ARN of the RDS-managed secret holding `username` and `password`. */
   readonly masterSecretArn: string;
+  /**
+   * MLflow's own least-privilege login (not the master user): created in the database by
+   * `scripts/database-migrate.ts --role mlflow_app --login password`; its secret holds
+   * `{"username":"mlflow_app","password":"…"}`, put by the day-0 runbook, never by Terraform.
+   */
+  readonly appUser = "mlflow_app";
+  readonly appLoginSecret: SecretsmanagerSecret;
   readonly endpoint: string;
   readonly port = 5432;
   readonly databaseName: string;
@@ -97,9 +109,23 @@ export class Database extends Construct implements PlatformDatabase {
           kmsKeyId: props.customerManagedKey,
         }),
     );
+    // Enhanced monitoring (CKV_AWS_118): OS metrics every 60 s through RDS's own role.
+    const monitoringRole = new IamRole(this, "monitoring-role", {
+      name: n.bounded(64, "rds-monitoring"),
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    const monitoringPolicy = new IamRolePolicyAttachment(this, "monitoring-policy", {
+      role: monitoringRole.name,
+      policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+    });
     this.instance = new DbInstance(this, "instance", {
       identifier,
-      dependsOn: logGroups,
+      dependsOn: [...logGroups, monitoringPolicy],
+      monitoringInterval: 60,
+      monitoringRoleArn: monitoringRole.arn,
       engine: "postgres",
       engineVersion,
       instanceClass: props.instanceClass ?? RDS_CLASS_BY_TIER[tier],
@@ -109,6 +135,7 @@ export class Database extends Construct implements PlatformDatabase {
       storageEncrypted: true,
       kmsKeyId: props.customerManagedKey,
       dbName: this.databaseName,
+      // The master user (its name forces a replacement if changed): migrations only; MLflow uses appUser.
       username: "mlflow",
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: props.customerManagedKey,
@@ -132,11 +159,17 @@ export class Database extends Construct implements PlatformDatabase {
     });
     this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
     this.endpoint = this.instance.address;
+    this.appLoginSecret = new SecretsmanagerSecret(this, "app-login", {
+      name: `${n.prefix}/${n.env}/mlflow-db-login`,
+      description: `MLOps ${n.env}: MLflow's database login ${this.appUser} (value set by the day-0 runbook)`,
+      kmsKeyId: props.customerManagedKey,
+      recoveryWindowInDays: props.secretRecoveryDays ?? 30,
+    });
   }
 
   /** Lets one security group connect on the PostgreSQL port; nothing else can. */
-  allowFrom(id: string, securityGroupId: string): void {
-    new VpcSecurityGroupIngressRule(this, `from-${id}`, {
+  allowFrom(id: string, securityGroupId: string): VpcSecurityGroupIngressRule {
+    return new VpcSecurityGroupIngressRule(this, `from-${id}`, {
       securityGroupId: this.securityGroup.id,
       referencedSecurityGroupId: securityGroupId,
       ipProtocol: "tcp",

@@ -8,12 +8,14 @@
  * autoscaling (ignored after creation).
  */
 import { Construct } from "constructs";
+import { dependable, type ITerraformDependable } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -22,6 +24,7 @@ import type { ResolvedService, WorkloadKind } from "../core/workload-spec";
 import { ValidationError } from "../core/errors";
 import { LoadBalancerTarget } from "./load-balancer";
 import { createTaskDefinition, TaskDefinitionProps } from "./task-definition";
+import { containerEnvironment } from "../core/container-contract";
 
 export interface EcsFargateProps extends Omit<TaskDefinitionProps, "spec"> {
   readonly service: ResolvedService;
@@ -35,12 +38,19 @@ export interface EcsFargateProps extends Omit<TaskDefinitionProps, "spec"> {
   readonly loadBalancerSecurityGroupId?: string;
   /** Run on Fargate Spot (interruptible, cheaper). @default false */
   readonly spotCapacity?: boolean;
+  /**
+   * Resources the ECS service must be created after and destroyed before: the cluster's capacity
+   * providers (the strategy names them), the database, the grants its roles need. @default - none
+   */
+  readonly serviceDependsOn?: readonly ITerraformDependable[];
 }
 
 /** A Fargate workload. */
 export class EcsFargate extends Construct implements PlatformWorkload {
   readonly name: string;
   readonly kind: WorkloadKind;
+  /** True when the workload connects to the platform database. */
+  readonly usesDatabase: boolean;
   /** Set by the stack once the edge routes to it. */
   publicUrl?: string;
   readonly logGroup: CloudwatchLogGroup;
@@ -53,6 +63,26 @@ export class EcsFargate extends Construct implements PlatformWorkload {
   readonly ecsService?: EcsService;
   /** The image reference the task runs. */
   readonly image: string;
+  /** True when the container contract points it at MLflow (it gets MLFLOW_TRACKING_URI). */
+  readonly mlflowClient: boolean;
+
+  /** Makes the service (if any) wait for `dependency`, created after it (a network rule, a grant). */
+  waitFor(dependency: ITerraformDependable): void {
+    if (this.ecsService) this.ecsService.dependsOn = [...(this.ecsService.dependsOn ?? []), dependable(dependency)];
+  }
+
+  /** Lets the tasks open TCP `port` to the security group `groupId` (`to-<target>`), nothing wider. */
+  allowEgress(target: string, groupId: string, port: number): void {
+    const rule = new VpcSecurityGroupEgressRule(this, `to-${target}`, {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: groupId,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      description: `${target} on ${port}`,
+    });
+    this.waitFor(rule);
+  }
 
   constructor(scope: Construct, id: string, props: EcsFargateProps) {
     super(scope, id);
@@ -61,6 +91,7 @@ export class EcsFargate extends Construct implements PlatformWorkload {
     const isService = spec.kind === "service";
     this.name = spec.name;
     this.kind = spec.kind;
+    this.usesDatabase = spec.usesDatabase === true;
     if (isService && (!props.target || spec.port === undefined || !spec.healthPath)) {
       throw new ValidationError(`service ${spec.name} needs a port, a health path and a load balancer target`, this);
     }
@@ -88,7 +119,8 @@ export class EcsFargate extends Construct implements PlatformWorkload {
         description: "from the internal load balancer",
       });
     }
-    // Out: HTTPS to AWS APIs (through NAT or the S3 endpoint) and TCP inside the VPC (other services, database).
+    // Out: HTTPS to AWS APIs (through NAT or the S3 endpoint); inside the VPC only what `allowEgress`
+    // names (the database, MLflow through the NLB). DNS to the VPC resolver is not filtered by security groups.
     new VpcSecurityGroupEgressRule(this, "to-https", {
       securityGroupId: this.securityGroup.id,
       cidrIpv4: "0.0.0.0/0",
@@ -97,14 +129,7 @@ export class EcsFargate extends Construct implements PlatformWorkload {
       toPort: 443,
       description: "HTTPS to AWS APIs and registries",
     });
-    new VpcSecurityGroupEgressRule(this, "to-vpc", {
-      securityGroupId: this.securityGroup.id,
-      cidrIpv4: props.vpcCidr,
-      ipProtocol: "tcp",
-      fromPort: 0,
-      toPort: 65535,
-      description: "services and database inside the VPC",
-    });
+    this.mlflowClient = containerEnvironment(spec, props.facts).env.some((e) => e.name === "MLFLOW_TRACKING_URI");
 
     if (!isService || !props.target) return;
     this.ecsService = new EcsService(this, "service", {
@@ -126,7 +151,9 @@ export class EcsFargate extends Construct implements PlatformWorkload {
       networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [this.securityGroup.id], assignPublicIp: false },
       loadBalancer: [{ targetGroupArn: props.target.targetGroup.arn, containerName: spec.name, containerPort: spec.port! }],
       lifecycle: { ignoreChanges: ["desired_count"] },
-      dependsOn: [props.target.listener],
+      // Its roles' grants too: the task definition names the roles, not their policies, so without
+      // this the first tasks could start before they may pull the image or read their secrets.
+      dependsOn: [props.target.listener, ...(props.serviceDependsOn ?? []), ...this.node.children.filter((c): c is IamRolePolicy => c instanceof IamRolePolicy)],
     });
     const scaling = new AppautoscalingTarget(this, "scaling-target", {
       serviceNamespace: "ecs",

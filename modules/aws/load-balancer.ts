@@ -2,7 +2,10 @@
  * The internal Network Load Balancer in front of every service: one TCP listener and one IP
  * target group (HTTP health check on the spec's path) per service. Internal only: API Gateway's
  * VPC link reaches it for public services, other services reach internal ones through it.
- * Its security group admits the VPC's own range on the listener ports, never 0.0.0.0/0.
+ * Its security group is the caller filter: each listener port admits only the security groups
+ * `admit` names (the VPC link for public services, MLflow's named clients for MLflow), never a CIDR.
+ * Target groups are `ip` type without client IP preservation (the default for TCP + ip targets), so
+ * the services see the NLB's address and admit the NLB's security group only: keep it that way.
  * NLB access logs exist only for TLS listeners, so there are none here; flow logs cover it.
  */
 import { Construct } from "constructs";
@@ -28,6 +31,8 @@ export interface LoadBalancerTarget {
   readonly listener: LbListener;
   readonly targetGroup: LbTargetGroup;
   readonly port: number;
+  /** The NLB's security group (callers' egress names it). */
+  readonly loadBalancerSecurityGroupId: string;
 }
 
 /** One internal NLB; call `addTarget` per service. */
@@ -43,7 +48,7 @@ export class LoadBalancer extends Construct {
     const n = props.naming;
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: n.name("nlb"),
-      description: "Internal NLB: VPC-internal callers and the API Gateway VPC link",
+      description: "Internal NLB: the API Gateway VPC link and named internal callers",
       vpcId: props.vpcId,
       tags: { Name: n.name("nlb") },
     });
@@ -76,24 +81,35 @@ export class LoadBalancer extends Construct {
       protocol: "TCP",
       defaultAction: [{ type: "forward", targetGroupArn: targetGroup.arn }],
     });
-    new VpcSecurityGroupIngressRule(this, `${service}-in`, {
-      securityGroupId: this.securityGroup.id,
-      cidrIpv4: this.props.vpcCidr,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      description: `${service} from inside the VPC`,
-    });
-    new VpcSecurityGroupEgressRule(this, `${service}-out`, {
-      securityGroupId: this.securityGroup.id,
-      cidrIpv4: this.props.vpcCidr,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      description: `${service} targets`,
-    });
-    const target = { listener, targetGroup, port };
+    const target = { listener, targetGroup, port, loadBalancerSecurityGroupId: this.securityGroup.id };
     this.targets[service] = target;
     return target;
+  }
+
+  /**
+   * Lets these callers (name -> security group id) reach `service`'s listener, and the NLB reach the
+   * service's tasks (`targetSecurityGroupId`) on its port. A service no one is admitted to is unreachable.
+   */
+  admit(service: string, targetSecurityGroupId: string, callers: Readonly<Record<string, string>>): void {
+    const target = this.targets[service];
+    if (!target) throw new Error(`no load balancer target for ${service}`);
+    for (const [caller, groupId] of Object.entries(callers)) {
+      new VpcSecurityGroupIngressRule(this, `${service}-from-${caller}`, {
+        securityGroupId: this.securityGroup.id,
+        referencedSecurityGroupId: groupId,
+        ipProtocol: "tcp",
+        fromPort: target.port,
+        toPort: target.port,
+        description: `${service} from ${caller}`,
+      });
+    }
+    new VpcSecurityGroupEgressRule(this, `${service}-out`, {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: targetSecurityGroupId,
+      ipProtocol: "tcp",
+      fromPort: target.port,
+      toPort: target.port,
+      description: `${service} targets`,
+    });
   }
 }

@@ -159,6 +159,12 @@ export class Network extends Construct implements PlatformNetwork {
               Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
               Resource: [group.arn, `${group.arn}:*`],
             },
+            // AWS's documented flow-log role policy includes it; it takes no single-group ARN, so all groups of this account and region.
+            {
+              Effect: "Allow",
+              Action: "logs:DescribeLogGroups",
+              Resource: `arn:aws:logs:${props.region}:${props.accountId ?? "*"}:log-group:*`,
+            },
           ],
         }),
       });

@@ -44,6 +44,7 @@ export interface ObjectStorageProps {
 /** One hardened bucket and its companion resources. */
 interface HardenedBucket {
   readonly bucket: S3Bucket;
+  readonly policy: S3BucketPolicy;
 }
 
 /** The four data buckets, plus the access-log bucket when logging is on. */
@@ -62,8 +63,10 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
     if (noncurrentDays < 1) throw new ValidationError(`noncurrentVersionExpirationDays must be at least 1; got ${noncurrentDays}`, this);
     const n = props.naming;
 
+    // S3 checks the target's logging.s3 grant when logging is enabled (InvalidTargetBucketForLogging).
+    let logPolicy: S3BucketPolicy | undefined;
     if (props.accessLogging) {
-      const { bucket } = this.hardened("access-logs", n.bounded(63, "access-logs", props.accountId), {
+      const { bucket, policy } = this.hardened("access-logs", n.bounded(63, "access-logs", props.accountId), {
         encryption: "managed",
         forceDestroy,
         noncurrentDays,
@@ -80,6 +83,7 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
         ],
       });
       this.logBucket = bucket;
+      logPolicy = policy;
     }
 
     const buckets = {} as Record<BucketPurpose, S3Bucket>;
@@ -91,7 +95,7 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
         noncurrentDays,
       });
       if (this.logBucket) {
-        new S3BucketLoggingA(this, `${purpose}-logging`, { bucket: bucket.id, targetBucket: this.logBucket.id, targetPrefix: `${purpose}/` });
+        new S3BucketLoggingA(this, `${purpose}-logging`, { bucket: bucket.id, targetBucket: this.logBucket.id, targetPrefix: `${purpose}/`, dependsOn: logPolicy ? [logPolicy] : [] });
       }
       buckets[purpose] = bucket;
     }
@@ -153,7 +157,7 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
         },
       ],
     });
-    new S3BucketPolicy(this, `${id}-policy`, {
+    const policy = new S3BucketPolicy(this, `${id}-policy`, {
       bucket: bucket.id,
       // S3 rejects concurrent bucket-policy and public-access-block writes ("conflicting conditional operation").
       dependsOn: [publicAccess],
@@ -180,6 +184,6 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
         ],
       }),
     });
-    return { bucket };
+    return { bucket, policy };
   }
 }

@@ -1,6 +1,7 @@
 /**
  * One ECR repository per workload of the catalog: immutable tags, scan on push, KMS or AES256
- * encryption, a lifecycle policy keeping the last N images, and a repository policy that lets the
+ * encryption, a lifecycle policy that expires old CI builds but never a deployed digest (see
+ * `lifecyclePolicy`), and a repository policy that lets the
  * CI publisher push and the task execution roles pull. Nobody else is named (cdk-nag ECR1).
  * It does not set up replication or pull-through caches.
  */
@@ -17,12 +18,53 @@ export interface RegistryProps {
   readonly naming: Naming;
   /** Repository names, one per workload. */
   readonly repositories: readonly string[];
-  /** Images kept per repository; older ones expire. @default 30 */
+  /** CI builds (`ci-` tags) kept per repository; older ones expire unless deployed. @default 30 */
   readonly keepImages?: number;
   /** KMS key; without one ECR's AES256 is used. @default - AES256 */
   readonly customerManagedKey?: string;
   /** Delete repositories that still hold images on destroy. @default false */
   readonly forceDestroy?: boolean;
+}
+
+/** Tag prefix of every image CI pushes (images.yml `IMAGE_TAG`). */
+export const CI_TAG_PREFIX = "ci-";
+/** Tag prefix deploy.yml puts on every digest an environment deploys (`deployed-<16 hex of the digest>`). */
+export const DEPLOYED_TAG_PREFIX = "deployed-";
+/**
+ * Deployed digests kept per repository. Rule 1 must exist to claim them (ECR needs an action), so it
+ * counts too, far beyond any repository's history: the oldest of 10000 deployments would go first.
+ */
+export const DEPLOYED_KEEP = 10000;
+
+/**
+ * The lifecycle rules. ECR evaluates rules by ascending priority and an image matched by a rule's
+ * tag selection can no longer be expired by a later rule (AWS "Lifecycle policy evaluation
+ * rules"), so rule 1 claims every digest tagged `deployed-` before rule 2 counts the `ci-` builds.
+ * No `tagStatus: "any"` rule: an image with any other tag (the catalog tag) never expires.
+ */
+export function lifecyclePolicy(keepCiImages: number): { rules: object[] } {
+  return {
+    rules: [
+      {
+        rulePriority: 1,
+        description: `deployed digests: keep the last ${DEPLOYED_KEEP}`,
+        selection: { tagStatus: "tagged", tagPrefixList: [DEPLOYED_TAG_PREFIX], countType: "imageCountMoreThan", countNumber: DEPLOYED_KEEP },
+        action: { type: "expire" },
+      },
+      {
+        rulePriority: 2,
+        description: `CI builds: keep the last ${keepCiImages}`,
+        selection: { tagStatus: "tagged", tagPrefixList: [CI_TAG_PREFIX], countType: "imageCountMoreThan", countNumber: keepCiImages },
+        action: { type: "expire" },
+      },
+      {
+        rulePriority: 3,
+        description: "untagged images after 7 days",
+        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
+        action: { type: "expire" },
+      },
+    ],
+  };
 }
 
 /** ECR repositories named `<prefix>-<env>/<workload>`. */
@@ -41,19 +83,7 @@ export class Registry extends Construct implements PlatformRegistry {
         encryptionConfiguration: [props.customerManagedKey ? { encryptionType: "KMS", kmsKey: props.customerManagedKey } : { encryptionType: "AES256" }],
         forceDelete: props.forceDestroy ?? false,
       });
-      new EcrLifecyclePolicy(this, `${name}-lifecycle`, {
-        repository: repo.name,
-        policy: JSON.stringify({
-          rules: [
-            {
-              rulePriority: 1,
-              description: `keep the last ${keep} images`,
-              selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
-              action: { type: "expire" },
-            },
-          ],
-        }),
-      });
+      new EcrLifecyclePolicy(this, `${name}-lifecycle`, { repository: repo.name, policy: JSON.stringify(lifecyclePolicy(keep)) });
       this.repositories[name] = repo;
     }
   }

@@ -12,6 +12,7 @@ import { awsIamNoWildcard } from "./rules/aws-iam-no-wildcard";
 import { awsLambdaRuntimeSupported } from "./rules/aws-lambda-runtime-supported";
 import { awsNoOpenIngress } from "./rules/aws-no-open-ingress";
 import { awsOidcTrustScoped } from "./rules/aws-oidc-trust-scoped";
+import { awsPullRequestRoleNoData } from "./rules/aws-pull-request-role-no-data";
 import { awsRdsEncryptedPrivate } from "./rules/aws-rds-encrypted-private";
 import { awsS3Encrypted } from "./rules/aws-s3-encrypted";
 import { awsS3PublicAccessBlocked } from "./rules/aws-s3-public-access-blocked";
@@ -36,6 +37,8 @@ import { awsRdsMultiAz } from "./rules/aws-rds-multi-az";
 import { awsRdsDeletionProtection } from "./rules/aws-rds-deletion-protection";
 import { awsRdsPerformanceInsights } from "./rules/aws-rds-performance-insights";
 import { awsLogRetentionOneYear } from "./rules/aws-log-retention-one-year";
+import { awsRdsEnhancedMonitoring } from "./rules/aws-rds-enhanced-monitoring";
+import { awsSecretRotation } from "./rules/aws-secret-rotation";
 
 /**
  * The exact counterparts of scanner checks (issue 16, Checkov 3.3.13 on the synthesized stacks): each
@@ -61,6 +64,8 @@ export const AWS_SCANNER_CHECKS: readonly PackEntry[] = [
   { rule: awsRdsDeletionProtection, level: "error" },
   { rule: awsRdsPerformanceInsights, level: "error" },
   { rule: awsLogRetentionOneYear, level: "error" },
+  { rule: awsRdsEnhancedMonitoring, level: "error" },
+  { rule: awsSecretRotation, level: "error" },
 ];
 
 export const AWS_PACK: readonly PackEntry[] = [
@@ -74,6 +79,7 @@ export const AWS_PACK: readonly PackEntry[] = [
   { rule: awsIamNoWildcard, level: "error" },
   { rule: awsAdminOnlyBuilder, level: "error" },
   { rule: awsOidcTrustScoped, level: "error" },
+  { rule: awsPullRequestRoleNoData, level: "error" },
   { rule: awsRdsEncryptedPrivate, level: "error" },
   { rule: awsLambdaRuntimeSupported, level: "error" },
   { rule: awsEcsHardenedContainers, level: "error" },

@@ -90,6 +90,7 @@ describe("the registers", () => {
       "MLOPS-AWS-S3-EVENT-NOTIFICATIONS",
       "MLOPS-AWS-S3-KMS",
       "MLOPS-AWS-S3-REPLICATION",
+      "MLOPS-AWS-SECRET-ROTATION",
     ]);
     expect(awsAcceptedRisks(PROD).find((r) => r.ruleId === "MLOPS-AWS-S3-KMS")?.resources).toBe("the access-log bucket");
     expect(rules(azureAcceptedRisks(PROD))).not.toContain("MLOPS-AZURE-ACR-PREMIUM-HARDENING");

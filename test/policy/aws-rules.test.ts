@@ -14,6 +14,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AWS_PACK, AWS_SCANNER_CHECKS } from "../../modules/policy/aws-pack";
 import { ObjectStorage } from "../../modules/aws/object-storage";
+import { CiIdentity, developerPlanPolicy } from "../../modules/aws/ci-identity";
 import { Naming } from "../../modules/core/naming";
 import { awsTestStack, checkPolicy } from "../support/policy";
 
@@ -137,6 +138,32 @@ describe("MLOPS-AWS-OIDC-TRUST-SCOPED", () => {
     ["no audience", trust("repo:acme/app:ref:refs/heads/main", {})],
   ])("Noncompliance: %s", (_label, policy) => {
     expect(violations((s) => federated(s, policy))).toEqual(["MLOPS-AWS-OIDC-TRUST-SCOPED test/ci"]);
+  });
+});
+
+describe("MLOPS-AWS-PR-ROLE-NO-DATA", () => {
+  const STATE = { bucket: "tfstate", key: "mlops/test-aws.tfstate", region: "eu-central-1", kmsKeyId: "arn:aws:kms:eu-central-1:111111111111:key/state" };
+  const prRole = (s: TerraformStack) => new IamRole(s, "ci", { name: "ci", assumeRolePolicy: trust(["repo:acme/app:pull_request"]) });
+  const inline = (s: TerraformStack, policy: object) => new IamRolePolicy(s, "p", { role: prRole(s).id, policy: JSON.stringify(policy) });
+  const plan = developerPlanPolicy(STATE) as { Statement: Record<string, unknown>[] };
+
+  test("Compliance: the CiIdentity module's developer role, with and without a state bucket", () => {
+    expect(violations((s) => new CiIdentity(s, "ci", { naming: new Naming("mlops", "t"), accountId: "111111111111", repository: "acme/app", githubEnvironment: "t", planState: STATE }))).toEqual([]);
+    expect(violations((s) => new CiIdentity(s, "ci", { naming: new Naming("mlops", "t"), accountId: "111111111111", repository: "acme/app", githubEnvironment: "t" }))).toEqual([]);
+  });
+  test("Compliance: a role not trusted by pull_request is not judged", () => {
+    expect(violations((s) => new IamRolePolicyAttachment(s, "ro", { role: new IamRole(s, "ci", { name: "ci", assumeRolePolicy: trust(["repo:acme/app:environment:prod"]) }).name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }))).toEqual([]);
+  });
+  test("Noncompliance 1: ReadOnlyAccess attached (it reads every object and secret)", () => {
+    expect(violations((s) => new IamRolePolicyAttachment(s, "ro", { role: prRole(s).name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }))).toEqual(["MLOPS-AWS-PR-ROLE-NO-DATA test/ci"]);
+  });
+  test("Noncompliance 2: an Allow of kms:Decrypt on every key", () => {
+    const policy = { ...plan, Statement: [...plan.Statement, { Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }] };
+    expect(violations((s) => inline(s, policy))).toEqual(["MLOPS-AWS-PR-ROLE-NO-DATA test/ci"]);
+  });
+  test.each(["DenyDataObjects", "DenyDataKeys", "DenyDataReads"])("Noncompliance 3: the %s guard removed", (sid) => {
+    const policy = { ...plan, Statement: plan.Statement.filter((st) => st.Sid !== sid) };
+    expect(violations((s) => inline(s, policy))).toEqual(["MLOPS-AWS-PR-ROLE-NO-DATA test/ci"]);
   });
 });
 

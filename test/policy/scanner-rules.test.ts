@@ -18,6 +18,8 @@ import { awsLogRetentionOneYear } from "../../modules/policy/rules/aws-log-reten
 import { awsNoAdministratorAccess } from "../../modules/policy/rules/aws-no-administrator-access";
 import { awsRdsDeletionProtection } from "../../modules/policy/rules/aws-rds-deletion-protection";
 import { awsRdsMultiAz } from "../../modules/policy/rules/aws-rds-multi-az";
+import { awsSecretRotation } from "../../modules/policy/rules/aws-secret-rotation";
+import { awsRdsEnhancedMonitoring } from "../../modules/policy/rules/aws-rds-enhanced-monitoring";
 import { awsRdsPerformanceInsights } from "../../modules/policy/rules/aws-rds-performance-insights";
 import { awsS3AccessLogging } from "../../modules/policy/rules/aws-s3-access-logging";
 import { awsS3EventNotifications } from "../../modules/policy/rules/aws-s3-event-notifications";
@@ -62,6 +64,7 @@ const CASES: [PolicyRule, string, Record<string, unknown>, ...Record<string, unk
   [awsSecretKms, "aws_secretsmanager_secret", { kms_key_id: "k" }, {}],
   [awsLogGroupKms, "aws_cloudwatch_log_group", { kms_key_id: "k" }, {}],
   [awsRdsMultiAz, "aws_db_instance", { multi_az: true }, {}, { multi_az: false }],
+  [awsRdsEnhancedMonitoring, "aws_db_instance", { monitoring_interval: 60, monitoring_role_arn: "${aws_iam_role.m.arn}" }, {}, { monitoring_interval: 0, monitoring_role_arn: "r" }, { monitoring_interval: 45, monitoring_role_arn: "r" }, { monitoring_interval: 60 }],
   [awsRdsDeletionProtection, "aws_db_instance", { deletion_protection: true }, { deletion_protection: false }],
   [awsRdsPerformanceInsights, "aws_db_instance", { performance_insights_enabled: true }, { performance_insights_enabled: false }],
   [awsLogRetentionOneYear, "aws_cloudwatch_log_group", { retention_in_days: 365 }, { retention_in_days: 14 }, { retention_in_days: 364 }],
@@ -166,6 +169,18 @@ test("MLOPS-GCP-SQL-AUDIT-FLAGS judges PostgreSQL only and names each missing fl
 
 test("MLOPS-GCP-SQL-LATEST-MAJOR judges PostgreSQL only (Checkov's list has its own MySQL and SQL Server versions)", () => {
   expect(check(gcpSqlLatestMajor, view("google_sql_database_instance", "s/db", { database_version: "MYSQL_8_0" }))).toBe("compliant");
+});
+
+describe("MLOPS-AWS-SECRET-ROTATION", () => {
+  const secret = (related: Record<string, ResourceView[]>) => view("aws_secretsmanager_secret", "s/key", {}, related);
+  const rotation = (secretId: string) => view("aws_secretsmanager_secret_rotation", "s/rot", { secret_id: secretId });
+  test("Compliance: a rotation naming the secret", () => {
+    expect(check(awsSecretRotation, secret({ aws_secretsmanager_secret_rotation: [rotation("${aws_secretsmanager_secret.key.id}")] }))).toBe("compliant");
+  });
+  test("Noncompliance: no rotation, or a rotation of another secret", () => {
+    expect(check(awsSecretRotation, secret({}))).toBe("non-compliant");
+    expect(check(awsSecretRotation, secret({ aws_secretsmanager_secret_rotation: [rotation("${aws_secretsmanager_secret.other.id}")] }))).toBe("non-compliant");
+  });
 });
 
 describe("MLOPS-AZURE-ACR-PREMIUM-HARDENING", () => {

@@ -54,7 +54,7 @@ describe("AWS platform stack", () => {
     expect(repos.map((r) => r.name).sort()).toEqual(["mlops-prod/mlflow", "mlops-prod/model-api", "mlops-prod/receiver", "mlops-prod/transform"]);
     for (const r of repos) expect(r).toMatchObject({ image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true } });
     const lifecycle = JSON.parse(resources(prod, "aws_ecr_lifecycle_policy")[0].policy as string);
-    expect(lifecycle.rules[0].selection).toMatchObject({ countType: "imageCountMoreThan", countNumber: 50 });
+    expect(lifecycle.rules[1].selection).toMatchObject({ tagStatus: "tagged", tagPrefixList: ["ci-"], countType: "imageCountMoreThan", countNumber: 50 });
     const policy = JSON.parse(resources(prod, "aws_ecr_repository_policy")[0].policy as string);
     expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["Pull", "Push"]);
     expect(policy.Statement[1].Principal.AWS).toEqual([expect.stringContaining("service-publisher")]);
@@ -87,7 +87,10 @@ describe("AWS platform stack", () => {
     for (const s of s3) expect(s.Action).not.toContain("s3:PutObject");
     expect(JSON.stringify(s3)).not.toContain("storage_raw");
     const mlflow = containerOf(prod, "mlflow");
-    expect(mlflow.secrets).toEqual([{ name: "DB_PASSWORD", valueFrom: expect.stringMatching(/master_user_secret\[0\]\.secret_arn\}:password::$/) }]);
+    // MLflow's own login (scripts/database-migrate.ts --role mlflow_app), never the RDS master secret.
+    expect(mlflow.secrets).toEqual([{ name: "DB_PASSWORD", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.database_app-login_[0-9A-F]+\.arn\}:password::$/) }]);
+    expect(mlflow.environment).toEqual(expect.arrayContaining([{ name: "DB_USER", value: "mlflow_app" }]));
+    expect(JSON.stringify(prod.resource!.aws_iam_role_policy)).not.toContain("master_user_secret");
   });
 
   test("GIVEN a service WHEN synthesized THEN it runs privately with rollback and CPU autoscaling, admitting only the load balancer", () => {
@@ -174,6 +177,24 @@ describe("AWS platform stack", () => {
     expect(trust("infra-builder")["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme-ml/mlops-suite:environment:prod"]);
     expect(trust("service-publisher")["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme-ml/mlops-suite:ref:refs/heads/main"]);
     expect(trust("developer")["token.actions.githubusercontent.com:aud"]).toBe("sts.amazonaws.com");
+    // Only ci.yml's plan job (pull_request) assumes the developer: a push to main has no use for it.
+    expect(trust("developer")["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme-ml/mlops-suite:pull_request"]);
+  });
+
+  test("GIVEN the developer role WHEN synthesized THEN a pull-request plan reads this stack's state object and descriptions, and no data", () => {
+    const role = resources(prod, "aws_iam_role").find((r) => r.name === "mlops-prod-developer")!;
+    const key = Object.entries(prod.resource!.aws_iam_role).find(([, r]) => r === role)![0];
+    const mine = (type: string) => resources(prod, type).filter((r) => String(r.role).includes(`aws_iam_role.${key}.`));
+    expect(mine("aws_iam_role_policy_attachment")).toEqual([]);
+    const [policy] = mine("aws_iam_role_policy");
+    const statements = JSON.parse(policy.policy as string).Statement as Record<string, any>[];
+    const sid = (id: string) => statements.find((st) => st.Sid === id)!;
+    expect(sid("StateRead")).toMatchObject({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::mlops-tfstate-333333333333/mlops/prod-aws.tfstate" });
+    expect(sid("DenyDataObjects")).toMatchObject({ Effect: "Deny", NotResource: ["arn:aws:s3:::mlops-tfstate-333333333333/mlops/prod-aws.tfstate"] });
+    expect(sid("DenyDataReads").Action).toEqual(expect.arrayContaining(["secretsmanager:GetSecretValue", "ecr:BatchGetImage", "logs:GetLogEvents"]));
+    expect(statements.filter((st) => st.Effect === "Allow").flatMap((st) => [st.Action].flat())).not.toContain("kms:Decrypt");
+    // The repositories let their task pull; the developer is not among the pullers.
+    for (const p of resources(prod, "aws_ecr_repository_policy")) expect(p.policy).not.toContain("developer");
   });
 
   test("GIVEN the whole project WHEN the AWS pack runs THEN no AWS stack has a policy error", () => {

@@ -86,6 +86,31 @@ describeWithTerraform(availability, "AWS checks")("AWS stacks through real terra
     expect(roles["infra-builder"].Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([`repo:acme-ml/mlops-suite:environment:${env}`]);
   });
 
+  test.each(STACKS)("%s plans the developer role as plan-only: pull_request trust, one inline policy with the state object and the data Deny, no managed policy", (stack) => {
+    const env = stack.split("-")[0];
+    const dev = planned(stack, "aws_iam_role").find((r) => r.change.after!.name === `mlops-${env}-developer`)!;
+    expect(JSON.parse(String(dev.change.after!.assume_role_policy)).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme-ml/mlops-suite:pull_request"]);
+    const attachments = planned(stack, "aws_iam_role_policy_attachment").map((a) => a.change.after!);
+    expect(attachments.filter((a) => a.role === `mlops-${env}-developer`)).toEqual([]);
+    const inline = planned(stack, "aws_iam_role_policy").filter((p) => p.address.includes("developer-plan"));
+    expect(inline).toHaveLength(1);
+    const statements = JSON.parse(String(inline[0].change.after!.policy)).Statement as { Sid: string; Resource?: string; NotResource?: string[] }[];
+    const state = `arn:aws:s3:::mlops-tfstate-${env === "dev" ? "111111111111" : "333333333333"}/mlops/${stack}.tfstate`;
+    expect(statements.find((st) => st.Sid === "StateRead")!.Resource).toBe(state);
+    expect(statements.find((st) => st.Sid === "DenyDataObjects")!.NotResource).toEqual([state]);
+  });
+
+  test.each(STACKS)("%s plans ECR lifecycle rules that claim deployed- digests before counting ci- builds", (stack) => {
+    for (const p of planned(stack, "aws_ecr_lifecycle_policy")) {
+      const rules = JSON.parse(String(p.change.after!.policy)).rules as { rulePriority: number; selection: { tagStatus: string; tagPrefixList?: string[] } }[];
+      expect(rules.map((r) => [r.rulePriority, r.selection.tagStatus, r.selection.tagPrefixList])).toEqual([
+        [1, "tagged", ["deployed-"]],
+        [2, "tagged", ["ci-"]],
+        [3, "untagged", undefined],
+      ]);
+    }
+  });
+
   test("dev plans one NAT gateway, prod one per zone", () => {
     expect(planned("dev-aws", "aws_nat_gateway")).toHaveLength(1);
     expect(planned("prod-aws", "aws_nat_gateway")).toHaveLength(3);

@@ -179,7 +179,8 @@ describe("the project's workflows", () => {
 
   test("GIVEN images.yml THEN it pushes with build-push-action, a tag unique per run attempt, and writes the manifest with scripts/write-manifest.ts", () => {
     const d = doc("images.yml");
-    expect(d.env.IMAGE_TAG).toBe("${{ github.sha }}-${{ github.run_id }}-${{ github.run_attempt }}");
+    // The ci- prefix is the only tag ECR's lifecycle counts and expires (modules/aws/registry.ts).
+    expect(d.env.IMAGE_TAG).toBe("ci-${{ github.sha }}-${{ github.run_id }}-${{ github.run_attempt }}");
     const build = d.jobs.build;
     expect(action(build.steps.find((s: Doc) => s.id === "build"))).toBe("docker/build-push-action");
     const tags = build.steps.find((s: Doc) => s.id === "tags").run;
@@ -189,6 +190,20 @@ describe("the project's workflows", () => {
     expect(read("images.yml")).not.toMatch(/:\$GITHUB_SHA\b/);
     expect(read("images.yml")).toContain("scripts/write-manifest.ts");
     expect(d.jobs.promote.steps.find((s: Doc) => s.id === "promote").run).toContain('--source "$RUNNER_TEMP/promotion" --env dev');
+  });
+
+  test("GIVEN deploy.yml THEN an AWS deploy tags every digest the stack runs deployed-<digest> after synth and before cdktf deploy", () => {
+    const steps: Doc[] = doc("deploy.yml").jobs.deploy.steps;
+    const synth = steps.findIndex((s) => s.run === "npx cdktf synth");
+    const tag = steps.findIndex((s) => String(s.run ?? "").includes("scripts/ecr-deployed-images.ts"));
+    const deploy = steps.findIndex((s) => String(s.run ?? "").startsWith("npx cdktf deploy"));
+    expect(synth).toBeGreaterThan(-1);
+    expect(tag).toBeGreaterThan(synth);
+    expect(tag).toBeLessThan(deploy);
+    expect(steps[tag].if).toBe("matrix.cloud == 'aws'");
+    expect(steps[tag].run).toContain('--stack "$STACK"');
+    // A new tag on the existing digest: the same manifest bytes, pinned to the digest it must match.
+    expect(steps[tag].run).toMatch(/aws ecr put-image --repository-name "\$repo" --image-digest "\$digest" --image-tag "\$tag"/);
   });
 
   test("GIVEN images.yml THEN later environments' ACRs get the digest through az acr import (Resource Manager), never a data-plane push", () => {

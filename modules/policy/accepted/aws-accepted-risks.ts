@@ -54,6 +54,14 @@ const ALWAYS: readonly AcceptedRisk[] = [
     reason: "nothing consumes their changes; only new raw data starts work (the raw bucket's notification starts the transform job)",
   },
   {
+    ruleId: "MLOPS-AWS-SECRET-ROTATION",
+    resources: "the model API's signing key and MLflow's database login",
+    appliesTo: (r) => r.path.endsWith("secrets/model-api-signing-key") || r.path.endsWith("database/app-login"),
+    reason:
+      "signing key: ECS injects the value once, at task start, and nothing reads AWSPREVIOUS, so a rotation would split running tasks between two keys until a redeploy; the image does not use the key yet (no MODEL_API_SIGNING_KEY read under images/), so rotation lands with its first use and a two-version read. " +
+      "Database login: the password is the database role's, rotated by re-running scripts/database-migrate.ts with a new MLFLOW_DB_PASSWORD and putting the same value here in one runbook step; a rotation Lambda would need the master password and a path to the database",
+  },
+  {
     ruleId: "MLOPS-AWS-NO-ADMINISTRATOR-ACCESS",
     resources: "the CI builder role",
     appliesTo: pathEndsWith("ci/builder-admin"),

@@ -37,12 +37,6 @@ describe("AWS Registry", () => {
     expect(resources(plain, "aws_ecr_repository").every((r) => r.force_delete === true)).toBe(true);
   });
 
-  test.each([["default", () => json, 30], ["keepImages 5", () => plain, 5]])("GIVEN %s THEN the lifecycle keeps that many images and expires the rest", (_c, get, keep) => {
-    for (const l of resources(get(), "aws_ecr_lifecycle_policy")) {
-      expect(JSON.parse(l.policy as string).rules).toEqual([expect.objectContaining({ selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep }, action: { type: "expire" } })]);
-    }
-  });
-
   test("GIVEN allowAccess THEN each repository lets its own pull roles pull and the publisher push, and names nobody else", () => {
     const policies = resources(json, "aws_ecr_repository_policy");
     expect(policies).toHaveLength(names.length);
