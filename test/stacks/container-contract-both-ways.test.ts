@@ -16,7 +16,6 @@ type Cloud = "aws" | "azure" | "gcp";
 type ImageNames = Record<string, Record<Cloud, string[]> & { runtime: string[] }>;
 
 const PYTHON = "/usr/bin/python3";
-const CLOUDS: readonly Cloud[] = ["aws", "azure", "gcp"];
 
 /**
  * Names an image reads that a stack deliberately does not pass on one cloud, with the reason. Each is read
