@@ -266,7 +266,7 @@ describe("dev is cheap, prod is resilient", () => {
   test("Images: a promoted manifest pins the digest in dev, prod runs the catalog tag", () => {
     const image = (json: StackJson) => one(json, "google_cloud_run_v2_service", "run-model-api/service").template.containers[0].image;
     expect(image(dev)).toBe(`europe-west3-docker.pkg.dev/mlops-dev-1234/mlops-dev-images/model-api@${DIGEST}`);
-    expect(image(prod)).toBe("europe-west3-docker.pkg.dev/mlops-prod-1234/mlops-prod-images/model-api:latest-release");
+    expect(image(prod)).toBe("europe-west3-docker.pkg.dev/mlops-prod-1234/mlops-prod-images/model-api:0.1.0");
   });
 });
 
