@@ -122,6 +122,11 @@ const gcpCloud = z.strictObject({
   invokers: z
     .array(z.string().regex(/^(user|group|serviceAccount|domain):[^\s]+$/, "an IAM member like group:ml-users@example.com"))
     .default([]),
+  /**
+   * E-mails of the principals the model API treats as admins (`AUTH_ADMIN_VALUES` against the ID token's
+   * `email` claim): they may retrain and reload. Each must also be an invoker. @default [] (nobody is admin)
+   */
+  admins: z.array(z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an e-mail like ml-admin@example.com")).max(50).default([]),
   backend: z.discriminatedUnion("type", [gcsBackend, localBackend]),
 });
 

@@ -15,7 +15,7 @@ for folder in sorted(HERE.iterdir()):
 
 from mlops_testing.gcs_standin import GcsStandIn  # noqa: E402
 from mlops_testing.jwks import TestIssuer  # noqa: E402
-from mlops_testing.local_servers import LocalServer, start_azurite, start_s3rver  # noqa: E402
+from mlops_testing.local_servers import LocalServer, start_azurite, start_azurite_queue, start_s3rver  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +28,13 @@ def s3rver() -> Iterator[LocalServer]:
 @pytest.fixture(scope="session")
 def azurite() -> Iterator[LocalServer]:
     server = start_azurite()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def azurite_queue() -> Iterator[LocalServer]:
+    server = start_azurite_queue()
     yield server
     server.stop()
 

@@ -5,7 +5,7 @@ export const modelApi: ServiceSpec = {
   name: "model-api",
   kind: "service",
   description: "Model serving API; image pinned by the promoted model manifest",
-  defaultImageTag: "latest-release",
+  defaultImageTag: "0.1.0",
   port: 8000,
   cpuMillicores: 1000,
   memoryMiB: 2048,
@@ -14,7 +14,9 @@ export const modelApi: ServiceSpec = {
   auth: "jwt",
   routes: { prefix: "/model", adminPaths: ["/retrain", "/reload"] },
   env: { MODEL_NAME: "model-api" },
-  secrets: ["model-api-signing-key"],
+  // It verifies callers' tokens against the identity provider's JWKS: no key of its own.
+  secrets: [],
   scaling: { min: 1, max: 6, targetCpuPercent: 60 },
-  buckets: { processed: "read", "mlflow-artifacts": "read" },
+  // Models are read from the artifact bucket (models/<name>/<version>/model.json); processed data is train's.
+  buckets: { "mlflow-artifacts": "read" },
 };

@@ -5,7 +5,7 @@ export const receiver: ServiceSpec = {
   name: "receiver",
   kind: "service",
   description: "Data intake API writing uploads to the raw bucket",
-  defaultImageTag: "latest-release",
+  defaultImageTag: "0.1.0",
   port: 8080,
   cpuMillicores: 250,
   memoryMiB: 512,

@@ -5,13 +5,13 @@ import { ServiceSpec } from "./service-spec";
  * and writes `metrics/<model>.json` (plus the model file it names) into the MLflow artifact bucket; a training
  * run becomes a model only as a manifest through the promoter's metric gate. Started by the model API's
  * `POST /model/retrain` (and by Airflow). Image: images/train.
- * Not yet listed in SERVICE_CATALOG: adding it changes every stack, so it lands with the stack wiring.
+ * No trigger: every stack builds its registry, job and identity, and the model API gets its id (TRAIN_JOB).
  */
 export const train: ServiceSpec = {
   name: "train",
   kind: "job",
   description: "Trains the model on processed data, tracks the run in MLflow, writes metrics for the promoter",
-  defaultImageTag: "latest-release",
+  defaultImageTag: "0.1.0",
   cpuMillicores: 1000,
   memoryMiB: 2048,
   ingress: "internal",

@@ -5,14 +5,15 @@ export const transform: ServiceSpec = {
   name: "transform",
   kind: "job",
   description: "Transforms newly arrived raw data into processed and visualisation-ready data",
-  defaultImageTag: "latest-release",
+  defaultImageTag: "0.1.0",
   cpuMillicores: 1000,
   memoryMiB: 2048,
   ingress: "internal",
   auth: "none",
-  env: { OUTPUT_PROCESSED: "processed", OUTPUT_VIZ: "viz" },
+  env: {},
   secrets: [],
   scaling: { min: 0, max: 1, targetCpuPercent: 100 },
   buckets: { raw: "read", processed: "read-write", viz: "read-write" },
-  trigger: { bucket: "raw", prefix: "incoming/" },
+  // The receiver writes raw/incoming/<date>/<id> into the raw bucket (images/receiver).
+  trigger: { bucket: "raw", prefix: "raw/incoming/" },
 };

@@ -9,6 +9,7 @@ import { TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PlatformCiIdentity, PlatformDatabase, PlatformIngress, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets, PlatformDataTrigger, ConsoleLink } from "../modules/core/contracts";
 import { ContainerFacts } from "../modules/core/container-contract";
+import { trainJobFacts } from "../modules/aws/task-definition";
 import { resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
@@ -166,6 +167,7 @@ export class AwsPlatformStack extends TerraformStack {
     const nlb = new LoadBalancer(this, "nlb", { naming, ...vpc, subnetIds: subnets, deletionProtection: decide.deletionProtection });
     const mlflow = services.find((s) => s.name === "mlflow" && s.kind === "service");
     const bucketArns = Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, storage.bucketArn(p)])) as Record<BucketPurpose, string>;
+    const byName = new Map<string, EcsFargate>();
     for (const spec of services) {
       const target = spec.kind === "service" ? nlb.addTarget(spec.name, spec.port!, spec.healthPath!) : undefined;
       const facts: ContainerFacts = {
@@ -184,6 +186,8 @@ export class AwsPlatformStack extends TerraformStack {
           : undefined,
         database: database ? { host: database.endpoint, port: database.port, name: database.databaseName, user: database.appUser, sslMode: "require", auth: "password" } : undefined,
         mlflowTrackingUri: mlflow ? `http://${nlb.nlb.dnsName}:${mlflow.port}` : undefined,
+        mlflowAllowedHosts: mlflow ? [nlb.nlb.dnsName, `${nlb.nlb.dnsName}:${mlflow.port}`] : undefined,
+        trainJob: trainJobFacts(byName.get("train"), naming.name("train"), cluster.cluster.name, subnets),
       };
       const workload = new EcsFargate(this, spec.name, {
         naming,
@@ -209,8 +213,8 @@ export class AwsPlatformStack extends TerraformStack {
       });
       if (spec.usesDatabase && database) workload.waitFor(database.allowFrom(spec.name, workload.securityGroup.id));
       this.workloads.push(workload);
+      byName.set(spec.name, workload);
     }
-    const byName = new Map(this.workloads.map((w) => [w.name, w]));
     registry.allowAccess(
       [ci.publisherRole.arn],
       Object.fromEntries(services.map((s) => [s.name, [byName.get(s.name)!.executionRole.arn]])),

@@ -189,38 +189,46 @@ export class AzurePlatformStack extends TerraformStack {
       database: database ? { host: database.host, port: database.port, name: database.databaseName, user: database.administratorLogin, sslMode: "require", auth: "password" } : undefined,
       // Internal ingress answers at <app>.internal.<environment domain>, HTTPS on 443.
       mlflowTrackingUri: mlflow ? `https://${appName(mlflow.name)}.internal.${this.environment.environment.defaultDomain}` : undefined,
+      mlflowAllowedHosts: mlflow ? [`${appName(mlflow.name)}.internal.${this.environment.environment.defaultDomain}`] : undefined,
       trainJob: train ? { id: `/subscriptions/${azure.subscriptionId}/resourceGroups/${naming.name("rg")}/providers/Microsoft.App/jobs/${appName(train.name)}` } : undefined,
     };
     const wiring = { ...common, registry, storage, secrets, database, appInsights: this.logs.appInsights, facts, environment: this.environment };
-    for (const spec of services) {
-      this.workloads.push(
-        spec.kind === "service"
-          ? new ContainerAppService(this, `app-${spec.name}`, { ...wiring, spec, tenantId: azure.tenantId })
-          : new ContainerAppJob(this, `job-${spec.name}`, { ...wiring, spec }),
-      );
-    }
-    const apps = this.workloads.filter((w): w is ContainerAppService => w instanceof ContainerAppService);
-    const jobs = this.workloads.filter((w): w is ContainerAppJob => w instanceof ContainerAppJob);
-
-    // ingress: none beyond each app's own (external or internal per spec, HTTPS only)
-
-    // trigger: blob arrival queues a message the job scales on; jobs without a trigger are started by hand or a pipeline
-    for (const job of jobs) {
-      const spec = services.find((s) => s.name === job.name)!;
-      if (!spec.trigger) continue;
+    // trigger: blob arrival queues a message the job scales on (the job reads it from EVENT_QUEUE_URL and deletes
+    // it when done); the queue comes first because the job's environment names it. Jobs without a trigger are
+    // started by hand, by the model API or by a pipeline.
+    const triggerOf = new Map<string, DataTrigger>();
+    for (const spec of services.filter((s) => s.kind === "job" && s.trigger)) {
       const trigger = new DataTrigger(this, `trigger-${spec.name}`, {
         ...common,
         uniqueSeed: seed,
         storage,
         secrets,
         jobName: spec.name,
-        bucket: spec.trigger.bucket,
-        prefix: spec.trigger.prefix,
+        bucket: spec.trigger!.bucket,
+        prefix: spec.trigger!.prefix,
       });
-      job.triggerOn(trigger.queueTrigger);
-      trigger.allowConsume(job.workload.identity.principalId);
+      triggerOf.set(spec.name, trigger);
       this.triggers.push(trigger);
     }
+    for (const spec of services) {
+      const trigger = triggerOf.get(spec.name);
+      const jobWiring = trigger ? { ...wiring, facts: { ...facts, eventQueueUrl: trigger.queueTrigger.queueUrl } } : wiring;
+      this.workloads.push(
+        spec.kind === "service"
+          ? new ContainerAppService(this, `app-${spec.name}`, { ...wiring, spec, tenantId: azure.tenantId })
+          : new ContainerAppJob(this, `job-${spec.name}`, { ...jobWiring, spec }),
+      );
+    }
+    const apps = this.workloads.filter((w): w is ContainerAppService => w instanceof ContainerAppService);
+    const jobs = this.workloads.filter((w): w is ContainerAppJob => w instanceof ContainerAppJob);
+    for (const job of jobs) {
+      const trigger = triggerOf.get(job.name);
+      if (!trigger) continue;
+      job.triggerOn(trigger.queueTrigger);
+      trigger.allowConsume(job.workload.identity.principalId);
+    }
+
+    // ingress: none beyond each app's own (external or internal per spec, HTTPS only)
 
     // monitoring
     this.monitoring = new Monitoring(this, "monitoring", {

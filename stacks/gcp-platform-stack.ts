@@ -200,13 +200,14 @@ export class GcpPlatformStack extends TerraformStack {
           audience: cloudRunUrl(naming, spec.name, projectNumber, region),
           jwksUri: GOOGLE_JWKS,
           adminClaim: "email",
-          // No admin principals are configured for Google yet: nobody is admin until they are.
-          adminValues: [],
+          // clouds.gcp.admins: the e-mails whose Google-signed ID tokens may retrain (empty: nobody is admin).
+          adminValues: gcp.admins,
         },
         database: database
           ? { host: "127.0.0.1", port: database.port, name: database.databaseName, user: database.iamUserNames.get(identity.email)!, sslMode: "disable", auth: "iam" }
           : undefined,
         mlflowTrackingUri: mlflow ? cloudRunUrl(naming, mlflow.name, projectNumber, region) : undefined,
+        mlflowAllowedHosts: mlflow ? [new URL(cloudRunUrl(naming, mlflow.name, projectNumber, region)).host] : undefined,
         trainJob: train ? { id: `projects/${projectId}/locations/${region}/jobs/${cloudRunName(naming, train.name)}` } : undefined,
       };
       const workload = new CloudRun(this, `run-${spec.name}`, {

@@ -51,7 +51,7 @@ describe("npm run synth (main.ts)", () => {
     }
     expect(r.stdout).toMatch(/aws_vpc\s+1/);
     expect(r.stdout).toContain("suppressions:");
-    expect(r.stdout).toContain("images not pinned by a promoted manifest or services.<name>.imageTag (catalog tag used):\n  dev: receiver:latest-release");
+    expect(r.stdout).toContain("images not pinned by a promoted manifest or services.<name>.imageTag (catalog tag used):\n  dev: receiver:0.1.0");
     expect(fs.readdirSync(path.dirname(r.outdir))).toEqual(["cdktf.out"]); // no staging folder left behind
     expect(fs.readFileSync(path.join(outdir, "stacks/dev-aws/terraform.dev-aws.tfstate"), "utf8")).toBe("state");
     expect(fs.existsSync(path.join(outdir, "stacks/dev-aws/.terraform.lock.hcl"))).toBe(true);

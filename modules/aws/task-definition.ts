@@ -163,3 +163,21 @@ export function createTaskDefinition(scope: Construct, props: TaskDefinitionProp
   });
   return { logGroup, logGroupName, executionRole, taskRole, taskDefinition, image };
 }
+
+/**
+ * The contract's train-job facts on AWS: `TRAIN_JOB` is the task definition family (RunTask starts its latest
+ * ACTIVE revision), plus where to start it (`JOB_CLUSTER`, `JOB_SUBNETS`, `JOB_SECURITY_GROUPS`: the train task's
+ * own security group). Undefined when the environment does not run train.
+ */
+export function trainJobFacts(
+  train: { readonly securityGroup: { readonly id: string } } | undefined,
+  family: string,
+  clusterName: string,
+  subnetIds: readonly string[],
+): ContainerFacts["trainJob"] {
+  if (!train) return undefined;
+  return {
+    id: family,
+    placement: { JOB_CLUSTER: clusterName, JOB_SUBNETS: subnetIds.join(","), JOB_SECURITY_GROUPS: train.securityGroup.id },
+  };
+}

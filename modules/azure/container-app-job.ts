@@ -27,6 +27,12 @@ export interface QueueTrigger {
   readonly queueName: string;
   /** Key Vault secret holding the queue account's connection string. */
   readonly connection: StoredSecret;
+  /**
+   * The queue's URL (`https://<account>.queue.core.windows.net/<queue>`): the job gets it as EVENT_QUEUE_URL, reads
+   * one event, and deletes it with its own identity (Storage Queue Data Message Processor) once processed, so
+   * KEDA, which starts one execution per visible message, does not start the run again.
+   */
+  readonly queueUrl: string;
   /** Seconds between KEDA polls. @default 30 */
   readonly pollingIntervalSeconds?: number;
 }

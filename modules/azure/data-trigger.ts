@@ -139,7 +139,8 @@ export class DataTrigger extends Construct implements PlatformDataTrigger {
     });
 
     const connection = props.secrets.storeReference(`${props.jobName}-queue-connection`, this.queueAccount.primaryConnectionString);
-    this.queueTrigger = { accountName: this.queueAccount.name, queueName: this.queue.name, connection };
+    // primary_queue_endpoint ends in "/" (https://<account>.queue.core.windows.net/).
+    this.queueTrigger = { accountName: this.queueAccount.name, queueName: this.queue.name, connection, queueUrl: `${this.queueAccount.primaryQueueEndpoint}${this.queue.name}` };
   }
 
   /** Lets the job's identity read and delete messages (it removes each event it has processed). */

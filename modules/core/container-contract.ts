@@ -16,8 +16,21 @@ export const RECEIVER_DEFAULTS = {
   ALLOWED_CONTENT_TYPES: "text/csv,application/json,application/x-parquet,application/octet-stream",
 } as const;
 
-/** Catalog workloads that talk to MLflow (they get `MLFLOW_TRACKING_URI`). */
-const MLFLOW_CLIENTS = new Set(["model-api", "train"]);
+/** Catalog workloads that talk to MLflow's REST API (they get `MLFLOW_TRACKING_URI`); the model API reads models from the bucket. */
+const MLFLOW_CLIENTS = new Set(["train"]);
+
+/**
+ * Variables the runtime sets per run, never in the task definition, job or service: the data trigger's
+ * container override (AWS EventBridge input transformer, Google's workflow `containerOverrides`). Absent,
+ * the transform looks for new objects itself. On Azure the job reads the event from its queue instead.
+ */
+export const RUNTIME_SET_ENV: Readonly<Record<string, readonly string[]>> = { transform: ["INPUT_BUCKET", "INPUT_KEY"] };
+
+/**
+ * The cloud variables a workload does not read, left out of its environment. MLflow's own storage clients read the
+ * project (google-cloud-storage) but nothing in the image reads the region.
+ */
+const CLOUD_ENV_UNREAD: Readonly<Record<string, readonly string[]>> = { mlflow: ["GOOGLE_CLOUD_REGION"] };
 
 /** How a JWT-protected workload verifies its caller itself (defense in depth behind the edge). */
 export interface ContainerAuthFacts {
@@ -57,6 +70,13 @@ export interface ContainerFacts {
   readonly database?: ContainerDatabaseFacts;
   /** MLflow's internal URL, when MLflow runs in this environment. */
   readonly mlflowTrackingUri?: string;
+  /**
+   * The Host headers MLflow accepts (`MLFLOW_ALLOWED_HOSTS`): its internal host name, with and without the port
+   * clients use. MLflow 3.5+ refuses other Host headers with 403 (DNS-rebinding protection; /health is exempt).
+   */
+  readonly mlflowAllowedHosts?: readonly string[];
+  /** Azure: the queue endpoint a queue-triggered job reads its event from and deletes it after processing. */
+  readonly eventQueueUrl?: string;
   /** The train job's id for the cloud's job starter, plus where to start it (AWS: JOB_CLUSTER, JOB_SUBNETS, JOB_SECURITY_GROUPS). */
   readonly trainJob?: { readonly id: string; readonly placement?: Readonly<Record<string, string>> };
 }
@@ -100,7 +120,8 @@ export function containerEnvironment(spec: ResolvedService, facts: ContainerFact
   set("IMAGE_VERSION", spec.image.kind === "digest" ? spec.image.version : spec.image.tag);
   set("LOG_LEVEL", spec.env.LOG_LEVEL ?? "info");
   for (const purpose of Object.keys(spec.buckets) as BucketPurpose[]) set(`BUCKET_${envVarName(purpose)}`, facts.bucketName(purpose));
-  for (const [name, value] of Object.entries(facts.cloudEnv)) set(name, value);
+  const unread = new Set(CLOUD_ENV_UNREAD[spec.name] ?? []);
+  for (const [name, value] of Object.entries(facts.cloudEnv)) if (!unread.has(name)) set(name, value);
   if (spec.kind === "service" && spec.port !== undefined) set("PORT", String(spec.port));
 
   if (spec.auth === "jwt") {
@@ -127,11 +148,23 @@ export function containerEnvironment(spec: ResolvedService, facts: ContainerFact
     if (d.auth === "password") secrets.push({ name: "DB_PASSWORD", secret: DATABASE_PASSWORD_SECRET });
   }
 
-  if (MLFLOW_CLIENTS.has(spec.name) && facts.mlflowTrackingUri) set("MLFLOW_TRACKING_URI", facts.mlflowTrackingUri);
+  if (MLFLOW_CLIENTS.has(spec.name)) {
+    if (!facts.mlflowTrackingUri) throw new ContainerContractError(`${spec.name} tracks its runs in MLflow, but no MLflow URL was given (is mlflow enabled?)`);
+    set("MLFLOW_TRACKING_URI", facts.mlflowTrackingUri);
+  }
+  if (spec.name === "mlflow") {
+    if (!facts.mlflowAllowedHosts?.length) throw new ContainerContractError("mlflow: the Host headers it accepts (its internal host name) were not given");
+    set("MLFLOW_ALLOWED_HOSTS", facts.mlflowAllowedHosts.join(","));
+  }
+  if (spec.trigger && facts.cloud === "azure") {
+    if (!facts.eventQueueUrl) throw new ContainerContractError(`${spec.name}: a queue-triggered job on Azure needs its event queue's URL`);
+    set("EVENT_QUEUE_URL", facts.eventQueueUrl);
+  }
   if (spec.name === "model-api") {
     set("MODEL_NAME", spec.env.MODEL_NAME ?? spec.name);
     set("MODEL_VERSION", spec.image.kind === "digest" ? spec.image.version : "none");
-    if (facts.trainJob) {
+    if (!facts.trainJob) throw new ContainerContractError("model-api starts the train job on retrain, but no train job was given (is train enabled?)");
+    {
       set("TRAIN_JOB", facts.trainJob.id);
       for (const [name, value] of Object.entries(facts.trainJob.placement ?? {})) set(name, value);
     }

@@ -2,7 +2,7 @@
  * Starts a Cloud Run job when an object is finalized under a prefix of a bucket (the seeds' watch
  * folder): a Cloud Storage notification (with native prefix filtering) publishes to a Pub/Sub
  * topic, an Eventarc trigger on that topic starts a small Workflow, and the workflow runs the job
- * with the bucket and object name as env overrides (INPUT_BUCKET, INPUT_OBJECT). Eventarc cannot
+ * with the bucket and object name as env overrides (INPUT_BUCKET, INPUT_KEY: the contract's runtime-set names). Eventarc cannot
  * target a Cloud Run job directly; Workflows is Google's documented bridge.
  *
  * The trigger runs as its own service account that may only receive events, invoke workflows,
@@ -136,7 +136,7 @@ export class DataTrigger extends Construct implements PlatformDataTrigger {
         "                - env:",
         "                    - name: INPUT_BUCKET",
         "                      value: $${attrs.bucketId}",
-        "                    - name: INPUT_OBJECT",
+        "                    - name: INPUT_KEY",
         "                      value: $${attrs.objectId}",
         "          connector_params:",
         "            skip_polling: true",

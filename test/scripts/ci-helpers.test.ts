@@ -41,7 +41,7 @@ describe("scripts/list-images.ts", () => {
     const r = listImages([], ROOT);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout) as { build: { service: string; dockerfile: string; context: string }[] };
-    expect(plan.build.map((t) => t.service)).toEqual(["receiver", "mlflow", "model-api", "transform"]);
+    expect(plan.build.map((t) => t.service)).toEqual(["receiver", "mlflow", "train", "model-api", "transform"]);
     for (const t of plan.build) expect(t).toMatchObject({ dockerfile: `images/${t.service}/Dockerfile`, context: `images/${t.service}` });
     expect(r.stderr).toBe("");
   });

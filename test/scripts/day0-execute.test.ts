@@ -7,7 +7,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execute, plan } from "../../scripts/day0";
-import { BOOTSTRAP_OVERRIDE_FILE, Day0Step } from "../../scripts/day0-steps";
+import { BOOTSTRAP_OVERRIDE_FILE, Day0Step, day0Steps } from "../../scripts/day0-steps";
+import { loadEnvironments } from "../../environments";
+import { SERVICE_CATALOG } from "../../services/catalog";
+import { resolveServices } from "../../services/resolve";
 import { ROOT } from "../support/synth";
 
 const STUB = `#!/bin/bash
@@ -45,6 +48,14 @@ function steps(): Day0Step[] {
   return p.steps;
 }
 
+/** dev-aws's steps with a catalog whose receiver reads a secret (no shipped workload reads one today). */
+function stepsWithSecret(): Day0Step[] {
+  const [dev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
+  const catalog = SERVICE_CATALOG.map((s) => (s.name === "receiver" ? { ...s, secrets: ["receiver-api-key"] } : s));
+  const { services } = resolveServices(dev.config, catalog, {}, dev.file);
+  return day0Steps(dev.config, "aws", { services, file: dev.file });
+}
+
 describe("day0 run mode (AWS, stubbed tools)", () => {
   test("GIVEN every tool succeeds WHEN run THEN the state stack is applied on the override, migrated without it, and CI takes over after the first deploy", () => {
     const box = sandbox();
@@ -79,7 +90,7 @@ describe("day0 run mode (AWS, stubbed tools)", () => {
 
   test("GIVEN openssl fails WHEN the secrets step runs THEN no empty value is written and the run stops", () => {
     const box = sandbox("openssl rand");
-    expect(execute(steps(), { cwd: box.root, env: box.env, out: () => undefined, err: () => undefined })).toBe(1);
+    expect(execute(stepsWithSecret(), { cwd: box.root, env: box.env, out: () => undefined, err: () => undefined })).toBe(1);
     expect(box.calls().some((c) => c.startsWith("aws secretsmanager"))).toBe(false);
   });
 

@@ -25,10 +25,10 @@ describe("resolveServices", () => {
   test("GIVEN no overrides WHEN resolved THEN the catalog's services run with the environment's defaults", () => {
     const { services, problems } = resolve();
     expect(problems).toEqual([]);
-    expect(services.map((s) => s.name)).toEqual(["receiver", "mlflow", "model-api", "transform"]);
+    expect(services.map((s) => s.name)).toEqual(["receiver", "mlflow", "train", "model-api", "transform"]);
     const api = services.find((s) => s.name === "model-api")!;
     expect(api.scaling).toEqual({ min: 1, max: 2, targetCpuPercent: 60 });
-    expect(api.image).toEqual({ kind: "tag", tag: "latest-release", pinned: false });
+    expect(api.image).toEqual({ kind: "tag", tag: "0.1.0", pinned: false });
   });
 
   test("GIVEN prod's serviceDefaults WHEN resolved THEN every service runs at least two tasks, jobs keep their own bounds", () => {
@@ -62,7 +62,7 @@ describe("resolveServices", () => {
   });
 
   test.each([
-    [{ nope: { minCount: 1 } }, 'environments/dev.ts: services.nope: expected a service of the catalog (receiver, mlflow, model-api, transform), found "nope"'],
+    [{ nope: { minCount: 1 } }, 'environments/dev.ts: services.nope: expected a service of the catalog (receiver, mlflow, train, model-api, transform), found "nope"'],
     [{ "model-api": { minCount: 4, maxCount: 2 } }, "environments/dev.ts: services.model-api.minCount: expected at most maxCount (2), found 4"],
     [
       { receiver: { memoryMiB: 8192 } },

@@ -51,7 +51,7 @@ describe("AWS platform stack", () => {
 
   test("GIVEN the catalog WHEN synthesized THEN one immutable, scanned ECR repository per workload, pushed by CI and pulled by its task", () => {
     const repos = resources(prod, "aws_ecr_repository");
-    expect(repos.map((r) => r.name).sort()).toEqual(["mlops-prod/mlflow", "mlops-prod/model-api", "mlops-prod/receiver", "mlops-prod/transform"]);
+    expect(repos.map((r) => r.name).sort()).toEqual(["mlops-prod/mlflow", "mlops-prod/model-api", "mlops-prod/receiver", "mlops-prod/train", "mlops-prod/transform"]);
     for (const r of repos) expect(r).toMatchObject({ image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true } });
     const lifecycle = JSON.parse(resources(prod, "aws_ecr_lifecycle_policy")[0].policy as string);
     expect(lifecycle.rules[1].selection).toMatchObject({ tagStatus: "tagged", tagPrefixList: ["ci-"], countType: "imageCountMoreThan", countNumber: 50 });
@@ -78,12 +78,12 @@ describe("AWS platform stack", () => {
   test("GIVEN a service WHEN synthesized THEN its task is least privilege: read-only root, secrets by ARN, buckets its spec names", () => {
     const api = containerOf(prod, "model-api");
     expect(api).toMatchObject({ readonlyRootFilesystem: true, privileged: false });
-    expect(api.secrets).toEqual([{ name: "MODEL_API_SIGNING_KEY", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\./) }]);
+    expect(api.secrets).toEqual([]); // it verifies tokens against the issuer's JWKS: no secret of its own
     expect(api.logConfiguration.logDriver).toBe("awslogs");
     const taskPolicy = resources(prod, "aws_iam_role_policy").find((p) => String(p.role).includes("model-api_task-role"))!;
     const statements = JSON.parse(taskPolicy.policy as string).Statement as { Action: string[]; Resource: string[] }[];
     const s3 = statements.filter((s) => s.Action.some((a) => a.startsWith("s3:")));
-    expect(s3).toHaveLength(2); // processed and mlflow-artifacts, read only
+    expect(s3).toHaveLength(1); // mlflow-artifacts (the models), read only
     for (const s of s3) expect(s.Action).not.toContain("s3:PutObject");
     expect(JSON.stringify(s3)).not.toContain("storage_raw");
     const mlflow = containerOf(prod, "mlflow");
@@ -143,7 +143,7 @@ describe("AWS platform stack", () => {
   test("GIVEN the transform job WHEN data lands under raw/incoming/ THEN EventBridge runs its Fargate task", () => {
     expect(resources(prod, "aws_s3_bucket_notification")).toEqual([expect.objectContaining({ eventbridge: true, bucket: expect.stringContaining("storage_raw") })]);
     const [rule] = resources(prod, "aws_cloudwatch_event_rule");
-    expect(JSON.parse(rule.event_pattern as string)).toMatchObject({ "detail-type": ["Object Created"], detail: { object: { key: [{ prefix: "incoming/" }] } } });
+    expect(JSON.parse(rule.event_pattern as string)).toMatchObject({ "detail-type": ["Object Created"], detail: { object: { key: [{ prefix: "raw/incoming/" }] } } });
     const [target] = resources(prod, "aws_cloudwatch_event_target");
     expect(target.ecs_target).toMatchObject({ launch_type: "FARGATE", task_definition_arn: expect.stringContaining("transform_task") });
     expect(resources(prod, "aws_ecs_service").map((s) => s.name)).not.toContain("transform");
@@ -164,8 +164,8 @@ describe("AWS platform stack", () => {
   test("GIVEN a promoted manifest for prod WHEN synthesized THEN prod runs that digest and dev keeps its tag", () => {
     expect(containerOf(prod, "model-api").image).toMatch(new RegExp(`\\.repository_url\\}@${DIGEST}$`));
     expect(containerOf(prod, "model-api").environment).toEqual(expect.arrayContaining([{ name: "IMAGE_VERSION", value: "2.3.0" }]));
-    expect(containerOf(dev, "model-api").image).toMatch(/\.repository_url\}:latest-release$/);
-    expect(containerOf(prod, "receiver").image).toMatch(/:latest-release$/);
+    expect(containerOf(dev, "model-api").image).toMatch(/\.repository_url\}:0\.1\.0$/);
+    expect(containerOf(prod, "receiver").image).toMatch(/:0\.1\.0$/);
   });
 
   test("GIVEN CI identity WHEN synthesized THEN GitHub OIDC roles trust only this repository, deploy only from its environment", () => {

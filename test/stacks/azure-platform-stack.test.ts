@@ -40,7 +40,7 @@ describe("Azure platform stack: shape", () => {
       expect(resources(json, type).length).toBeGreaterThan(0);
     }
     expect(Object.keys(byName(json, "azurerm_container_app")).sort()).toEqual([`mlops-${env}-mlflow`, `mlops-${env}-model-api`, `mlops-${env}-receiver`]);
-    expect(one(json, "azurerm_container_app_job").name).toBe(`mlops-${env}-transform`);
+    expect(resources(json, "azurerm_container_app_job").map((j) => j.name).sort()).toEqual([`mlops-${env}-train`, `mlops-${env}-transform`]);
   });
 
   test("GIVEN both environments WHEN policy ran THEN no Azure finding fails synth, and the one suppression carries its reason", () => {
@@ -103,12 +103,12 @@ describe("Azure platform stack: secrets are never values", () => {
     const mlflow = containerOf(byName(prod, "azurerm_container_app")["mlops-prod-mlflow"]);
     expect(mlflow.env).toEqual(expect.arrayContaining([{ name: "DB_PASSWORD", secret_name: "db-password" }]));
     const api = containerOf(byName(prod, "azurerm_container_app")["mlops-prod-model-api"]);
-    expect(api.env).toEqual(expect.arrayContaining([{ name: "MODEL_API_SIGNING_KEY", secret_name: "model-api-signing-key" }]));
+    expect(api.env.filter((e) => e.secret_name !== undefined)).toEqual([]); // it verifies tokens with the issuer's keys
   });
 
   test("GIVEN the Key Vault roles WHEN synthesized THEN each reader holds Secrets User on one secret only", () => {
     const readers = resources(prod, "azurerm_role_assignment").filter((r) => r.role_definition_name === "Key Vault Secrets User");
-    expect(readers.length).toBe(3); // mlflow: db password, model-api: signing key, transform: queue connection
+    expect(readers.length).toBe(2); // mlflow: db password, transform: queue connection
     for (const r of readers) expect(r.scope).toMatch(/\.resource_versionless_id\}$/);
   });
 });
@@ -127,7 +127,7 @@ describe("Azure platform stack: runtime", () => {
     expect(app.registry).toEqual([{ server: expect.stringContaining("azurerm_container_registry."), identity: expect.stringContaining("registry_pull-identity") }]);
     expect((app.identity as { type: string; identity_ids: string[] }).identity_ids).toHaveLength(2);
     const c = containerOf(app);
-    expect(c.image).toMatch(/\.login_server\}\/receiver:latest-release$/);
+    expect(c.image).toMatch(/\.login_server\}\/receiver:0\.1\.0$/);
     expect(c).toMatchObject({ cpu: 0.25, memory: "0.5Gi" });
     for (const p of [c.liveness_probe, c.readiness_probe, c.startup_probe]) expect(p).toEqual([expect.objectContaining({ path: "/health", port: 8080, transport: "HTTP" })]);
     const template = app.template as Record<string, unknown>;
@@ -137,7 +137,7 @@ describe("Azure platform stack: runtime", () => {
 
   test("GIVEN a promoted manifest in prod WHEN synthesized THEN model-api runs that digest there and the tag in dev", () => {
     expect(containerOf(byName(prod, "azurerm_container_app")["mlops-prod-model-api"]).image).toMatch(new RegExp(`/model-api@${DIGEST}$`));
-    expect(containerOf(byName(dev, "azurerm_container_app")["mlops-dev-model-api"]).image).toMatch(/\/model-api:latest-release$/);
+    expect(containerOf(byName(dev, "azurerm_container_app")["mlops-dev-model-api"]).image).toMatch(/\/model-api:0\.1\.0$/);
   });
 
   test("GIVEN the jwt services WHEN synthesized THEN they carry the Entra ID issuer, audience, admin paths and admin role for the API's own check, and internal ones none", () => {
@@ -164,7 +164,8 @@ describe("Azure platform stack: runtime", () => {
       [
         "Storage Blob Data Contributor@raw", // receiver
         "Storage Blob Data Contributor@mlflow-artifacts", // mlflow
-        "Storage Blob Data Reader@processed", "Storage Blob Data Reader@mlflow-artifacts", // model-api
+        "Storage Blob Data Reader@mlflow-artifacts", // model-api
+        "Storage Blob Data Reader@processed", "Storage Blob Data Contributor@mlflow-artifacts", // train
         "Storage Blob Data Reader@raw", "Storage Blob Data Contributor@processed", "Storage Blob Data Contributor@viz", // transform
         "Storage Blob Data Contributor@dead-letters", // event grid dead letters
       ].sort(),
@@ -202,15 +203,18 @@ describe("Azure platform stack: data arrival trigger", () => {
     const sub = one(prod, "azurerm_eventgrid_system_topic_event_subscription");
     expect(sub).toMatchObject({
       included_event_types: ["Microsoft.Storage.BlobCreated"],
-      subject_filter: { subject_begins_with: "/blobServices/default/containers/raw/blobs/incoming/", case_sensitive: true },
+      subject_filter: { subject_begins_with: "/blobServices/default/containers/raw/blobs/raw/incoming/", case_sensitive: true },
       delivery_identity: { type: "SystemAssigned" },
       storage_queue_endpoint: expect.objectContaining({ queue_name: expect.stringContaining("azurerm_storage_queue.") }),
     });
-    const job = one(prod, "azurerm_container_app_job");
+    const job = byName(prod, "azurerm_container_app_job")["mlops-prod-transform"];
     const rule = (job.event_trigger_config as { scale: { rules: Record<string, unknown>[]; min_executions: number; max_executions: number }[] }).scale[0];
     expect(rule).toMatchObject({ min_executions: 0, max_executions: 1 });
     expect(rule.rules[0]).toMatchObject({ custom_rule_type: "azure-queue", authentication: [{ secret_name: "queue-connection", trigger_parameter: "connection" }] });
     expect(job.manual_trigger_config).toBeUndefined();
+    // The job takes its event from this queue and deletes it when done (images/transform/transform_job/queue_event.py).
+    expect(containerOf(job).env.find((e) => e.name === "EVENT_QUEUE_URL")?.value).toMatch(/primary_queue_endpoint\}\$\{azurerm_storage_queue\./);
+    expect(byName(prod, "azurerm_container_app_job")["mlops-prod-train"].manual_trigger_config).toEqual({ parallelism: 1, replica_completion_count: 1 });
   });
 
   test("GIVEN the queue account WHEN synthesized THEN it is the only one with shared keys, and still private and TLS 1.2", () => {

@@ -44,7 +44,6 @@ describe.each([
       "google_service_networking_connection",
       "google_artifact_registry_repository",
       "google_storage_bucket",
-      "google_secret_manager_secret",
       "google_service_account",
       "google_sql_database_instance",
       "google_sql_user",
@@ -158,11 +157,10 @@ describe.each([
     }
   });
 
-  test("THEN the model API reads its secret by Secret Manager reference, and the MLflow sidecar uses IAM login", () => {
+  test("THEN no workload holds a secret (the model API verifies Google's keys), and the MLflow sidecar uses IAM login", () => {
     const modelApi = one(json(), "google_cloud_run_v2_service", "run-model-api/service");
-    const secretEnv = modelApi.template.containers[0].env.find((e: { name: string }) => e.name === "MODEL_API_SIGNING_KEY");
-    expect(secretEnv.value).toBeUndefined();
-    expect(secretEnv.value_source.secret_key_ref).toMatchObject({ secret: expect.stringContaining("google_secret_manager_secret."), version: "latest" });
+    expect(modelApi.template.containers[0].env.filter((e: { value_source?: unknown }) => e.value_source !== undefined)).toEqual([]);
+    expect(resources(json(), "google_secret_manager_secret")).toEqual([]);
     const mlflow = one(json(), "google_cloud_run_v2_service", "run-mlflow/service");
     expect(mlflow.template.containers[1]).toMatchObject({ name: "cloud-sql-proxy", args: expect.arrayContaining(["--auto-iam-authn", "--private-ip"]) });
     const env = Object.fromEntries(mlflow.template.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
@@ -178,15 +176,16 @@ describe.each([
     const grants = resources(json(), "google_storage_bucket_iam_member").filter((g) => String(g.member).includes("serviceAccount:${google_service_account.identity-"));
     const of = (svc: string) => grants.filter((g) => String(g.member).includes(`identity-${svc}_`)).map((g) => `${String(g.bucket).match(/storage_([a-z-]+)_/)![1]}:${g.role}`).sort();
     expect(of("receiver")).toEqual(["raw:roles/storage.objectUser"]);
-    expect(of("model-api")).toEqual(["mlflow-artifacts:roles/storage.objectViewer", "processed:roles/storage.objectViewer"]);
+    expect(of("model-api")).toEqual(["mlflow-artifacts:roles/storage.objectViewer"]);
+    expect(of("train")).toEqual(["mlflow-artifacts:roles/storage.objectUser", "processed:roles/storage.objectViewer"]);
     expect(of("transform")).toEqual(["processed:roles/storage.objectUser", "raw:roles/storage.objectViewer", "viz:roles/storage.objectUser"]);
     const secretGrants = resources(json(), "google_secret_manager_secret_iam_member");
-    expect(secretGrants).toEqual([expect.objectContaining({ role: "roles/secretmanager.secretAccessor", member: expect.stringContaining("identity-model-api_") })]);
+    expect(secretGrants).toEqual([]);
   });
 
   test("THEN an object finalized under raw/incoming/ starts the transform job", () => {
     const n = resources(json(), "google_storage_notification")[0];
-    expect(n).toMatchObject({ event_types: ["OBJECT_FINALIZE"], object_name_prefix: "incoming/", payload_format: "JSON_API_V1" });
+    expect(n).toMatchObject({ event_types: ["OBJECT_FINALIZE"], object_name_prefix: "raw/incoming/", payload_format: "JSON_API_V1" });
     expect(String(n.bucket)).toContain("storage_raw_");
     const wf = resources(json(), "google_workflows_workflow")[0];
     expect(wf.source_contents).toContain("googleapis.run.v2.projects.locations.jobs.run");
@@ -298,7 +297,7 @@ describe("dev is cheap, prod is resilient", () => {
   test("Images: a promoted manifest pins the digest in dev, prod runs the catalog tag", () => {
     const image = (json: StackJson) => one(json, "google_cloud_run_v2_service", "run-model-api/service").template.containers[0].image;
     expect(image(dev)).toBe(`europe-west3-docker.pkg.dev/mlops-dev-1234/mlops-dev-images/model-api@${DIGEST}`);
-    expect(image(prod)).toBe("europe-west3-docker.pkg.dev/mlops-prod-1234/mlops-prod-images/model-api:latest-release");
+    expect(image(prod)).toBe("europe-west3-docker.pkg.dev/mlops-prod-1234/mlops-prod-images/model-api:0.1.0");
   });
 });
 

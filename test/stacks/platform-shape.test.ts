@@ -61,14 +61,25 @@ describe("the three prod stacks share one shape", () => {
     for (const cloud of CLOUDS) expect(built.json(`prod-${cloud}`).output).not.toHaveProperty("url_mlflow");
   });
 
+  /** Per workload, the names only one cloud's runtime needs (how it starts a job or takes its event). */
+  const WORKLOAD_ONLY: Record<string, Partial<Record<(typeof CLOUDS)[number], string[]>>> = {
+    "model-api": { aws: ["JOB_CLUSTER", "JOB_SECURITY_GROUPS", "JOB_SUBNETS"] },
+    transform: { azure: ["EVENT_QUEUE_URL"] },
+  };
+  /** Cloud variables a workload does not read (modules/core/container-contract.ts CLOUD_ENV_UNREAD). */
+  const UNREAD: Record<string, string[]> = { mlflow: ["GOOGLE_CLOUD_REGION"] };
+
   test.each(SERVICE_CATALOG.map((s) => s.name))("GIVEN %s THEN every runtime sets the same contract variables, plus only its cloud's own", (service) => {
     // DB_PASSWORD is absent with IAM database auth (Google's Cloud SQL proxy): compared apart below.
-    const neutral = CLOUDS.map((cloud) => envNames(built.json(`prod-${cloud}`), cloud, service).filter((n) => !CLOUD_ONLY[cloud].includes(n) && n !== "DB_PASSWORD"));
+    const only = (cloud: (typeof CLOUDS)[number]) => [...CLOUD_ONLY[cloud], ...(WORKLOAD_ONLY[service]?.[cloud] ?? [])];
+    const neutral = CLOUDS.map((cloud) => envNames(built.json(`prod-${cloud}`), cloud, service).filter((n) => !only(cloud).includes(n) && n !== "DB_PASSWORD"));
     expect(neutral[1]).toEqual(neutral[0]);
     expect(neutral[2]).toEqual(neutral[0]);
     const usesPassword = CLOUDS.map((cloud) => envNames(built.json(`prod-${cloud}`), cloud, service).includes("DB_PASSWORD"));
     const usesDatabase = SERVICE_CATALOG.find((s) => s.name === service)!.usesDatabase === true;
     expect(usesPassword).toEqual([usesDatabase, usesDatabase, false]);
-    for (const cloud of CLOUDS) expect(envNames(built.json(`prod-${cloud}`), cloud, service)).toEqual(expect.arrayContaining(CLOUD_ONLY[cloud]));
+    for (const cloud of CLOUDS) {
+      expect(envNames(built.json(`prod-${cloud}`), cloud, service)).toEqual(expect.arrayContaining(only(cloud).filter((n) => !(UNREAD[service] ?? []).includes(n))));
+    }
   });
 });

@@ -12,7 +12,7 @@ const built = synthProject({ select: "dev,prod", deploymentsDir: promotedDeploym
 /** Every image reference a stack's JSON deploys, by the workload it belongs to. */
 function images(stack: string): string[] {
   const text = JSON.stringify(built.json(stack));
-  return [...text.matchAll(/[^"\\]*(?:@sha256:[0-9a-f]{64}|:latest-release)/g)].map((m) => m[0]);
+  return [...text.matchAll(/[^"\\]*(?:@sha256:[0-9a-f]{64}|:0\.1\.0)/g)].map((m) => m[0]);
 }
 
 describe.each(["aws", "azure", "gcp"])("prod-%s with a promoted model-api manifest", (cloud) => {

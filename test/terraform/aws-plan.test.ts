@@ -17,7 +17,8 @@ const PLATFORM_TYPES = [
   "aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy",
   "aws_s3_bucket", "aws_s3_bucket_versioning", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_public_access_block",
   "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_notification",
-  "aws_secretsmanager_secret", "aws_db_instance", "aws_db_subnet_group", "aws_db_parameter_group",
+  // No aws_secretsmanager_secret: no workload has a secret of its own; MLflow's password is the RDS-managed secret.
+  "aws_db_instance", "aws_db_subnet_group", "aws_db_parameter_group",
   "aws_ecs_cluster", "aws_ecs_task_definition", "aws_ecs_service", "aws_appautoscaling_target", "aws_appautoscaling_policy",
   "aws_lb", "aws_lb_listener", "aws_lb_target_group", "aws_apigatewayv2_api", "aws_apigatewayv2_vpc_link", "aws_apigatewayv2_route",
   "aws_apigatewayv2_authorizer", "aws_apigatewayv2_stage", "aws_cognito_user_pool", "aws_cognito_user_pool_client", "aws_cognito_user_group",

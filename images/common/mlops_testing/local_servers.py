@@ -84,3 +84,12 @@ def start_azurite() -> LocalServer:
     args = [binary, "--blobHost", "127.0.0.1", "--blobPort", str(port), "--inMemoryPersistence", "--silent", "--skipApiVersionCheck"]
     # In memory (azurite refuses --location with it); the temp dir is only the working directory.
     return LocalServer("azurite", args, port, workdir)
+
+
+def start_azurite_queue() -> LocalServer:
+    """Azurite's queue service (the Storage queue API the Azure transform takes its events from)."""
+    binary = _binary("azurite-queue")
+    port = free_port()
+    workdir = tempfile.TemporaryDirectory(prefix="azurite-queue-")
+    args = [binary, "--queueHost", "127.0.0.1", "--queuePort", str(port), "--inMemoryPersistence", "--silent", "--skipApiVersionCheck"]
+    return LocalServer("azurite-queue", args, port, workdir)

@@ -18,6 +18,7 @@ FULL_ENV: Dict[str, str] = {
     "MLFLOW_TRACKING_URI": "http://mlflow:5000", "MODEL_NAME": "model-api", "MODEL_VERSION": "none",
     "JOB_CLUSTER": "c", "JOB_SUBNETS": "s", "JOB_SECURITY_GROUPS": "g",
     "MAX_UPLOAD_BYTES": "10", "ALLOWED_CONTENT_TYPES": "text/csv", "INPUT_BUCKET": "raw", "INPUT_KEY": "raw/incoming/d/x.csv",
+    "MLFLOW_ALLOWED_HOSTS": "mlflow.internal", "EVENT_QUEUE_URL": "https://q.queue.core.windows.net/transform-events",
 }
 TRAIN_JOB = {"aws": "mlops-dev-train", "azure": "/subscriptions/s/resourceGroups/g/providers/Microsoft.App/jobs/t", "gcp": "projects/p/locations/r/jobs/t"}
 
@@ -69,4 +70,6 @@ def test_names_read_equal_names_declared(module_name: str, cloud: str) -> None:
         declared |= {"AZURE_STORAGE_ACCOUNT_URL"} if cloud == "azure" else set()
     if module_name == "model_api.settings" and cloud == "aws":
         declared |= set(module.AWS_JOB_ENV_NAMES)
+    if module_name == "transform_job.settings" and cloud == "azure":
+        declared |= set(module.AZURE_QUEUE_ENV_NAMES)
     assert env.asked == declared

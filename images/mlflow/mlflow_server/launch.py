@@ -46,9 +46,9 @@ def server_command(s: MlflowSettings) -> List[str]:
         "--serve-artifacts",
         "--artifacts-destination", artifacts_destination(s),
         "--workers", "2",
-        # The service is internal-only and called by its internal host name, which the contract does not pass;
-        # MLflow's default (localhost and private IPs) would refuse those calls with 403.
-        "--allowed-hosts", "*",
+        # MLflow 3.5+ answers 403 to other Host headers (its default allows only localhost and private IPs); the
+        # stack passes the internal host name clients use. /health and /version are exempt (the probes).
+        "--allowed-hosts", ",".join(("localhost", "127.0.0.1") + tuple(s.allowed_hosts)),
     ]
 
 

@@ -14,9 +14,11 @@ SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full"
 ENV_NAMES = (
     "PLATFORM_ENVIRONMENT", "PLATFORM_CLOUD", "SERVICE_NAME", "IMAGE_VERSION", "LOG_LEVEL", "PORT",
     "BUCKET_MLFLOW_ARTIFACTS", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SSLMODE", "DB_PASSWORD", "DB_AUTH",
+    "MLFLOW_ALLOWED_HOSTS",
 )
-#: Read per cloud: AWS_REGION by boto3, AZURE_CLIENT_ID by DefaultAzureCredential inside MLflow's Azure client.
-CLOUD_ENV_NAMES = {"aws": ("AWS_REGION",), "azure": ("AZURE_STORAGE_ACCOUNT_URL", "AZURE_CLIENT_ID"), "gcp": ("GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_REGION")}
+#: Read per cloud: AWS_REGION by boto3, AZURE_CLIENT_ID by DefaultAzureCredential inside MLflow's Azure client,
+#: GOOGLE_CLOUD_PROJECT by google-auth for the GCS client. Nothing here reads GOOGLE_CLOUD_REGION.
+CLOUD_ENV_NAMES = {"aws": ("AWS_REGION",), "azure": ("AZURE_STORAGE_ACCOUNT_URL", "AZURE_CLIENT_ID"), "gcp": ("GOOGLE_CLOUD_PROJECT",)}
 
 
 class ConfigError(Exception):
@@ -40,6 +42,8 @@ class MlflowSettings:
     db_auth: str
     db_password: Optional[str]
     azure_storage_account_url: Optional[str]
+    #: Host headers MLflow accepts (its internal host name); never "*".
+    allowed_hosts: tuple = ()
 
 
 def _required(env: Mapping[str, str], name: str, expected: str) -> str:
@@ -92,4 +96,13 @@ def read_settings(env: Mapping[str, str]) -> MlflowSettings:
         db_auth=db_auth,
         db_password=password,
         azure_storage_account_url=_required(env, "AZURE_STORAGE_ACCOUNT_URL", "https://<account>.blob.core.windows.net/") if cloud == "azure" else None,
+        allowed_hosts=_allowed_hosts(env),
     )
+
+
+def _allowed_hosts(env: Mapping[str, str]) -> tuple:
+    """MLFLOW_ALLOWED_HOSTS: the comma list of Host headers (host or host:port) the stack's clients send."""
+    hosts = tuple(h.strip() for h in _required(env, "MLFLOW_ALLOWED_HOSTS", "a comma list of the host names clients call MLflow by").split(",") if h.strip())
+    if "*" in hosts:
+        raise ConfigError("environment variable MLFLOW_ALLOWED_HOSTS: expected the internal host names, found '*' (that turns off MLflow's DNS-rebinding protection)")
+    return hosts

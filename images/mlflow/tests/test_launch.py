@@ -19,6 +19,7 @@ def aws_env(**over: str) -> Dict[str, str]:
         "PORT": "5000", "AWS_REGION": "eu-central-1", "BUCKET_MLFLOW_ARTIFACTS": "mlops-dev-mlflow-artifacts",
         "DB_HOST": "mlops-dev.abc.eu-central-1.rds.amazonaws.com", "DB_PORT": "5432", "DB_NAME": "mlflow", "DB_USER": "mlflow",
         "DB_SSLMODE": "require", "DB_PASSWORD": NASTY, "DB_AUTH": "password",
+        "MLFLOW_ALLOWED_HOSTS": "mlops-dev-nlb.elb.eu-central-1.amazonaws.com,mlops-dev-nlb.elb.eu-central-1.amazonaws.com:5000",
     }
     env.update(over)
     return env
@@ -100,6 +101,18 @@ def test_the_command_serves_artifacts_on_all_interfaces_and_never_carries_the_pa
     assert "--serve-artifacts" in command
     assert command[command.index("--artifacts-destination") + 1] == "s3://mlops-dev-mlflow-artifacts/mlflow"
     assert not any("postgresql" in a or "p@ss" in a for a in command)
+    assert command[command.index("--allowed-hosts") + 1] == (
+        "localhost,127.0.0.1,mlops-dev-nlb.elb.eu-central-1.amazonaws.com,mlops-dev-nlb.elb.eu-central-1.amazonaws.com:5000"
+    )
+
+
+@pytest.mark.parametrize("value, message", [
+    ("", "MLFLOW_ALLOWED_HOSTS is required"),
+    ("mlflow.internal,*", "found '\\*'"),
+])
+def test_allowed_hosts_are_required_and_never_everything(value: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        read_settings(aws_env(MLFLOW_ALLOWED_HOSTS=value))
 
 
 def test_the_server_environment_holds_the_uri_not_the_raw_password_and_writes_only_to_tmp() -> None:

@@ -34,7 +34,7 @@ def test_good_settings_exec_mlflow_server_with_the_uri_in_its_environment(tmp_pa
     env = {
         "PLATFORM_ENVIRONMENT": "dev", "PLATFORM_CLOUD": "gcp", "SERVICE_NAME": "mlflow", "PORT": "8080",
         "GOOGLE_CLOUD_PROJECT": "proj", "BUCKET_MLFLOW_ARTIFACTS": "art", "DB_HOST": "127.0.0.1", "DB_NAME": "mlflow",
-        "DB_USER": "sa@proj.iam", "DB_SSLMODE": "disable", "DB_AUTH": "iam",
+        "DB_USER": "sa@proj.iam", "DB_SSLMODE": "disable", "DB_AUTH": "iam", "MLFLOW_ALLOWED_HOSTS": "mlops-dev-mlflow-1.europe-west3.run.app",
     }
     result = run_entrypoint(env, tmp_path)
     assert result.returncode == 0, result.stderr

@@ -41,7 +41,8 @@ def read_settings(env: Mapping[str, str]) -> ModelApiSettings:
     aws = platform.cloud == "aws"
     settings = ModelApiSettings(
         platform=platform,
-        auth=read_auth(env),
+        # Empty AUTH_ADMIN_VALUES (Google without clouds.gcp.admins): the API serves predictions, nobody may retrain.
+        auth=read_auth(env, admins_required=False),
         port=integer(env, "PORT", 8000, minimum=1),
         model_name=required(env, "MODEL_NAME"),
         model_version=required(env, "MODEL_VERSION"),

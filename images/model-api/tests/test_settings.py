@@ -29,3 +29,13 @@ def test_aws_wants_cluster_and_subnets() -> None:
         read_settings(env)
     s = read_settings({**env, "JOB_SUBNETS": "subnet-1, subnet-2", "JOB_SECURITY_GROUPS": "sg-1"})
     assert s.job_subnets == ("subnet-1", "subnet-2") and s.port == 8000
+
+
+def test_without_admin_values_the_api_starts_and_nobody_is_admin() -> None:
+    """Google without clouds.gcp.admins: predictions work, retrain and reload are refused to everyone."""
+    from model_api.settings import read_settings as read
+
+    env = {"PLATFORM_ENVIRONMENT": "dev", "PLATFORM_CLOUD": "gcp", "SERVICE_NAME": "model-api", "GOOGLE_CLOUD_PROJECT": "p",
+           **AUTH, "AUTH_ADMIN_CLAIM": "email", "AUTH_ADMIN_VALUES": "", "MODEL_NAME": "model-api", "MODEL_VERSION": "none",
+           "BUCKET_MLFLOW_ARTIFACTS": "art", "TRAIN_JOB": "projects/p/locations/r/jobs/t"}
+    assert read(env).auth.admin_values == ()

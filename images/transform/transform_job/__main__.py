@@ -8,7 +8,7 @@ from mlops_common.env import ConfigError
 from mlops_common.platform import configure_logging
 from mlops_common.storage.factory import storage_for
 
-from .job import run
+from .job import run, run_from_queue
 from .settings import read_settings
 
 
@@ -19,7 +19,12 @@ def main() -> None:
         print(f"transform: {e}", file=sys.stderr)
         sys.exit(2)
     configure_logging(settings.platform)
-    sys.exit(run(settings, storage_for(settings.platform)))
+    storage = storage_for(settings.platform)
+    if settings.event_queue_url:
+        from .queue_event import AzureEventQueue
+
+        sys.exit(run_from_queue(settings, storage, AzureEventQueue(settings.event_queue_url, settings.platform.azure_client_id)))
+    sys.exit(run(settings, storage))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ An object counts as processed when its processed file exists. Logs "New data was
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import posixpath
@@ -14,6 +15,7 @@ from typing import List, Optional, Tuple
 
 from mlops_common.storage import ObjectNotFound, ObjectStorage
 
+from .queue_event import MAX_ATTEMPTS, BadEvent, EventQueue, blob_of
 from .settings import TransformSettings
 from .transform import UnreadableData, parse_records, table_csv, to_table, viz_summary
 
@@ -73,3 +75,36 @@ def run(settings: TransformSettings, storage: ObjectStorage) -> int:
     else:
         log.info("nothing new")
     return 1 if any(r is False for r in results) else 0
+
+
+def run_from_queue(settings: TransformSettings, storage: ObjectStorage, queue: EventQueue) -> int:
+    """Azure: one event from the queue, transformed, then deleted (see queue_event.py for when it is kept).
+
+    An empty queue (the job started by hand or by Airflow) falls back to looking for new objects."""
+    taken = queue.take()
+    if taken is None:
+        log.info("no event waiting in the queue: looking for new objects under %s", INCOMING_PREFIX)
+        return run(settings, storage)
+    handle, text, attempt = taken
+    try:
+        container, key = blob_of(text)
+    except BadEvent as e:
+        log.error("dropped a queue message that names no blob: %s", e)
+        queue.delete(handle)
+        return 1
+    if container != settings.bucket_raw:
+        log.error("dropped the event for %s/%s: expected a blob in %s (BUCKET_RAW)", container, key, settings.bucket_raw)
+        queue.delete(handle)
+        return 2
+    try:
+        code = run(dataclasses.replace(settings, input_bucket=container, input_key=key), storage)
+    except Exception:  # storage or network trouble: worth another attempt, not an endless one
+        if attempt >= MAX_ATTEMPTS:
+            log.exception("giving up on %s/%s after %d attempts: event deleted, re-upload to try again", container, key, attempt)
+            queue.delete(handle)
+        else:
+            log.exception("transform of %s/%s failed (attempt %d of %d): the event comes back to the queue", container, key, attempt, MAX_ATTEMPTS)
+        return 1
+    # Done, skipped, unreadable or outside raw/incoming/: another run would end the same way.
+    queue.delete(handle)
+    return code

@@ -14,6 +14,7 @@ const FACTS: ContainerFacts = {
   bucketName: (p) => `mlops-test-${p}`,
   cloudEnv: { AWS_REGION: "eu-central-1" },
   database: { host: "db.internal", port: 5432, name: "mlflow", user: "mlflow", sslMode: "require", auth: "password" },
+  mlflowAllowedHosts: ["mlflow.internal"],
 };
 const spec = (name: string): ResolvedService => ({ ...SERVICE_CATALOG.find((s) => s.name === name)!, image: { kind: "tag", tag: "t1" } });
 const BUCKET_ARNS = { raw: "arn:aws:s3:::raw", processed: "arn:aws:s3:::processed", viz: "arn:aws:s3:::viz", "mlflow-artifacts": "arn:aws:s3:::mlflow-artifacts" };
@@ -50,7 +51,8 @@ describe("AWS task definition", () => {
   });
 
   test("GIVEN a spec secret WHEN built THEN it is injected by ARN and only the execution role may read it", () => {
-    const s = spec("model-api");
+    // No catalog workload has a secret of its own today; a spec that names one gets it by reference.
+    const s: ResolvedService = { ...spec("receiver"), secrets: ["model-api-signing-key"] };
     const { json, container } = build(s, {
       secretArns: { "model-api-signing-key": "arn:aws:secretsmanager:eu-central-1:123456789012:secret:k" },
       facts: { ...FACTS, auth: { issuer: "https://cognito", audience: "c", jwksUri: "https://cognito/jwks", adminClaim: "scope", adminValues: ["mlops/admin"] } },
@@ -61,7 +63,7 @@ describe("AWS task definition", () => {
   });
 
   test.each([
-    ["a secret that does not exist", spec("model-api"), {}, /model-api reads secret model-api-signing-key, which does not exist/],
+    ["a secret that does not exist", { ...spec("receiver"), secrets: ["model-api-signing-key"] }, {}, /receiver reads secret model-api-signing-key, which does not exist/],
     ["a database user without a database", spec("mlflow"), { databaseSecretArn: undefined }, /mlflow uses the database but no database was given/],
   ])("GIVEN %s WHEN built THEN a ValidationError", (_label, s, over, message) => {
     expect(() => build(s, over as Partial<TaskDefinitionProps>)).toThrow(message);

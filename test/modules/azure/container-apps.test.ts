@@ -23,7 +23,7 @@ function platform(stack: TerraformStack) {
     storage: new ObjectStorage(stack, "storage", { ...COMMON, uniqueSeed: SEED }),
     secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED }),
     environment: new ContainerAppEnvironment(stack, "env", { ...COMMON, network, logWorkspaceId: logs.workspaceId }),
-    facts: { cloud: "azure", environment: "test", bucketName: (p: string) => p, cloudEnv: { AZURE_STORAGE_ACCOUNT_URL: "https://acct.blob.core.windows.net/" } } as const,
+    facts: { cloud: "azure", environment: "test", bucketName: (p: string) => p, cloudEnv: { AZURE_STORAGE_ACCOUNT_URL: "https://acct.blob.core.windows.net/" }, mlflowAllowedHosts: ["mlflow.internal.example"] } as const,
   };
 }
 

@@ -15,6 +15,8 @@ const facts = (over: Partial<ContainerFacts> = {}): ContainerFacts => ({
   auth: { issuer: "https://issuer", audience: "client-1", jwksUri: "https://issuer/jwks", adminClaim: "scope", adminValues: ["mlops/admin"] },
   database: { host: "db.internal", port: 5432, name: "mlflow", user: "mlflow", sslMode: "require", auth: "password" },
   mlflowTrackingUri: "http://mlflow.internal:5000",
+  mlflowAllowedHosts: ["mlflow.internal", "mlflow.internal:5000"],
+  trainJob: { id: "mlops-dev-train", placement: { JOB_CLUSTER: "mlops-dev", JOB_SUBNETS: "subnet-a,subnet-b", JOB_SECURITY_GROUPS: "sg-train" } },
   ...over,
 });
 const envOf = (s: ResolvedService, f: ContainerFacts = facts()) => Object.fromEntries(containerEnvironment(s, f).env.map((e) => [e.name, e.value]));
@@ -46,8 +48,36 @@ describe("container environment contract", () => {
       AUTH_ADMIN_VALUES: "mlops/admin",
       MODEL_NAME: "model-api",
       MODEL_VERSION: "none",
-      MLFLOW_TRACKING_URI: "http://mlflow.internal:5000",
+      TRAIN_JOB: "mlops-dev-train",
+      JOB_CLUSTER: "mlops-dev",
+      JOB_SUBNETS: "subnet-a,subnet-b",
+      JOB_SECURITY_GROUPS: "sg-train",
     });
+    // It reads models from the artifact bucket, not through MLflow, and verifies tokens with the issuer's JWKS.
+    expect(envOf(spec("model-api"))).not.toHaveProperty("MLFLOW_TRACKING_URI");
+    expect(envOf(spec("model-api"))).not.toHaveProperty("BUCKET_PROCESSED");
+    expect(containerEnvironment(spec("model-api"), facts()).secrets).toEqual([]);
+  });
+
+  test("GIVEN the train job THEN it tracks runs in MLflow and reads processed data", () => {
+    expect(envOf(spec("train"))).toMatchObject({ MLFLOW_TRACKING_URI: "http://mlflow.internal:5000", MODEL_NAME: "model-api", BUCKET_PROCESSED: "mlops-dev-processed", BUCKET_MLFLOW_ARTIFACTS: "mlops-dev-mlflow-artifacts" });
+    expect(envOf(spec("train"))).not.toHaveProperty("PORT");
+  });
+
+  test("GIVEN MLflow THEN it accepts only its internal host names, and on Google it gets no region nobody reads", () => {
+    expect(envOf(spec("mlflow")).MLFLOW_ALLOWED_HOSTS).toBe("mlflow.internal,mlflow.internal:5000");
+    const gcp = facts({ cloud: "gcp", cloudEnv: { GOOGLE_CLOUD_PROJECT: "p", GOOGLE_CLOUD_REGION: "europe-west3" }, database: { host: "127.0.0.1", port: 5432, name: "mlflow", user: "sa@p.iam", sslMode: "disable", auth: "iam" } });
+    expect(envOf(spec("mlflow"), gcp)).toMatchObject({ GOOGLE_CLOUD_PROJECT: "p" });
+    expect(envOf(spec("mlflow"), gcp)).not.toHaveProperty("GOOGLE_CLOUD_REGION");
+    expect(envOf(spec("train"), gcp)).toMatchObject({ GOOGLE_CLOUD_REGION: "europe-west3" });
+  });
+
+  test("GIVEN the transform THEN the per-run names are the trigger's, and on Azure it gets its event queue", () => {
+    expect(envOf(spec("transform"))).not.toHaveProperty("INPUT_KEY");
+    expect(envOf(spec("transform"))).not.toHaveProperty("EVENT_QUEUE_URL");
+    expect(envOf(spec("transform"))).not.toHaveProperty("OUTPUT_PROCESSED");
+    const azure = facts({ cloud: "azure", cloudEnv: { AZURE_STORAGE_ACCOUNT_URL: "https://a.blob.core.windows.net/" }, eventQueueUrl: "https://q.queue.core.windows.net/transform-events" });
+    expect(envOf(spec("transform"), azure).EVENT_QUEUE_URL).toBe("https://q.queue.core.windows.net/transform-events");
   });
 
   test("GIVEN a promoted digest THEN IMAGE_VERSION and MODEL_VERSION are the manifest's version", () => {
@@ -68,7 +98,7 @@ describe("container environment contract", () => {
   });
 
   test("GIVEN the spec's own secrets THEN each is injected by reference under its env name, never as a value", () => {
-    const c = containerEnvironment(spec("model-api"), facts());
+    const c = containerEnvironment(spec("receiver", { secrets: ["model-api-signing-key"] }), facts());
     expect(c.secrets).toEqual([{ name: "MODEL_API_SIGNING_KEY", secret: "model-api-signing-key" }]);
     expect(envVarName("mlflow-artifacts")).toBe("MLFLOW_ARTIFACTS");
   });
@@ -84,6 +114,10 @@ describe("container environment contract", () => {
   test.each([
     ["a JWT service without auth facts", spec("model-api"), facts({ auth: undefined }), /model-api: auth "jwt" needs the identity provider's issuer/],
     ["a database user without a database", spec("mlflow"), facts({ database: undefined }), /mlflow uses the database, but no database connection was given/],
+    ["MLflow without its host names", spec("mlflow"), facts({ mlflowAllowedHosts: undefined }), /mlflow: the Host headers it accepts/],
+    ["the model API without the train job", spec("model-api"), facts({ trainJob: undefined }), /model-api starts the train job on retrain, but no train job was given/],
+    ["the train job without MLflow", spec("train"), facts({ mlflowTrackingUri: undefined }), /train tracks its runs in MLflow, but no MLflow URL was given/],
+    ["the Azure transform without its queue", spec("transform"), facts({ cloud: "azure" }), /transform: a queue-triggered job on Azure needs its event queue's URL/],
   ])("GIVEN %s THEN a clear error", (_label, s, f, message) => {
     expect(() => containerEnvironment(s, f)).toThrow(message);
   });
