@@ -8,6 +8,8 @@
  * Exit codes: 0 done (or printed), 2 bad input (unknown environment or cloud, a cloud the environment does
  * not have, local state), 1 a step failed (its number and command are printed).
  * The README's day-0 section is the `--dry-run` output for dev (a test keeps them equal).
+ * The plan synthesizes the (environment, cloud) platform stack in-process (a few seconds) and reads the
+ * foundation and database `-target` lists and the secrets to set from it (scripts/day0-foundation.ts).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
