@@ -69,7 +69,7 @@ const TYPES: Record<CloudName, CloudTypes> = {
 };
 
 const TOKEN = /\$\{([^}]*)\}/g;
-const ADDRESS = /\b((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g;
+const ADDRESS = /(?<![\w.])((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g;
 const NOT_RESOURCES = new Set(["var", "local", "each", "count", "path", "self", "terraform", "module", "ephemeral"]);
 
 /** Addresses (`type.name`, `data.type.name`) a value refers to, through tokens anywhere inside it and `depends_on`. */

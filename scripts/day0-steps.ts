@@ -257,12 +257,12 @@ class Context {
     };
   }
 
-  databaseStep(): Day0Step | undefined {
+  databaseStep(extraNote?: string): Day0Step | undefined {
     const targets = databaseTargets(this.cloud, this.opts.stack);
     if (targets.length === 0) return undefined;
     return {
       title: `Database apply of ${this.stack}: MLflow's server, database and users (${targets.length} target${targets.length === 1 ? "" : "s"})`,
-      note: "The network comes with them. MLflow's own role is made in the next step, before MLflow first starts.",
+      note: "The network comes with them. MLflow's own role is made in the next step, before MLflow first starts." + (extraNote ? `\n${extraNote}` : ""),
       commands: [targetedApply(this.tf(this.stack), targets)],
       needs: ["login", "account", "state-storage"],
       makes: ["database"],
@@ -316,7 +316,7 @@ class Context {
     migrate: (db: MlflowDatabase) => readonly string[];
     fullApplyNote?: string;
   }): Day0Step[] {
-    const db = this.databaseStep();
+    const db = this.databaseStep(p.fullApplyNote);
     const role = this.databaseRoleStep(p.reach, p.migrate);
     return [
       this.foundationStep(),
@@ -401,7 +401,7 @@ function azureSteps(ctx: Context, azure: AzureCloudConfig): Day0Step[] {
       fullApplyNote:
         azure.allowedIpRanges.length > 0
           ? undefined
-          : `Key Vault and the data account deny by default: add your public address to clouds.azure.allowedIpRanges first\n(or run from inside the VNet), or the secret writes of this apply are refused.`,
+          : `Key Vault and the data account deny by default: add your public address to clouds.azure.allowedIpRanges first\n(or run from inside the VNet), or the secret writes of this apply (the admin password among them) are refused.`,
     }),
   ];
 }

@@ -6,8 +6,9 @@
 import type { StackJson } from "./synth";
 
 const TOKEN = /\$\{([^}]*)\}/g;
-const ADDRESS = /\b((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g;
-const NOT_RESOURCES = new Set(["var", "local", "each", "count", "path", "self", "terraform", "module", "ephemeral"]);
+const ADDRESS = /(?<![\w.])((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g;
+const NOT_RESOURCES = new Set(["var", "local", "each", "count", "path", "self", "terraform", "module"]);
+const EPHEMERAL = /(?<![\w.])(ephemeral\.[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g;
 
 /** One resource of the stack. */
 export interface GraphNode {
@@ -20,7 +21,9 @@ export interface GraphNode {
 export function tokenReferences(value: unknown): string[] {
   const found = new Set<string>();
   for (const [, expr] of JSON.stringify(value ?? null).matchAll(TOKEN)) {
-    for (const [, a] of expr.matchAll(ADDRESS)) if (!NOT_RESOURCES.has(a.split(".")[0])) found.add(a);
+    for (const [, a] of expr.matchAll(ADDRESS)) if (!NOT_RESOURCES.has(a.split(".")[0]) && a.split(".")[0] !== "ephemeral") found.add(a);
+    // `ephemeral.<type>.<name>`: an ephemeral resource (a node too: Terraform opens it after what it names).
+    for (const [, a] of expr.matchAll(EPHEMERAL)) found.add(a);
   }
   return [...found];
 }
@@ -30,9 +33,14 @@ export class TerraformGraph {
   private readonly edges = new Map<string, Set<string>>();
 
   constructor(json: StackJson) {
-    for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    const ephemeral = (json as { ephemeral?: Record<string, Record<string, Record<string, unknown>>> }).ephemeral ?? {};
+    const blocks = [
+      ...Object.entries(json.resource ?? {}).map(([type, byName]) => ({ prefix: "", type, byName })),
+      ...Object.entries(ephemeral).map(([type, byName]) => ({ prefix: "ephemeral.", type, byName })),
+    ];
+    for (const { prefix, type, byName } of blocks) {
       for (const [name, body] of Object.entries(byName)) {
-        const address = `${type}.${name}`;
+        const address = `${prefix}${type}.${name}`;
         const { ["//"]: _meta, depends_on: dependsOn, ...args } = body;
         const refs = new Set(tokenReferences(args));
         for (const d of Array.isArray(dependsOn) ? dependsOn : []) refs.add(String(d));
