@@ -1,12 +1,36 @@
 /**
- * The day-0 runbook of one (environment, cloud) as data: each step a title, an optional note and the
- * shell commands that do it, in an order where no step needs something a later one creates. Pure:
+ * The day-0 runbook of one (environment, cloud) as data: each step a title, an optional note, the
+ * shell commands that do it and what it needs and makes, in an order where no step needs something a
+ * later one creates. The first apply is split so that nothing runs before its image and secrets exist:
+ * a targeted foundation apply (registries, CI identities, secret containers: read from the synthesized
+ * stack, `scripts/day0-foundation.ts`), images and secret values, the database and MLflow's role, then
+ * the full apply. Pure:
  * `scripts/day0.ts` prints the steps (`--dry-run`) or runs them, and the README's day-0 section is
  * this plan's rendering (a test compares the two).
  */
 import type { AwsCloudConfig, AzureCloudConfig, CloudName, EnvironmentConfig, GcpCloudConfig } from "../environments/schema";
 import type { ResolvedService } from "../services/service-spec";
 import { stateLocation, stateStackName } from "../stacks/state-location";
+import { databaseTargets, foundationTargets, mlflowDatabase, MlflowDatabase, secretsWithoutValue, StackJson } from "./day0-foundation";
+
+/**
+ * What a step needs before it can run, or makes for the steps after it. A test checks every list: each
+ * need is made by an earlier step, so no step depends on something a later step creates.
+ */
+export type Day0Capability =
+  | "login"
+  | "account"
+  | "state-storage"
+  | "registries"
+  | "ci-identities"
+  | "secret-containers"
+  | "github"
+  | "images"
+  | "secret-values"
+  | "database"
+  | "database-role"
+  | "platform"
+  | "ci-deploy";
 
 /** One step of the runbook. */
 export interface Day0Step {
@@ -15,11 +39,15 @@ export interface Day0Step {
   readonly note?: string;
   /** Shell commands, run in order by bash from the project root; the first failure stops the run. */
   readonly commands: readonly string[];
+  readonly needs: readonly Day0Capability[];
+  readonly makes: readonly Day0Capability[];
 }
 
 export interface Day0Options {
-  /** The environment's enabled services (their secrets are set in the secrets step). */
+  /** The environment's enabled services. */
   readonly services: readonly ResolvedService[];
+  /** The synthesized platform stack (`cdktf.out/stacks/<env>-<cloud>/cdk.tf.json`): targets and names come from it. */
+  readonly stack: StackJson;
   /** GitHub logins who must approve deploys of a pull-request environment. @default [] */
   readonly reviewers?: readonly string[];
   /** The environment's file, for messages. @default - `environments/<name>.ts` */
@@ -30,6 +58,8 @@ export interface Day0Options {
 export const STACKS_DIR = "cdktf.out/stacks";
 /** The Terraform override that runs a state-storage stack on local state for its first apply. */
 export const BOOTSTRAP_OVERRIDE_FILE = "day0_override.tf.json";
+/** The local port a tunnel to the database listens on. */
+export const DATABASE_TUNNEL_PORT = 15432;
 
 /** Terraform JSON that replaces the stack's backend with a local file (override files replace a backend block whole). */
 export function bootstrapOverride(statePath: string): object {
@@ -53,9 +83,7 @@ export function day0Steps(env: EnvironmentConfig, cloud: CloudName, opts: Day0Op
     throw new Day0InputError(`${file}: clouds.${cloud}.backend: expected a remote backend (CI takes over from day 0 and never deploys local state), found { type: "local" }`);
   }
   const ctx = new Context(env, cloud, opts);
-  const cloudSteps =
-    cloud === "aws" ? awsSteps(ctx, env.clouds.aws!) : cloud === "azure" ? azureSteps(ctx, env.clouds.azure!) : gcpSteps(ctx, env.clouds.gcp!);
-  return cloudSteps;
+  return cloud === "aws" ? awsSteps(ctx, env.clouds.aws!) : cloud === "azure" ? azureSteps(ctx, env.clouds.azure!) : gcpSteps(ctx, env.clouds.gcp!);
 }
 
 /** Bad input the user can fix: printed as one line, exit 2. */
@@ -75,6 +103,11 @@ export function renderSteps(env: EnvironmentConfig, cloud: CloudName, steps: rea
     lines.push(...s.commands);
   });
   return `${lines.join("\n")}\n`;
+}
+
+/** One command that applies only `targets` (and what they depend on), one target a line. */
+function targetedApply(tf: string, targets: readonly string[]): string {
+  return [`${tf} apply`, ...targets.map((t) => `-target=${t}`)].join(" \\\n  ");
 }
 
 class Context {
@@ -105,6 +138,14 @@ class Context {
     return `"$(${this.tf(this.stack)} output -raw ${name})"`;
   }
 
+  loginStep(title: string, commands: readonly string[]): Day0Step {
+    return { title, commands, needs: [], makes: ["login"] };
+  }
+
+  prepareStep(title: string, note: string, commands: readonly string[]): Day0Step {
+    return { title, note, commands, needs: ["login"], makes: ["account"] };
+  }
+
   /** The state-storage stack: applied on local state, then its state moved into what it created. */
   stateSteps(beforeMigration: readonly string[] = []): Day0Step {
     const dir = `${STACKS_DIR}/${this.stateStack}`;
@@ -127,14 +168,22 @@ class Context {
         `${this.tf(this.stateStack)} state list`,
         `rm -f ${localState} ${localState}.backup`,
       ],
+      needs: ["login"],
+      makes: ["state-storage"],
     };
   }
 
-  deployStep(note?: string): Day0Step {
+  /** Registries, CI identities with their trust and grants, secret containers and their keys; nothing that runs. */
+  foundationStep(): Day0Step {
+    const targets = foundationTargets(this.cloud, this.opts.stack);
     return {
-      title: `First platform deploy (${this.stack}) from this workstation`,
-      note,
-      commands: [`CDKTF_ENV=${this.env.name} npx cdktf deploy ${this.stack}`],
+      title: `Foundation apply of ${this.stack}: registries, CI identities, secret containers (${targets.length} target${targets.length === 1 ? "" : "s"})`,
+      note:
+        "Only what the next steps need; Terraform adds what these depend on. No workload is created yet:\n" +
+        "it would start before its image and its secret values exist. The list is read from the synthesized stack.",
+      commands: [`${this.tf(this.stack)} init -input=false`, targetedApply(this.tf(this.stack), targets)],
+      needs: ["login", "account", "state-storage"],
+      makes: ["registries", "ci-identities", "secret-containers"],
     };
   }
 
@@ -152,74 +201,168 @@ class Context {
     } else {
       commands.push(`gh api --method PUT ${envPath}`);
     }
-    commands.push(`${this.tf(this.stack)} init -input=false`);
     for (const v of variables) {
       const scope = v.scope === "environment" ? ` --env ${this.githubEnv}` : "";
       commands.push(`gh variable set ${v.name} --repo ${this.repo}${scope} --body ${this.output(v.output)}`);
     }
     return {
-      title: `Hand over to GitHub (environment ${this.githubEnv}, variables from the stack outputs)`,
+      title: `Hand over to GitHub (environment ${this.githubEnv}, variables from the foundation's outputs)`,
       note: protectedEnv
         ? `Deploys of ${this.githubEnv} wait for ${reviewers.length > 0 ? reviewers.join(", ") : "the reviewers you add in Settings > Environments (pass --reviewers)"} and run from main only.`
         : undefined,
       commands,
+      needs: ["ci-identities", "registries"],
+      makes: ["github"],
     };
   }
 
-  ciSteps(): Day0Step[] {
-    const latest = (wf: string) => `"$(gh run list --repo ${this.repo} --workflow ${wf} --limit 1 --json databaseId --jq '.[0].databaseId')"`;
-    return [
-      {
-        title: "Push the images (images.yml builds them, pushes to dev and copies the digests into every later environment)",
-        note: "Needs the publisher variables of the step before; a run that finds no images/<service>/Dockerfile builds nothing and says so.",
-        commands: [`gh workflow run images.yml --repo ${this.repo} --ref main`, "sleep 10", `gh run watch ${latest("images.yml")} --repo ${this.repo} --exit-status`],
-      },
-      {
-        title: `First CI deploy of ${this.stack} (deploy.yml, with the builder identity)`,
-        commands: [
-          `gh workflow run deploy.yml --repo ${this.repo} --ref main -f environment=${this.env.name} -f stacks=${this.stack}`,
-          "sleep 10",
-          `gh run watch ${latest("deploy.yml")} --repo ${this.repo} --exit-status`,
-        ],
-      },
-    ];
+  latest(wf: string): string {
+    return `"$(gh run list --repo ${this.repo} --workflow ${wf} --limit 1 --json databaseId --jq '.[0].databaseId')"`;
   }
 
-  /** The secrets the enabled services read, once each. */
-  secretNames(): string[] {
-    return [...new Set(this.opts.services.flatMap((s) => s.secrets))];
+  imagesStep(): Day0Step {
+    // dev's run builds and pushes; a later environment gets the digests (and release tags) copied in.
+    const first = this.env.promotion.from === undefined;
+    const jobs = first ? `startswith("build ")` : `endswith(" to ${this.env.name}")`;
+    return {
+      title: first
+        ? "Push the images (images.yml: build, push to dev with each images/<service>/RELEASE tag, copy to later environments)"
+        : `Push the images (images.yml: copy the digests and images/<service>/RELEASE tags into ${this.env.name}'s registries)`,
+      note:
+        `Needs the publisher variables of the step before. Only the ${first ? "build" : `copy-to-${this.env.name}`} jobs must succeed: copies into environments\n` +
+        "not set up yet fail until their day 0. Without GitHub: docker build --build-context common=images/common \\\n" +
+        `  -t "$(${this.tf(this.stack)} output -raw registry_<service>):$(cat images/<service>/RELEASE)" images/<service>, then docker push it.`,
+      commands: [
+        `gh workflow run images.yml --repo ${this.repo} --ref main`,
+        "sleep 10",
+        `run=${this.latest("images.yml")}; gh run watch "$run" --repo ${this.repo} || true; ` +
+          `test "$(gh run view "$run" --repo ${this.repo} --json jobs --jq '[.jobs[] | select(.name | ${jobs})] | length > 0 and all(.conclusion == "success")')" = true`,
+      ],
+      needs: ["registries", "github"],
+      makes: ["images"],
+    };
+  }
+
+  secretsStep(command: (name: string) => string): Day0Step {
+    const secrets = secretsWithoutValue(this.cloud, this.opts.stack);
+    return {
+      title: "Set the secret values (secrets the stack creates without a value)",
+      note:
+        secrets.length > 0
+          ? "A random value is generated here and never printed; put your own where a service needs a given one."
+          : "Nothing to set: Terraform writes the value of every secret the services read.",
+      commands: secrets.map((s) => command(s.name)),
+      needs: ["secret-containers"],
+      makes: ["secret-values"],
+    };
+  }
+
+  databaseStep(extraNote?: string): Day0Step | undefined {
+    const targets = databaseTargets(this.cloud, this.opts.stack);
+    if (targets.length === 0) return undefined;
+    return {
+      title: `Database apply of ${this.stack}: MLflow's server, database and users (${targets.length} target${targets.length === 1 ? "" : "s"})`,
+      note: "The network comes with them. MLflow's own role is made in the next step, before MLflow first starts." + (extraNote ? `\n${extraNote}` : ""),
+      commands: [targetedApply(this.tf(this.stack), targets)],
+      needs: ["login", "account", "state-storage"],
+      makes: ["database"],
+    };
+  }
+
+  /** MLflow's least-privilege role (scripts/database-migrate.ts), from where the private database is reachable. */
+  databaseRoleStep(reach: string, commands: (db: MlflowDatabase) => readonly string[]): Day0Step | undefined {
+    const db = mlflowDatabase(this.cloud, this.opts.stack);
+    if (!db) return undefined;
+    const own = db.role !== db.adminUser;
+    return {
+      title: `Create MLflow's database role (${db.role}) with scripts/database-migrate.ts`,
+      note: own
+        ? reach
+        : `MLflow connects as the server's admin user (${db.adminUser}) in this stack: there is no role of its own to create yet.`,
+      commands: own ? commands(db) : [],
+      needs: ["database"],
+      makes: ["database-role"],
+    };
+  }
+
+  fullApplyStep(note?: string): Day0Step {
+    return {
+      title: `Full apply of ${this.stack} from this workstation: the workloads start on the pushed images`,
+      note,
+      commands: [`CDKTF_ENV=${this.env.name} npx cdktf deploy ${this.stack}`],
+      needs: ["images", "secret-values", "database-role", "ci-identities", "registries"],
+      makes: ["platform"],
+    };
+  }
+
+  ciDeployStep(): Day0Step {
+    return {
+      title: `First CI deploy of ${this.stack} (deploy.yml, with the builder identity)`,
+      commands: [
+        `gh workflow run deploy.yml --repo ${this.repo} --ref main -f environment=${this.env.name} -f stacks=${this.stack}`,
+        "sleep 10",
+        `gh run watch ${this.latest("deploy.yml")} --repo ${this.repo} --exit-status`,
+      ],
+      needs: ["platform", "github"],
+      makes: ["ci-deploy"],
+    };
+  }
+
+  /** Everything from the foundation on, in order; a stack without a database skips its two steps. */
+  afterState(p: {
+    handOver: Parameters<Context["handOverStep"]>[0];
+    secret: (name: string) => string;
+    reach: string;
+    migrate: (db: MlflowDatabase) => readonly string[];
+    fullApplyNote?: string;
+  }): Day0Step[] {
+    const db = this.databaseStep(p.fullApplyNote);
+    const role = this.databaseRoleStep(p.reach, p.migrate);
+    return [
+      this.foundationStep(),
+      this.handOverStep(p.handOver),
+      this.imagesStep(),
+      this.secretsStep(p.secret),
+      ...(db ? [db] : []),
+      ...(role ? [role] : [{ title: "No database in this stack", commands: [], needs: ["login"], makes: ["database", "database-role"] } satisfies Day0Step]),
+      this.fullApplyStep(p.fullApplyNote),
+      this.ciDeployStep(),
+    ];
   }
 }
 
+const MIGRATE = "npx tsx scripts/database-migrate.ts";
+
 function awsSteps(ctx: Context, aws: AwsCloudConfig): Day0Step[] {
-  const { env } = ctx;
-  const secrets = ctx.secretNames();
+  const r = `--region ${aws.region}`;
   return [
-    {
-      title: "Log in with your own short-lived credentials",
-      commands: ["aws sso login", `test "$(aws sts get-caller-identity --query Account --output text)" = ${aws.accountId}`],
-    },
-    {
-      title: "Prepare the account (account-wide, once)",
-      note: "ECS creates its service-linked role asynchronously on first use, and the first cluster call fails while it does.",
-      commands: ["aws iam get-role --role-name AWSServiceRoleForECS >/dev/null 2>&1 || aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com"],
-    },
-    ctx.stateSteps(),
-    ctx.deployStep(),
-    {
-      title: "Set the secret values (Terraform creates each secret, never its value)",
-      note: secrets.length > 0 ? "A random value is generated here and never printed; put your own where a service needs a given one." : "No enabled service reads a secret.",
-      commands: secrets.map(
-        // An assignment, so bash's errexit stops the step when openssl fails (a failed $(...) inside an argument would not).
-        (s) => `value="$(openssl rand -base64 48)"; aws secretsmanager put-secret-value --region ${aws.region} --secret-id ${env.namePrefix}/${env.name}/${s} --secret-string "$value"`,
-      ),
-    },
-    ctx.handOverStep([
-      { name: "AWS_ROLE_ARN_INFRA_BUILDER", scope: "environment", output: "ci_builder" },
-      { name: `AWS_ROLE_ARN_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_developer" },
-      { name: `AWS_ROLE_ARN_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_publisher" },
+    ctx.loginStep("Log in with your own short-lived credentials", ["aws sso login", `test "$(aws sts get-caller-identity --query Account --output text)" = ${aws.accountId}`]),
+    ctx.prepareStep("Prepare the account (account-wide, once)", "ECS creates its service-linked role asynchronously on first use, and the first cluster call fails while it does.", [
+      "aws iam get-role --role-name AWSServiceRoleForECS >/dev/null 2>&1 || aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com",
     ]),
-    ...ctx.ciSteps(),
+    ctx.stateSteps(),
+    ...ctx.afterState({
+      handOver: [
+        { name: "AWS_ROLE_ARN_INFRA_BUILDER", scope: "environment", output: "ci_builder" },
+        { name: `AWS_ROLE_ARN_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_developer" },
+        { name: `AWS_ROLE_ARN_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_publisher" },
+      ],
+      // An assignment, so bash's errexit stops the step when openssl fails (a failed $(...) inside an argument would not).
+      secret: (s) => `value="$(openssl rand -base64 48)"; aws secretsmanager put-secret-value ${r} --secret-id ${s} --secret-string "$value"`,
+      reach:
+        "The database is private: this tunnels to it through SSM from DAY0_SSM_TARGET, an instance with the SSM agent in the VPC\n" +
+        "(or run the migration from a runner in the VPC with --host set to the endpoint). The admin password is RDS's own secret.",
+      migrate: (db) => {
+        const describe = (q: string) => `"$(aws rds describe-db-instances ${r} --db-instance-identifier ${db.server} --query '${q}' --output text)"`;
+        return [
+          `: "\${DAY0_SSM_TARGET:?set DAY0_SSM_TARGET to an instance id in the VPC of ${ctx.stack} that runs the SSM agent}"`,
+          `host=${describe("DBInstances[0].Endpoint.Address")}; secret=${describe("DBInstances[0].MasterUserSecret.SecretArn")}; ` +
+            `aws ssm start-session ${r} --target "$DAY0_SSM_TARGET" --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters "host=$host,portNumber=5432,localPortNumber=${DATABASE_TUNNEL_PORT}" & tunnel=$!; trap 'kill $tunnel' EXIT; sleep 10; ` +
+            `PGPASSWORD="$(aws secretsmanager get-secret-value ${r} --secret-id "$secret" --query SecretString --output text | jq -r .password)" ` +
+            `${MIGRATE} --host 127.0.0.1 --port ${DATABASE_TUNNEL_PORT} --admin-user ${db.adminUser} --database ${db.database} --role ${db.role} --login ${db.auth === "iam" ? "rds-iam" : "password"} --sslmode require`,
+        ];
+      },
+    }),
   ];
 }
 
@@ -229,74 +372,84 @@ function azureSteps(ctx: Context, azure: AzureCloudConfig): Day0Step[] {
   const s = loc.storage;
   const account = `/subscriptions/${azure.subscriptionId}/resourceGroups/${s.resourceGroupName}/providers/Microsoft.Storage/storageAccounts/${s.storageAccountName}`;
   return [
-    {
-      title: "Log in with your own account",
-      commands: [`az login --tenant ${azure.tenantId}`, `az account set --subscription ${azure.subscriptionId}`],
-    },
-    {
-      title: "Prepare the subscription (subscription-wide, once)",
-      note: "azurerm 4.55 registers its legacy provider list by default, which lacks Microsoft.App (Container Apps).",
-      commands: ["az provider register --namespace Microsoft.App --wait"],
-    },
+    ctx.loginStep("Log in with your own account", [`az login --tenant ${azure.tenantId}`, `az account set --subscription ${azure.subscriptionId}`]),
+    ctx.prepareStep("Prepare the subscription (subscription-wide, once)", "azurerm 4.55 registers its legacy provider list by default, which lacks Microsoft.App (Container Apps).", [
+      "az provider register --namespace Microsoft.App --wait",
+    ]),
     ctx.stateSteps([
       // Shared keys are off: the backend reads state with Entra ID, which needs a data role, and RBAC takes minutes to apply.
       `az role assignment create --assignee "$(az ad signed-in-user show --query id --output tsv)" --role 'Storage Blob Data Contributor' --scope ${account}/blobServices/default/containers/${s.containerName}`,
       `for i in $(seq 1 30); do az storage blob list --account-name ${s.storageAccountName} --container-name ${s.containerName} --auth-mode login --num-results 1 --output none 2>/dev/null && break; sleep 10; done`,
     ]),
-    ctx.deployStep(
-      azure.allowedIpRanges.length > 0
-        ? undefined
-        : `Key Vault and the data account deny by default: add your public address to clouds.azure.allowedIpRanges first\n(or run from inside the VNet), or the secret writes of this apply are refused.`,
-    ),
-    {
-      title: "Set the secret values",
-      note: "Nothing to set: Terraform generates every secret the services read and writes it write-only into Key Vault.",
-      commands: [],
-    },
-    ctx.handOverStep([
-      { name: "AZURE_CLIENT_ID", scope: "environment", output: "ci_builder" },
-      { name: `AZURE_CLIENT_ID_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_developer" },
-      { name: `AZURE_CLIENT_ID_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_publisher" },
-      { name: `AZURE_REGISTRY_${ctx.envVar}`, scope: "repository", output: "registry_login_server" },
-    ]),
-    ...ctx.ciSteps(),
+    ...ctx.afterState({
+      handOver: [
+        { name: "AZURE_CLIENT_ID", scope: "environment", output: "ci_builder" },
+        { name: `AZURE_CLIENT_ID_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_developer" },
+        { name: `AZURE_CLIENT_ID_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_publisher" },
+        { name: `AZURE_REGISTRY_${ctx.envVar}`, scope: "repository", output: "registry_login_server" },
+      ],
+      secret: () => "",
+      reach:
+        "The server has no public endpoint (delegated subnet): run this from a machine in the VNet (a self-hosted runner,\n" +
+        "or a VM reached with az network bastion ssh), with DAY0_IN_VNET=1. The admin password is Terraform's Key Vault secret.",
+      migrate: (db) => [
+        `: "\${DAY0_IN_VNET:?run this step from a machine inside the VNet of ${ctx.stack}, then set DAY0_IN_VNET=1}"`,
+        `: "\${MLFLOW_DB_PASSWORD:?set MLFLOW_DB_PASSWORD to the password MLflow reads from Key Vault for ${db.role}}"`,
+          `PGPASSWORD="$(az keyvault secret show --vault-name ${azureVault(ctx.opts.stack)} --name mlflow-db-password --query value --output tsv)" ` +
+          `${MIGRATE} --host ${db.server}.postgres.database.azure.com --admin-user ${db.adminUser} --database ${db.database} --role ${db.role} --login password --sslmode require`,
+      ],
+      fullApplyNote:
+        azure.allowedIpRanges.length > 0
+          ? undefined
+          : `Key Vault and the data account deny by default: add your public address to clouds.azure.allowedIpRanges first\n(or run from inside the VNet), or the secret writes of this apply (the admin password among them) are refused.`,
+    }),
   ];
 }
 
+/** The Key Vault the Azure stack creates (its name is in the synthesized JSON). */
+function azureVault(stack: StackJson): string {
+  const [vault] = Object.values(stack.resource?.azurerm_key_vault ?? {});
+  return String(vault?.name ?? "<no key vault in the stack>");
+}
+
 function gcpSteps(ctx: Context, gcp: GcpCloudConfig): Day0Step[] {
-  const { env } = ctx;
   const p = gcp.projectId;
-  const secrets = ctx.secretNames();
   return [
-    {
-      title: "Log in with your own account (gcloud, and application default credentials for Terraform)",
-      commands: ["gcloud auth login", "gcloud auth application-default login", `gcloud config set project ${p}`],
-    },
-    {
-      title: "Prepare the project (once)",
-      note:
-        "Service Usage and Resource Manager let Terraform enable the rest; the Artifact Registry and Eventarc service agents\n" +
+    ctx.loginStep("Log in with your own account (gcloud, and application default credentials for Terraform)", [
+      "gcloud auth login",
+      "gcloud auth application-default login",
+      `gcloud config set project ${p}`,
+    ]),
+    ctx.prepareStep(
+      "Prepare the project (once)",
+      "Service Usage and Resource Manager let Terraform enable the rest; the Artifact Registry and Eventarc service agents\n" +
         "exist only after `services identity create` (or a first use), and the platform grants them roles.",
-      commands: [
+      [
         `gcloud services enable serviceusage.googleapis.com cloudresourcemanager.googleapis.com storage.googleapis.com artifactregistry.googleapis.com eventarc.googleapis.com --project ${p}`,
         `gcloud beta services identity create --service=artifactregistry.googleapis.com --project ${p}`,
         `gcloud beta services identity create --service=eventarc.googleapis.com --project ${p}`,
       ],
-    },
+    ),
     ctx.stateSteps(),
-    ctx.deployStep(),
-    {
-      title: "Set the secret values (Terraform creates each secret, never its value)",
-      note: secrets.length > 0 ? "A random value is generated here and never printed; put your own where a service needs a given one." : "No enabled service reads a secret.",
-      commands: secrets.map((s) => `openssl rand -base64 48 | tr -d '\\n' | gcloud secrets versions add ${env.namePrefix}-${env.name}-${s} --data-file=- --project ${p}`),
-    },
-    ctx.handOverStep([
-      { name: "GCP_WORKLOAD_IDENTITY_PROVIDER", scope: "environment", output: "ci_workload_identity_provider" },
-      { name: "GCP_SERVICE_ACCOUNT", scope: "environment", output: "ci_builder" },
-      { name: `GCP_WORKLOAD_IDENTITY_PROVIDER_${ctx.envVar}`, scope: "repository", output: "ci_workload_identity_provider" },
-      { name: `GCP_SERVICE_ACCOUNT_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_developer" },
-      { name: `GCP_SERVICE_ACCOUNT_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_publisher" },
-    ]),
-    ...ctx.ciSteps(),
+    ...ctx.afterState({
+      handOver: [
+        { name: "GCP_WORKLOAD_IDENTITY_PROVIDER", scope: "environment", output: "ci_workload_identity_provider" },
+        { name: "GCP_SERVICE_ACCOUNT", scope: "environment", output: "ci_builder" },
+        { name: `GCP_WORKLOAD_IDENTITY_PROVIDER_${ctx.envVar}`, scope: "repository", output: "ci_workload_identity_provider" },
+        { name: `GCP_SERVICE_ACCOUNT_DEVELOPER_${ctx.envVar}`, scope: "repository", output: "ci_developer" },
+        { name: `GCP_SERVICE_ACCOUNT_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_publisher" },
+      ],
+      secret: (s) => `openssl rand -base64 48 | tr -d '\\n' | gcloud secrets versions add ${s} --data-file=- --project ${p}`,
+      reach:
+        "The instance has a private IP only: run this from a machine in the VPC, where the Cloud SQL Auth Proxy reaches it\n" +
+        "(--private-ip), with DAY0_IN_VPC=1. The admin is the built-in postgres user, given a fresh password here.",
+      migrate: (db) => [
+        `: "\${DAY0_IN_VPC:?run this step from a machine inside the VPC of ${ctx.stack} with cloud-sql-proxy installed, then set DAY0_IN_VPC=1}"`,
+        `PGPASSWORD="$(openssl rand -base64 32 | tr -d '/+=')"; export PGPASSWORD; ` +
+          `gcloud sql users set-password ${db.adminUser} --instance ${db.server} --password "$PGPASSWORD" --project ${p}; ` +
+          `cloud-sql-proxy --private-ip --port ${DATABASE_TUNNEL_PORT} ${p}:${gcp.region}:${db.server} & proxy=$!; trap 'kill $proxy' EXIT; sleep 5; ` +
+          `${MIGRATE} --host 127.0.0.1 --port ${DATABASE_TUNNEL_PORT} --admin-user ${db.adminUser} --database ${db.database} --role ${db.role} --login existing --sslmode disable`,
+      ],
+    }),
   ];
 }

@@ -8,13 +8,19 @@
  * Exit codes: 0 done (or printed), 2 bad input (unknown environment or cloud, a cloud the environment does
  * not have, local state), 1 a step failed (its number and command are printed).
  * The README's day-0 section is the `--dry-run` output for dev (a test keeps them equal).
+ * The plan synthesizes the (environment, cloud) platform stack in-process (a few seconds) and reads the
+ * foundation and database `-target` lists and the secrets to set from it (scripts/day0-foundation.ts).
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { CLOUDS, CloudName, LoadedEnvironment, loadEnvironments } from "../environments";
 import { ConfigError } from "../modules/core/errors";
 import { SERVICE_CATALOG } from "../services/catalog";
 import { resolveServices } from "../services/resolve";
+import { buildPlatformApp } from "../stacks/platform-app";
+import { StackJson } from "./day0-foundation";
 import { Day0InputError, Day0Step, day0Steps, renderSteps } from "./day0-steps";
 
 /** What one run printed and its exit code; `run` never exits the process itself (tests call it). */
@@ -89,11 +95,29 @@ export function plan(argv: readonly string[], root: string): { steps: Day0Step[]
   const resolved = resolveServices(loaded.config, SERVICE_CATALOG, {}, loaded.file);
   if (resolved.problems.length > 0) return { error: new ConfigError(resolved.problems).message };
   try {
-    const steps = day0Steps(loaded.config, cloud, { services: resolved.services, reviewers: args.reviewers, file: loaded.file });
+    const cfg = loaded.config.clouds[cloud];
+    const stack = cfg && cfg.backend.type !== "local" ? synthesizedStack(loaded, cloud, root) : {};
+    const steps = day0Steps(loaded.config, cloud, { services: resolved.services, stack, reviewers: args.reviewers, file: loaded.file });
     return { steps, text: renderSteps(loaded.config, cloud, steps), dryRun: args.dryRun };
   } catch (e) {
     if (e instanceof Day0InputError) return { error: `day0: ${e.message}` };
     throw e;
+  }
+}
+
+/**
+ * The platform stack of (environment, cloud) as `npm run synth` writes it (same code, same promoted
+ * manifests), synthesized into a temporary folder: the foundation targets and secret names are read from it.
+ */
+export function synthesizedStack(loaded: LoadedEnvironment, cloud: CloudName, root: string): StackJson {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "day0-synth-"));
+  try {
+    const only = { ...loaded, config: { ...loaded.config, clouds: { [cloud]: loaded.config.clouds[cloud] } } };
+    const built = buildPlatformApp({ outdir, environments: [only], catalog: SERVICE_CATALOG, deploymentsDir: path.join(root, "deployments"), root });
+    built.app.synth();
+    return JSON.parse(fs.readFileSync(path.join(outdir, "stacks", `${loaded.config.name}-${cloud}`, "cdk.tf.json"), "utf8")) as StackJson;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 

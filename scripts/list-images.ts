@@ -35,6 +35,8 @@ export interface ImageTarget {
   readonly gcpRegion: string;
   readonly garRegistry: string;
   readonly garRepository: string;
+  /** The tag in `images/<service>/RELEASE` (the catalog's default tag), pushed once per registry; "" without the file. */
+  readonly releaseTag: string;
   /**
    * Where this service's image is first pushed (the build environment): the manifest's image and the
    * copy source for later environments. ECR when the build environment has AWS, else Artifact Registry,
@@ -58,8 +60,8 @@ export interface ImagePlan {
 }
 
 /** The push target of `service` in `config`; `source` is the build environment (itself for a build row). */
-export function imageTarget(config: EnvironmentConfig, service: string, source: EnvironmentConfig = config): ImageTarget {
-  const own = targetOf(config, service);
+export function imageTarget(config: EnvironmentConfig, service: string, source: EnvironmentConfig = config, releaseTag = ""): ImageTarget {
+  const own = { ...targetOf(config, service), releaseTag };
   const src = source === config ? own : targetOf(source, service);
   const sourceCloud = src.aws ? "aws" : src.gcp ? "gcp" : "azure";
   return {
@@ -75,7 +77,7 @@ export function imageTarget(config: EnvironmentConfig, service: string, source: 
   };
 }
 
-type OwnTarget = Omit<ImageTarget, `source${string}`>;
+type OwnTarget = Omit<ImageTarget, `source${string}` | "releaseTag">;
 
 function targetOf(config: EnvironmentConfig, service: string): OwnTarget {
   const naming = new Naming(config.namePrefix, config.name);
@@ -108,16 +110,27 @@ function targetOf(config: EnvironmentConfig, service: string): OwnTarget {
  * Builds go to the first environment of the promotion chain (dev); every later environment gets the
  * same digest copied, so a manifest promoted there finds its image in that environment's registries.
  */
-export function imagePlan(envs: readonly LoadedEnvironment[], services: readonly string[], hasDockerfile: (service: string) => boolean): ImagePlan {
+export function imagePlan(
+  envs: readonly LoadedEnvironment[],
+  services: readonly string[],
+  hasDockerfile: (service: string) => boolean,
+  releaseTag: (service: string) => string = () => "",
+): ImagePlan {
   const built = services.filter(hasDockerfile);
   const skipped = services.filter((s) => !hasDockerfile(s));
   const [first, ...rest] = envs.map((e) => e.config);
   if (!first) return { build: [], mirror: [], skipped };
   return {
-    build: built.map((s) => imageTarget(first, s)),
-    mirror: rest.flatMap((config) => built.map((s) => imageTarget(config, s, first))),
+    build: built.map((s) => imageTarget(first, s, first, releaseTag(s))),
+    mirror: rest.flatMap((config) => built.map((s) => imageTarget(config, s, first, releaseTag(s)))),
     skipped,
   };
+}
+
+/** `images/<service>/RELEASE` without whitespace, as images.yml reads it; "" when the file does not exist. */
+export function readReleaseTag(root: string, service: string): string {
+  const file = path.join(root, "images", service, "RELEASE");
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").replace(/\s/g, "") : "";
 }
 
 /** Runs the command line (`--environments <dir>`, `--root <dir>`); never exits the process itself. */
@@ -140,6 +153,7 @@ export function run(argv: readonly string[], root: string = path.resolve(__dirna
     envs,
     SERVICE_CATALOG.map((s) => s.name),
     (s) => fs.existsSync(path.join(projectRoot, "images", s, "Dockerfile")),
+    (s) => readReleaseTag(projectRoot, s),
   );
   const stderr = plan.skipped.map((s) => `::notice title=no image for ${s}::images/${s}/Dockerfile does not exist; ${s} is not built\n`).join("");
   return { code: 0, stdout: `${JSON.stringify({ build: plan.build, mirror: plan.mirror })}\n`, stderr };

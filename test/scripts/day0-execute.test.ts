@@ -23,6 +23,7 @@ echo "$line" >> "$DAY0_LOG"
 [ -n "\${DAY0_FAIL:-}" ] && [[ "$line" == *"$DAY0_FAIL"* ]] && exit 1
 case "$name $1 $2" in
   "aws sts get-caller-identity") echo 111111111111 ;;
+  "gh run view") echo true ;;
 esac
 if [ "$name" = terraform ] && [ "$2" = output ]; then echo "stub-$4"; fi
 if [ "$name" = openssl ]; then echo stub-random; fi
@@ -73,10 +74,13 @@ describe("day0 run mode (AWS, stubbed tools)", () => {
       at("terraform -chdir=cdktf.out/stacks/dev-aws-state init -input=false [override]"),
       at("terraform -chdir=cdktf.out/stacks/dev-aws-state apply [override]"),
       at("terraform -chdir=cdktf.out/stacks/dev-aws-state init -input=false -migrate-state -force-copy"),
-      at("npx cdktf deploy dev-aws"),
+      calls.findIndex((c) => c.startsWith("terraform -chdir=cdktf.out/stacks/dev-aws apply -target=aws_ecr_repository.")),
       at("gh api --method PUT repos/acme-ml/mlops-suite/environments/dev"),
       at("gh variable set AWS_ROLE_ARN_INFRA_BUILDER --repo acme-ml/mlops-suite --env dev --body stub-ci_builder"),
       at("gh workflow run images.yml --repo acme-ml/mlops-suite --ref main"),
+      calls.findIndex((c) => c.startsWith("aws secretsmanager put-secret-value")),
+      at("terraform -chdir=cdktf.out/stacks/dev-aws apply -target=aws_db_instance.database_instance_D7FC2283"),
+      at("npx cdktf deploy dev-aws"),
       at("gh workflow run deploy.yml --repo acme-ml/mlops-suite --ref main -f environment=dev -f stacks=dev-aws"),
     ];
     expect([...order].sort((a, b) => a - b)).toEqual(order);

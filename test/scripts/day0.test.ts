@@ -32,10 +32,21 @@ describe("the steps", () => {
   const steps = Object.fromEntries(CLOUDS.map((c) => [c, run(["--env", "dev", "--cloud", c, "--dry-run"], ROOT).stdout]));
   const titles = (text: string) => [...text.matchAll(/^# \d+\. (.*)$/gm)].map((m) => m[1]);
 
-  test.each(CLOUDS)("GIVEN dev on %s WHEN printed THEN login, state storage, first deploy, secrets, hand-over, images and the first CI deploy come in that order", (cloud) => {
+  test.each(CLOUDS)("GIVEN dev on %s WHEN printed THEN login, state storage, foundation, hand-over, images, secrets, database, full apply and the first CI deploy come in that order", (cloud) => {
     const t = titles(steps[cloud]);
     const at = (re: RegExp) => t.findIndex((x) => re.test(x));
-    const order = [/^Log in/, /^Create the state storage/, /^First platform deploy/, /^Set the secret values/, /^Hand over to GitHub/, /^Push the images/, /^First CI deploy/].map(at);
+    const order = [
+      /^Log in/,
+      /^Create the state storage/,
+      /^Foundation apply/,
+      /^Hand over to GitHub/,
+      /^Push the images/,
+      /^Set the secret values/,
+      /^Database apply/,
+      /^Create MLflow's database role/,
+      /^Full apply/,
+      /^First CI deploy/,
+    ].map(at);
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -48,7 +59,7 @@ describe("the steps", () => {
     const apply = idx((l) => l === `terraform -chdir=${dir} apply`);
     const remove = idx((l) => l === `rm ${dir}/${BOOTSTRAP_OVERRIDE_FILE}`);
     const migrate = idx((l) => l === `terraform -chdir=${dir} init -input=false -migrate-state -force-copy`);
-    const deploy = idx((l) => l === `CDKTF_ENV=dev npx cdktf deploy dev-${cloud}`);
+    const deploy = idx((l) => l === `terraform -chdir=cdktf.out/stacks/dev-${cloud} apply \\`);
     expect(write).toBeGreaterThan(0);
     expect([write, apply, remove, migrate, deploy]).toEqual([...[write, apply, remove, migrate, deploy]].sort((a, b) => a - b));
   });

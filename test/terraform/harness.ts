@@ -121,9 +121,9 @@ export interface PlanResult {
 
 /**
  * Copies a synthesized stack folder (with its assets) to a scratch dir, adds the override, and runs init,
- * validate and plan. Throws with terraform's own output when any step fails.
+ * validate and plan (with `planArgs`, e.g. `-target=...`). Throws with terraform's own output when any step fails.
  */
-export async function initValidatePlan(stackDir: string, override: object, cliConfig: string): Promise<PlanResult> {
+export async function initValidatePlan(stackDir: string, override: object, cliConfig: string, planArgs: readonly string[] = []): Promise<PlanResult> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `tf-${path.basename(stackDir)}-`));
   fs.cpSync(stackDir, work, { recursive: true }); // cdk.tf.json and its assets (zipped function code)
   fs.writeFileSync(path.join(work, "test_override.tf.json"), JSON.stringify(override, null, 2));
@@ -138,7 +138,7 @@ export async function initValidatePlan(stackDir: string, override: object, cliCo
   };
   await tf(["init", "-input=false", "-no-color", "-backend=true"]);
   const validateOutput = await tf(["validate", "-no-color"]);
-  await tf(["plan", "-input=false", "-refresh=false", "-lock=false", "-no-color", "-out=plan.bin"]);
+  await tf(["plan", "-input=false", "-refresh=false", "-lock=false", "-no-color", ...planArgs, "-out=plan.bin"]);
   const plan = JSON.parse(await tf(["show", "-json", "plan.bin"])) as PlanResult["plan"];
   fs.rmSync(path.join(work, ".terraform"), { recursive: true, force: true });
   return { plan, validateOutput };

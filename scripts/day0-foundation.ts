@@ -1,0 +1,207 @@
+/**
+ * What the day-0 runbook reads from a synthesized platform stack (its cdk.tf.json), so the runbook cannot
+ * drift from the stack: the foundation targets (registries, CI identities with their trust and grants,
+ * secret containers and the keys they use), the database targets, the secrets nobody writes a value for,
+ * and the facts of MLflow's database role. Everything is found by resource type per cloud and by the
+ * references between resources (`${type.name.attr}` tokens and `depends_on`), never by construct path.
+ */
+import type { CloudName } from "../environments/schema";
+
+/** The parts of a cdk.tf.json the runbook reads. */
+export interface StackJson {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { readonly value: unknown }>;
+}
+
+/** Resource types by role, per cloud. */
+interface CloudTypes {
+  readonly registry: readonly string[];
+  /** Identities a CI job can become; which of them are CI's is decided by their trust. */
+  readonly identity: readonly string[];
+  /** Federation: the OIDC provider, federated credentials, workload identity pools and their bindings. */
+  readonly trust: readonly string[];
+  /** Grants: a CI identity's is in the foundation when everything else it names is too. */
+  readonly grant: readonly string[];
+  readonly secretContainer: readonly string[];
+  readonly key: readonly string[];
+  /** What a grant of a CI identity may name besides foundation resources (the account's scaffolding). */
+  readonly base: readonly string[];
+  /** A resource that writes a secret container's value (Terraform-generated secrets need no day-0 step). */
+  readonly secretValue: readonly string[];
+  readonly database: readonly string[];
+}
+
+const TYPES: Record<CloudName, CloudTypes> = {
+  aws: {
+    registry: ["aws_ecr_repository"],
+    identity: ["aws_iam_role"],
+    trust: ["aws_iam_openid_connect_provider"],
+    grant: ["aws_iam_role_policy", "aws_iam_role_policy_attachment"],
+    secretContainer: ["aws_secretsmanager_secret"],
+    key: ["aws_kms_key"],
+    base: [],
+    secretValue: ["aws_secretsmanager_secret_version"],
+    database: ["aws_db_instance"],
+  },
+  azure: {
+    registry: ["azurerm_container_registry"],
+    identity: ["azurerm_user_assigned_identity"],
+    trust: ["azurerm_federated_identity_credential"],
+    grant: ["azurerm_role_assignment"],
+    secretContainer: ["azurerm_key_vault"],
+    key: ["azurerm_key_vault_key"],
+    base: ["azurerm_resource_group"],
+    // Key Vault secrets are written by Terraform itself (generated or referenced values).
+    secretValue: ["azurerm_key_vault_secret"],
+    database: ["azurerm_postgresql_flexible_server", "azurerm_postgresql_flexible_server_database"],
+  },
+  gcp: {
+    registry: ["google_artifact_registry_repository"],
+    identity: ["google_service_account"],
+    trust: ["google_iam_workload_identity_pool", "google_iam_workload_identity_pool_provider", "google_service_account_iam_binding", "google_service_account_iam_member"],
+    grant: ["google_project_iam_member", "google_artifact_registry_repository_iam_member", "google_storage_bucket_iam_member", "google_secret_manager_secret_iam_member", "google_kms_crypto_key_iam_member"],
+    secretContainer: ["google_secret_manager_secret"],
+    key: ["google_kms_crypto_key"],
+    base: ["google_project_service", "google_kms_key_ring"],
+    secretValue: ["google_secret_manager_secret_version"],
+    database: ["google_sql_database_instance", "google_sql_database", "google_sql_user"],
+  },
+};
+
+const TOKEN = /\$\{([^}]*)\}/g;
+const ADDRESS = /(?<![\w.])((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)/g;
+const NOT_RESOURCES = new Set(["var", "local", "each", "count", "path", "self", "terraform", "module", "ephemeral"]);
+
+/** Addresses (`type.name`, `data.type.name`) a value refers to, through tokens anywhere inside it and `depends_on`. */
+export function referencesOf(body: Record<string, unknown>): Set<string> {
+  const refs = new Set<string>();
+  const { ["//"]: _meta, depends_on: dependsOn, ...rest } = body;
+  for (const token of JSON.stringify(rest).matchAll(TOKEN)) {
+    for (const [, a] of token[1].matchAll(ADDRESS)) if (!NOT_RESOURCES.has(a.split(".")[0])) refs.add(a);
+  }
+  if (Array.isArray(dependsOn)) for (const d of dependsOn) if (typeof d === "string") refs.add(d);
+  return refs;
+}
+
+interface Node {
+  readonly address: string;
+  readonly type: string;
+  readonly body: Record<string, unknown>;
+  readonly refs: Set<string>;
+}
+
+function nodes(json: StackJson): Node[] {
+  return Object.entries(json.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName).map(([name, body]) => ({ address: `${type}.${name}`, type, body, refs: referencesOf(body) })),
+  );
+}
+
+/**
+ * The `-target` list of the foundation apply, sorted: every registry, every CI identity (an identity
+ * the trust resources name, or that names one), the trust itself, the grants of CI identities whose
+ * other references are all foundation or account scaffolding (a developer's read grant on a data bucket
+ * waits for the full apply), every secret container and every key a foundation resource names.
+ * Terraform adds what the targets depend on; nothing here depends on a workload.
+ */
+export function foundationTargets(cloud: CloudName, json: StackJson): string[] {
+  const t = TYPES[cloud];
+  const all = nodes(json);
+  const of = (types: readonly string[]) => all.filter((n) => types.includes(n.type));
+  const trust = of(t.trust);
+  const trustAddresses = new Set(trust.map((n) => n.address));
+  const ci = of(t.identity).filter((n) => [...n.refs].some((r) => trustAddresses.has(r)) || trust.some((x) => x.refs.has(n.address)));
+  const picked = new Set([...of(t.registry), ...trust, ...ci, ...of(t.secretContainer)].map((n) => n.address));
+  const ciAddresses = new Set(ci.map((n) => n.address));
+  for (const n of all) {
+    for (const r of n.refs) if (picked.has(n.address) && t.key.includes(r.split(".")[0])) picked.add(r);
+  }
+  const isFoundationRef = (r: string) => picked.has(r) || t.base.includes(r.split(".")[0]);
+  for (const g of of(t.grant)) {
+    if ([...g.refs].some((r) => ciAddresses.has(r)) && [...g.refs].every(isFoundationRef)) picked.add(g.address);
+  }
+  return [...picked].sort();
+}
+
+/** The `-target` list of the database apply: the server, its database and users (network comes with them). */
+export function databaseTargets(cloud: CloudName, json: StackJson): string[] {
+  return nodes(json)
+    .filter((n) => TYPES[cloud].database.includes(n.type))
+    .map((n) => n.address)
+    .sort();
+}
+
+/** A secret the stack creates without a value: its name as the cloud's CLI takes it. */
+export interface SecretWithoutValue {
+  readonly address: string;
+  readonly name: string;
+}
+
+/** Secret containers no resource of the stack writes a value into (Azure's vault holds only Terraform-written secrets). */
+export function secretsWithoutValue(cloud: CloudName, json: StackJson): SecretWithoutValue[] {
+  if (cloud === "azure") return [];
+  const all = nodes(json);
+  const written = new Set(all.filter((n) => TYPES[cloud].secretValue.includes(n.type)).flatMap((n) => [...n.refs]));
+  return all
+    .filter((n) => TYPES[cloud].secretContainer.includes(n.type) && !written.has(n.address))
+    .map((n) => ({ address: n.address, name: String(cloud === "aws" ? n.body.name : n.body.secret_id) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** What MLflow's database role step needs, read from the stack. */
+export interface MlflowDatabase {
+  /** RDS identifier, Azure server name, Cloud SQL instance name. */
+  readonly server: string;
+  readonly adminUser: string;
+  readonly database: string;
+  /** The role MLflow connects as (its DB_USER). */
+  readonly role: string;
+  /** MLflow's DB_AUTH: `password` or `iam`. */
+  readonly auth: string;
+}
+
+/** The DB_* environment of the workload that has DB_USER (MLflow), and its server; undefined without a database. */
+export function mlflowDatabase(cloud: CloudName, json: StackJson): MlflowDatabase | undefined {
+  const env = new Map<string, string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === "string" && v.startsWith("[{")) {
+      try {
+        visit(JSON.parse(v)); // ECS container definitions are a JSON string
+      } catch {
+        /* not JSON: a plain value */
+      }
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (typeof o.name === "string" && /^DB_[A-Z]+$/.test(o.name) && typeof o.value === "string") env.set(o.name, o.value);
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(json.resource ?? {});
+  const server = nodes(json).find((n) => n.type === TYPES[cloud].database[0]);
+  if (!server || !env.has("DB_USER")) return undefined;
+  const b = server.body;
+  const adminUser = cloud === "aws" ? String(b.username) : cloud === "azure" ? String(b.administrator_login) : "postgres";
+  const name = String(cloud === "aws" ? b.identifier : b.name);
+  return { server: name, adminUser, database: env.get("DB_NAME") ?? "mlflow", role: env.get("DB_USER")!, auth: env.get("DB_AUTH") ?? "password" };
+}
+
+/** Outputs whose value names only resources in `applied`: Terraform writes exactly those after a targeted apply. */
+export function outputsAfter(json: StackJson, applied: ReadonlySet<string>): string[] {
+  return Object.entries(json.output ?? {})
+    .filter(([, o]) => [...referencesOf({ value: o.value })].every((r) => applied.has(r)))
+    .map(([name]) => name);
+}
+
+/** `targets` and everything they depend on, transitively: what a `-target` apply creates. */
+export function closureOf(json: StackJson, targets: readonly string[]): Set<string> {
+  const byAddress = new Map(nodes(json).map((n) => [n.address, n]));
+  const seen = new Set<string>();
+  const stack = [...targets];
+  while (stack.length > 0) {
+    const a = stack.pop()!;
+    if (seen.has(a)) continue;
+    seen.add(a);
+    for (const r of byAddress.get(a)?.refs ?? []) stack.push(r);
+  }
+  return seen;
+}

@@ -1,0 +1,96 @@
+/**
+ * The day-0 step list as data: each step declares what it needs and what it makes, and no step needs
+ * something a later step makes (issue 15: "no step depends on something a later step creates").
+ */
+import { parseOptions } from "../../scripts/database-migrate";
+import { plan } from "../../scripts/day0";
+import { secretsWithoutValue } from "../../scripts/day0-foundation";
+import { Day0Capability, Day0Step } from "../../scripts/day0-steps";
+import { ROOT } from "../support/synth";
+
+/** Every need that no earlier step made, as `<step>: <need>`. */
+function unmetNeeds(steps: readonly Day0Step[]): string[] {
+  const made = new Set<Day0Capability>();
+  const problems: string[] = [];
+  for (const [i, s] of steps.entries()) {
+    for (const n of s.needs) if (!made.has(n)) problems.push(`${i + 1}. ${s.title}: needs ${n}`);
+    for (const m of s.makes) made.add(m);
+  }
+  return problems;
+}
+
+function stepsOf(env: string, cloud: string): Day0Step[] {
+  const p = plan(["--env", env, "--cloud", cloud, "--dry-run"], ROOT);
+  if ("error" in p) throw new Error(p.error);
+  return p.steps;
+}
+
+const CASES = ["dev", "prod"].flatMap((env) => ["aws", "azure", "gcp"].map((cloud) => [env, cloud] as const));
+
+describe.each(CASES)("day 0 of %s on %s", (env, cloud) => {
+  const steps = stepsOf(env, cloud);
+  const step = (title: RegExp) => {
+    const s = steps.find((x) => title.test(x.title));
+    if (!s) throw new Error(`no step ${title}: ${steps.map((x) => x.title).join(" | ")}`);
+    return s;
+  };
+
+  test("GIVEN the step list WHEN walked in order THEN every need was made by an earlier step", () => {
+    expect(unmetNeeds(steps)).toEqual([]);
+  });
+
+  test("GIVEN the full apply WHEN it runs THEN images, secret values and MLflow's database role exist already", () => {
+    expect(step(/^Full apply/).needs).toEqual(expect.arrayContaining(["images", "secret-values", "database-role"]));
+    expect(step(/^Push the images/).needs).toEqual(expect.arrayContaining(["registries", "github"]));
+    expect(step(/^Hand over/).needs).toEqual(expect.arrayContaining(["ci-identities"]));
+    expect(step(/^First CI deploy/).needs).toEqual(expect.arrayContaining(["platform", "github"]));
+  });
+
+  test("GIVEN the foundation step WHEN printed THEN it is one targeted apply, not a full one", () => {
+    const [init, apply] = step(/^Foundation apply/).commands;
+    expect(init).toBe(`terraform -chdir=cdktf.out/stacks/${env}-${cloud} init -input=false`);
+    expect(apply).toMatch(new RegExp(`^terraform -chdir=cdktf.out/stacks/${env}-${cloud} apply \\\\\\n  -target=`));
+    expect(steps.filter((s) => s.commands.some((c) => c.includes(`cdktf deploy ${env}-${cloud}`)))).toEqual([step(/^Full apply/)]);
+  });
+});
+
+describe("the checker itself", () => {
+  test("GIVEN the full apply moved before the images WHEN checked THEN the unmet needs are named", () => {
+    const steps = stepsOf("dev", "aws");
+    const full = steps.findIndex((s) => s.title.startsWith("Full apply"));
+    const images = steps.findIndex((s) => s.title.startsWith("Push the images"));
+    const moved = [...steps];
+    const [f] = moved.splice(full, 1);
+    moved.splice(images, 0, f);
+    expect(unmetNeeds(moved)).toEqual(expect.arrayContaining([expect.stringMatching(/Full apply .*: needs images$/)]));
+  });
+});
+
+describe("MLflow's database role step", () => {
+  test("GIVEN dev on Google Cloud WHEN printed THEN the migration runs through the Cloud SQL Auth Proxy with options database-migrate.ts accepts, for the IAM user the stack creates", () => {
+    const role = stepsOf("dev", "gcp").find((s) => s.title.startsWith("Create MLflow's database role"))!;
+    const [guard, migrate] = role.commands;
+    expect(guard).toMatch(/^: "\$\{DAY0_IN_VPC:\?/);
+    expect(migrate).toContain("cloud-sql-proxy --private-ip --port 15432 mlops-dev-1234:europe-west3:mlops-dev-mlflow &");
+    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
+    expect(parseOptions(argv, {})).toMatchObject({ role: "mlops-dev-mlflow@mlops-dev-1234.iam", login: "existing", adminUser: "postgres", database: "mlflow", port: 15432 });
+  });
+
+  test.each(["aws", "azure"])("GIVEN dev on %s, where MLflow still connects as the server's admin user, WHEN printed THEN the step says so and runs nothing", (cloud) => {
+    const role = stepsOf("dev", cloud).find((s) => s.title.startsWith("Create MLflow's database role"))!;
+    expect(role.commands).toEqual([]);
+    expect(role.note).toMatch(/connects as the server's admin user/);
+  });
+});
+
+describe("secrets the runbook sets", () => {
+  test("GIVEN a secret that a version resource writes WHEN listed THEN only the one without a value is left to the runbook", () => {
+    const json = {
+      resource: {
+        aws_secretsmanager_secret: { a: { name: "p/dev/a" }, b: { name: "p/dev/b" } },
+        aws_secretsmanager_secret_version: { b: { secret_id: "${aws_secretsmanager_secret.b.id}", secret_string_wo: "x" } },
+      },
+    };
+    expect(secretsWithoutValue("aws", json)).toEqual([{ address: "aws_secretsmanager_secret.a", name: "p/dev/a" }]);
+  });
+});
