@@ -74,6 +74,12 @@ export class AzurePlatformStack extends TerraformStack {
       tenantId: azure.tenantId,
       // Shared keys are off on the data account: the provider talks to Blob and queues with Entra ID.
       storageUseAzuread: true,
+      // Container Apps' namespace is in none of azurerm 4.55's default registration sets
+      // (internal/resourceproviders/required.go, Legacy/Core/Extended; the default set is "legacy",
+      // internal/provider/provider.go `resource_provider_registrations`): without it a fresh subscription
+      // fails the environment with MissingSubscriptionRegistration. The provider registers these when it
+      // is configured, before any resource (provider.go buildClient -> resourceproviders.EnsureRegistered).
+      resourceProvidersToRegister: ["Microsoft.App"],
       features: [
         {
           keyVault: [{ purgeSoftDeleteOnDestroy: false, recoverSoftDeletedKeyVaults: true, recoverSoftDeletedSecrets: true }],
@@ -138,7 +144,6 @@ export class AzurePlatformStack extends TerraformStack {
       logWorkspaceId,
       forceDestroy: decide.forceDestroy,
     });
-    ci.allowRead(storage.account.id);
     this.storage = storage;
 
     // secrets
@@ -150,6 +155,11 @@ export class AzurePlatformStack extends TerraformStack {
       network,
       allowedIpRanges: azure.allowedIpRanges,
       logWorkspaceId,
+      // Stable writers only (issue 15 item 4): the CI builder and the configured operators, never the caller.
+      officers: [
+        { key: "builder", principalId: ci.builder.principalId, principalType: "ServicePrincipal" },
+        ...azure.operators.map((objectId) => ({ key: `operator-${objectId}`, principalId: objectId })),
+      ],
     });
     this.secrets = secrets;
 
@@ -218,7 +228,7 @@ export class AzurePlatformStack extends TerraformStack {
         prefix: spec.trigger.prefix,
       });
       job.triggerOn(trigger.queueTrigger);
-      trigger.allowConsume(job.workload.identity.principalId);
+      job.waitFor(trigger.allowConsume(job.workload.identity.principalId));
       this.triggers.push(trigger);
     }
 

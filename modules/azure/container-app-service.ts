@@ -101,8 +101,8 @@ export class ContainerAppService extends Construct implements PlatformWorkload {
           { name: "cpu", customRuleType: "cpu", metadata: { type: "Utilization", value: String(spec.scaling.targetCpuPercent) } },
         ],
       },
-      // Key Vault references and AcrPull are checked when a revision is created: grant first.
-      dependsOn: w.grants,
+      // Key Vault references and AcrPull are checked when a revision is created: grant, and let RBAC propagate, first.
+      dependsOn: [...w.grants, w.propagation.sleep],
     });
     this.fqdn = this.app.ingress.fqdn;
     this.publicUrl = spec.ingress === "public" ? `https://${this.fqdn}` : undefined;

@@ -12,7 +12,7 @@ import { receiver } from "../../../services/receiver";
 import { transform } from "../../../services/transform";
 import { mlflow } from "../../../services/mlflow";
 import { resources, synthStack } from "../../support/synth";
-import { COMMON, SEED, TENANT, azureTestStack, testNetwork } from "./azure-test-stack";
+import { COMMON, OFFICERS, SEED, TENANT, azureTestStack, testNetwork } from "./azure-test-stack";
 
 function platform(stack: TerraformStack) {
   const network = testNetwork(stack);
@@ -21,7 +21,7 @@ function platform(stack: TerraformStack) {
     ...COMMON,
     registry: new Registry(stack, "registry", { ...COMMON, uniqueSeed: SEED, sku: "Basic" }),
     storage: new ObjectStorage(stack, "storage", { ...COMMON, uniqueSeed: SEED }),
-    secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED }),
+    secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, officers: OFFICERS }),
     environment: new ContainerAppEnvironment(stack, "env", { ...COMMON, network, logWorkspaceId: logs.workspaceId }),
     facts: { cloud: "azure", environment: "test", bucketName: (p: string) => p, cloudEnv: { AZURE_STORAGE_ACCOUNT_URL: "https://acct.blob.core.windows.net/" } } as const,
   };
