@@ -102,7 +102,6 @@ export class AzurePlatformStack extends TerraformStack {
     const network = new Network(this, "network", {
       ...common,
       cidr: azure.network.cidr,
-      allowPublicIngress: services.some((s) => s.kind === "service" && s.ingress === "public"),
     });
     this.network = network;
 
@@ -205,7 +204,7 @@ export class AzurePlatformStack extends TerraformStack {
     for (const spec of services) {
       this.workloads.push(
         spec.kind === "service"
-          ? new ContainerAppService(this, `app-${spec.name}`, { ...wiring, spec, tenantId: azure.tenantId })
+          ? new ContainerAppService(this, `app-${spec.name}`, { ...wiring, spec, tenantId: azure.tenantId, ingressAllowedRanges: azure.ingressAllowedRanges })
           : new ContainerAppJob(this, `job-${spec.name}`, { ...wiring, spec }),
       );
     }

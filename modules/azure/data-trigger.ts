@@ -117,7 +117,7 @@ export class DataTrigger extends Construct implements PlatformDataTrigger {
       principalType: "ServicePrincipal",
     });
     const deadLetterWriter = new RoleAssignment(this, "topic-dead-letter-writer", {
-      scope: deadLetters.resourceManagerId,
+      scope: deadLetters.id, // not the deprecated resource_manager_id: the same ARM id (object-storage.ts)
       roleDefinitionName: "Storage Blob Data Contributor",
       principalId: this.topic.identity.principalId,
       principalType: "ServicePrincipal",

@@ -196,6 +196,23 @@ describe("Azure platform stack: runtime", () => {
   });
 });
 
+describe("Azure platform stack: what applies but would drift or fail later (issue 15 item 5)", () => {
+  test("GIVEN storage service diagnostic settings WHEN synthesized THEN they ask for Capacity and Transaction, the categories Azure returns, never AllMetrics", () => {
+    const storageSettings = resources(prod, "azurerm_monitor_diagnostic_setting").filter((d) => /\/(blob|queue)Services\/default$/.test(String(d.target_resource_id)));
+    expect(storageSettings.length).toBeGreaterThanOrEqual(1);
+    for (const d of storageSettings) expect(d.enabled_metric).toEqual([{ category: "Capacity" }, { category: "Transaction" }]);
+  });
+
+  test.each(["dev", "prod"])("GIVEN %s WHEN synthesized THEN no reference uses a storage container's deprecated resource_manager_id", (env) => {
+    expect(JSON.stringify(env === "dev" ? dev : prod)).not.toContain(".resource_manager_id}");
+  });
+
+  test("GIVEN public apps WHEN synthesized THEN no NSG rule pretends to open or restrict them (callers are restricted per app by ingress IP rules)", () => {
+    const rules = resources(prod, "azurerm_network_security_rule");
+    expect(rules.filter((r) => r.source_address_prefix === "Internet")).toEqual([]);
+  });
+});
+
 describe("Azure platform stack: data arrival trigger", () => {
   test("GIVEN the transform job WHEN synthesized THEN blob-created events under raw/incoming/ go to a queue the job scales on", () => {
     expect(one(prod, "azurerm_eventgrid_system_topic")).toMatchObject({ topic_type: "Microsoft.Storage.StorageAccounts", source_resource_id: expect.stringContaining("storage_account_") });
