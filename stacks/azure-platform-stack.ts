@@ -7,7 +7,7 @@
  * monitoring step. The CI identities' registry and data grants follow the resources they name.
  *
  * Dev is cheap, prod resilient, from the environment config: `network.zoneRedundant` selects the
- * Premium registry with a private endpoint, ZRS storage and a zone-redundant Container Apps
+ * Premium registry with a private endpoint, GZRS storage and a zone-redundant Container Apps
  * environment; `database.*` sizes PostgreSQL; the resolved intent (modules/core/intent.ts) turns on
  * zone-redundant HA and geo backups (`resilience`), the delete locks and Key Vault retention
  * (`lifecycle`); `storage.*` sets soft delete, version expiry and access logs.
@@ -133,7 +133,9 @@ export class AzurePlatformStack extends TerraformStack {
     const storage = new ObjectStorage(this, "storage", {
       ...common,
       uniqueSeed: seed,
-      replication: resilient ? "ZRS" : "LRS",
+      // Prod survives a zone and a region (CKV_AZURE_206). ZRS -> GZRS converts in place: azurerm v4.55.0
+      // storage_account_resource.go ForceNewIfChange("account_replication_type") replaces only LRS/GRS <-> ZRS/GZRS moves.
+      replication: resilient ? "GZRS" : "LRS",
       encryption: env.storage.encryption,
       softDeleteDays: Math.min(Math.max(env.storage.noncurrentVersionExpirationDays, 1), 365),
       noncurrentVersionExpirationDays: env.storage.noncurrentVersionExpirationDays,
@@ -225,6 +227,7 @@ export class AzurePlatformStack extends TerraformStack {
         jobName: spec.name,
         bucket: spec.trigger.bucket,
         prefix: spec.trigger.prefix,
+        logWorkspaceId,
       });
       job.triggerOn(trigger.queueTrigger);
       job.waitFor(trigger.allowConsume(job.workload.identity.principalId));

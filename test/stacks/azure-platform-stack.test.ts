@@ -207,6 +207,13 @@ describe("Azure platform stack: what applies but would drift or fail later (issu
     expect(JSON.stringify(env === "dev" ? dev : prod)).not.toContain(".resource_manager_id}");
   });
 
+  test("GIVEN the queue account (the one with shared keys) WHEN synthesized THEN blob soft delete, SAS tokens limited to an hour, and queue logs to Log Analytics", () => {
+    const queue = resources(prod, "azurerm_storage_account").find((a) => a.shared_access_key_enabled === true)!;
+    expect(queue).toMatchObject({ blob_properties: { delete_retention_policy: { days: 7 } }, sas_policy: { expiration_period: "00.01:00:00", expiration_action: "Log" } });
+    const diag = resources(prod, "azurerm_monitor_diagnostic_setting").filter((d) => String(d.target_resource_id).endsWith("/queueServices/default"));
+    expect(diag).toEqual([expect.objectContaining({ enabled_log: [{ category_group: "allLogs" }], log_analytics_workspace_id: expect.stringContaining("azurerm_log_analytics_workspace.") })]);
+  });
+
   test("GIVEN public apps WHEN synthesized THEN no NSG rule pretends to open or restrict them (callers are restricted per app by ingress IP rules)", () => {
     const rules = resources(prod, "azurerm_network_security_rule");
     expect(rules.filter((r) => r.source_address_prefix === "Internet")).toEqual([]);
@@ -253,11 +260,11 @@ describe("Azure platform stack: dev is cheap, prod resilient", () => {
     expect(resources(dev, "azurerm_private_endpoint")).toHaveLength(2); // Key Vault and Blob; Basic ACR has none
   });
 
-  test("GIVEN prod WHEN synthesized THEN private Premium ACR, ZRS storage, zone-redundant HA PostgreSQL, locks, 90-day retention", () => {
+  test("GIVEN prod WHEN synthesized THEN private Premium ACR, GZRS storage (zone and region), zone-redundant HA PostgreSQL, locks, 90-day retention", () => {
     expect(one(prod, "azurerm_container_registry")).toMatchObject({
       sku: "Premium", public_network_access_enabled: false, zone_redundancy_enabled: true, retention_policy_in_days: 7,
     });
-    expect(resources(prod, "azurerm_storage_account").find((a) => a.shared_access_key_enabled === false)).toMatchObject({ account_replication_type: "ZRS", infrastructure_encryption_enabled: true });
+    expect(resources(prod, "azurerm_storage_account").find((a) => a.shared_access_key_enabled === false)).toMatchObject({ account_replication_type: "GZRS", infrastructure_encryption_enabled: true });
     expect(one(prod, "azurerm_postgresql_flexible_server")).toMatchObject({
       sku_name: "GP_Standard_D2ds_v5",
       high_availability: { mode: "ZoneRedundant" },
