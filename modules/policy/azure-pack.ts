@@ -3,6 +3,7 @@ import { CORE_PACK } from "./core-pack";
 import { PackEntry } from "./rule";
 import { azureAcrAdmin } from "./rules/azure-acr-admin";
 import { azureAdminOnlyBuilder } from "./rules/azure-admin-only-builder";
+import { azureDeveloperNoData } from "./rules/azure-developer-no-data";
 import { azureAppLiteralSecrets } from "./rules/azure-app-literal-secrets";
 import { azureFederatedCredentialScoped } from "./rules/azure-federated-credential-scoped";
 import { azureKeyVaultPurgeProtection } from "./rules/azure-keyvault-purge-protection";
@@ -62,5 +63,6 @@ export const AZURE_PACK: readonly PackEntry[] = [
   { rule: azurePostgresPrivate, level: "error" },
   { rule: azureFederatedCredentialScoped, level: "error" },
   { rule: azureAdminOnlyBuilder, level: "error" },
+  { rule: azureDeveloperNoData, level: "error" },
   ...AZURE_SCANNER_CHECKS,
 ];

@@ -1,6 +1,7 @@
 /** The Azure scanner counterparts added with issue 16's Azure fixes: a compliant case and each non-compliant case. */
 import { PolicyRule, ResourceView } from "../../modules/policy/rule";
 import { AZURE_PACK } from "../../modules/policy/azure-pack";
+import { azureDeveloperNoData } from "../../modules/policy/rules/azure-developer-no-data";
 import { azureBlobStorageInsights } from "../../modules/policy/rules/azure-blob-storage-insights";
 import { azureKeyVaultPublicNetwork } from "../../modules/policy/rules/azure-keyvault-public-network";
 import { azureStorageBlobSoftDelete } from "../../modules/policy/rules/azure-storage-blob-soft-delete";
@@ -61,4 +62,25 @@ describe.each(CASES.map((c) => [c[0].id, c[1], c] as const))("%s (%s)", (_id, sc
 
 test("MLOPS-AZURE-STORAGE-SAS-EXPIRY: an account without shared keys needs no SAS policy (no key can sign one)", () => {
   expect(check(azureStorageSasExpiry, account({ shared_access_key_enabled: false }))).toBe("compliant");
+});
+
+describe("MLOPS-AZURE-DEVELOPER-NO-DATA", () => {
+  const DEV = "${azurerm_user_assigned_identity.ci_developer_1234.principal_id}";
+  const grant = (path: string, role: string, principal = DEV) => view("azurerm_role_assignment", path, { principal_id: principal, role_definition_name: role, scope: "${azurerm_storage_account.x.id}" });
+  test("is in the Azure pack", () => {
+    expect(AZURE_PACK.map((e) => e.rule.id)).toContain("MLOPS-AZURE-DEVELOPER-NO-DATA");
+  });
+  test("Compliance: Reader, the state account's Blob Data Reader, and data roles of other principals", () => {
+    expect(check(azureDeveloperNoData, grant("s/ci/developer-reader", "Reader"))).toBe("compliant");
+    expect(check(azureDeveloperNoData, grant("s/ci/developer-state", "Storage Blob Data Reader"))).toBe("compliant");
+    expect(check(azureDeveloperNoData, grant("s/app/reads", "Storage Blob Data Reader", "${azurerm_user_assigned_identity.app_identity_1.principal_id}"))).toBe("compliant");
+  });
+  test.each([
+    ["s/ci/developer-data", "Storage Blob Data Reader"],
+    ["s/ci/developer-pull", "AcrPull"],
+    ["s/ci/developer-secrets", "Key Vault Secrets User"],
+    ["s/ci/developer-queue", "Storage Queue Data Message Processor"],
+  ])("Noncompliance: %s holding %s", (path, role) => {
+    expect(check(azureDeveloperNoData, grant(path, role))).toBe("non-compliant");
+  });
 });
