@@ -71,12 +71,6 @@ const ALWAYS: readonly AcceptedRisk[] = [
     reason:
       "holds trigger messages only (blob URLs, no content); Event Grid delivers into it from outside the VNet and the KEDA scaler reads it with a connection string kept in Key Vault; TLS 1.2, no public blobs, SAS tokens expire within an hour. A private endpoint (and public access off) is the next step once Event Grid delivery through the trusted-service bypass is tested",
   },
-  {
-    ruleId: "MLOPS-AZURE-STORAGE-GEO-REPLICATION",
-    resources: "the data trigger's queue account",
-    appliesTo: queueAccount,
-    reason: "trigger messages only, kept 7 days at most: a region outage loses only events whose blobs are still in the (geo-replicated in prod) data account and can be queued again",
-  },
 ];
 
 /** The Azure register: the fixed choices plus those the environment config makes. */
@@ -99,14 +93,17 @@ export const azureAcceptedRisks: RiskRegister = (env) => {
           : configChoice(env, "clouds.azure.network.zoneRedundant", false, "the registry is not zone-redundant"),
     });
   }
-  if (!zoneRedundant) {
-    risks.push({
-      ruleId: "MLOPS-AZURE-STORAGE-GEO-REPLICATION",
-      resources: "the data storage account",
-      appliesTo: (r) => !queueAccount(r),
-      reason: configChoice(env, "clouds.azure.network.zoneRedundant", false, "the data account is LRS (one datacenter); prod's is GZRS"),
-    });
-  }
+  // One entry per rule: the queue account always, the data account too when the network is not zone-redundant.
+  const queueReason =
+    "the data trigger's queue account holds trigger messages only, kept 7 days at most: a region outage loses only events whose blobs are still in the data account and can be queued again";
+  risks.push({
+    ruleId: "MLOPS-AZURE-STORAGE-GEO-REPLICATION",
+    resources: zoneRedundant ? "the data trigger's queue account" : "every storage account",
+    appliesTo: zoneRedundant ? queueAccount : everyResource,
+    reason: zoneRedundant
+      ? queueReason
+      : `${configChoice(env, "clouds.azure.network.zoneRedundant", false, "the data account is LRS (one datacenter); prod's is GZRS")}; and ${queueReason}`,
+  });
   // CMK is not built yet (the key is created through the vault's data plane: the same runner limit as its public access).
   risks.push({
     ruleId: "MLOPS-AZURE-STORAGE-CMK",
