@@ -97,6 +97,18 @@ const azureCloud = z.strictObject({
    * the private endpoints: the deployer's and CI's egress. @default [] (reachable only from inside the VNet)
    */
   allowedIpRanges: z.array(cidr).max(100).default([]),
+  /**
+   * Entra ID object ids of the people or groups who run day 0 and break-glass deploys: they get Key Vault
+   * Secrets Officer on the platform's vault next to the CI builder (stable principals, never "whoever runs
+   * Terraform"). @default [] (only the builder writes secrets; a person's first deploy then gets 403)
+   */
+  operators: z.array(uuid).max(20).refine((a) => new Set(a).size === a.length, "distinct object ids").default([]),
+  /**
+   * Public CIDRs allowed to call the external (public) Container Apps; each becomes an `Allow` ingress IP
+   * restriction, and Azure then denies every other address. @default [] (open to the Internet; the apps
+   * still verify the caller's Entra ID token)
+   */
+  ingressAllowedRanges: z.array(cidr).max(100).default([]),
   backend: z.discriminatedUnion("type", [azurermBackend, localBackend]),
 });
 

@@ -7,7 +7,7 @@
  * monitoring step. The CI identities' registry and data grants follow the resources they name.
  *
  * Dev is cheap, prod resilient, from the environment config: `network.zoneRedundant` selects the
- * Premium registry with a private endpoint, ZRS storage and a zone-redundant Container Apps
+ * Premium registry with a private endpoint, GZRS storage and a zone-redundant Container Apps
  * environment; `database.*` sizes PostgreSQL; the resolved intent (modules/core/intent.ts) turns on
  * zone-redundant HA and geo backups (`resilience`), the delete locks and Key Vault retention
  * (`lifecycle`); `storage.*` sets soft delete, version expiry and access logs.
@@ -74,6 +74,12 @@ export class AzurePlatformStack extends TerraformStack {
       tenantId: azure.tenantId,
       // Shared keys are off on the data account: the provider talks to Blob and queues with Entra ID.
       storageUseAzuread: true,
+      // Container Apps' namespace is in none of azurerm 4.55's default registration sets
+      // (internal/resourceproviders/required.go, Legacy/Core/Extended; the default set is "legacy",
+      // internal/provider/provider.go `resource_provider_registrations`): without it a fresh subscription
+      // fails the environment with MissingSubscriptionRegistration. The provider registers these when it
+      // is configured, before any resource (provider.go buildClient -> resourceproviders.EnsureRegistered).
+      resourceProvidersToRegister: ["Microsoft.App"],
       features: [
         {
           keyVault: [{ purgeSoftDeleteOnDestroy: false, recoverSoftDeletedKeyVaults: true, recoverSoftDeletedSecrets: true }],
@@ -96,7 +102,6 @@ export class AzurePlatformStack extends TerraformStack {
     const network = new Network(this, "network", {
       ...common,
       cidr: azure.network.cidr,
-      allowPublicIngress: services.some((s) => s.kind === "service" && s.ingress === "public"),
     });
     this.network = network;
 
@@ -128,7 +133,9 @@ export class AzurePlatformStack extends TerraformStack {
     const storage = new ObjectStorage(this, "storage", {
       ...common,
       uniqueSeed: seed,
-      replication: resilient ? "ZRS" : "LRS",
+      // Prod survives a zone and a region (CKV_AZURE_206). ZRS -> GZRS converts in place: azurerm v4.55.0
+      // storage_account_resource.go ForceNewIfChange("account_replication_type") replaces only LRS/GRS <-> ZRS/GZRS moves.
+      replication: resilient ? "GZRS" : "LRS",
       encryption: env.storage.encryption,
       softDeleteDays: Math.min(Math.max(env.storage.noncurrentVersionExpirationDays, 1), 365),
       noncurrentVersionExpirationDays: env.storage.noncurrentVersionExpirationDays,
@@ -138,7 +145,6 @@ export class AzurePlatformStack extends TerraformStack {
       logWorkspaceId,
       forceDestroy: decide.forceDestroy,
     });
-    ci.allowRead(storage.account.id);
     this.storage = storage;
 
     // secrets
@@ -150,6 +156,11 @@ export class AzurePlatformStack extends TerraformStack {
       network,
       allowedIpRanges: azure.allowedIpRanges,
       logWorkspaceId,
+      // Stable writers only (issue 15 item 4): the CI builder and the configured operators, never the caller.
+      officers: [
+        { key: "builder", principalId: ci.builder.principalId, principalType: "ServicePrincipal" },
+        ...azure.operators.map((objectId) => ({ key: `operator-${objectId}`, principalId: objectId })),
+      ],
     });
     this.secrets = secrets;
 
@@ -206,6 +217,7 @@ export class AzurePlatformStack extends TerraformStack {
         jobName: spec.name,
         bucket: spec.trigger!.bucket,
         prefix: spec.trigger!.prefix,
+        logWorkspaceId,
       });
       triggerOf.set(spec.name, trigger);
       this.triggers.push(trigger);
@@ -215,7 +227,7 @@ export class AzurePlatformStack extends TerraformStack {
       const jobWiring = trigger ? { ...wiring, facts: { ...facts, eventQueueUrl: trigger.queueTrigger.queueUrl } } : wiring;
       this.workloads.push(
         spec.kind === "service"
-          ? new ContainerAppService(this, `app-${spec.name}`, { ...wiring, spec, tenantId: azure.tenantId })
+          ? new ContainerAppService(this, `app-${spec.name}`, { ...wiring, spec, tenantId: azure.tenantId, ingressAllowedRanges: azure.ingressAllowedRanges })
           : new ContainerAppJob(this, `job-${spec.name}`, { ...jobWiring, spec }),
       );
     }
@@ -225,7 +237,7 @@ export class AzurePlatformStack extends TerraformStack {
       const trigger = triggerOf.get(job.name);
       if (!trigger) continue;
       job.triggerOn(trigger.queueTrigger);
-      trigger.allowConsume(job.workload.identity.principalId);
+      job.waitFor(trigger.allowConsume(job.workload.identity.principalId));
     }
 
     // ingress: none beyond each app's own (external or internal per spec, HTTPS only)

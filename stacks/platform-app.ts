@@ -17,7 +17,7 @@ import { GCP_PACK } from "../modules/policy/gcp-pack";
 import { AzurePlatformStack } from "./azure-platform-stack";
 import { AZURE_PACK } from "../modules/policy/azure-pack";
 import { RiskRegister } from "../modules/policy/accepted-risk";
-import { awsAcceptedRisks, awsStateAcceptedRisks, azureAcceptedRisks, gcpAcceptedRisks, gcpStateAcceptedRisks } from "../modules/policy/accepted";
+import { awsAcceptedRisks, awsStateAcceptedRisks, azureAcceptedRisks, azureStateAcceptedRisks, gcpAcceptedRisks, gcpStateAcceptedRisks } from "../modules/policy/accepted";
 import { PlatformStackProps } from "./platform-stack-props";
 import { StateStorageStack } from "./state-storage-stack";
 import { stateStackName } from "./state-location";
@@ -90,7 +90,7 @@ export function buildPlatformApp(opts: BuildOptions): PlatformApp {
       const stack = new StateStorageStack(app, name, { env: config, cloud });
       stack.addOverride("terraform.required_version", ">= 1.11.0");
       const accepted =
-        cloud === "aws" ? awsStateAcceptedRisks({ name: config.name, kmsKeyId: backend.type === "s3" ? backend.kmsKeyId : undefined }) : cloud === "gcp" ? gcpStateAcceptedRisks() : [];
+        cloud === "aws" ? awsStateAcceptedRisks({ name: config.name, kmsKeyId: backend.type === "s3" ? backend.kmsKeyId : undefined }) : cloud === "gcp" ? gcpStateAcceptedRisks() : azureStateAcceptedRisks();
       Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report, accepted }));
       stacks.push({ name, cloud, stack });
     }

@@ -7,8 +7,9 @@
  *                                                                       nothing else (images.yml copies to later
  *                                                                       environments with `az acr import`)
  *   `<prefix>-<env>-builder`    ← `repo:<repo>:environment:<github env>` Owner on the subscription (plan and apply)
- *   `<prefix>-<env>-developer`  ← `repo:<repo>:pull_request`              Reader on the subscription, AcrPull,
- *                                                                       Blob Data Reader on data and state
+ *   `<prefix>-<env>-developer`  ← `repo:<repo>:pull_request`              Reader on the subscription, Blob Data
+ *                                                                       Reader on the state account; no data
+ *                                                                       role (no image, blob or secret)
  *
  * The builder is the only identity with Owner (or any other administrator role) and the policy rule
  * MLOPS-AZURE-ADMIN-ONLY-BUILDER recognises it by its construct id `builder` (the Terraform address
@@ -22,12 +23,18 @@
  * nothing here reads a data source on the plan path. The state account is assumed to live in the
  * environment's subscription (the azurerm backend config names no other).
  *
- * Grants that need the registry and the data account are methods (`allowPublish`, `allowRead`):
- * the stack creates the identities before the registry, then calls them once those exist.
+ * The grants that need the registry are a method (`allowPublish`): the stack creates the identities
+ * before the registry, then calls it once that exists.
+ *
+ * The developer signs in from any pull request, whose workflow is the branch's own file: anyone who can
+ * push a branch acts as it. So it reads what a plan needs (Reader: control plane, which lists no keys;
+ * the state) and nothing else: no AcrPull, no Blob data role on the data account, no Key Vault role
+ * (ci.yml plans Azure with -refresh=false and without Key Vault reads, scripts/azure-data-plane.ts).
+ * MLOPS-AZURE-DEVELOPER-NO-DATA keeps it that way.
  *
  * Deliberately not created: Entra ID app registrations (managed identities need no secret and no
  * directory role), role assignments outside the subscription, Key Vault data roles (the builder's
- * Key Vault Secrets Officer comes from `Secrets`, which grants it to whoever runs Terraform).
+ * Key Vault Secrets Officer comes from `Secrets`, which the stack hands the builder and the operators).
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
@@ -127,19 +134,12 @@ export class CiIdentity extends Construct implements PlatformCiIdentity {
   }
 
   /**
-   * The publisher pushes to the registry and imports into it (nothing else); the developer pulls
-   * from it. Import is how images reach a registry without a public data endpoint (prod's Premium):
+   * The publisher pushes to the registry and imports into it (nothing else). Import is how images reach a registry without a public data endpoint (prod's Premium):
    * `az acr import` runs server-side, and AcrPush does not carry `registries/importImage/action`.
    */
   allowPublish(registryId: string): void {
     this.assign("publisher-push", this.publisher, registryId, "AcrPush");
     this.assign("publisher-import", this.publisher, registryId, "Container Registry Data Importer and Data Reader");
-    this.assign("developer-pull", this.developer, registryId, "AcrPull");
-  }
-
-  /** The developer reads the data storage account's blobs. */
-  allowRead(storageAccountId: string): void {
-    this.assign("developer-data", this.developer, storageAccountId, "Storage Blob Data Reader");
   }
 
   private identity(name: "publisher" | "builder" | "developer", subjects: readonly string[]): UserAssignedIdentity {

@@ -14,6 +14,7 @@
 import { Construct } from "constructs";
 import { dependable } from "cdktf";
 import { ContainerAppJob as ContainerAppJobResource } from "@cdktf/provider-azurerm/lib/container-app-job";
+import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import type { PlatformWorkload } from "../core/contracts";
 import type { ResolvedService } from "../core/workload-spec";
 import { ValidationError } from "../core/errors";
@@ -87,8 +88,17 @@ export class ContainerAppJob extends Construct implements PlatformWorkload {
           },
         ],
       },
-      dependsOn: w.grants,
+      dependsOn: [...w.grants, w.propagation.sleep],
     });
+  }
+
+  /**
+   * Makes the job wait for a role assignment its identity holds that was made outside the workload (the
+   * queue's message processor role): ordered after it and after the RBAC propagation wait.
+   */
+  waitFor(grant: RoleAssignment): void {
+    this.workload.propagation.add(grant);
+    this.job.dependsOn = [...(this.job.dependsOn ?? []), dependable(grant)];
   }
 
   /**
@@ -98,8 +108,8 @@ export class ContainerAppJob extends Construct implements PlatformWorkload {
   triggerOn(q: QueueTrigger): void {
     const w = this.workload;
     const grant = this.secretsStore.allowRead(`${this.name}-reads-queue-connection`, w.identity.principalId, q.connection.secret);
-    // Key Vault references are resolved when a revision is created: grant first.
-    this.job.dependsOn = [...(this.job.dependsOn ?? []), dependable(grant)];
+    // Key Vault references are resolved when a revision is created: grant first, and wait for it too.
+    this.waitFor(grant);
     this.job.putSecret([...w.secrets, { name: "queue-connection", keyVaultSecretId: q.connection.reference, identity: w.identity.id }]);
     this.job.resetManualTriggerConfig();
     this.job.putEventTriggerConfig({

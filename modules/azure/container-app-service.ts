@@ -12,7 +12,16 @@
  * AUTH_ADMIN_CLAIM=roles, AUTH_ADMIN_VALUES=admins (modules/core/container-contract.ts). An app without those variables set must refuse
  * to start; that contract is the image's, and the tests assert the variables are present.
  *
- * Deliberately not created: custom domains, IP restrictions, Dapr, traffic splitting between revisions.
+ * Who reaches it: an external app (`ingress: "public"`) answers on the Internet, restricted to
+ * `ingressAllowedRanges` when given (one `Allow` ingress IP security restriction each; with any Allow rule
+ * Container Apps denies every other address; azurerm v4.55.0
+ * internal/services/containerapps/helpers/container_apps.go `ContainerAppIngressIpSecurityRestriction`:
+ * action Allow|Deny, ip_address_range a CIDR or address, name non-empty). The subnet's NSG cannot do this
+ * for an external workload-profiles environment (network.ts). An internal app answers only inside the
+ * environment's VNet, to every app of the environment (they share one subnet, so no IP rule tells them
+ * apart): an internal service that must not be called by every workload needs its own authentication.
+ *
+ * Deliberately not created: custom domains, Dapr, traffic splitting between revisions.
  * The image is owned by Terraform (from the promoted manifest), so there is no ignore_changes on it.
  */
 import { Construct } from "constructs";
@@ -29,6 +38,8 @@ export interface ContainerAppServiceProps extends WorkloadWiring {
   readonly tenantId: string;
   /** Token audience for `auth: "jwt"`. @default `api://<app name>` */
   readonly authAudience?: string;
+  /** Public CIDRs (or addresses) allowed to call an external app. @default [] (any address; the app still checks its token) */
+  readonly ingressAllowedRanges?: readonly string[];
   /** Concurrent requests per replica before scaling out. @default 50 */
   readonly concurrentRequestsPerReplica?: number;
 }
@@ -67,6 +78,12 @@ export class ContainerAppService extends Construct implements PlatformWorkload {
     const w = this.workload;
     const env = [...w.env];
     const probe = { transport: "HTTP", port: spec.port, path: spec.healthPath };
+    const allowed = spec.ingress === "public" ? (props.ingressAllowedRanges ?? []) : [];
+    for (const range of allowed) {
+      if (!/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(range)) {
+        throw new ValidationError(`${spec.name}: ingressAllowedRanges entries must be IPv4 CIDRs or addresses; got ${JSON.stringify(range)}`, this);
+      }
+    }
 
     this.app = new ContainerApp(this, "app", {
       name,
@@ -84,6 +101,9 @@ export class ContainerAppService extends Construct implements PlatformWorkload {
         transport: "auto",
         allowInsecureConnections: false,
         trafficWeight: [{ latestRevision: true, percentage: 100 }],
+        ipSecurityRestriction: allowed.length
+          ? allowed.map((range, i) => ({ name: `allow-${i + 1}`, action: "Allow", ipAddressRange: range, description: "clouds.azure.ingressAllowedRanges" }))
+          : undefined,
       },
       template: {
         minReplicas: spec.scaling.min,
@@ -101,8 +121,8 @@ export class ContainerAppService extends Construct implements PlatformWorkload {
           { name: "cpu", customRuleType: "cpu", metadata: { type: "Utilization", value: String(spec.scaling.targetCpuPercent) } },
         ],
       },
-      // Key Vault references and AcrPull are checked when a revision is created: grant first.
-      dependsOn: w.grants,
+      // Key Vault references and AcrPull are checked when a revision is created: grant, and let RBAC propagate, first.
+      dependsOn: [...w.grants, w.propagation.sleep],
     });
     this.fqdn = this.app.ingress.fqdn;
     this.publicUrl = spec.ingress === "public" ? `https://${this.fqdn}` : undefined;

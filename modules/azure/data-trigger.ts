@@ -27,7 +27,8 @@ import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { suppress } from "../policy/suppressions";
 import { alnumName } from "./private/names";
-import type { ObjectStorage } from "./object-storage";
+import { STORAGE_METRICS, type ObjectStorage } from "./object-storage";
+import { addDiagnostics } from "./private/diagnostics";
 import type { QueueTrigger } from "./container-app-job";
 import type { Secrets } from "./secrets";
 
@@ -46,6 +47,8 @@ export interface DataTriggerProps {
   readonly prefix?: string;
   /** Hours Event Grid keeps retrying delivery before dead-lettering. @default 24 */
   readonly retryHours?: number;
+  /** Queue reads, writes and deletes to Log Analytics. @default - no diagnostic setting */
+  readonly logWorkspaceId?: string;
 }
 
 /** Event Grid system topic, subscription and the queue a job scales on. */
@@ -89,6 +92,12 @@ export class DataTrigger extends Construct implements PlatformDataTrigger {
       defaultToOauthAuthentication: true,
       crossTenantReplicationEnabled: false,
       localUserEnabled: false,
+      // It holds no blobs but dead letters; soft delete costs nothing there (Checkov CKV2_AZURE_38).
+      blobProperties: { deleteRetentionPolicy: { days: 7 } },
+      // Shared keys stay on for the KEDA scaler (below): any SAS token minted from them lives at most an hour
+      // and its use past that is logged (azurerm v4.55.0 storage_account_resource.go `sas_policy`:
+      // expiration_period required, expiration_action Log by default). The scaler uses the account key, not a SAS.
+      sasPolicy: { expirationPeriod: "00.01:00:00", expirationAction: "Log" },
     });
     suppress(
       this.queueAccount,
@@ -96,6 +105,8 @@ export class DataTrigger extends Construct implements PlatformDataTrigger {
       "Trigger queue only (no data): the KEDA azure-queue rule of azurerm 4.55 container_app_job authenticates only with a connection string, kept in Key Vault",
     );
     this.queue = new StorageQueue(this, "queue", { name: queueName, storageAccountId: this.queueAccount.id });
+    // Azure Monitor's queue logs (StorageRead/Write/Delete) instead of classic Storage Analytics logging.
+    addDiagnostics(this, "queue-diagnostics", `${this.queueAccount.id}/queueServices/default`, props.logWorkspaceId, ["allLogs"], STORAGE_METRICS);
     const deadLetters = new StorageContainer(this, "dead-letters", {
       name: "dead-letters",
       storageAccountId: this.queueAccount.id,
@@ -117,7 +128,7 @@ export class DataTrigger extends Construct implements PlatformDataTrigger {
       principalType: "ServicePrincipal",
     });
     const deadLetterWriter = new RoleAssignment(this, "topic-dead-letter-writer", {
-      scope: deadLetters.resourceManagerId,
+      scope: deadLetters.id, // not the deprecated resource_manager_id: the same ARM id (object-storage.ts)
       roleDefinitionName: "Storage Blob Data Contributor",
       principalId: this.topic.identity.principalId,
       principalType: "ServicePrincipal",

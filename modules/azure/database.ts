@@ -9,7 +9,9 @@
  * vault as an ephemeral value and passed write-only (`administrator_password_wo` + version), so the
  * server and the secret always agree and the password is in neither the
  * state nor the synthesized JSON. MLflow reads it through a Key Vault reference.
- * `deletionProtection` puts a CanNotDelete lock on the server (RDS's deletion protection).
+ * `deletionProtection` puts a CanNotDelete lock on the server (RDS's deletion protection). The lock is
+ * inherited by the database, the server configurations and the diagnostic setting beneath it: replacing one
+ * of those fails with ScopeLocked until the lock is removed (README, "Replacing something under a delete lock").
  *
  * Deliberately not created: read replicas, customer-managed keys, Entra administrators (no
  * principal ids in config yet: add them with `PostgresqlFlexibleServerActiveDirectoryAdministrator`).

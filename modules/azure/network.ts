@@ -5,6 +5,13 @@
  * one NSG per subnet with explicit rules, and private DNS zones linked to the VNet on demand
  * (`privateDnsZoneId`), so private endpoints and the database resolve inside the network.
  *
+ * No inbound Internet rule on the apps subnet: the Container Apps environment uses workload profiles, and an
+ * external one receives public traffic through a public IP in its managed resource group, not through this
+ * subnet, so an NSG rule here neither opens nor restricts it (Microsoft Learn, "Securing a custom VNET in
+ * Azure Container Apps with NSGs": locking down inbound traffic via NSG on an external workload profiles
+ * environment isn't supported). Callers of public apps are restricted per app instead
+ * (`clouds.azure.ingressAllowedRanges` -> ingress `ip_security_restriction`, container-app-service.ts).
+ *
  * Deliberately not created: NAT gateway (Container Apps egress goes through the environment's own
  * load balancer), VNet flow logs (they need the subscription's regional Network Watcher, which Azure
  * creates outside this stack), peering, and a firewall.
@@ -28,8 +35,6 @@ export interface NetworkProps {
   readonly location: string;
   /** VNet block, /16 to /22: the apps subnet takes a /23, endpoints and database a /24 each. */
   readonly cidr: string;
-  /** Open the apps subnet to HTTPS from the Internet (an external Container Apps ingress needs it). @default false */
-  readonly allowPublicIngress?: boolean;
 }
 
 type SubnetTier = "apps" | "endpoints" | "database";
@@ -51,7 +56,6 @@ export class Network extends Construct implements PlatformNetwork {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const allowPublicIngress = props.allowPublicIngress ?? false;
     const block = parseCidr(props.cidr);
     if (!block || block.prefix < 16 || block.prefix > 22) {
       throw new ValidationError(`cidr must be an IPv4 block from /16 to /22; got ${JSON.stringify(props.cidr)}`, this);
@@ -109,14 +113,8 @@ export class Network extends Construct implements PlatformNetwork {
     const rule = (group: NetworkSecurityGroup, id: string, r: Omit<ConstructorParameters<typeof NetworkSecurityRule>[2], "networkSecurityGroupName" | "resourceGroupName" | "name">) =>
       new NetworkSecurityRule(this, id, { name: id, networkSecurityGroupName: group.name, resourceGroupName: this.rg, sourcePortRange: "*", ...r });
 
-    const apps = nsg("apps", this.appsSubnet);
-    if (allowPublicIngress) {
-      rule(apps, "allow-https-in", {
-        priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp",
-        sourceAddressPrefix: "Internet", destinationAddressPrefix: cidrs.apps, destinationPortRanges: ["443", "80"],
-        description: "External Container Apps ingress (HTTP is redirected to HTTPS by the platform)",
-      });
-    }
+    // The apps subnet keeps Azure's default inbound rules (VNet and load balancer in, the rest denied); see the header.
+    nsg("apps", this.appsSubnet);
     const endpoints = nsg("endpoints", this.endpointsSubnet);
     rule(endpoints, "allow-vnet-https-in", {
       priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp",

@@ -9,7 +9,11 @@
  * `encryption: "kms"` turns on infrastructure (double) encryption with Microsoft-managed keys;
  * customer-managed keys are not done. `accessLogging` sends Blob read/write/delete logs to Log Analytics.
  * When `forceDestroy` is false a CanNotDelete lock guards the account (Azure deletes a non-empty
- * account without asking, unlike S3).
+ * account without asking, unlike S3). The lock is inherited by everything beneath the account, so it
+ * also refuses to delete the per-container role assignments and the blob diagnostic setting: a change
+ * that replaces one (a workload's bucket access changes, a renamed identity) fails with ScopeLocked.
+ * That is kept on purpose (a lock on the containers alone would still let the account go); the README
+ * ("Replacing something under a delete lock") has the three commands: delete the lock, apply, apply.
  *
  * Deliberately not created: static website, SFTP/local users, immutability policies, object replication.
  */
@@ -53,6 +57,9 @@ export interface ObjectStorageProps {
   /** false: a CanNotDelete lock protects the account and its data. @default false */
   readonly forceDestroy?: boolean;
 }
+
+/** The metric categories Azure exposes (and returns) for a storage service's diagnostic setting. */
+export const STORAGE_METRICS = ["Capacity", "Transaction"] as const;
 
 const ROLE: Record<BucketAccess, string> = {
   read: "Storage Blob Data Reader",
@@ -147,7 +154,7 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
       });
     }
     if (accessLogging) {
-      addDiagnostics(this, "blob-diagnostics", `${this.account.id}/blobServices/default`, props.logWorkspaceId);
+      addDiagnostics(this, "blob-diagnostics", `${this.account.id}/blobServices/default`, props.logWorkspaceId, ["allLogs"], STORAGE_METRICS);
     }
     if (!forceDestroy) {
       new ManagementLock(this, "lock", {
@@ -167,7 +174,9 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
   /** Grants a managed identity read or read-write on one container (data plane RBAC, no keys). */
   allowAccess(id: string, principalId: string, purpose: BucketPurpose, access: BucketAccess): RoleAssignment {
     return new RoleAssignment(this, `${id}-${purpose}`, {
-      scope: this.containers[purpose].resourceManagerId,
+      // `id`, not the deprecated `resource_manager_id` (azurerm v4.55.0 storage_container_resource.go): for a
+      // container made with storage_account_id both are the same Resource Manager id, so nothing is replaced.
+      scope: this.containers[purpose].id,
       roleDefinitionName: ROLE[access],
       principalId,
       principalType: "ServicePrincipal",

@@ -9,15 +9,20 @@
  * the value back through an ephemeral `azurerm_key_vault_secret` pinned to the written version.
  * Other consumers get Key Vault references
  * (`versionlessId`) and the `Key Vault Secrets User` role on that one secret, never the value.
- * The deployer (the identity running Terraform) gets `Key Vault Secrets Officer` on the vault so it
- * can write them; RBAC takes up to a few minutes to propagate, so a first apply may need a retry.
+ *
+ * Who writes them: `Key Vault Secrets Officer` on the vault goes to stable principals named by the
+ * stack (the CI builder identity and the environment's `clouds.azure.operators`), never to whoever runs
+ * Terraform: a grant read from the caller's credentials flips with the caller (a pull-request plan shows
+ * it replaced, and the builder, Owner without data actions, cannot refresh secrets after a person's
+ * bootstrap). Every secret write waits for those grants to propagate (private/rbac-propagation.ts).
+ * The developer identity gets no Key Vault data role: pull-request plans swap the read-back for its
+ * generator (scripts/azure-data-plane.ts plan-without-vault) and run with -refresh=false.
  *
  * Deliberately not created: keys, certificates, secret expiry dates (generated secrets are rotated
  * by version, and an expired database password would stop MLflow), an HSM-backed SKU.
  */
 import { Construct } from "constructs";
 import { TerraformStack, Token } from "cdktf";
-import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
@@ -27,6 +32,7 @@ import { Naming } from "../core/naming";
 import { addDiagnostics } from "./private/diagnostics";
 import { globalName } from "./private/names";
 import { addPrivateEndpoint } from "./private/private-endpoint";
+import { RbacPropagation } from "./private/rbac-propagation";
 import type { Network } from "./network";
 
 export interface SecretsProps {
@@ -44,6 +50,20 @@ export interface SecretsProps {
   readonly allowedIpRanges?: readonly string[];
   /** @default - no diagnostic setting */
   readonly logWorkspaceId?: string;
+  /**
+   * Who may write the vault's secrets (`Key Vault Secrets Officer` on the vault): stable principals only,
+   * the CI builder and the operators from config. At least one.
+   */
+  readonly officers: readonly SecretsOfficer[];
+}
+
+/** A principal that writes the vault's secrets. */
+export interface SecretsOfficer {
+  /** Construct id of its grant, stable across reorders (e.g. `builder`, `operator-<object id>`). */
+  readonly key: string;
+  readonly principalId: string;
+  /** @default - left to Azure (operators may be users or groups) */
+  readonly principalType?: "User" | "Group" | "ServicePrincipal";
 }
 
 /** A Key Vault secret apps reference. */
@@ -73,11 +93,14 @@ export interface GenerateOptions {
 
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 
-/** Key Vault, the deployer's role, and generated secrets. */
+/** Key Vault, its officers' roles, and generated secrets. */
 export class Secrets extends Construct implements PlatformSecrets {
   readonly vault: KeyVault;
   readonly vaultUri: string;
-  private readonly deployerRole: RoleAssignment;
+  /** `Key Vault Secrets Officer` grants, one per officer. */
+  readonly officerGrants: readonly RoleAssignment[];
+  /** The wait after the officer grants: every secret write depends on it. */
+  readonly officersPropagation: RbacPropagation;
   private readonly generated = new Map<string, GeneratedSecret>();
   private randomProviderDeclared = false;
 
@@ -105,13 +128,22 @@ export class Secrets extends Construct implements PlatformSecrets {
     });
     this.vaultUri = this.vault.vaultUri;
 
-    // The identity running Terraform: read from the provider's credentials, no API call at plan.
-    const deployer = new DataAzurermClientConfig(this, "deployer", {});
-    this.deployerRole = new RoleAssignment(this, "deployer-secrets-officer", {
-      scope: this.vault.id,
-      roleDefinitionName: "Key Vault Secrets Officer",
-      principalId: deployer.objectId,
-    });
+    if (props.officers.length === 0) {
+      throw new ValidationError("officers must name at least one principal that writes the vault's secrets (the CI builder)", this);
+    }
+    const keys = props.officers.map((o) => o.key);
+    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (dup !== undefined) throw new ValidationError(`officers: key ${JSON.stringify(dup)} appears twice`, this);
+    this.officerGrants = props.officers.map(
+      (o) =>
+        new RoleAssignment(this, `${o.key}-secrets-officer`, {
+          scope: this.vault.id,
+          roleDefinitionName: "Key Vault Secrets Officer",
+          principalId: o.principalId,
+          principalType: o.principalType,
+        }),
+    );
+    this.officersPropagation = new RbacPropagation(this, "officers-propagation").add(...this.officerGrants);
 
     if (props.network) {
       addPrivateEndpoint(this, "endpoint", {
@@ -161,7 +193,7 @@ export class Secrets extends Construct implements PlatformSecrets {
       valueWo: ephemeralValue,
       valueWoVersion: version,
       contentType: "generated by terraform (write-only)",
-      dependsOn: [this.deployerRole],
+      dependsOn: [this.officersPropagation.sleep],
     });
     // Consumers read the value back from Key Vault (ephemeral, after the secret exists) instead of
     // sharing the generator: a retried or partial apply would otherwise hand them a fresh random value
@@ -197,7 +229,7 @@ export class Secrets extends Construct implements PlatformSecrets {
       keyVaultId: this.vault.id,
       value: valueExpression,
       contentType: "reference",
-      dependsOn: [this.deployerRole],
+      dependsOn: [this.officersPropagation.sleep],
     });
     return { secret, reference: secret.versionlessId };
   }

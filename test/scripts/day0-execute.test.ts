@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { execute, plan } from "../../scripts/day0";
+import { execute, plan, synthesizedStack } from "../../scripts/day0";
 import { BOOTSTRAP_OVERRIDE_FILE, Day0Step, day0Steps } from "../../scripts/day0-steps";
 import { loadEnvironments } from "../../environments";
 import { SERVICE_CATALOG } from "../../services/catalog";
@@ -54,7 +54,7 @@ function stepsWithSecret(): Day0Step[] {
   const [dev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
   const catalog = SERVICE_CATALOG.map((s) => (s.name === "receiver" ? { ...s, secrets: ["receiver-api-key"] } : s));
   const { services } = resolveServices(dev.config, catalog, {}, dev.file);
-  return day0Steps(dev.config, "aws", { services, file: dev.file });
+  return day0Steps(dev.config, "aws", { services, file: dev.file, stack: synthesizedStack(dev, "aws", ROOT) });
 }
 
 describe("day0 run mode (AWS, stubbed tools)", () => {

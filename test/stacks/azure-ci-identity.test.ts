@@ -67,16 +67,17 @@ describe.each(["dev", "prod"] as const)("Azure CI identity in %s-azure", (env) =
     }
   });
 
-  test("GIVEN CI identity WHEN synthesized THEN the builder alone owns the subscription; the publisher only pushes; the developer only reads", () => {
+  test("GIVEN CI identity WHEN synthesized THEN the builder alone owns the subscription and writes secrets; the publisher only pushes; the developer reads no data", () => {
     const acr = `\${${addressAt(j(), "azurerm_container_registry", `${env}-azure/registry/acr`)}.id}`;
-    const data = `\${${addressAt(j(), "azurerm_storage_account", `${env}-azure/storage/account`)}.id}`;
+    const vault = `\${${addressAt(j(), "azurerm_key_vault", `${env}-azure/secrets/vault`)}.id}`;
     const backend = j().terraform?.backend?.azurerm as { resource_group_name: string; storage_account_name: string } | undefined;
     const state = backend && `${sub}/resourceGroups/${backend.resource_group_name}/providers/Microsoft.Storage/storageAccounts/${backend.storage_account_name}`;
     const expected = [
       `builder Owner @ ${sub}`,
-      `developer AcrPull @ ${acr}`,
+      // Stable writer of the vault (issue 15 item 4): not whoever runs Terraform.
+      `builder Key Vault Secrets Officer @ ${vault}`,
+      // A pull request's workflow is the branch's own file: the developer gets no image, blob or secret role.
       `developer Reader @ ${sub}`,
-      `developer Storage Blob Data Reader @ ${data}`,
       `publisher AcrPush @ ${acr}`,
       // images.yml imports into later environments' registries server-side (prod's has no public data endpoint).
       `publisher Container Registry Data Importer and Data Reader @ ${acr}`,

@@ -68,8 +68,8 @@ describe("Azure platform stack: shape", () => {
     expect(one(prod, "azurerm_container_registry").tags).toBeDefined();
   });
 
-  test("GIVEN the plan path WHEN synthesized THEN the only data source is the client config (no cloud API call)", () => {
-    expect(Object.keys(prod.data ?? {})).toEqual(["azurerm_client_config"]);
+  test("GIVEN the plan path WHEN synthesized THEN no data source is read (no cloud API call, nothing that flips with the caller)", () => {
+    expect(Object.keys(prod.data ?? {})).toEqual([]);
   });
 });
 
@@ -197,6 +197,30 @@ describe("Azure platform stack: runtime", () => {
   });
 });
 
+describe("Azure platform stack: what applies but would drift or fail later (issue 15 item 5)", () => {
+  test("GIVEN storage service diagnostic settings WHEN synthesized THEN they ask for Capacity and Transaction, the categories Azure returns, never AllMetrics", () => {
+    const storageSettings = resources(prod, "azurerm_monitor_diagnostic_setting").filter((d) => /\/(blob|queue)Services\/default$/.test(String(d.target_resource_id)));
+    expect(storageSettings.length).toBeGreaterThanOrEqual(1);
+    for (const d of storageSettings) expect(d.enabled_metric).toEqual([{ category: "Capacity" }, { category: "Transaction" }]);
+  });
+
+  test.each(["dev", "prod"])("GIVEN %s WHEN synthesized THEN no reference uses a storage container's deprecated resource_manager_id", (env) => {
+    expect(JSON.stringify(env === "dev" ? dev : prod)).not.toContain(".resource_manager_id}");
+  });
+
+  test("GIVEN the queue account (the one with shared keys) WHEN synthesized THEN blob soft delete, SAS tokens limited to an hour, and queue logs to Log Analytics", () => {
+    const queue = resources(prod, "azurerm_storage_account").find((a) => a.shared_access_key_enabled === true)!;
+    expect(queue).toMatchObject({ blob_properties: { delete_retention_policy: { days: 7 } }, sas_policy: { expiration_period: "00.01:00:00", expiration_action: "Log" } });
+    const diag = resources(prod, "azurerm_monitor_diagnostic_setting").filter((d) => String(d.target_resource_id).endsWith("/queueServices/default"));
+    expect(diag).toEqual([expect.objectContaining({ enabled_log: [{ category_group: "allLogs" }], log_analytics_workspace_id: expect.stringContaining("azurerm_log_analytics_workspace.") })]);
+  });
+
+  test("GIVEN public apps WHEN synthesized THEN no NSG rule pretends to open or restrict them (callers are restricted per app by ingress IP rules)", () => {
+    const rules = resources(prod, "azurerm_network_security_rule");
+    expect(rules.filter((r) => r.source_address_prefix === "Internet")).toEqual([]);
+  });
+});
+
 describe("Azure platform stack: data arrival trigger", () => {
   test("GIVEN the transform job WHEN synthesized THEN blob-created events under raw/incoming/ go to a queue the job scales on", () => {
     expect(one(prod, "azurerm_eventgrid_system_topic")).toMatchObject({ topic_type: "Microsoft.Storage.StorageAccounts", source_resource_id: expect.stringContaining("storage_account_") });
@@ -240,11 +264,11 @@ describe("Azure platform stack: dev is cheap, prod resilient", () => {
     expect(resources(dev, "azurerm_private_endpoint")).toHaveLength(2); // Key Vault and Blob; Basic ACR has none
   });
 
-  test("GIVEN prod WHEN synthesized THEN private Premium ACR, ZRS storage, zone-redundant HA PostgreSQL, locks, 90-day retention", () => {
+  test("GIVEN prod WHEN synthesized THEN private Premium ACR, GZRS storage (zone and region), zone-redundant HA PostgreSQL, locks, 90-day retention", () => {
     expect(one(prod, "azurerm_container_registry")).toMatchObject({
       sku: "Premium", public_network_access_enabled: false, zone_redundancy_enabled: true, retention_policy_in_days: 7,
     });
-    expect(resources(prod, "azurerm_storage_account").find((a) => a.shared_access_key_enabled === false)).toMatchObject({ account_replication_type: "ZRS", infrastructure_encryption_enabled: true });
+    expect(resources(prod, "azurerm_storage_account").find((a) => a.shared_access_key_enabled === false)).toMatchObject({ account_replication_type: "GZRS", infrastructure_encryption_enabled: true });
     expect(one(prod, "azurerm_postgresql_flexible_server")).toMatchObject({
       sku_name: "GP_Standard_D2ds_v5",
       high_availability: { mode: "ZoneRedundant" },

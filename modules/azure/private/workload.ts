@@ -6,7 +6,6 @@
  * values), CPU/memory sizing and the image from ACR.
  */
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
 import { ApplicationInsights } from "@cdktf/provider-azurerm/lib/application-insights";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
@@ -18,6 +17,7 @@ import type { Database } from "../database";
 import type { ObjectStorage } from "../object-storage";
 import type { Registry } from "../registry";
 import type { Secrets, StoredSecret } from "../secrets";
+import { RbacPropagation } from "./rbac-propagation";
 
 /** The platform pieces a workload is wired to. */
 export interface WorkloadWiring {
@@ -52,7 +52,9 @@ export interface Workload {
   readonly env: EnvVar[];
   readonly secrets: SecretRef[];
   /** Role assignments the app must wait for (Key Vault references are resolved at creation). */
-  readonly grants: ITerraformDependable[];
+  readonly grants: RoleAssignment[];
+  /** The RBAC propagation wait after `grants`: the app or job depends on its `sleep`. */
+  readonly propagation: RbacPropagation;
   readonly cpu: number;
   readonly memory: string;
   readonly image: string;
@@ -85,7 +87,7 @@ export function prepareWorkload(scope: Construct, spec: ResolvedService, w: Work
     location: w.location,
   });
   const principal = identity.principalId;
-  const grants: ITerraformDependable[] = [w.registry.pullGrant];
+  const grants: RoleAssignment[] = [w.registry.pullGrant];
   const contract = containerEnvironment(spec, { ...w.facts, cloudEnv: { ...w.facts.cloudEnv, AZURE_CLIENT_ID: identity.clientId }, auth });
   const env: EnvVar[] = contract.env.map((e) => ({ name: e.name, value: e.value }));
   const secrets: SecretRef[] = [];
@@ -112,11 +114,15 @@ export function prepareWorkload(scope: Construct, spec: ResolvedService, w: Work
     );
   }
 
+  // Revisions check AcrPull and resolve Key Vault references when created: wait until the grants apply.
+  const propagation = new RbacPropagation(scope, "rbac-propagation").add(...grants);
+
   return {
     identity,
     env,
     secrets,
     grants,
+    propagation,
     cpu: size.cpu,
     memory: size.memory,
     image: w.registry.imageFor(spec.name, spec.image),

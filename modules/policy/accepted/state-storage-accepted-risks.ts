@@ -47,3 +47,25 @@ export function awsStateAcceptedRisks(env: StateRiskEnvironment): AcceptedRisk[]
 export function gcpStateAcceptedRisks(): AcceptedRisk[] {
   return [{ ruleId: "MLOPS-GCP-BUCKET-ACCESS-LOGS", resources: "the state bucket", appliesTo: everyResource, reason: AUDIT_REASON }];
 }
+
+/** The Azure state account's accepted findings (rules that came with the Azure scanner checks of issue 16). */
+export function azureStateAcceptedRisks(): AcceptedRisk[] {
+  const account = "the state storage account";
+  return [
+    {
+      ruleId: "MLOPS-AZURE-STORAGE-PUBLIC-NETWORK",
+      resources: account,
+      appliesTo: everyResource,
+      reason: "Terraform reaches its state from workstations (day 0) and GitHub-hosted runners, outside any VNet; shared keys are off, so every read and write needs an Entra ID token with a data role on this account",
+    },
+    {
+      ruleId: "MLOPS-AZURE-STORAGE-PRIVATE-ENDPOINT",
+      resources: account,
+      appliesTo: everyResource,
+      reason: "created before any network exists (the platform stack's VNet keeps its state here), and reached from outside Azure by Terraform runs",
+    },
+    { ruleId: "MLOPS-AZURE-STORAGE-CMK", resources: account, appliesTo: everyResource, reason: "Microsoft-managed keys: a customer key would live in a vault that needs state storage of its own first" },
+    { ruleId: "MLOPS-AZURE-STORAGE-QUEUE-CLASSIC-LOGGING", resources: account, appliesTo: everyResource, reason: "no queues: the account holds one blob container of Terraform state" },
+    { ruleId: "MLOPS-AZURE-BLOB-STORAGE-INSIGHTS", resources: account, appliesTo: everyResource, reason: AUDIT_REASON.replace("CloudTrail data events, Cloud Audit Logs", "the Azure activity log and Entra ID sign-in logs") },
+  ];
+}

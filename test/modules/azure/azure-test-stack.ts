@@ -20,3 +20,7 @@ export function azureTestStack(app: App = Testing.app(), id = "test"): Terraform
 export function testNetwork(stack: TerraformStack): Network {
   return new Network(stack, "network", { ...COMMON, cidr: "10.50.0.0/16" });
 }
+
+/** A stable Key Vault writer, like the CI builder the platform stack passes. */
+export const OFFICER_ID = "00000000-0000-0000-0000-0000000000b1";
+export const OFFICERS = [{ key: "builder", principalId: OFFICER_ID, principalType: "ServicePrincipal" as const }];

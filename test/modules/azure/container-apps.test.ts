@@ -12,7 +12,7 @@ import { receiver } from "../../../services/receiver";
 import { transform } from "../../../services/transform";
 import { mlflow } from "../../../services/mlflow";
 import { resources, synthStack } from "../../support/synth";
-import { COMMON, SEED, TENANT, azureTestStack, testNetwork } from "./azure-test-stack";
+import { COMMON, OFFICERS, SEED, TENANT, azureTestStack, testNetwork } from "./azure-test-stack";
 
 function platform(stack: TerraformStack) {
   const network = testNetwork(stack);
@@ -21,7 +21,7 @@ function platform(stack: TerraformStack) {
     ...COMMON,
     registry: new Registry(stack, "registry", { ...COMMON, uniqueSeed: SEED, sku: "Basic" }),
     storage: new ObjectStorage(stack, "storage", { ...COMMON, uniqueSeed: SEED }),
-    secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED }),
+    secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, officers: OFFICERS }),
     environment: new ContainerAppEnvironment(stack, "env", { ...COMMON, network, logWorkspaceId: logs.workspaceId }),
     facts: { cloud: "azure", environment: "test", bucketName: (p: string) => p, cloudEnv: { AZURE_STORAGE_ACCOUNT_URL: "https://acct.blob.core.windows.net/" }, mlflowAllowedHosts: ["mlflow.internal.example"] } as const,
   };
@@ -52,6 +52,29 @@ describe("Azure container apps and jobs", () => {
     expect(job.event_trigger_config).toBeUndefined();
     expect(job.secret).toBeUndefined();
     expect(job).toMatchObject({ replica_timeout_in_seconds: 1800, replica_retry_limit: 1 });
+  });
+
+  test("GIVEN ingressAllowedRanges WHEN a public service is built THEN one Allow IP restriction per range; an internal one gets none and no range means none", () => {
+    const stack = azureTestStack(undefined, "apps");
+    const p = platform(stack);
+    const ranges = ["203.0.113.0/24", "198.51.100.7"];
+    new ContainerAppService(stack, "pub", { ...p, tenantId: TENANT, spec: resolved(receiver), ingressAllowedRanges: ranges });
+    new ContainerAppService(stack, "open", { ...p, tenantId: TENANT, spec: resolved({ ...receiver, name: "open" }) });
+    new ContainerAppService(stack, "int", { ...p, tenantId: TENANT, spec: resolved({ ...mlflow, usesDatabase: false }), ingressAllowedRanges: ranges });
+    const apps = Object.fromEntries(resources(synthStack(stack), "azurerm_container_app").map((a) => [a.name as string, a.ingress as Record<string, unknown>]));
+    expect(apps["mlops-test-receiver"].ip_security_restriction).toEqual([
+      { name: "allow-1", action: "Allow", ip_address_range: "203.0.113.0/24", description: "clouds.azure.ingressAllowedRanges" },
+      { name: "allow-2", action: "Allow", ip_address_range: "198.51.100.7", description: "clouds.azure.ingressAllowedRanges" },
+    ]);
+    expect(apps["mlops-test-open"].ip_security_restriction).toBeUndefined();
+    expect(apps["mlops-test-mlflow"].ip_security_restriction).toBeUndefined();
+  });
+
+  test("GIVEN an ingress range that is not an IPv4 CIDR WHEN built THEN a ValidationError names it", () => {
+    const stack = azureTestStack(undefined, "apps");
+    expect(() => new ContainerAppService(stack, "pub", { ...platform(stack), tenantId: TENANT, spec: resolved(receiver), ingressAllowedRanges: ["everyone"] })).toThrow(
+      /receiver: ingressAllowedRanges entries must be IPv4 CIDRs or addresses; got "everyone"/,
+    );
   });
 
   test("GIVEN an internal service without auth WHEN built THEN internal ingress and no AUTH_* settings", () => {

@@ -11,7 +11,7 @@ const job = SERVICE_CATALOG.find((s) => s.kind === "job" && s.trigger)!;
 function build(over: Partial<DataTriggerProps> = {}): { json: StackJson; trigger: DataTrigger } {
   const stack = azureTestStack();
   const storage = new ObjectStorage(stack, "storage", { ...COMMON, uniqueSeed: SEED });
-  const secrets = new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED });
+  const secrets = new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, officers: [] });
   const trigger = new DataTrigger(stack, `${job.name}-trigger`, { ...COMMON, uniqueSeed: SEED, storage, secrets, jobName: job.name, bucket: job.trigger!.bucket, prefix: job.trigger!.prefix, ...over });
   trigger.allowConsume("00000000-0000-0000-0000-0000000000cc");
   return { json: synthStack(stack), trigger };

@@ -1,12 +1,12 @@
 import { Database, DatabaseProps } from "../../../modules/azure/database";
 import { Secrets } from "../../../modules/azure/secrets";
 import { resources, synthStack } from "../../support/synth";
-import { COMMON, SEED, TENANT, azureTestStack, testNetwork } from "./azure-test-stack";
+import { COMMON, OFFICERS, SEED, TENANT, azureTestStack, testNetwork } from "./azure-test-stack";
 
 function build(props: Partial<DatabaseProps> = {}) {
   const stack = azureTestStack(undefined, "db");
   const network = testNetwork(stack);
-  const secrets = new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED });
+  const secrets = new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, officers: OFFICERS });
   const database = new Database(stack, "database", {
     ...COMMON,
     tenantId: TENANT,

@@ -28,7 +28,7 @@ function services(stack: TerraformStack): ContainerAppService[] {
     ...COMMON,
     registry: new Registry(stack, "registry", { ...COMMON, uniqueSeed: SEED, sku: "Basic" }),
     storage: new ObjectStorage(stack, "storage", { ...COMMON, uniqueSeed: SEED }),
-    secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED }),
+    secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, officers: [] }),
     environment: new ContainerAppEnvironment(stack, "env", { ...COMMON, network, logWorkspaceId: logs.workspaceId }),
     facts: FACTS,
   };

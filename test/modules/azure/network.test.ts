@@ -46,11 +46,10 @@ describe("Azure Network", () => {
     expect(rules["deny-all-in"]).toMatchObject({ access: "Deny", direction: "Inbound" });
   });
 
-  test("GIVEN public ingress off (default) WHEN built THEN nothing admits the Internet; GIVEN on THEN only 443/80 to the apps subnet", () => {
-    const closed = resources(build().json, "azurerm_network_security_rule");
-    expect(closed.filter((r) => r.source_address_prefix === "Internet")).toEqual([]);
-    const open = resources(build({ allowPublicIngress: true }).json, "azurerm_network_security_rule").filter((r) => r.source_address_prefix === "Internet");
-    expect(open).toEqual([expect.objectContaining({ destination_address_prefix: "10.11.0.0/23", destination_port_ranges: ["443", "80"], access: "Allow" })]);
+  test("GIVEN any network WHEN built THEN no NSG rule admits the Internet (it would not act on an external workload-profiles environment)", () => {
+    const rules = resources(build().json, "azurerm_network_security_rule");
+    expect(rules.filter((r) => r.source_address_prefix === "Internet" || r.source_address_prefix === "*" && r.access === "Allow")).toEqual([]);
+    expect(rules.filter((r) => [r.destination_port_range, ...((r.destination_port_ranges as string[]) ?? [])].includes("80"))).toEqual([]);
   });
 
   test("GIVEN a private DNS zone asked twice WHEN built THEN one zone and one VNet link without auto-registration", () => {

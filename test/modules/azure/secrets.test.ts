@@ -1,10 +1,10 @@
 import { Secrets, SecretsProps } from "../../../modules/azure/secrets";
 import { resources, synthStack } from "../../support/synth";
-import { COMMON, SEED, TENANT, azureTestStack, testNetwork } from "./azure-test-stack";
+import { COMMON, OFFICER_ID, OFFICERS, SEED, TENANT, azureTestStack, testNetwork } from "./azure-test-stack";
 
 function build(props: Partial<SecretsProps> = {}, use?: (s: Secrets) => void) {
   const stack = azureTestStack(undefined, "sec");
-  const secrets = new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, network: testNetwork(stack), ...props });
+  const secrets = new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, network: testNetwork(stack), officers: OFFICERS, ...props });
   use?.(secrets);
   return { secrets, json: synthStack(stack) as ReturnType<typeof synthStack> & { ephemeral?: Record<string, Record<string, unknown>> } };
 }
@@ -26,12 +26,35 @@ describe("Azure Secrets", () => {
     expect(resources(json, "azurerm_private_endpoint")).toHaveLength(1);
   });
 
-  test("GIVEN any vault WHEN built THEN the deployer (client config, no API call) is Key Vault Secrets Officer", () => {
-    const { json } = build();
-    expect(Object.keys(json.data ?? {})).toEqual(["azurerm_client_config"]);
-    expect(resources(json, "azurerm_role_assignment")).toEqual([
-      expect.objectContaining({ role_definition_name: "Key Vault Secrets Officer", principal_id: expect.stringContaining("data.azurerm_client_config.") }),
+  test("GIVEN officers WHEN built THEN each is Key Vault Secrets Officer on the vault, and nothing reads the caller's credentials", () => {
+    const operator = "00000000-0000-0000-0000-0000000000c1";
+    const { json } = build({ officers: [...OFFICERS, { key: `operator-${operator}`, principalId: operator }] });
+    expect(json.data).toBeUndefined();
+    const grants = resources(json, "azurerm_role_assignment");
+    expect(grants.map((g) => [g.role_definition_name, g.principal_id, g.principal_type])).toEqual([
+      ["Key Vault Secrets Officer", OFFICER_ID, "ServicePrincipal"],
+      ["Key Vault Secrets Officer", operator, undefined],
     ]);
+    expect(grants.every((g) => String(g.scope).startsWith("${azurerm_key_vault."))).toBe(true);
+  });
+
+  test("GIVEN a secret write WHEN synthesized THEN it waits for the officers' grants to propagate (time_sleep triggered by their ids)", () => {
+    const { json } = build({}, (s) => {
+      s.generate("db-password");
+      s.storeReference("conn", s.vault.vaultUri);
+    });
+    const sleeps = Object.entries((json.resource as Record<string, Record<string, Record<string, unknown>>>).time_sleep ?? {});
+    expect(sleeps).toHaveLength(1);
+    const [sleepName, sleep] = sleeps[0];
+    expect(sleep.create_duration).toBe("120s");
+    const grantNames = Object.keys((json.resource as Record<string, Record<string, unknown>>).azurerm_role_assignment);
+    expect(Object.values(sleep.triggers as Record<string, string>)).toEqual(grantNames.map((n) => `\${azurerm_role_assignment.${n}.id}`));
+    for (const secret of resources(json, "azurerm_key_vault_secret")) expect(secret.depends_on).toEqual([`time_sleep.${sleepName}`]);
+    expect(json.terraform).toMatchObject({ required_providers: { time: { source: "hashicorp/time", version: "~> 0.13" } } });
+  });
+
+  test("GIVEN no officer WHEN built THEN a ValidationError (nobody could write the secrets)", () => {
+    expect(() => build({ officers: [] })).toThrow(/officers must name at least one principal/);
   });
 
   test("GIVEN a generated secret WHEN synthesized THEN its value is write-only from an ephemeral random_password, never a value", () => {
