@@ -8,6 +8,7 @@
  * It imports nothing above `modules/core/`.
  */
 import { ConsoleLink } from "./contracts";
+import { ExtraOutput } from "./outputs";
 
 /** Managed service (MWAA, Cloud Composer) or the official image run on the platform's container runtime. */
 export const AIRFLOW_MODES = ["managed", "self-hosted"] as const;
@@ -228,4 +229,17 @@ export function planAirflow(cloud: AirflowCloud, mode: AirflowMode): AirflowPlan
   if (mode === "managed") return { build: cloud === "aws" ? "mwaa" : "composer" };
   const runtime = cloud === "aws" ? "ECS Fargate" : "Cloud Run";
   return { build: "none", reason: `airflow.mode "self-hosted" is not available on ${cloud} yet (no ${runtime} adapter for the Airflow components); use "managed"` };
+}
+
+/** What each `airflowOutputs()` key holds, for the output descriptions. */
+const OUTPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  console_airflow: "Airflow UI",
+  airflow_dag_store: "Where the deploy workflow mirrors deployments/<env>/dags/ (scripts/mirror-dags.ts)",
+  airflow_identity: "Identity Airflow's tasks run as",
+};
+
+/** `airflowOutputs()` as extra outputs of the stack's one output helper (`platformOutputs`). */
+export function airflowExtraOutputs(airflow: PlatformAirflow | undefined): ExtraOutput[] {
+  if (!airflow) return [];
+  return Object.entries(airflowOutputs(airflow)).map(([key, value]) => ({ key, value, description: OUTPUT_DESCRIPTIONS[key] ?? `Airflow: ${airflow.links.find((l) => l.url === value)?.label ?? key}` }));
 }

@@ -72,6 +72,7 @@ export const awsAcceptedRisks: RiskRegister = (env) => {
       { ruleId: "MLOPS-AWS-ECR-KMS", resources: "every repository", appliesTo: everyResource, reason },
       { ruleId: "MLOPS-AWS-SECRET-KMS", resources: "every secret", appliesTo: everyResource, reason },
       { ruleId: "MLOPS-AWS-LOG-GROUP-KMS", resources: "every log group", appliesTo: everyResource, reason },
+      { ruleId: "MLOPS-AWS-MWAA-KMS", resources: "the MWAA environment", appliesTo: everyResource, reason },
     );
   } else if (env.storage.accessLogging) {
     risks.push({
