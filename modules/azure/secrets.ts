@@ -77,7 +77,8 @@ const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 export class Secrets extends Construct implements PlatformSecrets {
   readonly vault: KeyVault;
   readonly vaultUri: string;
-  private readonly deployerRole: RoleAssignment;
+  /** The deployer's Secrets Officer role on the vault: anything that writes secrets (Airflow's) waits for it. */
+  readonly deployerRole: RoleAssignment;
   private readonly generated = new Map<string, GeneratedSecret>();
   private randomProviderDeclared = false;
 
