@@ -74,6 +74,8 @@ describe.each(["dev", "prod"] as const)("Azure CI identity in %s-azure", (env) =
     const state = backend && `${sub}/resourceGroups/${backend.resource_group_name}/providers/Microsoft.Storage/storageAccounts/${backend.storage_account_name}`;
     const expected = [
       `builder Owner @ ${sub}`,
+      // the deploy workflow's mirror step writes Airflow's DAG container (modules/azure/airflow.ts grantDagWriter)
+      "builder Storage Blob Data Contributor @ ${azurerm_storage_container.airflow_dags_3D67F80F.id}",
       `developer AcrPull @ ${acr}`,
       `developer Reader @ ${sub}`,
       `developer Storage Blob Data Reader @ ${data}`,
