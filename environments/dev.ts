@@ -40,6 +40,8 @@ const dev: EnvironmentInput = {
   storage: { encryption: "managed", noncurrentVersionExpirationDays: 7, accessLogging: false },
   database: { tier: "small", storageGiB: 20, backupRetentionDays: 1 },
   promotion: { mode: "direct" },
+  // Cheapest managed sizes: DAGs are tried here first, one or two workers are plenty.
+  airflow: { enabled: true, mode: "managed", size: "small", minWorkers: 1, maxWorkers: 2 },
 };
 
 export default dev;

@@ -37,6 +37,8 @@ const prod: EnvironmentInput = {
   storage: { encryption: "kms", noncurrentVersionExpirationDays: 90, accessLogging: true },
   database: { tier: "medium", storageGiB: 50, backupRetentionDays: 14 },
   promotion: { mode: "pull-request", from: "staging", gateThreshold: 0.01 },
+  // Tasks only start and watch the jobs, so workers stay few; medium keeps the scheduler ahead of hourly runs.
+  airflow: { enabled: true, mode: "managed", size: "medium", minWorkers: 2, maxWorkers: 5 },
 };
 
 export default prod;

@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { parseCidr } from "../modules/core/cidr";
+import { planAirflow } from "../modules/core/airflow";
+import { AirflowConfigSchema } from "./schemas/airflow-schema";
 
 /** Clouds a stack can target; a stack is named `<env>-<cloud>`. */
 export const CLOUDS = ["aws", "azure", "gcp"] as const;
@@ -218,6 +220,17 @@ export const environmentSchema = z
         primaryMetricDirection: z.enum(["higher-is-better", "lower-is-better"]).default("higher-is-better"),
       })
       .default({ mode: "direct", gateThreshold: 0.01, primaryMetricDirection: "higher-is-better" }),
+    /** Airflow running the promoted DAGs on every cloud (MWAA, Composer 3, Container Apps). @default - no Airflow */
+    airflow: AirflowConfigSchema.optional(),
+  })
+  .superRefine((env, ctx) => {
+    // A mode a deployed cloud cannot build is a config problem, not an environment without Airflow.
+    if (!env.airflow?.enabled) return;
+    for (const cloud of CLOUDS) {
+      if (!env.clouds[cloud]) continue;
+      const plan = planAirflow(cloud, env.airflow.mode);
+      if (plan.build === "none") ctx.addIssue({ code: "custom", path: ["airflow", "mode"], message: `a mode ${cloud} builds (${cloud} is deployed): ${plan.reason}` });
+    }
   });
 
 /** What an environment file may write (defaults not yet applied). */

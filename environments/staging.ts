@@ -37,6 +37,8 @@ const staging: EnvironmentInput = {
   storage: { encryption: "kms", noncurrentVersionExpirationDays: 30, accessLogging: false },
   database: { tier: "small", storageGiB: 20, backupRetentionDays: 7 },
   promotion: { mode: "pull-request", from: "dev", gateThreshold: 0.01 },
+  // Production's shape at a smaller scale: the same DAGs under a realistic schedule.
+  airflow: { enabled: true, mode: "managed", size: "small", minWorkers: 1, maxWorkers: 3 },
 };
 
 export default staging;

@@ -5,14 +5,17 @@
  * resolved once (modules/core/intent.ts); modules read those decisions.
  */
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { Annotations, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { PlatformCiIdentity, PlatformDatabase, PlatformIngress, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets, PlatformDataTrigger, ConsoleLink } from "../modules/core/contracts";
 import { ContainerFacts } from "../modules/core/container-contract";
 import { trainJobFacts } from "../modules/aws/task-definition";
 import { resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
+import { airflowExtraOutputs } from "../modules/core/airflow";
+import { MwaaAirflow } from "../modules/aws/airflow";
 import { platformTags } from "../modules/core/tags";
 import { BUCKET_PURPOSES, BucketPurpose } from "../modules/core/workload-spec";
 import { ApiGateway } from "../modules/aws/api-gateway";
@@ -48,6 +51,8 @@ export class AwsPlatformStack extends TerraformStack {
   readonly triggers: PlatformDataTrigger[] = [];
   readonly monitoring: PlatformMonitoring;
   readonly links: readonly ConsoleLink[];
+  /** MWAA when the environment turns Airflow on and the catalog has a transform job. */
+  readonly airflow?: MwaaAirflow;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -256,7 +261,7 @@ export class AwsPlatformStack extends TerraformStack {
     }
 
     // monitoring
-    this.monitoring = new Monitoring(this, "monitoring", {
+    const monitoring = new Monitoring(this, "monitoring", {
       naming,
       region,
       alertEmail: env.alertEmail,
@@ -281,6 +286,11 @@ export class AwsPlatformStack extends TerraformStack {
         { label: "ECS cluster", url: `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${cluster.cluster.name}/services?region=${region}` },
       ],
     });
+    this.monitoring = monitoring;
+
+    // airflow: MWAA starts the transform (and, once the catalog has it, train) job; the deploy identity mirrors DAGs
+    this.airflow = env.airflow?.enabled ? mwaa(this, { naming, region, accountId: aws.accountId, network, cluster, byName, storage, alertTopicArn: monitoring.topic.arn, customerManagedKey, forceDestroy: decide.forceDestroy, config: env.airflow }) : undefined;
+    if (this.airflow) new IamRolePolicy(this, "ci-dag-writer", { role: ci.builderRole.id, name: "mirror-dags", policy: JSON.stringify({ Version: "2012-10-17", Statement: this.airflow.dagWriterStatements }) });
 
     // outputs
     this.links = platformOutputs(this, {
@@ -293,6 +303,7 @@ export class AwsPlatformStack extends TerraformStack {
       ci,
       monitoring: this.monitoring,
       extra: [
+        ...airflowExtraOutputs(this.airflow),
         ...(api ? [{ key: "url_api", value: api.endpoint, description: "Public API (sign in through Cognito)" }] : []),
         ...(users
           ? [
@@ -332,4 +343,52 @@ function admitCallers(nlb: LoadBalancer, workloads: readonly EcsFargate[], vpcLi
 function planState(location: ReturnType<typeof stateLocation>): PlanState | undefined {
   if (location.type !== "s3") return undefined;
   return { bucket: location.storage.bucket, key: location.key, region: location.storage.region, kmsKeyId: location.storage.kmsKeyId };
+}
+
+/** MWAA on the platform's network, starting the catalog's transform and train jobs; none without a transform job. */
+function mwaa(
+  scope: Construct,
+  p: {
+    naming: Naming;
+    region: string;
+    accountId: string;
+    network: Network;
+    cluster: ContainerCluster;
+    byName: ReadonlyMap<string, EcsFargate>;
+    storage: ObjectStorage;
+    alertTopicArn: string;
+    customerManagedKey?: string;
+    forceDestroy: boolean;
+    config: NonNullable<PlatformStackProps["env"]["airflow"]>;
+  },
+): MwaaAirflow | undefined {
+  const job = (w: EcsFargate) => ({ taskDefinitionFamily: w.taskDefinition.family, roleArns: [w.taskRole.arn, w.executionRole.arn], logGroupArn: w.logGroup.arn });
+  const transform = p.byName.get("transform");
+  if (!transform) {
+    Annotations.of(scope).addWarning("airflow.enabled but the catalog has no transform job: no Airflow is built");
+    return undefined;
+  }
+  const train = p.byName.get("train");
+  const bucket = (purpose: "processed" | "viz") => ({ name: p.storage.bucketName(purpose), arn: p.storage.bucketArn(purpose) });
+  return new MwaaAirflow(scope, "airflow", {
+    naming: p.naming,
+    region: p.region,
+    accountId: p.accountId,
+    vpcId: p.network.networkId,
+    privateSubnetIds: p.network.privateSubnetIds,
+    clusterArn: p.cluster.cluster.arn,
+    clusterName: p.cluster.cluster.name,
+    jobs: { transform: job(transform), ...(train ? { train: job(train) } : {}) },
+    jobSubnetIds: p.network.privateSubnetIds,
+    jobSecurityGroupIds: [transform, ...(train ? [train] : [])].map((w) => w.securityGroup.id),
+    dataBuckets: { processed: bucket("processed"), viz: bucket("viz") },
+    accessLogBucket: p.storage.logBucket?.bucket,
+    alertTopicArn: p.alertTopicArn,
+    customerManagedKey: p.customerManagedKey,
+    forceDestroy: p.forceDestroy,
+    size: p.config.size,
+    minWorkers: p.config.minWorkers,
+    maxWorkers: p.config.maxWorkers,
+    extraVariables: p.config.variables,
+  });
 }

@@ -13,7 +13,7 @@
  * (`lifecycle`); `storage.*` sets soft delete, version expiry and access logs.
  */
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { Annotations, TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { ConsoleLink, PlatformCiIdentity, PlatformDatabase, PlatformDataTrigger, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets } from "../modules/core/contracts";
@@ -21,6 +21,8 @@ import { ContainerFacts } from "../modules/core/container-contract";
 import { resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
+import { airflowExtraOutputs } from "../modules/core/airflow";
+import { ContainerAppsAirflow } from "../modules/azure/airflow";
 import { platformTags } from "../modules/core/tags";
 import { CiIdentity } from "../modules/azure/ci-identity";
 import { ContainerAppEnvironment } from "../modules/azure/container-app-environment";
@@ -37,6 +39,7 @@ import { Secrets } from "../modules/azure/secrets";
 import { applyTags } from "../modules/azure/tags";
 import { configureBackend } from "./backend";
 import { PlatformStackProps } from "./platform-stack-props";
+import type { AzureCloudConfig } from "../environments/schema";
 
 /** One `<env>-azure` stack. */
 export class AzurePlatformStack extends TerraformStack {
@@ -53,6 +56,8 @@ export class AzurePlatformStack extends TerraformStack {
   readonly triggers: PlatformDataTrigger[] = [];
   readonly monitoring: PlatformMonitoring;
   readonly links: readonly ConsoleLink[];
+  /** Airflow 3 on Container Apps when the environment turns it on and has a transform job and a database server. */
+  readonly airflow?: ContainerAppsAirflow;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -258,6 +263,12 @@ export class AzurePlatformStack extends TerraformStack {
       ],
     });
 
+    // airflow: the official image on Container Apps starts the transform (and, once the catalog has it, train) job
+    this.airflow = env.airflow?.enabled
+      ? containerAppsAirflow(this, { ...common, azure, resourceGroupId: this.resourceGroup.id, environment: this.environment, database, secrets, storage, jobs, actionGroupId: (this.monitoring as Monitoring).actionGroup.id, logWorkspaceId, config: env.airflow })
+      : undefined;
+    this.airflow?.grantDagWriter("ci-dag-writer", ci.builder.principalId);
+
     // outputs
     this.links = platformOutputs(this, {
       console: "Azure portal",
@@ -269,6 +280,7 @@ export class AzurePlatformStack extends TerraformStack {
       ci,
       monitoring: this.monitoring,
       extra: [
+        ...airflowExtraOutputs(this.airflow),
         { key: "resource_group", value: rg, description: "Resource group of the platform" },
         { key: "registry_login_server", value: registry.loginServer, description: "ACR login server (push images here)" },
         { key: "storage_account", value: storage.accountName, description: "Storage account holding the data containers" },
@@ -278,4 +290,59 @@ export class AzurePlatformStack extends TerraformStack {
       ],
     });
   }
+}
+
+/** Airflow 3 on the platform's Container Apps environment and PostgreSQL server; none without a transform job or a server. */
+function containerAppsAirflow(
+  scope: Construct,
+  p: {
+    naming: Naming;
+    resourceGroupName: string;
+    location: string;
+    azure: AzureCloudConfig;
+    resourceGroupId: string;
+    environment: ContainerAppEnvironment;
+    database?: Database;
+    secrets: Secrets;
+    storage: ObjectStorage;
+    jobs: readonly ContainerAppJob[];
+    actionGroupId: string;
+    logWorkspaceId: string;
+    config: NonNullable<PlatformStackProps["env"]["airflow"]>;
+  },
+): ContainerAppsAirflow | undefined {
+  const job = (name: string) => {
+    const j = p.jobs.find((w) => w.name === name);
+    return j ? { id: j.job.id, name: j.job.name } : undefined;
+  };
+  const transform = job("transform");
+  if (!transform || !p.database) {
+    Annotations.of(scope).addWarning(`airflow.enabled but ${!transform ? "the catalog has no transform job" : "no workload uses a database, so there is no PostgreSQL server for Airflow's metadata"}: no Airflow is built`);
+    return undefined;
+  }
+  const train = job("train");
+  return new ContainerAppsAirflow(scope, "airflow", {
+    naming: p.naming,
+    resourceGroupName: p.resourceGroupName,
+    resourceGroupId: p.resourceGroupId,
+    location: p.location,
+    subscriptionId: p.azure.subscriptionId,
+    tenantId: p.azure.tenantId,
+    containerAppEnvironmentId: p.environment.environmentId,
+    workloadProfileName: p.environment.workloadProfileName,
+    databaseServerId: p.database.server.id,
+    databaseHost: p.database.host,
+    keyVaultId: p.secrets.vault.id,
+    secretsDependOn: [p.secrets.officersPropagation.sleep],
+    storageAccountId: p.storage.account.id,
+    storageAccountName: p.storage.accountName,
+    dataContainers: { processed: p.storage.containers.processed.name, viz: p.storage.containers.viz.name },
+    jobs: { transform, ...(train ? { train } : {}) },
+    actionGroupId: p.actionGroupId,
+    logWorkspaceId: p.logWorkspaceId,
+    size: p.config.size,
+    minWorkers: p.config.minWorkers,
+    maxWorkers: p.config.maxWorkers,
+    extraVariables: p.config.variables,
+  });
 }

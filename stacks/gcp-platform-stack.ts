@@ -12,13 +12,15 @@
  * enabled, plans read it (roles/viewer suffices).
  */
 import { Construct } from "constructs";
-import { Aspects, TerraformStack } from "cdktf";
+import { Annotations, Aspects, TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ConsoleLink, PlatformCiIdentity, PlatformDatabase, PlatformDataTrigger, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets } from "../modules/core/contracts";
 import { ContainerFacts, containerEnvironment } from "../modules/core/container-contract";
 import { resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
+import { airflowExtraOutputs } from "../modules/core/airflow";
+import { ComposerAirflow } from "../modules/gcp/airflow";
 import { platformTags } from "../modules/core/tags";
 import { ApiDependencies } from "../modules/gcp/api-dependencies";
 import { CiIdentity } from "../modules/gcp/ci-identity";
@@ -56,6 +58,8 @@ export class GcpPlatformStack extends TerraformStack {
   readonly triggers: PlatformDataTrigger[] = [];
   readonly monitoring: PlatformMonitoring;
   readonly links: readonly ConsoleLink[];
+  /** Cloud Composer 3 when the environment turns Airflow on and the catalog has a transform job. */
+  readonly airflow?: ComposerAirflow;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -293,6 +297,10 @@ export class GcpPlatformStack extends TerraformStack {
       ],
     });
 
+    // airflow: Composer 3 runs the transform (and, once the catalog has it, train) job; the deploy identity mirrors DAGs
+    this.airflow = env.airflow?.enabled ? composer(this, { naming, projectId, projectNumber, region, network, workloads: this.workloads, storage, alertChannelId: (this.monitoring as Monitoring).channel.id, labels, customerManagedKey: key?.keyId, config: env.airflow }) : undefined;
+    this.airflow?.grantDagWriter("ci-dag-writer", `serviceAccount:${ci.builder.email}`);
+
     // outputs
     this.links = platformOutputs(this, {
       console: "Google Cloud console",
@@ -304,10 +312,54 @@ export class GcpPlatformStack extends TerraformStack {
       ci,
       monitoring: this.monitoring,
       extra: [
+        ...airflowExtraOutputs(this.airflow),
         { key: "subnet_id", value: network.subnet.id, description: "Workload subnet (Cloud Run Direct VPC egress)" },
         { key: "ci_workload_identity_provider", value: ci.providerName, description: "workload_identity_provider for google-github-actions/auth" },
         ...(database ? [{ key: "database_connection_name", value: database.connectionName, description: "Cloud SQL connection name (Auth Proxy)" }] : []),
       ],
     });
   }
+}
+
+/** Cloud Composer 3 on the platform's network, starting the catalog's transform and train jobs; none without a transform job. */
+function composer(
+  scope: Construct,
+  p: {
+    naming: Naming;
+    projectId: string;
+    projectNumber: string;
+    region: string;
+    network: Network;
+    workloads: readonly CloudRun[];
+    storage: ObjectStorage;
+    alertChannelId: string;
+    labels: Readonly<Record<string, string>>;
+    customerManagedKey?: string;
+    config: NonNullable<PlatformStackProps["env"]["airflow"]>;
+  },
+): ComposerAirflow | undefined {
+  const jobName = (name: string) => p.workloads.find((w) => w.name === name)?.job?.name;
+  const transform = jobName("transform");
+  if (!transform) {
+    Annotations.of(scope).addWarning("airflow.enabled but the catalog has no transform job: no Airflow is built");
+    return undefined;
+  }
+  const train = jobName("train");
+  return new ComposerAirflow(scope, "airflow", {
+    naming: p.naming,
+    projectId: p.projectId,
+    projectNumber: p.projectNumber,
+    region: p.region,
+    networkId: p.network.networkId,
+    subnetworkId: p.network.subnet.id,
+    jobs: { transform, ...(train ? { train } : {}) },
+    dataBuckets: { processed: p.storage.bucketName("processed"), viz: p.storage.bucketName("viz") },
+    alertChannelId: p.alertChannelId,
+    labels: p.labels,
+    customerManagedKey: p.customerManagedKey,
+    size: p.config.size,
+    minWorkers: p.config.minWorkers,
+    maxWorkers: p.config.maxWorkers,
+    extraVariables: p.config.variables,
+  });
 }

@@ -8,10 +8,13 @@
  * one vocabulary that each cloud maps to its own (MWAA environment class, Composer environment size).
  */
 import { z } from "zod";
-import { AIRFLOW_MODES, AIRFLOW_SIZES } from "../../modules/core/airflow";
+import { AIRFLOW_MODES, AIRFLOW_SIZES, RESERVED_PREFIX } from "../../modules/core/airflow";
 
 /** Variable names: what Airflow accepts as `AIRFLOW_VAR_<NAME>` after upper-casing. */
-const variableName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "a name of lowercase letters, digits and underscores, starting with a letter");
+const variableName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, "a name of lowercase letters, digits and underscores, starting with a letter")
+  .refine((n) => !n.startsWith(RESERVED_PREFIX), `a name not starting with "${RESERVED_PREFIX}" (reserved for the platform's own Variables)`);
 
 export const AirflowConfigSchema = z
   .object({

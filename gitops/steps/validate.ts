@@ -2,10 +2,13 @@
  * Step "validate": reads what the promotion moves and rejects bad input before anything is pushed.
  * `--source`: the folder (runs before the clone). `--from-env`: `deployments/<from>/` of the clone.
  * `rollback`: the manifest version from the environment's history. `retire`: only the model name.
- * Every problem is an InputError (exit 2), never retried.
+ * Every problem is an InputError (exit 2), never retried. A DAG set is also checked for what Airflow
+ * would refuse (gitops/dag-checks.ts: duplicate dag_id, an import neither in the set nor declared);
+ * its warnings (a heavy library imported at the top) are printed and do not stop the promotion.
  */
 import * as path from "path";
-import { ConfigProblem } from "../../modules/core/errors";
+import { ConfigProblem, formatProblem } from "../../modules/core/errors";
+import { checkDags } from "../dag-checks";
 import { zodProblems } from "../../modules/core/zod-problems";
 import { PromotionContext, Step, StepResult, succeeded } from "../context";
 import { InputError } from "../errors";
@@ -30,11 +33,14 @@ export const validateStep: Step = {
       return succeeded(`found ${m.name} ${m.version} in the history of deployments/${req.env}/`);
     }
     let reading;
+    let dagsAt: string;
     if (req.sourceDir !== undefined) {
+      dagsAt = path.relative(ctx.root, path.join(path.resolve(req.sourceDir), "dags")) || "dags";
       reading = readSource(path.resolve(req.sourceDir), ctx.root, { allowEmptyDags: req.allowEmptyDags, maxDagFileBytes: req.maxDagFileBytes });
       ctx.sourceLabel = `source ${path.basename(path.resolve(req.sourceDir))}`;
     } else if (req.fromEnv !== undefined) {
       const ws = need(ctx);
+      dagsAt = `deployments/${req.fromEnv}/dags`;
       reading = readSource(path.join(ws.dir, "deployments", req.fromEnv), ws.dir, { requireContent: false, allowEmptyDags: req.allowEmptyDags, maxDagFileBytes: req.maxDagFileBytes });
       ctx.sourceLabel = `env ${req.fromEnv}`;
     } else {
@@ -42,6 +48,11 @@ export const validateStep: Step = {
     }
     if (reading.problems.length > 0) throw new InputError(reading.problems);
     ctx.source = filterModels(reading.source, req.models);
+    if (ctx.source.dags) {
+      const checked = checkDags(ctx.source.dags, { label: (p) => `${dagsAt}/${p}` });
+      for (const w of checked.warnings) ctx.log(`validate: warning: ${formatProblem(w)}`);
+      if (checked.problems.length > 0) throw new InputError(checked.problems);
+    }
     const dags = ctx.source.dags ? `${ctx.source.dags.size} DAG files` : "no dags/ (DAGs left alone)";
     return succeeded(`${ctx.source.manifests.length} manifests (${ctx.source.manifests.map((m) => `${m.name} ${m.version}`).join(", ") || "none"}), ${dags}`);
   },

@@ -29,10 +29,10 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Token } from "cdktf";
+import { Annotations, Token } from "cdktf";
 import {
   AirflowCommonProps,
-  AirflowJobs,
+  airflowVariables,
   AirflowSize,
   DagStore,
   PlatformAirflow,
@@ -85,12 +85,15 @@ export interface MwaaAirflowProps extends AirflowCommonProps {
   /** ECS cluster the jobs run in. */
   readonly clusterArn: string;
   readonly clusterName: string;
-  readonly jobs: Readonly<Record<keyof AirflowJobs, MwaaJob>>;
-  /** Subnets and security groups the DAGs launch the jobs into (Variables `job_subnets`, `job_security_groups`). */
+  /** The transform job, and the train job once the catalog has one (without it the DAGs' train task fails naming its Variable). */
+  readonly jobs: { readonly transform: MwaaJob; readonly train?: MwaaJob };
+  /** Subnets and security groups the DAGs launch the jobs into (Variables `mlops_ecs_subnets`, `mlops_ecs_security_groups`). */
   readonly jobSubnetIds: readonly string[];
   readonly jobSecurityGroupIds: readonly string[];
-  /** Buckets by purpose (`raw`, `processed`, `viz`, ...): Variables `bucket_<purpose>` and read-write object access. */
-  readonly dataBuckets: Readonly<Record<string, MwaaDataBucket>>;
+  /** The buckets the DAGs read and write (Variables `mlops_processed_bucket`, `mlops_viz_bucket`; object read-write). */
+  readonly dataBuckets: { readonly processed: MwaaDataBucket; readonly viz: MwaaDataBucket };
+  /** The platform's access-log bucket (name): the DAG bucket logs its requests there. @default - no server access logging */
+  readonly accessLogBucket?: string;
   /** SNS topic ARN the alarms notify. */
   readonly alertTopicArn: string;
   /** KMS key for the environment, its DAG bucket and logs. @default - AWS-owned key, SSE-S3 bucket */
@@ -143,6 +146,7 @@ export class MwaaAirflow extends Construct implements PlatformAirflow {
       name: n.bounded(63, "airflow", props.accountId),
       kmsKeyArn: props.customerManagedKey,
       forceDestroy: props.forceDestroy ?? false,
+      accessLogBucket: props.accessLogBucket,
     });
     const bucket = this.dagBucket.bucket;
 
@@ -165,19 +169,22 @@ export class MwaaAirflow extends Construct implements PlatformAirflow {
       policy: JSON.stringify({ Version: "2012-10-17", Statement: executionStatements(props, name, envArn, bucket.arn) }),
     });
 
-    const variables: Record<string, string> = {
-      cloud: "aws",
-      environment: n.env,
-      region: props.region,
-      ecs_cluster: props.clusterName,
-      transform_job: props.jobs.transform.taskDefinitionFamily,
-      train_job: props.jobs.train.taskDefinitionFamily,
-      job_subnets: props.jobSubnetIds.join(","),
-      job_security_groups: props.jobSecurityGroupIds.join(","),
-      ...Object.fromEntries(Object.entries(props.dataBuckets).map(([purpose, b]) => [`bucket_${purpose.replace(/-/g, "_")}`, b.name])),
-      ...(props.extraVariables ?? {}),
-    };
+    const variables = airflowVariables<"aws">(
+      {
+        mlops_cloud: "aws",
+        mlops_transform_job: props.jobs.transform.taskDefinitionFamily,
+        mlops_train_job: props.jobs.train?.taskDefinitionFamily,
+        mlops_processed_bucket: props.dataBuckets.processed.name,
+        mlops_viz_bucket: props.dataBuckets.viz.name,
+        mlops_aws_region: props.region,
+        mlops_ecs_cluster: props.clusterName,
+        mlops_ecs_subnets: props.jobSubnetIds.join(","),
+        mlops_ecs_security_groups: props.jobSecurityGroupIds.join(","),
+      },
+      props.extraVariables,
+    );
     this.variables = variables;
+    if (!props.jobs.train) Annotations.of(this).addWarning("no train job in the catalog: Airflow starts only the transform job; the model-check DAG's train task fails until a train job exists");
     const startup = new S3Object(this, "startup", {
       bucket: bucket.id,
       key: STARTUP_KEY,

@@ -30,7 +30,7 @@
  * (name, server_id, charset, collation).
  */
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
+import { Annotations, ITerraformDependable } from "cdktf";
 import { ContainerApp, ContainerAppTemplateContainer } from "@cdktf/provider-azurerm/lib/container-app";
 import { PostgresqlFlexibleServerDatabase } from "@cdktf/provider-azurerm/lib/postgresql-flexible-server-database";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
@@ -43,8 +43,8 @@ import {
   AirflowCommonProps,
   AirflowComponent,
   AirflowImage,
-  AirflowJobs,
   AirflowSize,
+  airflowVariables,
   DagStore,
   imageReference,
   PlatformAirflow,
@@ -72,6 +72,12 @@ const SECRET_ENV: Readonly<Record<string, AirflowSecretName>> = {
   AIRFLOW__API__SECRET_KEY: "airflow-api-secret-key",
 };
 
+/** A Container Apps job Airflow starts. */
+export interface ContainerAppsJobRef {
+  readonly id: string;
+  readonly name: string;
+}
+
 export interface ContainerAppsAirflowProps extends AirflowCommonProps {
   readonly naming: Naming;
   readonly resourceGroupName: string;
@@ -94,10 +100,10 @@ export interface ContainerAppsAirflowProps extends AirflowCommonProps {
   /** The environment's storage account: holds the DAG container and the data containers. */
   readonly storageAccountId: string;
   readonly storageAccountName: string;
-  /** Data containers by purpose: Variables `bucket_<purpose>` and Blob Data Contributor. */
-  readonly dataContainers: Readonly<Record<string, string>>;
-  /** Container Apps job ids and names the DAGs start. */
-  readonly jobs: Readonly<Record<keyof AirflowJobs, { readonly id: string; readonly name: string }>>;
+  /** The data containers the DAGs read and write (Variables `mlops_processed_bucket`, `mlops_viz_bucket`; Blob Data Contributor). */
+  readonly dataContainers: { readonly processed: string; readonly viz: string };
+  /** Container Apps job ids and names the DAGs start; train once the catalog has one. */
+  readonly jobs: { readonly transform: ContainerAppsJobRef; readonly train?: ContainerAppsJobRef };
   readonly actionGroupId: string;
   /** Log Analytics workspace receiving the environment's console logs (failed-task log alert). */
   readonly logWorkspaceId: string;
@@ -147,7 +153,8 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
       // scopes here); the assignments below are on the two jobs only.
       assignableScopes: [props.resourceGroupId],
     });
-    for (const [key, job] of Object.entries(props.jobs)) {
+    for (const [key, job] of Object.entries(props.jobs) as [string, ContainerAppsJobRef | undefined][]) {
+      if (!job) continue;
       new RoleAssignment(this, `job-${key}`, { scope: job.id, roleDefinitionId: operator.roleDefinitionResourceId, ...principal });
     }
 
@@ -175,19 +182,22 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
       grants.push(new RoleAssignment(this, `secret-${name}`, { scope: secrets.secrets[name].resourceVersionlessId, roleDefinitionName: "Key Vault Secrets User", ...principal }));
     }
 
-    const variables: Record<string, string> = {
-      cloud: "azure",
-      environment: n.env,
-      subscription_id: props.subscriptionId,
-      resource_group: props.resourceGroupName,
-      transform_job: props.jobs.transform.name,
-      train_job: props.jobs.train.name,
-      storage_account: props.storageAccountName,
-      azure_client_id: identity.clientId,
-      ...Object.fromEntries(Object.entries(props.dataContainers).map(([purpose, c]) => [`bucket_${purpose.replace(/-/g, "_")}`, c])),
-      ...(props.extraVariables ?? {}),
-    };
+    const variables = airflowVariables<"azure">(
+      {
+        mlops_cloud: "azure",
+        mlops_transform_job: props.jobs.transform.name,
+        mlops_train_job: props.jobs.train?.name,
+        mlops_processed_bucket: props.dataContainers.processed,
+        mlops_viz_bucket: props.dataContainers.viz,
+        mlops_azure_subscription_id: props.subscriptionId,
+        mlops_azure_resource_group: props.resourceGroupName,
+        mlops_azure_storage_account: props.storageAccountName,
+        mlops_azure_client_id: identity.clientId,
+      },
+      props.extraVariables,
+    );
     this.variables = variables;
+    if (!props.jobs.train) Annotations.of(this).addWarning("no train job in the catalog: Airflow starts only the transform job; the model-check DAG's train task fails until a train job exists");
 
     const ref = imageReference(image);
     const secretRefs = Object.entries(SECRET_ENV).map(([, name]) => ({ name, identity: identity.id, keyVaultSecretId: secrets.secrets[name].versionlessId }));

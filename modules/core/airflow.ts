@@ -8,6 +8,7 @@
  * It imports nothing above `modules/core/`.
  */
 import { ConsoleLink } from "./contracts";
+import { ExtraOutput } from "./outputs";
 
 /** Managed service (MWAA, Cloud Composer) or the official image run on the platform's container runtime. */
 export const AIRFLOW_MODES = ["managed", "self-hosted"] as const;
@@ -45,8 +46,12 @@ export interface PlatformAirflow {
 export interface AirflowJobs {
   /** Runs when new raw data arrives (the transform DAG). */
   readonly transform: string;
-  /** Runs when the data changed (the model-check DAG). */
-  readonly train: string;
+  /**
+   * Runs when the data changed (the model-check DAG). Absent while the catalog has no train job: the
+   * construct then sets no `mlops_train_job`, grants nothing for it, and the model-check DAG's train
+   * task fails naming the missing Variable.
+   */
+  readonly train?: string;
 }
 
 /** What every cloud's Airflow construct takes, whatever the cloud. */
@@ -62,18 +67,52 @@ export interface AirflowCommonProps {
 }
 
 /**
- * The Variable names every cloud sets, so DAG authors can rely on them. Cloud-specific ones
- * (cluster, subnets, project, resource group) come on top and are listed per construct.
+ * The Airflow Variables the DAGs read, per cloud: the one list of names shared by the stacks and
+ * `dags/mlops_platform/variables.py` (its table is compared with this one in
+ * test/modules/core/airflow-variables.test.ts). Every construct sets exactly these, plus the
+ * environment's extra Variables (which may not use the `mlops_` prefix).
  */
-export const COMMON_AIRFLOW_VARIABLES = ["cloud", "environment", "transform_job", "train_job", "bucket_raw", "bucket_processed", "bucket_viz"] as const;
+export const DAG_VARIABLES = {
+  common: ["mlops_cloud", "mlops_transform_job", "mlops_train_job", "mlops_processed_bucket", "mlops_viz_bucket"],
+  aws: ["mlops_aws_region", "mlops_ecs_cluster", "mlops_ecs_subnets", "mlops_ecs_security_groups"],
+  gcp: ["mlops_gcp_project", "mlops_gcp_region"],
+  azure: ["mlops_azure_subscription_id", "mlops_azure_resource_group", "mlops_azure_storage_account", "mlops_azure_client_id"],
+} as const;
+
+/** Which cloud an Airflow runs on, as the DAGs name it (`mlops_cloud`). */
+export type AirflowCloud = "aws" | "azure" | "gcp";
+
+/** The names of the Variables the DAGs read on `cloud`. */
+export type DagVariableName<C extends AirflowCloud> = (typeof DAG_VARIABLES)["common" | C][number];
+
+/** The Variable values a construct on `cloud` sets; `mlops_train_job` is absent while there is no train job. */
+export type DagVariables<C extends AirflowCloud> = Omit<Record<DagVariableName<C>, string>, "mlops_train_job"> & { readonly mlops_train_job?: string };
+
+/** Every Variable name the DAGs read on `cloud`, in table order. */
+export function dagVariableNames(cloud: AirflowCloud): string[] {
+  return [...DAG_VARIABLES.common, ...DAG_VARIABLES[cloud]];
+}
+
+/**
+ * The platform's Variables and the environment's extra ones, as one map. The platform's win: an
+ * extra Variable may not reuse the reserved `mlops_` prefix (variableNameProblems says so first).
+ */
+export function airflowVariables<C extends AirflowCloud>(platform: DagVariables<C>, extra: Readonly<Record<string, string>> = {}): Readonly<Record<string, string>> {
+  const defined = Object.fromEntries(Object.entries(platform).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  return { ...extra, ...defined };
+}
 
 const VARIABLE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+/** The platform's Variables all start with it (DAG_VARIABLES); extra Variables may not. */
+export const RESERVED_PREFIX = "mlops_";
 
 /** Checks Variable names; returns one message per bad name (empty when all are fine). */
 export function variableNameProblems(variables: Readonly<Record<string, string>>): string[] {
-  return Object.keys(variables)
-    .filter((k) => !VARIABLE_NAME.test(k))
-    .map((k) => `Airflow Variable name ${JSON.stringify(k)} must be 1-64 lowercase letters, digits or underscores, starting with a letter`);
+  return Object.keys(variables).flatMap((k) => {
+    if (!VARIABLE_NAME.test(k)) return [`Airflow Variable name ${JSON.stringify(k)} must be 1-64 lowercase letters, digits or underscores, starting with a letter`];
+    if (k.startsWith(RESERVED_PREFIX)) return [`Airflow Variable name ${JSON.stringify(k)} uses the prefix ${JSON.stringify(RESERVED_PREFIX)}, which is reserved for the platform's own Variables`];
+    return [];
+  });
 }
 
 /** `{ transform_job: "x" }` -> `{ AIRFLOW_VAR_TRANSFORM_JOB: "x" }`: Airflow reads Variables from these environment variables. */
@@ -185,9 +224,22 @@ export type AirflowPlan =
  * the ECS / Cloud Run adapter of AIRFLOW3_COMPONENTS, which does not exist yet: the plan says so
  * and the config loader should report it as a problem (nothing is built silently instead).
  */
-export function planAirflow(cloud: "aws" | "azure" | "gcp", mode: AirflowMode): AirflowPlan {
+export function planAirflow(cloud: AirflowCloud, mode: AirflowMode): AirflowPlan {
   if (cloud === "azure") return { build: "container-apps" };
   if (mode === "managed") return { build: cloud === "aws" ? "mwaa" : "composer" };
   const runtime = cloud === "aws" ? "ECS Fargate" : "Cloud Run";
   return { build: "none", reason: `airflow.mode "self-hosted" is not available on ${cloud} yet (no ${runtime} adapter for the Airflow components); use "managed"` };
+}
+
+/** What each `airflowOutputs()` key holds, for the output descriptions. */
+const OUTPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  console_airflow: "Airflow UI",
+  airflow_dag_store: "Where the deploy workflow mirrors deployments/<env>/dags/ (scripts/mirror-dags.ts)",
+  airflow_identity: "Identity Airflow's tasks run as",
+};
+
+/** `airflowOutputs()` as extra outputs of the stack's one output helper (`platformOutputs`). */
+export function airflowExtraOutputs(airflow: PlatformAirflow | undefined): ExtraOutput[] {
+  if (!airflow) return [];
+  return Object.entries(airflowOutputs(airflow)).map(([key, value]) => ({ key, value, description: OUTPUT_DESCRIPTIONS[key] ?? `Airflow: ${airflow.links.find((l) => l.url === value)?.label ?? key}` }));
 }

@@ -36,8 +36,8 @@ import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
-import { Fn, ITerraformDependable } from "cdktf";
-import { AirflowCommonProps, AirflowJobs, AirflowSize, DagStore, PlatformAirflow, variableNameProblems, variablesAsEnvironment, workerBoundsProblem } from "../core/airflow";
+import { Annotations, Fn, ITerraformDependable } from "cdktf";
+import { AirflowCommonProps, AirflowJobs, AirflowSize, airflowVariables, DagStore, PlatformAirflow, variableNameProblems, variablesAsEnvironment, workerBoundsProblem } from "../core/airflow";
 import { ConsoleLink } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
@@ -74,8 +74,8 @@ export interface ComposerAirflowProps extends AirflowCommonProps {
   readonly subnetworkId: string;
   /** Cloud Run job names (v2), in `region`. */
   readonly jobs: AirflowJobs;
-  /** Bucket names by purpose: Variables `bucket_<purpose>` and object read-write. */
-  readonly dataBuckets: Readonly<Record<string, string>>;
+  /** The bucket names the DAGs read and write (Variables `mlops_processed_bucket`, `mlops_viz_bucket`; object read-write). */
+  readonly dataBuckets: { readonly processed: string; readonly viz: string };
   /** Notification channel id the alerts go to. */
   readonly alertChannelId: string;
   /** The environment's labels for alert policies (`user_labels`, which provider default labels do not reach). @default {} */
@@ -125,7 +125,8 @@ export class ComposerAirflow extends Construct implements PlatformAirflow {
       // The agent exists once the API is enabled; the grant waits for it.
       new ServiceAccountIamMember(this, "agent-v2ext", { serviceAccountId: this.account.name, role: "roles/composer.ServiceAgentV2Ext", member: agent, dependsOn: [api] }),
     ];
-    for (const [key, job] of Object.entries(props.jobs) as [keyof AirflowJobs, string][]) {
+    for (const [key, job] of Object.entries(props.jobs) as [keyof AirflowJobs, string | undefined][]) {
+      if (job === undefined) continue;
       new CloudRunV2JobIamMember(this, `run-${key}`, { project, location: props.region, name: job, role: "roles/run.jobsExecutorWithOverrides", member });
     }
     for (const [purpose, bucket] of Object.entries(props.dataBuckets)) {
@@ -137,17 +138,20 @@ export class ComposerAirflow extends Construct implements PlatformAirflow {
       );
     }
 
-    const variables: Record<string, string> = {
-      cloud: "gcp",
-      environment: n.env,
-      project_id: project,
-      region: props.region,
-      transform_job: props.jobs.transform,
-      train_job: props.jobs.train,
-      ...Object.fromEntries(Object.entries(props.dataBuckets).map(([purpose, b]) => [`bucket_${purpose.replace(/-/g, "_")}`, b])),
-      ...(props.extraVariables ?? {}),
-    };
+    const variables = airflowVariables<"gcp">(
+      {
+        mlops_cloud: "gcp",
+        mlops_transform_job: props.jobs.transform,
+        mlops_train_job: props.jobs.train,
+        mlops_processed_bucket: props.dataBuckets.processed,
+        mlops_viz_bucket: props.dataBuckets.viz,
+        mlops_gcp_project: project,
+        mlops_gcp_region: props.region,
+      },
+      props.extraVariables,
+    );
     this.variables = variables;
+    if (!props.jobs.train) Annotations.of(this).addWarning("no train job in the catalog: Airflow starts only the transform job; the model-check DAG's train task fails until a train job exists");
 
     const w = WORKLOADS[size];
     this.environment = new ComposerEnvironment(this, "env", {

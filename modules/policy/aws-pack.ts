@@ -28,6 +28,9 @@ import { awsS3Replication } from "./rules/aws-s3-replication";
 import { awsS3KmsEncrypted } from "./rules/aws-s3-kms-encrypted";
 import { awsS3EventNotifications } from "./rules/aws-s3-event-notifications";
 import { awsS3AccessLogging } from "./rules/aws-s3-access-logging";
+import { awsMwaaKms } from "./rules/aws-mwaa-kms";
+import { awsMwaaPrivate } from "./rules/aws-mwaa-private";
+import { awsMwaaRoleScoped } from "./rules/aws-mwaa-role-scoped";
 import { awsNoAdministratorAccess } from "./rules/aws-no-administrator-access";
 import { awsSnsKms } from "./rules/aws-sns-kms";
 import { awsEcrKms } from "./rules/aws-ecr-kms";
@@ -87,5 +90,8 @@ export const AWS_PACK: readonly PackEntry[] = [
   { rule: awsKmsRotation, level: "error" },
   { rule: awsApiRouteAuthorized, level: "error" },
   { rule: awsRdsBackups, level: "error" },
+  { rule: awsMwaaPrivate, level: "error" },
+  { rule: awsMwaaKms, level: "error" },
+  { rule: awsMwaaRoleScoped, level: "error" },
   ...AWS_SCANNER_CHECKS,
 ];

@@ -32,6 +32,8 @@ import { azureStoragePrivateEndpoint } from "./rules/azure-storage-private-endpo
  * The exact counterparts of scanner checks (issue 16, Checkov 3.3.13 on the synthesized stacks): each
  * rule names its Checkov/Trivy ids; the ones a stack keeps are in `accepted/azure-accepted-risks.ts`.
  */
+import { azureAppImagePinned } from "./rules/azure-app-image-pinned";
+
 export const AZURE_SCANNER_CHECKS: readonly PackEntry[] = [
   { rule: azureKeyVaultSecretExpiry, level: "error" },
   { rule: azureAcrPremiumHardening, level: "error" },
@@ -64,5 +66,6 @@ export const AZURE_PACK: readonly PackEntry[] = [
   { rule: azureFederatedCredentialScoped, level: "error" },
   { rule: azureAdminOnlyBuilder, level: "error" },
   { rule: azureDeveloperNoData, level: "error" },
+  { rule: azureAppImagePinned, level: "error" },
   ...AZURE_SCANNER_CHECKS,
 ];

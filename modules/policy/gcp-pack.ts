@@ -30,6 +30,8 @@ import { gcpNetworkDefaultDeny } from "./rules/gcp-network-default-deny";
  * The exact counterparts of scanner checks (issue 16, Checkov 3.3.13 on the synthesized stacks): each
  * rule names its Checkov/Trivy ids; the ones a stack keeps are in `accepted/gcp-accepted-risks.ts`.
  */
+import { gcpComposerPrivate } from "./rules/gcp-composer-private";
+
 export const GCP_SCANNER_CHECKS: readonly PackEntry[] = [
   { rule: gcpSqlClientCertificates, level: "error" },
   { rule: gcpProjectOwner, level: "error" },
@@ -60,5 +62,6 @@ export const GCP_PACK: readonly PackEntry[] = [
   { rule: gcpWifProviderScoped, level: "error" },
   { rule: gcpWifNoPoolWidePrincipal, level: "error" },
   { rule: gcpCiAdminOnlyBuilder, level: "error" },
+  { rule: gcpComposerPrivate, level: "error" },
   ...GCP_SCANNER_CHECKS,
 ];

@@ -5,6 +5,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { MwaaEnvironment, MwaaEnvironmentConfig } from "@cdktf/provider-aws/lib/mwaa-environment";
 import { PackEntry } from "../../modules/policy/rule";
+import { awsMwaaKms } from "../../modules/policy/rules/aws-mwaa-kms";
 import { awsMwaaPrivate } from "../../modules/policy/rules/aws-mwaa-private";
 import { awsMwaaRoleScoped } from "../../modules/policy/rules/aws-mwaa-role-scoped";
 import { ComposerEnvironment } from "@cdktf/provider-google/lib/composer-environment";
@@ -46,8 +47,10 @@ describe("MLOPS-AWS-MWAA-PRIVATE", () => {
   test("Noncompliance 2: access mode left to MWAA's default (public)", () => {
     expect(awsFindings(awsMwaaPrivate, mwaa({ webserverAccessMode: undefined }))).toEqual(["MLOPS-AWS-MWAA-PRIVATE test/env"]);
   });
-  test("Noncompliance 3: the AWS-owned key", () => {
-    expect(awsFindings(awsMwaaPrivate, mwaa({ kmsKey: undefined }))).toEqual(["MLOPS-AWS-MWAA-PRIVATE test/env"]);
+  test("Noncompliance 3: the AWS-owned key is MLOPS-AWS-MWAA-KMS's finding, not this rule's", () => {
+    expect(awsFindings(awsMwaaPrivate, mwaa({ kmsKey: undefined }))).toEqual([]);
+    expect(awsFindings(awsMwaaKms, mwaa({ kmsKey: undefined }))).toEqual(["MLOPS-AWS-MWAA-KMS test/env"]);
+    expect(awsFindings(awsMwaaKms, mwaa())).toEqual([]);
   });
   test("Noncompliance 4: scheduler logs off", () => {
     const off = { dagProcessingLogs: logs, schedulerLogs: { enabled: false }, taskLogs: logs, webserverLogs: logs, workerLogs: logs };

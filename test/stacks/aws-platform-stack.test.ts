@@ -63,13 +63,14 @@ describe("AWS platform stack", () => {
   test("GIVEN the buckets WHEN synthesized THEN each is versioned, encrypted, blocked from public, TLS-only, and prod logs access", () => {
     const buckets = resources(prod, "aws_s3_bucket");
     expect(buckets.map((b) => b.bucket).sort()).toEqual(
-      ["access-logs", "mlflow-artifacts", "processed", "raw", "viz"].map((p) => `mlops-prod-${p}-333333333333`).sort(),
+      // airflow: MWAA's DAG bucket (modules/aws/private/dag-bucket.ts), logged to the access-log bucket too
+      ["access-logs", "airflow", "mlflow-artifacts", "processed", "raw", "viz"].map((p) => `mlops-prod-${p}-333333333333`).sort(),
     );
-    expect(resources(prod, "aws_s3_bucket_public_access_block")).toHaveLength(5);
-    expect(resources(prod, "aws_s3_bucket_logging")).toHaveLength(4);
+    expect(resources(prod, "aws_s3_bucket_public_access_block")).toHaveLength(6);
+    expect(resources(prod, "aws_s3_bucket_logging")).toHaveLength(5);
     expect(resources(dev, "aws_s3_bucket_logging")).toHaveLength(0);
     const sse = resources(prod, "aws_s3_bucket_server_side_encryption_configuration").map((c) => (c.rule as any[])[0].apply_server_side_encryption_by_default.sse_algorithm);
-    expect(sse.filter((a) => a === "aws:kms")).toHaveLength(4); // data buckets; the log bucket must use SSE-S3
+    expect(sse.filter((a) => a === "aws:kms")).toHaveLength(5); // data buckets and the DAG bucket; the log bucket must use SSE-S3
     expect(resources(dev, "aws_s3_bucket_server_side_encryption_configuration").every((c) => (c.rule as any[])[0].apply_server_side_encryption_by_default.sse_algorithm === "AES256")).toBe(true);
     const lifecycle = resources(prod, "aws_s3_bucket_lifecycle_configuration").find((l) => String(l.bucket).includes("storage_raw"))!;
     expect((lifecycle.rule as any[])[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);

@@ -2,6 +2,7 @@
 import { App, Aspects, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Finding, PackEntry, PolicyAspect, PolicyReport } from "../../modules/policy";
+import { AcceptedRisk } from "../../modules/policy/accepted-risk";
 
 export const TEST_TAGS = { environment: "test", "managed-by": "cdktf", platform: "mlops", cloud: "aws" };
 
@@ -12,10 +13,31 @@ export function awsTestStack(app: App = Testing.app()): TerraformStack {
   return stack;
 }
 
-/** Synthesizes the stack with the pack applied; returns the report and the errors that would fail synth. */
-export function checkPolicy(stack: TerraformStack, pack: readonly PackEntry[], requiredTags: Readonly<Record<string, string>> = TEST_TAGS): { report: PolicyReport; errors: Finding[] } {
+/** What `checkPolicy` found. */
+export interface PolicyCheck {
+  readonly report: PolicyReport;
+  /** What would fail synth. With an accepted list: its entries that matched nothing are in `unusedAccepted` instead. */
+  readonly errors: Finding[];
+  /** Accepted-risk entries that matched no finding (a construct test holds only part of a stack, so most entries of a register match nothing). */
+  readonly unusedAccepted: Finding[];
+}
+
+/**
+ * Synthesizes the stack with the pack applied; returns the report and the errors that would fail synth.
+ * `accepted` is the cloud's register for an environment (`awsAcceptedRisks(env)`), applied as the
+ * platform stack applies it, so a construct is judged by what the stack keeps on purpose.
+ */
+export function checkPolicy(
+  stack: TerraformStack,
+  pack: readonly PackEntry[],
+  requiredTags: Readonly<Record<string, string>> = TEST_TAGS,
+  accepted?: readonly AcceptedRisk[],
+): PolicyCheck {
   const report = new PolicyReport();
-  Aspects.of(stack).add(new PolicyAspect({ pack, context: { requiredTags }, report }));
+  Aspects.of(stack).add(new PolicyAspect({ pack, context: { requiredTags }, report, accepted }));
   Testing.synth(stack);
-  return { report, errors: report.errors(stack) };
+  const all = report.errors(stack);
+  if (!accepted) return { report, errors: all, unusedAccepted: [] };
+  const isUnusedEntry = (f: Finding) => f.resourceType === "-" && f.message.startsWith("accepted risk ");
+  return { report, errors: all.filter((f) => !isUnusedEntry(f)), unusedAccepted: all.filter(isUnusedEntry) };
 }

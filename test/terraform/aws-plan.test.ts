@@ -24,6 +24,7 @@ const PLATFORM_TYPES = [
   "aws_apigatewayv2_authorizer", "aws_apigatewayv2_stage", "aws_cognito_user_pool", "aws_cognito_user_pool_client", "aws_cognito_user_group",
   "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target", "aws_sns_topic", "aws_sns_topic_subscription", "aws_cloudwatch_metric_alarm",
   "aws_cloudwatch_dashboard", "aws_iam_openid_connect_provider",
+  "aws_mwaa_environment", "aws_s3_object",
 ];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tf-aws-"));
 const availability = terraformAvailabilitySync(["aws"], work);
@@ -110,6 +111,30 @@ describeWithTerraform(availability, "AWS checks")("AWS stacks through real terra
         [3, "untagged", undefined],
       ]);
     }
+  });
+
+  test("MWAA runs privately per environment config: dev mw1.small 1-2 workers on the AWS-owned key, prod mw1.medium 2-5 on the platform key, DAG bucket logged in prod", () => {
+    const mwaa = (stack: string) => {
+      const envs = planned(stack, "aws_mwaa_environment");
+      expect(envs).toHaveLength(1);
+      return envs[0].change.after!;
+    };
+    expect(mwaa("dev-aws")).toMatchObject({ name: "mlops-dev-airflow", environment_class: "mw1.small", min_workers: 1, max_workers: 2, webserver_access_mode: "PRIVATE_ONLY", dag_s3_path: "dags" });
+    expect(mwaa("dev-aws").kms_key ?? null).toBeNull();
+    expect(mwaa("prod-aws")).toMatchObject({ name: "mlops-prod-airflow", environment_class: "mw1.medium", min_workers: 2, max_workers: 5, webserver_access_mode: "PRIVATE_ONLY" });
+    // The platform key's ARN is known after apply only: the plan marks kms_key unknown rather than absent.
+    const prodChange = planned("prod-aws", "aws_mwaa_environment")[0].change as { after_unknown?: Record<string, unknown> };
+    expect(prodChange.after_unknown?.kms_key).toBe(true);
+    for (const stack of STACKS) {
+      const bucket = planned(stack, "aws_s3_bucket").find((b) => /airflow/.test(String(b.change.after!.bucket)))!;
+      expect(bucket.change.after!.bucket).toMatch(/^mlops-(dev|prod)-airflow-\d{12}$/);
+      const role = planned(stack, "aws_iam_role").find((r) => /airflow-exec$/.test(String(r.change.after!.name)))!;
+      expect(JSON.parse(String(role.change.after!.assume_role_policy)).Statement[0].Principal.Service).toEqual(["airflow.amazonaws.com", "airflow-env.amazonaws.com"]);
+      expect(planned(stack, "aws_iam_role_policy").some((p) => p.change.after!.name === "mirror-dags")).toBe(true);
+    }
+    const prodLogging = planned("prod-aws", "aws_s3_bucket_logging").filter((l) => l.change.after!.target_prefix === "airflow-dags/");
+    expect(prodLogging).toHaveLength(1);
+    expect(planned("dev-aws", "aws_s3_bucket_logging")).toHaveLength(0);
   });
 
   test("dev plans one NAT gateway, prod one per zone", () => {

@@ -3,10 +3,12 @@
  * SSE-KMS with a bucket key (or SSE-S3 without a key), all four public-access blocks (MWAA refuses
  * a bucket without them), owner-enforced objects, a policy denying plain HTTP and TLS below 1.2,
  * and noncurrent versions expired after 30 days (every mirror run replaces objects). It holds DAGs
- * and the startup script only, so it has no access logging of its own.
+ * and the startup script; its server access logs go to the platform's access-log bucket when the
+ * environment keeps them (`storage.accessLogging`).
  */
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -19,6 +21,8 @@ export interface DagBucketProps {
   /** @default - SSE-S3 */
   readonly kmsKeyArn?: string;
   readonly forceDestroy: boolean;
+  /** The platform's access-log bucket: requests to this one are logged there under `airflow-dags/`. @default - none */
+  readonly accessLogBucket?: string;
 }
 
 /** A hardened, versioned DAG bucket. */
@@ -62,6 +66,9 @@ export class DagBucket extends Construct {
         },
       ],
     });
+    if (props.accessLogBucket) {
+      new S3BucketLoggingA(this, "logging", { bucket: bucket.id, targetBucket: props.accessLogBucket, targetPrefix: "airflow-dags/" });
+    }
     const resources = [bucket.arn, `${bucket.arn}/*`];
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket: bucket.id,

@@ -9,7 +9,7 @@ import type { MwaaAirflowProps } from "../airflow";
 /** The execution role's statements: the DAGs' needs, then what AWS documents for every MWAA role. */
 export function executionStatements(props: MwaaAirflowProps, name: string, envArn: string, dagBucketArn: string): object[] {
   const { region, accountId } = props;
-  const jobs = [props.jobs.transform, props.jobs.train];
+  const jobs = props.jobs.train ? [props.jobs.transform, props.jobs.train] : [props.jobs.transform];
   const bucketArns = Object.values(props.dataBuckets).map((b) => b.arn);
   const statements: object[] = [
     {

@@ -81,6 +81,7 @@ export const awsAcceptedRisks: RiskRegister = (env) => {
       // No MLOPS-AWS-SECRET-KMS entry: no catalog workload has a Secrets Manager secret of its own (MLflow's
       // password is the RDS-managed secret); a workload that adds one brings the entry back.
       { ruleId: "MLOPS-AWS-LOG-GROUP-KMS", resources: "every log group", appliesTo: everyResource, reason },
+      { ruleId: "MLOPS-AWS-MWAA-KMS", resources: "the MWAA environment", appliesTo: everyResource, reason },
     );
   } else if (env.storage.accessLogging) {
     risks.push({

@@ -13,11 +13,16 @@ import { MwaaAirflow, MwaaAirflowProps, startupScript } from "../../../modules/a
 import { AWS_PACK } from "../../../modules/policy/aws-pack";
 import { awsMwaaPrivate } from "../../../modules/policy/rules/aws-mwaa-private";
 import { awsMwaaRoleScoped } from "../../../modules/policy/rules/aws-mwaa-role-scoped";
+import { awsAcceptedRisks } from "../../../modules/policy/accepted";
+import { RiskEnvironment } from "../../../modules/policy/accepted-risk";
+import { dagTableVariables } from "../../support/dag-variables";
 import { checkPolicy } from "../../support/policy";
 import { resources, synthStack } from "../../support/synth";
 import { awsPlanOverride, findMirror, initValidatePlan, PlanResult, terraformAvailability, terraformEnv, terraformRequired } from "../../terraform/harness";
 import { ACCOUNT, AWS_NAMING, awsTestStack, REGION } from "./aws-test-stack";
 
+/** A persistent, zonal, KMS environment: the register accepts only what every environment keeps. */
+const RISK_ENV: RiskEnvironment = { name: "test", logRetentionDays: 365, lifecycle: "persistent", resilience: "zonal", storage: { encryption: "kms", accessLogging: false }, clouds: {} };
 const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000001`;
 const role = (n: string) => `arn:aws:iam::${ACCOUNT}:role/mlops-test-${n}`;
 
@@ -37,7 +42,6 @@ function props(over: Partial<MwaaAirflowProps> = {}): MwaaAirflowProps {
     jobSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
     jobSecurityGroupIds: ["sg-0000000000000000j"],
     dataBuckets: {
-      raw: { name: "mlops-test-raw", arn: "arn:aws:s3:::mlops-test-raw" },
       processed: { name: "mlops-test-processed", arn: "arn:aws:s3:::mlops-test-processed" },
       viz: { name: "mlops-test-viz", arn: "arn:aws:s3:::mlops-test-viz" },
     },
@@ -114,7 +118,7 @@ describe("MwaaAirflow", () => {
     const pass = s.find((x) => x.Action === "iam:PassRole")!;
     expect(pass.Resource).toEqual([role("transform-task"), role("transform-exec"), role("train-task"), role("train-exec")]);
     expect(pass.Condition).toEqual({ StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
-    expect(s.find((x) => x.Sid === "DataObjects")!.Resource).toEqual(["arn:aws:s3:::mlops-test-raw/*", "arn:aws:s3:::mlops-test-processed/*", "arn:aws:s3:::mlops-test-viz/*"]);
+    expect(s.find((x) => x.Sid === "DataObjects")!.Resource).toEqual(["arn:aws:s3:::mlops-test-processed/*", "arn:aws:s3:::mlops-test-viz/*"]);
     // Nothing but read-only describe calls, metrics and the documented MWAA statements on "*".
     const onStar = s.filter((x) => x.Effect === "Allow" && x.Resource === "*").map((x) => x.Action);
     expect(onStar).toEqual(["ecs:DescribeTaskDefinition", "logs:DescribeLogGroups", "s3:GetAccountPublicAccessBlock", "cloudwatch:PutMetricData"]);
@@ -133,11 +137,11 @@ describe("MwaaAirflow", () => {
     new TerraformOutput(stack, "console_airflow", { value: airflow.links[0].url });
     const json = synthStack(stack);
     const script = resources(json, "aws_s3_object")[0].content as string;
-    expect(script).toContain("export AIRFLOW_VAR_ECS_CLUSTER='mlops-test'");
-    expect(script).toContain("export AIRFLOW_VAR_TRANSFORM_JOB='mlops-test-transform'");
-    expect(script).toContain("export AIRFLOW_VAR_TRAIN_JOB='mlops-test-train'");
-    expect(script).toContain("export AIRFLOW_VAR_BUCKET_RAW='mlops-test-raw'");
-    expect(script).toContain("export AIRFLOW_VAR_JOB_SUBNETS='subnet-0000000000000000a,subnet-0000000000000000b'");
+    expect(script).toContain("export AIRFLOW_VAR_MLOPS_ECS_CLUSTER='mlops-test'");
+    expect(script).toContain("export AIRFLOW_VAR_MLOPS_TRANSFORM_JOB='mlops-test-transform'");
+    expect(script).toContain("export AIRFLOW_VAR_MLOPS_TRAIN_JOB='mlops-test-train'");
+    expect(script).toContain("export AIRFLOW_VAR_MLOPS_PROCESSED_BUCKET='mlops-test-processed'");
+    expect(script).toContain("export AIRFLOW_VAR_MLOPS_ECS_SUBNETS='subnet-0000000000000000a,subnet-0000000000000000b'");
     expect(script).toContain("export AIRFLOW_VAR_MODEL_NAME='accidents'");
     expect(airflow.dagStore).toEqual({ kind: "s3", bucket: expect.stringContaining("${"), prefix: "dags/" });
     expect(json.output?.console_airflow.value).toMatch(/^https:\/\/\$\{aws_mwaa_environment\..*\.webserver_url\}$/);
@@ -164,10 +168,25 @@ describe("MwaaAirflow", () => {
     expect(alarms.find((a) => a.metric_name === "TaskInstanceFailures")).toMatchObject({ threshold: 1, comparison_operator: "GreaterThanOrEqualToThreshold" });
   });
 
-  test("GIVEN the construct WHEN the AWS pack and the MWAA rules run THEN nothing is flagged", () => {
-    const { stack } = build();
-    const { errors } = checkPolicy(stack, [...AWS_PACK, { rule: awsMwaaPrivate, level: "error" }, { rule: awsMwaaRoleScoped, level: "error" }]);
+  test("GIVEN an environment that keeps access logs WHEN the AWS pack, the MWAA rules and the AWS register run THEN nothing is flagged and the DAG bucket logs to the platform's log bucket", () => {
+    const { stack } = build({ accessLogBucket: "mlops-test-access-logs" });
+    const accepted = awsAcceptedRisks({ ...RISK_ENV, storage: { encryption: "kms", accessLogging: true } });
+    const { errors } = checkPolicy(stack, [...AWS_PACK, { rule: awsMwaaPrivate, level: "error" }, { rule: awsMwaaRoleScoped, level: "error" }], undefined, accepted);
     expect(errors.map((e) => `${e.ruleId} ${e.path}`)).toEqual([]);
+    expect(resources(synthStack(build({ accessLogBucket: "mlops-test-access-logs" }).stack), "aws_s3_bucket_logging")[0]).toMatchObject({ target_bucket: "mlops-test-access-logs", target_prefix: "airflow-dags/" });
+  });
+
+  test("GIVEN an environment that keeps access logs WHEN the DAG bucket has no logging THEN the access-logging check flags it", () => {
+    const accepted = awsAcceptedRisks({ ...RISK_ENV, storage: { encryption: "kms", accessLogging: true } });
+    const { errors } = checkPolicy(build().stack, AWS_PACK, undefined, accepted);
+    expect(errors.map((e) => `${e.ruleId} ${e.path}`)).toEqual(["MLOPS-AWS-S3-ACCESS-LOGGING test/airflow/dags/bucket"]);
+  });
+
+  test("GIVEN the platform ids WHEN built THEN the Variables are exactly those the DAGs read on AWS (variables.py), and no train job means no train Variable and no train grants", () => {
+    expect(Object.keys(build().airflow.variables).sort()).toEqual(dagTableVariables("aws").sort());
+    const { airflow, stack } = build({ jobs: { transform: props().jobs.transform } });
+    expect(Object.keys(airflow.variables)).not.toContain("mlops_train_job");
+    expect(statements(synthStack(stack)).find((x) => x.Action === "ecs:RunTask")!.Resource).toEqual([`arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/mlops-test-transform:*`]);
   });
 
   test.each([

@@ -5,6 +5,8 @@ import { ContainerAppsAirflow, ContainerAppsAirflowProps } from "../../../module
 import { DAG_SYNC_SCRIPT } from "../../../modules/azure/private/dag-sync";
 import { AZURE_PACK } from "../../../modules/policy/azure-pack";
 import { azureAppImagePinned } from "../../../modules/policy/rules/azure-app-image-pinned";
+import { azureAcceptedRisks } from "../../../modules/policy/accepted";
+import { dagTableVariables } from "../../support/dag-variables";
 import { checkPolicy } from "../../support/policy";
 import { resources, synthStack } from "../../support/synth";
 import { azureTestStack, COMMON, SEED, TENANT } from "./azure-test-stack";
@@ -25,7 +27,7 @@ function props(over: Partial<ContainerAppsAirflowProps> = {}): ContainerAppsAirf
     keyVaultId: `${RG}/providers/Microsoft.KeyVault/vaults/mlops-test-kv`,
     storageAccountId: ACCOUNT,
     storageAccountName: "mlopstestdata",
-    dataContainers: { raw: "raw", processed: "processed", viz: "viz" },
+    dataContainers: { processed: "processed", viz: "viz" },
     jobs: { transform: { id: JOB("transform"), name: "mlops-test-transform" }, train: { id: JOB("train"), name: "mlops-test-train" } },
     actionGroupId: `${RG}/providers/Microsoft.Insights/actionGroups/mlops-test-alerts`,
     logWorkspaceId: `${RG}/providers/Microsoft.OperationalInsights/workspaces/mlops-test-logs`,
@@ -104,7 +106,7 @@ describe("ContainerAppsAirflow", () => {
     const assignments = resources(json, "azurerm_role_assignment");
     expect(assignments.filter((a) => a.role_definition_id).map((a) => a.scope).sort()).toEqual([JOB("train"), JOB("transform")]);
     expect(assignments.filter((a) => a.role_definition_name === "Storage Blob Data Contributor").map((a) => a.scope).sort()).toEqual(
-      ["processed", "raw", "viz"].map((c) => `${ACCOUNT}/blobServices/default/containers/${c}`),
+      ["processed", "viz"].map((c) => `${ACCOUNT}/blobServices/default/containers/${c}`),
     );
     expect(assignments.filter((a) => a.role_definition_name === "Key Vault Secrets User")).toHaveLength(5);
   });
@@ -137,12 +139,19 @@ describe("ContainerAppsAirflow", () => {
   test("GIVEN the platform ids WHEN built THEN every app gets them as AIRFLOW_VAR_* variables", () => {
     const env = byName(synthStack(build({ extraVariables: { model_name: "accidents" } }).stack), "scheduler").template.container[0].env;
     const value = (n: string) => env.find((e) => e.name === n)?.value;
-    expect(value("AIRFLOW_VAR_CLOUD")).toBe("azure");
-    expect(value("AIRFLOW_VAR_TRANSFORM_JOB")).toBe("mlops-test-transform");
-    expect(value("AIRFLOW_VAR_TRAIN_JOB")).toBe("mlops-test-train");
-    expect(value("AIRFLOW_VAR_RESOURCE_GROUP")).toBe("rg-test");
-    expect(value("AIRFLOW_VAR_BUCKET_PROCESSED")).toBe("processed");
+    expect(value("AIRFLOW_VAR_MLOPS_CLOUD")).toBe("azure");
+    expect(value("AIRFLOW_VAR_MLOPS_TRANSFORM_JOB")).toBe("mlops-test-transform");
+    expect(value("AIRFLOW_VAR_MLOPS_TRAIN_JOB")).toBe("mlops-test-train");
+    expect(value("AIRFLOW_VAR_MLOPS_AZURE_RESOURCE_GROUP")).toBe("rg-test");
+    expect(value("AIRFLOW_VAR_MLOPS_PROCESSED_BUCKET")).toBe("processed");
     expect(value("AIRFLOW_VAR_MODEL_NAME")).toBe("accidents");
+  });
+
+  test("GIVEN the platform ids WHEN built THEN the Variables are exactly those the DAGs read on Azure (variables.py); without a train job no train Variable or grant", () => {
+    expect(Object.keys(build().airflow.variables).sort()).toEqual(dagTableVariables("azure").sort());
+    const { stack, airflow } = build({ jobs: { transform: props().jobs.transform } });
+    expect(Object.keys(airflow.variables)).not.toContain("mlops_train_job");
+    expect(resources(synthStack(stack), "azurerm_role_assignment").filter((a) => a.role_definition_id).map((a) => a.scope)).toEqual([JOB("transform")]);
   });
 
   test("GIVEN the action group WHEN built THEN scheduler down, restarts per component and failed tasks alert to it", () => {
@@ -160,9 +169,10 @@ describe("ContainerAppsAirflow", () => {
     expect(logAlert.scopes).toEqual([props().logWorkspaceId]);
   });
 
-  test("GIVEN the construct WHEN the Azure pack and the image-pin rule run THEN nothing is flagged", () => {
+  test("GIVEN the construct WHEN the Azure pack, the image-pin rule and the Azure register run THEN nothing is flagged", () => {
     const { stack } = build();
-    expect(checkPolicy(stack, [...AZURE_PACK, { rule: azureAppImagePinned, level: "error" }], {}).errors.map((e) => `${e.ruleId} ${e.path}`)).toEqual([]);
+    const accepted = azureAcceptedRisks({ name: "test", logRetentionDays: 365, lifecycle: "persistent", resilience: "zonal", storage: { encryption: "kms", accessLogging: false }, clouds: {} });
+    expect(checkPolicy(stack, [...AZURE_PACK, { rule: azureAppImagePinned, level: "error" }], {}, accepted).errors.map((e) => `${e.ruleId} ${e.path}`)).toEqual([]);
   });
 
   test("GIVEN a digest that is not sha256 WHEN built THEN a ValidationError names the construct", () => {

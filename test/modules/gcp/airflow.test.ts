@@ -3,10 +3,14 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { ComposerAirflow, ComposerAirflowProps } from "../../../modules/gcp/airflow";
 import { GCP_PACK } from "../../../modules/policy/gcp-pack";
 import { gcpComposerPrivate } from "../../../modules/policy/rules/gcp-composer-private";
+import { gcpAcceptedRisks } from "../../../modules/policy/accepted";
+import { RiskEnvironment } from "../../../modules/policy/accepted-risk";
+import { dagTableVariables } from "../../support/dag-variables";
 import { checkPolicy } from "../../support/policy";
 import { resources, synthStack } from "../../support/synth";
 import { GCP_TEST_TAGS, gcpTestStack, naming, PROJECT } from "./gcp-test-stack";
 
+const RISK_ENV: RiskEnvironment = { name: "test", logRetentionDays: 365, lifecycle: "persistent", resilience: "zonal", storage: { encryption: "kms", accessLogging: false }, clouds: {} };
 const KEY = `projects/${PROJECT.projectId}/locations/${PROJECT.region}/keyRings/mlops-test-platform/cryptoKeys/mlops-test-data`;
 const AGENT = `serviceAccount:service-${PROJECT.projectNumber}@cloudcomposer-accounts.iam.gserviceaccount.com`;
 
@@ -17,7 +21,7 @@ function props(over: Partial<ComposerAirflowProps> = {}): ComposerAirflowProps {
     networkId: `projects/${PROJECT.projectId}/global/networks/mlops-test`,
     subnetworkId: `projects/${PROJECT.projectId}/regions/${PROJECT.region}/subnetworks/mlops-test-private`,
     jobs: { transform: "mlops-test-transform", train: "mlops-test-train" },
-    dataBuckets: { raw: "mlops-test-raw", processed: "mlops-test-processed", viz: "mlops-test-viz" },
+    dataBuckets: { processed: "mlops-test-processed", viz: "mlops-test-viz" },
     alertChannelId: `projects/${PROJECT.projectId}/notificationChannels/123`,
     labels: GCP_TEST_TAGS,
     customerManagedKey: KEY,
@@ -75,7 +79,6 @@ describe("ComposerAirflow", () => {
     ]);
     expect(resources(json, "google_storage_bucket_iam_member").map((m) => [m.bucket, m.role]).sort()).toEqual([
       ["mlops-test-processed", "roles/storage.objectUser"],
-      ["mlops-test-raw", "roles/storage.objectUser"],
       ["mlops-test-viz", "roles/storage.objectUser"],
     ]);
   });
@@ -84,11 +87,12 @@ describe("ComposerAirflow", () => {
     const json = synthStack(build({ extraVariables: { model_name: "accidents" } }).stack);
     const vars = (resources(json, "google_composer_environment")[0].config as Config).software_config.env_variables;
     expect(vars).toMatchObject({
-      AIRFLOW_VAR_CLOUD: "gcp",
-      AIRFLOW_VAR_PROJECT_ID: PROJECT.projectId,
-      AIRFLOW_VAR_TRANSFORM_JOB: "mlops-test-transform",
-      AIRFLOW_VAR_TRAIN_JOB: "mlops-test-train",
-      AIRFLOW_VAR_BUCKET_RAW: "mlops-test-raw",
+      AIRFLOW_VAR_MLOPS_CLOUD: "gcp",
+      AIRFLOW_VAR_MLOPS_GCP_PROJECT: PROJECT.projectId,
+      AIRFLOW_VAR_MLOPS_GCP_REGION: PROJECT.region,
+      AIRFLOW_VAR_MLOPS_TRANSFORM_JOB: "mlops-test-transform",
+      AIRFLOW_VAR_MLOPS_TRAIN_JOB: "mlops-test-train",
+      AIRFLOW_VAR_MLOPS_PROCESSED_BUCKET: "mlops-test-processed",
       AIRFLOW_VAR_MODEL_NAME: "accidents",
     });
     // The provider refuses AIRFLOW__<SECTION>__<KEY> names (resource_composer_environment.go).
@@ -124,10 +128,17 @@ describe("ComposerAirflow", () => {
     expect(resources(json, "google_kms_crypto_key_iam_member")).toHaveLength(0);
   });
 
-  test("GIVEN the construct WHEN the GCP pack and the Composer rule run THEN nothing is flagged", () => {
+  test("GIVEN the construct WHEN the GCP pack, the Composer rule and the Google register run THEN nothing is flagged", () => {
     const { stack } = build();
-    const { errors } = checkPolicy(stack, [...GCP_PACK, { rule: gcpComposerPrivate, level: "error" }], GCP_TEST_TAGS);
+    const { errors } = checkPolicy(stack, [...GCP_PACK, { rule: gcpComposerPrivate, level: "error" }], GCP_TEST_TAGS, gcpAcceptedRisks(RISK_ENV));
     expect(errors.map((e) => `${e.ruleId} ${e.path}`)).toEqual([]);
+  });
+
+  test("GIVEN the platform ids WHEN built THEN the Variables are exactly those the DAGs read on Google Cloud (variables.py); without a train job no train Variable or grant", () => {
+    expect(Object.keys(build().airflow.variables).sort()).toEqual(dagTableVariables("gcp").sort());
+    const { stack, airflow } = build({ jobs: { transform: "mlops-test-transform" } });
+    expect(Object.keys(airflow.variables)).not.toContain("mlops_train_job");
+    expect(resources(synthStack(stack), "google_cloud_run_v2_job_iam_member").map((m) => m.name)).toEqual(["mlops-test-transform"]);
   });
 
   test.each([

@@ -1,0 +1,49 @@
+/** The environment's `airflow` settings through the real config loader: a mode a deployed cloud cannot build is a config problem. */
+import { validateEnvironments } from "../../../environments";
+import devInput from "../../../environments/dev";
+import { ConfigError, ConfigProblem } from "../../../modules/core/errors";
+
+function problemsOf(change: (d: Record<string, any>) => void): readonly ConfigProblem[] {
+  const data = JSON.parse(JSON.stringify(devInput)) as Record<string, any>;
+  change(data);
+  try {
+    validateEnvironments([{ file: "environments/dev.ts", name: "dev", data }]);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe("airflow config", () => {
+  test("GIVEN dev as committed WHEN loaded THEN its Airflow is managed, small, 1..2 workers", () => {
+    const [dev] = validateEnvironments([{ file: "environments/dev.ts", name: "dev", data: devInput }]);
+    expect(dev.config.airflow).toEqual({ enabled: true, mode: "managed", size: "small", minWorkers: 1, maxWorkers: 2, variables: {} });
+  });
+
+  test("GIVEN self-hosted with aws and gcp deployed WHEN loaded THEN one problem per cloud names file, field, what is expected and what was found", () => {
+    const problems = problemsOf((d) => (d.airflow.mode = "self-hosted"));
+    expect(problems).toEqual([
+      { file: "environments/dev.ts", field: "airflow.mode", expected: expect.stringContaining('a mode aws builds (aws is deployed): airflow.mode "self-hosted" is not available on aws yet'), found: '"self-hosted"' },
+      { file: "environments/dev.ts", field: "airflow.mode", expected: expect.stringContaining("not available on gcp yet (no Cloud Run adapter"), found: '"self-hosted"' },
+    ]);
+  });
+
+  test("GIVEN self-hosted on an Azure-only environment WHEN loaded THEN it is accepted (Azure always self-hosts)", () => {
+    expect(problemsOf((d) => {
+      d.airflow.mode = "self-hosted";
+      delete d.clouds.aws;
+      delete d.clouds.gcp;
+    })).toEqual([]);
+  });
+
+  test("GIVEN self-hosted but Airflow turned off WHEN loaded THEN nothing is reported (nothing is built)", () => {
+    expect(problemsOf((d) => (d.airflow = { enabled: false, mode: "self-hosted" }))).toEqual([]);
+  });
+
+  test("GIVEN an extra Variable with the platform's prefix WHEN loaded THEN the loader refuses it", () => {
+    expect(problemsOf((d) => (d.airflow.variables = { mlops_cloud: "x" }))).toEqual([
+      { file: "environments/dev.ts", field: "airflow.variables.mlops_cloud", expected: expect.stringContaining('not starting with "mlops_"'), found: expect.any(String) },
+    ]);
+  });
+});

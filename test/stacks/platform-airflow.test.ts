@@ -1,0 +1,53 @@
+/**
+ * Airflow as each platform stack composes it from the environment config, on the synthesized JSON
+ * (MWAA also goes through the real offline plan: test/terraform/aws-plan.test.ts): the settings of
+ * environments/<env>.ts reach the service, the jobs are the stack's own, the deploy identity may
+ * write the DAG store, and the outputs the deploy workflow's mirror step reads exist.
+ */
+import { synthProject } from "../support/synth";
+
+const built = synthProject({ select: "dev,prod" });
+type Res = Record<string, unknown>;
+const all = (stack: string, type: string): Res[] => Object.values((built.json(stack).resource?.[type] ?? {}) as Record<string, Res>);
+const outputs = (stack: string) => (built.json(stack) as { output?: Record<string, { value: string }> }).output ?? {};
+
+describe.each(["dev", "prod"])("%s", (env) => {
+  test.each(["aws", "azure", "gcp"])("GIVEN the %s stack THEN the mirror step's outputs and the UI link exist", (cloud) => {
+    const out = outputs(`${env}-${cloud}`);
+    expect(Object.keys(out)).toEqual(expect.arrayContaining(["console_airflow", "airflow_dag_store", "airflow_identity"]));
+    expect(out.airflow_dag_store.value).toMatch(cloud === "aws" ? /^s3:\/\/.+\/dags\/$/ : cloud === "azure" ? /^https:\/\/.+\.blob\.core\.windows\.net\/airflow-dags\/dags\/$/ : /dag_gcs_prefix/);
+  });
+});
+
+describe("Cloud Composer in the gcp stacks", () => {
+  test("GIVEN dev and prod THEN size and worker bounds follow environments/<env>.ts, the environment is private on the platform network", () => {
+    const composer = (stack: string) => {
+      const [c] = all(stack, "google_composer_environment");
+      return c.config as { environment_size: string; enable_private_environment: boolean; node_config: { network: string; subnetwork: string }; workloads_config: { worker: { min_count: number; max_count: number } }; software_config: { env_variables: Record<string, string> } };
+    };
+    expect(composer("dev-gcp")).toMatchObject({ environment_size: "ENVIRONMENT_SIZE_SMALL", enable_private_environment: true, workloads_config: { worker: { min_count: 1, max_count: 2 } } });
+    expect(composer("prod-gcp")).toMatchObject({ environment_size: "ENVIRONMENT_SIZE_MEDIUM", workloads_config: { worker: { min_count: 2, max_count: 5 } } });
+    expect(composer("dev-gcp").node_config.network).toMatch(/google_compute_network\./);
+    expect(composer("dev-gcp").node_config.subnetwork).toMatch(/google_compute_subnetwork\./);
+    const vars = composer("dev-gcp").software_config.env_variables;
+    expect(vars.AIRFLOW_VAR_MLOPS_CLOUD).toBe("gcp");
+    expect(vars.AIRFLOW_VAR_MLOPS_TRANSFORM_JOB).toMatch(/google_cloud_run_v2_job\..*\.name/);
+  });
+
+  test("GIVEN the builder THEN it may write Composer's bucket and Airflow may run the transform job", () => {
+    const writers = all("dev-gcp", "google_storage_bucket_iam_member").filter((m) => String(m.member).includes("google_service_account.ci_builder"));
+    expect(writers.some((m) => String(m.bucket).includes("dag_gcs_prefix"))).toBe(true);
+    expect(all("dev-gcp", "google_cloud_run_v2_job_iam_member").some((m) => m.role === "roles/run.jobsExecutorWithOverrides" && String(m.member).includes("airflow"))).toBe(true);
+  });
+});
+
+describe("Airflow on Container Apps in the azure stacks", () => {
+  test("GIVEN dev THEN four apps run the pinned image, its database is on the environment's server, and the builder may write the DAG container", () => {
+    const apps = all("dev-azure", "azurerm_container_app").filter((a) => String(a.name).includes("airflow"));
+    expect(apps.map((a) => String(a.name)).sort()).toEqual(["mlops-dev-airflow-api-server", "mlops-dev-airflow-dag-processor", "mlops-dev-airflow-scheduler", "mlops-dev-airflow-triggerer"]);
+    const [db] = all("dev-azure", "azurerm_postgresql_flexible_server_database").filter((d) => d.name === "airflow");
+    expect(String(db.server_id)).toMatch(/azurerm_postgresql_flexible_server\./);
+    const writer = all("dev-azure", "azurerm_role_assignment").find((r) => String(r.principal_id).includes("ci_builder") && String(r.scope).includes("airflow_dags"));
+    expect(writer).toMatchObject({ role_definition_name: "Storage Blob Data Contributor" });
+  });
+});
