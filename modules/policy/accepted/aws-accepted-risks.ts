@@ -78,8 +78,7 @@ export const awsAcceptedRisks: RiskRegister = (env) => {
       { ruleId: "MLOPS-AWS-S3-KMS", resources: "every bucket", appliesTo: everyResource, reason },
       { ruleId: "MLOPS-AWS-SNS-KMS", resources: "the alert topic", appliesTo: everyResource, reason },
       { ruleId: "MLOPS-AWS-ECR-KMS", resources: "every repository", appliesTo: everyResource, reason },
-      // No MLOPS-AWS-SECRET-KMS entry: no catalog workload has a Secrets Manager secret of its own (MLflow's
-      // password is the RDS-managed secret); a workload that adds one brings the entry back.
+      { ruleId: "MLOPS-AWS-SECRET-KMS", resources: "MLflow's database login secret", appliesTo: everyResource, reason },
       { ruleId: "MLOPS-AWS-LOG-GROUP-KMS", resources: "every log group", appliesTo: everyResource, reason },
       { ruleId: "MLOPS-AWS-MWAA-KMS", resources: "the MWAA environment", appliesTo: everyResource, reason },
     );
