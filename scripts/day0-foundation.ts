@@ -157,11 +157,37 @@ export interface MlflowDatabase {
   readonly role: string;
   /** MLflow's DB_AUTH: `password` or `iam`. */
   readonly auth: string;
+  /**
+   * The secret container MLflow's DB_PASSWORD is read from (AWS: `${secret.arn}:password::`), when the stack
+   * leaves its value to the runbook: the secrets step puts the role's login into it, the migration reads it back.
+   */
+  readonly loginSecret?: { readonly address: string; readonly name: string };
+}
+
+const WHOLE_REFERENCE = /^\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)\.([a-z_][a-z0-9_]*)\}$/;
+
+/**
+ * The literal a value stands for in the synthesized stack: a whole `${type.name.attr}` token is replaced by
+ * that resource's `attr` argument, followed through further references (a few hops at most); anything else,
+ * or a reference to an attribute only known after apply (an id, an ARN), is returned unchanged.
+ */
+export function resolveLiteral(json: StackJson, value: string): string {
+  let v = value;
+  for (let hop = 0; hop < 8; hop++) {
+    const m = WHOLE_REFERENCE.exec(v);
+    if (!m || m[1].startsWith("data.")) return v;
+    const [type, name] = m[1].split(".");
+    const attr = json.resource?.[type]?.[name]?.[m[2]];
+    if (typeof attr !== "string") return v;
+    v = attr;
+  }
+  return v;
 }
 
 /** The DB_* environment of the workload that has DB_USER (MLflow), and its server; undefined without a database. */
 export function mlflowDatabase(cloud: CloudName, json: StackJson): MlflowDatabase | undefined {
   const env = new Map<string, string>();
+  const secretRefs = new Map<string, string>();
   const visit = (v: unknown): void => {
     if (typeof v === "string" && v.startsWith("[{")) {
       try {
@@ -172,7 +198,9 @@ export function mlflowDatabase(cloud: CloudName, json: StackJson): MlflowDatabas
     } else if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === "object") {
       const o = v as Record<string, unknown>;
-      if (typeof o.name === "string" && /^DB_[A-Z]+$/.test(o.name) && typeof o.value === "string") env.set(o.name, o.value);
+      if (typeof o.name === "string" && /^DB_[A-Z]+$/.test(o.name) && typeof o.value === "string") env.set(o.name, resolveLiteral(json, o.value));
+      // ECS secrets: { name: "DB_PASSWORD", valueFrom: "${aws_secretsmanager_secret.x.arn}:password::" }
+      if (typeof o.name === "string" && /^DB_[A-Z]+$/.test(o.name) && typeof o.valueFrom === "string") secretRefs.set(o.name, o.valueFrom);
       Object.values(o).forEach(visit);
     }
   };
@@ -182,7 +210,17 @@ export function mlflowDatabase(cloud: CloudName, json: StackJson): MlflowDatabas
   const b = server.body;
   const adminUser = cloud === "aws" ? String(b.username) : cloud === "azure" ? String(b.administrator_login) : "postgres";
   const name = String(cloud === "aws" ? b.identifier : b.name);
-  return { server: name, adminUser, database: env.get("DB_NAME") ?? "mlflow", role: env.get("DB_USER")!, auth: env.get("DB_AUTH") ?? "password" };
+  const secretTypes = TYPES[cloud].secretContainer;
+  const [secretAddress] = [...referencesOf({ value: secretRefs.get("DB_PASSWORD") ?? "" })].filter((a) => secretTypes.includes(a.split(".")[0]));
+  const loginSecret = secretsWithoutValue(cloud, json).find((s) => s.address === secretAddress);
+  return {
+    server: name,
+    adminUser,
+    database: env.get("DB_NAME") ?? "mlflow",
+    role: env.get("DB_USER")!,
+    auth: env.get("DB_AUTH") ?? "password",
+    ...(loginSecret ? { loginSecret } : {}),
+  };
 }
 
 /** Outputs whose value names only resources in `applied`: Terraform writes exactly those after a targeted apply. */

@@ -243,15 +243,21 @@ class Context {
     };
   }
 
-  secretsStep(command: (name: string) => string): Day0Step {
+  /** `command(name, db)`: `db` is given for the secret MLflow reads its database login from (its role's password). */
+  secretsStep(command: (name: string, login?: MlflowDatabase) => string): Day0Step {
     const secrets = secretsWithoutValue(this.cloud, this.opts.stack);
+    const db = mlflowDatabase(this.cloud, this.opts.stack);
+    const login = secrets.find((s) => s.address === db?.loginSecret?.address);
     return {
       title: "Set the secret values (secrets the stack creates without a value)",
       note:
         secrets.length > 0
-          ? "A random value is generated here and never printed; put your own where a service needs a given one."
+          ? "A random value is generated here and never printed; put your own where a service needs a given one." +
+            (login && db
+              ? `\n${login.name} is MLflow's database login, {"username":"${db.role}","password":"..."} with a fresh password;\nthe step that creates MLflow's database role reads it back from there, so ${db.role} gets the same one.`
+              : "")
           : "Nothing to set: Terraform writes the value of every secret the services read.",
-      commands: secrets.map((s) => command(s.name)),
+      commands: secrets.map((s) => command(s.name, s === login ? db : undefined)),
       needs: ["secret-containers"],
       makes: ["secret-values"],
     };
@@ -311,7 +317,7 @@ class Context {
   /** Everything from the foundation on, in order; a stack without a database skips its two steps. */
   afterState(p: {
     handOver: Parameters<Context["handOverStep"]>[0];
-    secret: (name: string) => string;
+    secret: (name: string, login?: MlflowDatabase) => string;
     reach: string;
     migrate: (db: MlflowDatabase) => readonly string[];
     fullApplyNote?: string;
@@ -348,15 +354,26 @@ function awsSteps(ctx: Context, aws: AwsCloudConfig): Day0Step[] {
         { name: `AWS_ROLE_ARN_PUBLISHER_${ctx.envVar}`, scope: "repository", output: "ci_publisher" },
       ],
       // An assignment, so bash's errexit stops the step when openssl fails (a failed $(...) inside an argument would not).
-      secret: (s) => `value="$(openssl rand -base64 48)"; aws secretsmanager put-secret-value ${r} --secret-id ${s} --secret-string "$value"`,
+      secret: (s, login) =>
+        login
+          ? // MLflow's login: a password database-migrate.ts accepts (printable, no JSON escaping), stored as the JSON MLflow reads.
+            `password="$(openssl rand -base64 32 | tr -d '/+=')"; aws secretsmanager put-secret-value ${r} --secret-id ${s} --secret-string "{\\"username\\":\\"${login.role}\\",\\"password\\":\\"$password\\"}"`
+          : `value="$(openssl rand -base64 48)"; aws secretsmanager put-secret-value ${r} --secret-id ${s} --secret-string "$value"`,
       reach:
         "The database is private: this tunnels to it through SSM from DAY0_SSM_TARGET, an instance with the SSM agent in the VPC\n" +
         "(or run the migration from a runner in the VPC with --host set to the endpoint). The admin password is RDS's own secret.",
       migrate: (db) => {
         const describe = (q: string) => `"$(aws rds describe-db-instances ${r} --db-instance-identifier ${db.server} --query '${q}' --output text)"`;
+        const password = db.auth === "iam" ? "" : "password";
+        // The role's password is the one the secrets step put into MLflow's login secret: the same value on both sides.
+        const rolePassword = !password
+          ? []
+          : db.loginSecret
+            ? [`MLFLOW_DB_PASSWORD="$(aws secretsmanager get-secret-value ${r} --secret-id ${db.loginSecret.name} --query SecretString --output text | jq -r .password)"; export MLFLOW_DB_PASSWORD`]
+            : [`: "\${MLFLOW_DB_PASSWORD:?set MLFLOW_DB_PASSWORD to the password MLflow reads for ${db.role}}"`];
         return [
           `: "\${DAY0_SSM_TARGET:?set DAY0_SSM_TARGET to an instance id in the VPC of ${ctx.stack} that runs the SSM agent}"`,
-          `host=${describe("DBInstances[0].Endpoint.Address")}; secret=${describe("DBInstances[0].MasterUserSecret.SecretArn")}; ` +
+          `${rolePassword.map((c) => `${c}; `).join("")}host=${describe("DBInstances[0].Endpoint.Address")}; secret=${describe("DBInstances[0].MasterUserSecret.SecretArn")}; ` +
             `aws ssm start-session ${r} --target "$DAY0_SSM_TARGET" --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters "host=$host,portNumber=5432,localPortNumber=${DATABASE_TUNNEL_PORT}" & tunnel=$!; trap 'kill $tunnel' EXIT; sleep 10; ` +
             `PGPASSWORD="$(aws secretsmanager get-secret-value ${r} --secret-id "$secret" --query SecretString --output text | jq -r .password)" ` +
             `${MIGRATE} --host 127.0.0.1 --port ${DATABASE_TUNNEL_PORT} --admin-user ${db.adminUser} --database ${db.database} --role ${db.role} --login ${db.auth === "iam" ? "rds-iam" : "password"} --sslmode require`,
@@ -422,12 +439,14 @@ function gcpSteps(ctx: Context, gcp: GcpCloudConfig): Day0Step[] {
     ]),
     ctx.prepareStep(
       "Prepare the project (once)",
-      "Service Usage and Resource Manager let Terraform enable the rest; the Artifact Registry and Eventarc service agents\n" +
-        "exist only after `services identity create` (or a first use), and the platform grants them roles.",
+      "Service Usage and Resource Manager let Terraform enable the rest; the Artifact Registry, Eventarc and Pub/Sub service\n" +
+        "agents exist only after `services identity create` (or a first use), and the platform grants them roles\n" +
+        "(Pub/Sub's a KMS role in staging and prod).",
       [
         `gcloud services enable serviceusage.googleapis.com cloudresourcemanager.googleapis.com storage.googleapis.com artifactregistry.googleapis.com eventarc.googleapis.com --project ${p}`,
         `gcloud beta services identity create --service=artifactregistry.googleapis.com --project ${p}`,
         `gcloud beta services identity create --service=eventarc.googleapis.com --project ${p}`,
+        `gcloud beta services identity create --service=pubsub.googleapis.com --project ${p}`,
       ],
     ),
     ctx.stateSteps(),

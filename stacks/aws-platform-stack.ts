@@ -383,6 +383,7 @@ function mwaa(
     jobSecurityGroupIds: [transform, ...(train ? [train] : [])].map((w) => w.securityGroup.id),
     dataBuckets: { processed: bucket("processed"), viz: bucket("viz") },
     accessLogBucket: p.storage.logBucket?.bucket,
+    accessLogDependsOn: p.storage.logBucketPolicy ? [p.storage.logBucketPolicy] : undefined,
     alertTopicArn: p.alertTopicArn,
     customerManagedKey: p.customerManagedKey,
     forceDestroy: p.forceDestroy,

@@ -29,7 +29,7 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Annotations, Token } from "cdktf";
+import { Annotations, Token, type ITerraformDependable } from "cdktf";
 import {
   AirflowCommonProps,
   airflowVariables,
@@ -94,6 +94,8 @@ export interface MwaaAirflowProps extends AirflowCommonProps {
   readonly dataBuckets: { readonly processed: MwaaDataBucket; readonly viz: MwaaDataBucket };
   /** The platform's access-log bucket (name): the DAG bucket logs its requests there. @default - no server access logging */
   readonly accessLogBucket?: string;
+  /** What logging into `accessLogBucket` waits for (the log bucket's policy granting logging.s3). @default - none */
+  readonly accessLogDependsOn?: readonly ITerraformDependable[];
   /** SNS topic ARN the alarms notify. */
   readonly alertTopicArn: string;
   /** KMS key for the environment, its DAG bucket and logs. @default - AWS-owned key, SSE-S3 bucket */
@@ -147,6 +149,7 @@ export class MwaaAirflow extends Construct implements PlatformAirflow {
       kmsKeyArn: props.customerManagedKey,
       forceDestroy: props.forceDestroy ?? false,
       accessLogBucket: props.accessLogBucket,
+      accessLogDependsOn: props.accessLogDependsOn,
     });
     const bucket = this.dagBucket.bucket;
 

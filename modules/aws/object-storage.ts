@@ -51,6 +51,8 @@ interface HardenedBucket {
 export class ObjectStorage extends Construct implements PlatformObjectStorage {
   readonly buckets: Record<BucketPurpose, S3Bucket>;
   readonly logBucket?: S3Bucket;
+  /** The log bucket's policy granting logging.s3: anything logging into `logBucket` must be created after it. */
+  readonly logBucketPolicy?: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: ObjectStorageProps) {
     super(scope, id);
@@ -83,6 +85,7 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
         ],
       });
       this.logBucket = bucket;
+      this.logBucketPolicy = policy;
       logPolicy = policy;
     }
 

@@ -37,6 +37,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
+import { RbacPropagation } from "./private/rbac-propagation";
 import {
   AIRFLOW3_COMPONENTS,
   AIRFLOW_IMAGE,
@@ -140,7 +141,8 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
     this.identityResource = identity;
     this.identity = identity.principalId;
     const principal = { principalId: identity.principalId, principalType: "ServicePrincipal" };
-    const grants: ITerraformDependable[] = [];
+    // Every grant the identity holds: the apps start after all of them and after their RBAC propagation.
+    const grants: RoleAssignment[] = [];
 
     // Start, stop and watch exactly the two jobs. The built-in Container Apps Jobs Operator role holds
     // Microsoft.App/jobs/*/action, which includes listSecrets (the jobs' secrets in plain text).
@@ -155,18 +157,18 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
     });
     for (const [key, job] of Object.entries(props.jobs) as [string, ContainerAppsJobRef | undefined][]) {
       if (!job) continue;
-      new RoleAssignment(this, `job-${key}`, { scope: job.id, roleDefinitionId: operator.roleDefinitionResourceId, ...principal });
+      grants.push(new RoleAssignment(this, `job-${key}`, { scope: job.id, roleDefinitionId: operator.roleDefinitionResourceId, ...principal }));
     }
 
     const dags = new StorageContainer(this, "dags", { name: DAG_CONTAINER, storageAccountId: props.storageAccountId, containerAccessType: "private" });
     this.dagContainer = dags;
     grants.push(new RoleAssignment(this, "dags-reader", { scope: dags.id, roleDefinitionName: "Storage Blob Data Reader", ...principal }));
     for (const [purpose, container] of Object.entries(props.dataContainers)) {
-      new RoleAssignment(this, `data-${purpose}`, {
+      grants.push(new RoleAssignment(this, `data-${purpose}`, {
         scope: `${props.storageAccountId}/blobServices/default/containers/${container}`,
         roleDefinitionName: "Storage Blob Data Contributor",
         ...principal,
-      });
+      }));
     }
 
     this.database = new PostgresqlFlexibleServerDatabase(this, "database", { name: "airflow", serverId: props.databaseServerId, charset: "UTF8", collation: "en_US.utf8" });
@@ -198,6 +200,10 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
     );
     this.variables = variables;
     if (!props.jobs.train) Annotations.of(this).addWarning("no train job in the catalog: Airflow starts only the transform job; the model-check DAG's train task fails until a train job exists");
+
+    // Revisions resolve Key Vault references and the DAG sync reads blobs as soon as they start: wait until the grants apply.
+    const propagation = new RbacPropagation(this, "rbac-propagation").add(...grants);
+    const ready: ITerraformDependable[] = [...grants, propagation.sleep];
 
     const ref = imageReference(image);
     const secretRefs = Object.entries(SECRET_ENV).map(([, name]) => ({ name, identity: identity.id, keyVaultSecretId: secrets.secrets[name].versionlessId }));
@@ -263,7 +269,7 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
           ...(c.name === "scheduler" ? { initContainer: [{ name: "db-migrate", image: ref, args: ["db", "migrate"], cpu: 0.5, memory: "1Gi", env: baseEnv(extraEnv) }] } : {}),
         },
         // Key Vault references and blob reads are checked when a revision starts: grant first.
-        dependsOn: grants,
+        dependsOn: ready,
       });
     };
     const [apiSpec, ...others] = AIRFLOW3_COMPONENTS;

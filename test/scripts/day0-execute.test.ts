@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execute, plan, synthesizedStack } from "../../scripts/day0";
+import { secretsWithoutValue } from "../../scripts/day0-foundation";
 import { BOOTSTRAP_OVERRIDE_FILE, Day0Step, day0Steps } from "../../scripts/day0-steps";
 import { loadEnvironments } from "../../environments";
 import { SERVICE_CATALOG } from "../../services/catalog";
@@ -21,26 +22,40 @@ for a in "$@"; do
 done
 echo "$line" >> "$DAY0_LOG"
 [ -n "\${DAY0_FAIL:-}" ] && [[ "$line" == *"$DAY0_FAIL"* ]] && exit 1
+# A tunnel runs until the step's trap ends it (a tunnel that is gone fails the step, as it would for real).
+if [ "$name $1 $2" = "aws ssm start-session" ]; then exec "$(PATH=/usr/bin:/bin command -v sleep)" 60; fi
 case "$name $1 $2" in
   "aws sts get-caller-identity") echo 111111111111 ;;
+  "aws secretsmanager get-secret-value") echo '{"username":"stub","password":"stub-password"}' ;;
+  "aws rds describe-db-instances") echo stub-rds ;;
   "gh run view") echo true ;;
 esac
 if [ "$name" = terraform ] && [ "$2" = output ]; then echo "stub-$4"; fi
 if [ "$name" = openssl ]; then echo stub-random; fi
+if [ "$name" = jq ]; then cat >/dev/null; echo stub-password; fi
 exit 0
 `;
 
-function sandbox(fail?: string) {
+/** What a user provides for the AWS migration step: an SSM-reachable instance in the VPC (jq is a stub on PATH). */
+const USER_ENV = { DAY0_SSM_TARGET: "i-0123456789abcdef0" };
+
+function sandbox(fail?: string, extra: Record<string, string> = USER_ENV) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "day0-run-"));
   const bin = path.join(root, ".stubs");
   fs.mkdirSync(bin);
-  for (const tool of ["aws", "terraform", "npm", "npx", "gh", "openssl", "sleep"]) {
+  for (const tool of ["aws", "terraform", "npm", "npx", "gh", "openssl", "sleep", "jq"]) {
     fs.writeFileSync(path.join(bin, tool), STUB, { mode: 0o755 });
   }
   fs.mkdirSync(path.join(root, "cdktf.out", "stacks", "dev-aws-state"), { recursive: true });
   const log = path.join(root, "calls.log");
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, DAY0_LOG: log, ...(fail ? { DAY0_FAIL: fail } : {}) };
+  const { DAY0_SSM_TARGET: _target, ...inherited } = process.env;
+  const env = { ...inherited, ...extra, PATH: `${bin}:${process.env.PATH}`, DAY0_LOG: log, ...(fail ? { DAY0_FAIL: fail } : {}) };
   return { root, env, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []) };
+}
+
+function devEnvironment() {
+  const [dev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
+  return dev;
 }
 
 function steps(): Day0Step[] {
@@ -80,16 +95,38 @@ describe("day0 run mode (AWS, stubbed tools)", () => {
       at("gh workflow run images.yml --repo acme-ml/mlops-suite --ref main"),
       calls.findIndex((c) => c.startsWith("aws secretsmanager put-secret-value")),
       at("terraform -chdir=cdktf.out/stacks/dev-aws apply -target=aws_db_instance.database_instance_D7FC2283"),
+      at("aws secretsmanager get-secret-value --region eu-central-1 --secret-id mlops/dev/mlflow-db-login --query SecretString --output text"),
+      at("aws ssm start-session --region eu-central-1 --target i-0123456789abcdef0 --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=stub-rds,portNumber=5432,localPortNumber=15432"),
+      calls.findIndex((c) => c.startsWith("npx tsx scripts/database-migrate.ts ")),
       at("npx cdktf deploy dev-aws"),
       at("gh workflow run deploy.yml --repo acme-ml/mlops-suite --ref main -f environment=dev -f stacks=dev-aws"),
     ];
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(calls.filter((c) => c.startsWith("aws secretsmanager put-secret-value"))).toEqual([
-      expect.stringMatching(/^aws secretsmanager put-secret-value --region eu-central-1 --secret-id mlops\/dev\/model-api-signing-key --secret-string stub-random$/),
+    // Every secret the stack leaves without a value gets one; MLflow's login gets the JSON MLflow reads, with the password
+    // the migration reads back from it.
+    const expected = secretsWithoutValue("aws", synthesizedStack(devEnvironment(), "aws", ROOT)).map((s) =>
+      s.name === "mlops/dev/mlflow-db-login"
+        ? `aws secretsmanager put-secret-value --region eu-central-1 --secret-id ${s.name} --secret-string {"username":"mlflow_app","password":"stub-random"}`
+        : `aws secretsmanager put-secret-value --region eu-central-1 --secret-id ${s.name} --secret-string stub-random`,
+    );
+    expect(expected).toContain(`aws secretsmanager put-secret-value --region eu-central-1 --secret-id mlops/dev/mlflow-db-login --secret-string {"username":"mlflow_app","password":"stub-random"}`);
+    expect(calls.filter((c) => c.startsWith("aws secretsmanager put-secret-value"))).toEqual(expected);
+    expect(calls.filter((c) => c.startsWith("npx tsx scripts/database-migrate.ts "))).toEqual([
+      "npx tsx scripts/database-migrate.ts --host 127.0.0.1 --port 15432 --admin-user mlflow --database mlflow --role mlflow_app --login password --sslmode require",
     ]);
     // The override is gone once the state has moved; the printed commands were echoed as they ran.
     expect(fs.existsSync(path.join(box.root, "cdktf.out", "stacks", "dev-aws-state", BOOTSTRAP_OVERRIDE_FILE))).toBe(false);
     expect(out.join("")).toContain("$ terraform -chdir=cdktf.out/stacks/dev-aws-state apply\n");
+  });
+
+  test("GIVEN no DAY0_SSM_TARGET WHEN the migration step runs THEN it stops there with its message, before any tunnel or the full apply", () => {
+    const box = sandbox(undefined, {});
+    const err: string[] = [];
+    // bash names the missing variable on the inherited stderr; the run names the step.
+    expect(execute(steps(), { cwd: box.root, env: box.env, out: () => undefined, err: (t) => err.push(t) })).toBe(1);
+    expect(err.join("")).toMatch(/day0: step \d+ \(Create MLflow's database role \(mlflow_app\) with scripts\/database-migrate\.ts\) failed: : "\$\{DAY0_SSM_TARGET:\?set DAY0_SSM_TARGET/);
+    const calls = box.calls();
+    expect(calls.some((c) => c.startsWith("aws ssm") || c.startsWith("npx tsx scripts/database-migrate.ts") || c.startsWith("npx cdktf deploy"))).toBe(false);
   });
 
   test("GIVEN openssl fails WHEN the secrets step runs THEN no empty value is written and the run stops", () => {

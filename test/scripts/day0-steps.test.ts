@@ -4,7 +4,7 @@
  */
 import { parseOptions } from "../../scripts/database-migrate";
 import { plan } from "../../scripts/day0";
-import { secretsWithoutValue } from "../../scripts/day0-foundation";
+import { resolveLiteral, secretsWithoutValue } from "../../scripts/day0-foundation";
 import { Day0Capability, Day0Step } from "../../scripts/day0-steps";
 import { ROOT } from "../support/synth";
 
@@ -76,8 +76,38 @@ describe("MLflow's database role step", () => {
     expect(parseOptions(argv, {})).toMatchObject({ role: "mlops-dev-mlflow@mlops-dev-1234.iam", login: "existing", adminUser: "postgres", database: "mlflow", port: 15432 });
   });
 
-  test.each(["aws", "azure"])("GIVEN dev on %s, where MLflow still connects as the server's admin user, WHEN printed THEN the step says so and runs nothing", (cloud) => {
-    const role = stepsOf("dev", cloud).find((s) => s.title.startsWith("Create MLflow's database role"))!;
+  test("GIVEN dev on AWS, where MLflow logs in as mlflow_app, WHEN printed THEN the migration tunnels through SSM and gives the role the password the secrets step put into its login secret", () => {
+    const steps = stepsOf("dev", "aws");
+    const role = steps.find((s) => s.title.startsWith("Create MLflow's database role"))!;
+    const secrets = steps.find((s) => s.title.startsWith("Set the secret values"))!;
+    expect(role.title).toContain("(mlflow_app)");
+    const [guard, migrate] = role.commands;
+    expect(guard).toMatch(/^: "\$\{DAY0_SSM_TARGET:\?/);
+    expect(migrate).toContain("--document-name AWS-StartPortForwardingSessionToRemoteHost");
+    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
+    expect(parseOptions(argv, { MLFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({
+      role: "mlflow_app",
+      login: "password",
+      adminUser: "mlflow",
+      database: "mlflow",
+      port: 15432,
+      sslmode: "require",
+    });
+    // One password on both sides: the secrets step generates it into MLflow's login secret as the JSON MLflow reads,
+    // and the migration reads that secret back for the role's MLFLOW_DB_PASSWORD (before the tunnel and the migration run).
+    const put = secrets.commands.filter((c) => c.includes("--secret-id mlops/dev/mlflow-db-login "));
+    expect(put).toEqual([
+      `password="$(openssl rand -base64 32 | tr -d '/+=')"; aws secretsmanager put-secret-value --region eu-central-1 --secret-id mlops/dev/mlflow-db-login --secret-string "{\\"username\\":\\"mlflow_app\\",\\"password\\":\\"$password\\"}"`,
+    ]);
+    expect(secrets.note).toContain('mlops/dev/mlflow-db-login is MLflow\'s database login, {"username":"mlflow_app","password":"..."}');
+    const read =
+      'MLFLOW_DB_PASSWORD="$(aws secretsmanager get-secret-value --region eu-central-1 --secret-id mlops/dev/mlflow-db-login --query SecretString --output text | jq -r .password)"; export MLFLOW_DB_PASSWORD; ';
+    expect(migrate.startsWith(read)).toBe(true);
+    expect(steps.indexOf(secrets)).toBeLessThan(steps.indexOf(role));
+  });
+
+  test("GIVEN dev on Azure, where MLflow still connects as the server's admin user, WHEN printed THEN the step says so and runs nothing", () => {
+    const role = stepsOf("dev", "azure").find((s) => s.title.startsWith("Create MLflow's database role"))!;
     expect(role.commands).toEqual([]);
     expect(role.note).toMatch(/connects as the server's admin user/);
   });
@@ -92,5 +122,27 @@ describe("secrets the runbook sets", () => {
       },
     };
     expect(secretsWithoutValue("aws", json)).toEqual([{ address: "aws_secretsmanager_secret.a", name: "p/dev/a" }]);
+  });
+});
+
+describe("literal names behind references", () => {
+  const json = {
+    resource: {
+      google_sql_user: { u: { name: "svc@p.iam", instance: "${google_sql_database_instance.i.name}" } },
+      google_sql_database: { d: { name: "${google_sql_database_instance.i.name}" } },
+      google_sql_database_instance: { i: { name: "mlops-dev-mlflow" } },
+    },
+  };
+
+  test("GIVEN a whole reference to a resource's argument WHEN resolved THEN it is that argument's literal, followed through further references", () => {
+    expect(resolveLiteral(json, "${google_sql_user.u.name}")).toBe("svc@p.iam");
+    expect(resolveLiteral(json, "${google_sql_database.d.name}")).toBe("mlops-dev-mlflow");
+    expect(resolveLiteral(json, "mlflow")).toBe("mlflow");
+  });
+
+  test("GIVEN a reference to an attribute known only after apply, or text around a token WHEN resolved THEN it is returned unchanged", () => {
+    expect(resolveLiteral(json, "${google_sql_user.u.id}")).toBe("${google_sql_user.u.id}");
+    expect(resolveLiteral(json, "${google_sql_user.missing.name}")).toBe("${google_sql_user.missing.name}");
+    expect(resolveLiteral(json, "x-${google_sql_user.u.name}")).toBe("x-${google_sql_user.u.name}");
   });
 });

@@ -68,14 +68,29 @@ describe.each(["dev-aws", "prod-aws"])("%s ordering", (stack) => {
     for (const e of expected) expect([e, deps.has(e)]).toEqual([e, true]);
   });
 
-  test("GIVEN every public service THEN it waits for its secrets and its roles' grants", () => {
+  test("GIVEN every public service THEN it waits for its roles' grants", () => {
     for (const name of ["model-api", "receiver"]) {
       const [svc] = addressesOf(json, "aws_ecs_service", `${name}_service`);
       const deps = after(graph, svc);
-      for (const p of addressesOf(json, "aws_iam_role_policy", `${name}_execution-policy`)) expect(deps.has(p)).toBe(true);
+      const grants = addressesOf(json, "aws_iam_role_policy", `${name}_execution-policy`);
+      expect(grants.length).toBeGreaterThan(0);
+      for (const p of grants) expect(deps.has(p)).toBe(true);
     }
-    const [api] = addressesOf(json, "aws_ecs_service", "model-api_service");
-    expect(after(graph, api).has(addressesOf(json, "aws_secretsmanager_secret", "model-api-signing-key")[0])).toBe(true);
+  });
+
+  test("GIVEN every ECS service THEN it waits for each Secrets Manager secret its task definition reads", () => {
+    // No catalog workload has a secret of its own anymore (the model-api signing key was removed); MLflow reads its login.
+    let read = 0;
+    for (const svc of addressesOf(json, "aws_ecs_service")) {
+      const [, name] = svc.split(".");
+      const [task] = addressesOf(json, "aws_ecs_task_definition", name.replace(/_service_.*$/, "_task"));
+      const attrs = json.resource!.aws_ecs_task_definition[task.split(".")[1]];
+      const secrets = [...String(attrs.container_definitions).matchAll(/aws_secretsmanager_secret\.([A-Za-z0-9_-]+)\.arn/g)].map((m) => `aws_secretsmanager_secret.${m[1]}`);
+      read += secrets.length;
+      for (const secret of secrets) expect([svc, secret, after(graph, svc).has(secret)]).toEqual([svc, secret, true]);
+    }
+    expect(read).toBeGreaterThan(0);
+    expect(addressesOf(json, "aws_secretsmanager_secret")).toEqual(addressesOf(json, "aws_secretsmanager_secret", "database_app-login"));
   });
 });
 
@@ -86,7 +101,10 @@ describe("prod-aws ordering with access logging", () => {
   test("GIVEN each bucket's access logging THEN it is enabled after the log bucket's policy grants logging.s3", () => {
     const [logPolicy] = addressesOf(json, "aws_s3_bucket_policy", "access-logs-policy");
     const logging = addressesOf(json, "aws_s3_bucket_logging");
-    expect(logging).toHaveLength(4);
+    // Every bucket but the log bucket itself: the storage buckets and Airflow's DAG bucket.
+    const logged = addressesOf(json, "aws_s3_bucket").filter((b) => !b.includes("access-logs"));
+    expect(logged.some((b) => b.includes("airflow_dags"))).toBe(true);
+    expect(logging).toHaveLength(logged.length);
     for (const l of logging) expect(after(graph, l).has(logPolicy)).toBe(true);
   });
 });
@@ -104,16 +122,16 @@ describe.each(["dev-aws", "prod-aws"])("%s network: who reaches whom (issue 16 i
     const callers = (port: number) => nlbIn.filter((r) => r.from_port === port).map((r) => r.referenced_security_group_id).sort();
     expect(callers(8000)).toEqual([ref(sgOf("api_vpc-link-sg"))]);
     expect(callers(8080)).toEqual([ref(sgOf("api_vpc-link-sg"))]);
-    // modules/core/container-contract.ts gives MLFLOW_TRACKING_URI to model-api (and train); not the receiver, not transform.
-    expect(callers(5000)).toEqual([ref(sgOf("model-api_sg"))]);
+    // modules/core/container-contract.ts gives MLFLOW_TRACKING_URI to train only (the model API reads models from the bucket).
+    expect(callers(5000)).toEqual([ref(sgOf("train_sg"))]);
   });
 
   test("GIVEN every task THEN it reaches the VPC only on named ports of named groups (no VPC-wide TCP)", () => {
-    for (const name of ["receiver", "mlflow", "model-api", "transform"]) {
+    for (const name of ["receiver", "mlflow", "train", "model-api", "transform"]) {
       const mine = egress.filter((r) => r.security_group_id === ref(sgOf(`${name}_sg`)));
       expect(mine.filter((r) => r.cidr_ipv4 !== undefined).map((r) => [r.cidr_ipv4, r.from_port, r.to_port])).toEqual([["0.0.0.0/0", 443, 443]]);
       const inside = mine.filter((r) => r.referenced_security_group_id !== undefined).map((r) => `${r.from_port}`);
-      expect(inside).toEqual(name === "mlflow" ? ["5432"] : name === "model-api" ? ["5000"] : []);
+      expect(inside).toEqual(name === "mlflow" ? ["5432"] : name === "train" ? ["5000"] : []);
     }
   });
 });

@@ -24,6 +24,16 @@ const WORKLOAD_TYPES: Record<CloudName, readonly string[]> = {
   gcp: ["google_cloud_run_v2_service", "google_cloud_run_v2_job", "google_eventarc_trigger", "google_workflows_workflow", "google_composer_environment"],
 };
 
+/**
+ * Public third-party images a workload may run by tag: published by their vendor in the vendor's own registry, so
+ * nothing in day 0 builds or pushes them and they exist before the first apply. Exact references only, each
+ * with why; the platform's own images (images/<service>) never qualify: they come from the stack's registry.
+ */
+const PUBLIC_THIRD_PARTY_IMAGES: Readonly<Record<string, string>> = {
+  "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.15.2":
+    "Cloud SQL Auth Proxy sidecar of MLflow on Cloud Run: Google publishes it in its public cloud-sql-connectors registry",
+};
+
 /** The registry resource of each cloud. */
 const REGISTRY: Record<CloudName, string> = { aws: "aws_ecr_repository", azure: "azurerm_container_registry", gcp: "google_artifact_registry_repository" };
 const SECRET_CONTAINER: Record<CloudName, string> = { aws: "aws_secretsmanager_secret", azure: "azurerm_key_vault", gcp: "google_secret_manager_secret" };
@@ -109,6 +119,12 @@ describe("day 0: the first apply needs nothing that does not exist yet", () => {
 
   const cases = ENVS.flatMap((env) => CLOUDS.map((cloud) => [`${env}-${cloud}`, env, cloud] as const));
 
+  const usedThirdParty = new Set<string>();
+  afterAll(() => {
+    // No stale exception: every listed image is run by some workload of the stacks checked here.
+    expect(Object.keys(PUBLIC_THIRD_PARTY_IMAGES).filter((i) => !usedThirdParty.has(i))).toEqual([]);
+  });
+
   describe.each(cases)("%s", (stack, env, cloud) => {
     const json: StackJson = built.json(stack);
     const g = new TerraformGraph(json);
@@ -145,6 +161,12 @@ describe("day 0: the first apply needs nothing that does not exist yet", () => {
       expect(images.length).toBeGreaterThan(0);
       const unprovided = images.flatMap(({ workload, image }) => {
         if (/@sha256:[0-9a-f]{64}$/.test(image)) return [];
+        if (image in PUBLIC_THIRD_PARTY_IMAGES) {
+          usedThirdParty.add(image);
+          // Strict for the platform's own images: a listed image must not be one of this stack's registries.
+          const { registry } = registryOf(cloud, g, image);
+          return registry ? [`${workload}: ${image} (listed as third-party, but it is in ${registry})`] : [];
+        }
         const { registry, service, tag } = registryOf(cloud, g, image);
         if (!registry || !service || !tag) return [`${workload}: ${image} (neither by digest nor in a registry of the stack)`];
         if (!targets.includes(registry)) return [`${workload}: ${image} (its registry is not created by the foundation apply)`];

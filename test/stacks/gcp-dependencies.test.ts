@@ -4,15 +4,30 @@
  * from a resource and check what it does and does not wait for. The facts behind each ordering are
  * in the module comments (provider files at google v6.50.0).
  */
-import { StackJson, synthProject } from "../support/synth";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { loadEnvironments } from "../../environments";
+import { SERVICE_CATALOG } from "../../services/catalog";
+import { buildPlatformApp } from "../../stacks/platform-app";
+import { ROOT, StackJson, synthProject } from "../support/synth";
 
 let dev: StackJson;
 let prod: StackJson;
+/** dev-gcp with a catalog whose model API reads a secret (no shipped workload reads one of its own today). */
+let devWithSecret: StackJson;
+const SECRET = "model-api-signing-key";
 
 beforeAll(() => {
   const built = synthProject({ select: "dev,prod", clouds: ["gcp"] });
   dev = built.json("dev-gcp");
   prod = built.json("prod-gcp");
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-"));
+  const environments = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" }).map((e) => ({ ...e, config: { ...e.config, clouds: { gcp: e.config.clouds.gcp } } }));
+  const catalog = SERVICE_CATALOG.map((s) => (s.name === "model-api" ? { ...s, secrets: [SECRET] } : s));
+  const withSecret = buildPlatformApp({ outdir, environments, catalog, deploymentsDir: fs.mkdtempSync(path.join(os.tmpdir(), "deployments-")), root: ROOT });
+  withSecret.app.synth();
+  devWithSecret = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev-gcp", "cdk.tf.json"), "utf8")) as StackJson;
 });
 
 type Body = Record<string, unknown> & { "//"?: { metadata?: { path?: string } }; depends_on?: string[] };
@@ -70,9 +85,12 @@ describe.each([
     ]));
   });
 
-  test("THEN the model API comes after the generated first version of each secret it reads", () => {
-    const up = upstream(json(), addressAt(json(), "google_cloud_run_v2_service", "run-model-api/service"));
-    expect(up.has(addressAt(json(), "google_secret_manager_secret_version", "secrets/model-api-signing-key-first"))).toBe(true);
+  test("THEN no shipped workload reads a secret of its own: no secret, no version, no secret reference in a workload", () => {
+    expect(addressesOf(json(), "google_secret_manager_secret")).toEqual([]);
+    expect(addressesOf(json(), "google_secret_manager_secret_version")).toEqual([]);
+    for (const type of ["google_cloud_run_v2_service", "google_cloud_run_v2_job"]) {
+      for (const w of addressesOf(json(), type)) expect(JSON.stringify(body(json(), w).template)).not.toContain("secret_key_ref");
+    }
   });
 
   test("THEN the Eventarc trigger comes after its account's grants, the job grant and the pause for Eventarc's agent", () => {
@@ -105,6 +123,22 @@ describe.each([
   });
 });
 
+describe("dev-gcp with a workload that reads a secret", () => {
+  test("THEN the model API comes after the generated first version of the secret it reads, and reads that secret by reference", () => {
+    const api = addressAt(devWithSecret, "google_cloud_run_v2_service", "run-model-api/service");
+    const version = addressAt(devWithSecret, "google_secret_manager_secret_version", `secrets/${SECRET}-first`);
+    expect(body(devWithSecret, version)).toMatchObject({ secret_data_wo: expect.stringMatching(/^\$\{ephemeral\.random_password\./), secret_data_wo_version: 1 });
+    expect(upstream(devWithSecret, api).has(version)).toBe(true);
+    const secret = addressAt(devWithSecret, "google_secret_manager_secret", `secrets/${SECRET}`);
+    expect(JSON.stringify(body(devWithSecret, api).template)).toContain(`\${${secret}.`);
+  });
+
+  test("THEN workloads that read no secret do not wait for it", () => {
+    const version = addressAt(devWithSecret, "google_secret_manager_secret_version", `secrets/${SECRET}-first`);
+    for (const w of addressesOf(devWithSecret, "google_cloud_run_v2_service").filter((a) => !a.includes("model-api"))) expect(upstream(devWithSecret, w).has(version)).toBe(false);
+  });
+});
+
 describe("prod-gcp (CMEK)", () => {
   const grant = (user: string) => addressAt(prod, "google_kms_crypto_key_iam_member", `encryption-key/use-${user}`);
 
@@ -125,9 +159,10 @@ describe("prod-gcp (CMEK)", () => {
     const waiting = Object.entries(prod.resource ?? {})
       .flatMap(([type, byName]) => Object.keys(byName as object).map((n) => `${type}.${n}`))
       .filter((a) => a !== "time_sleep.kms_grant_artifact_registry" && upstream(prod, a).has(grant("artifact-registry")));
-    // The registry and what is built on it (its IAM members, the workloads pulling from it); no bucket, key or API.
+    // The registry and what is built on it (its IAM members, the workloads pulling from it, Composer, which
+    // names the jobs it starts); no bucket, key or API.
     expect(waiting).toContain(registry);
-    for (const a of waiting) expect(a).toMatch(/^google_(artifact_registry_repository|artifact_registry_repository_iam_member|cloud_run_v2_(service|job)(_iam_member)?|eventarc_trigger|workflows_workflow|monitoring_[a-z_]+|cloud_run_v2_job_iam_member)\./);
+    for (const a of waiting) expect(a).toMatch(/^google_(artifact_registry_repository|artifact_registry_repository_iam_member|cloud_run_v2_(service|job)(_iam_member)?|eventarc_trigger|workflows_workflow|monitoring_[a-z_]+|cloud_run_v2_job_iam_member|composer_environment)\./);
     // The grant itself waits for nothing that needs the registry to exist first.
     expect([...upstream(prod, grant("artifact-registry"))].filter((a) => a.startsWith("google_artifact_registry"))).toEqual([]);
   });

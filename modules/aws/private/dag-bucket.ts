@@ -7,6 +7,7 @@
  * environment keeps them (`storage.accessLogging`).
  */
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -23,6 +24,11 @@ export interface DagBucketProps {
   readonly forceDestroy: boolean;
   /** The platform's access-log bucket: requests to this one are logged there under `airflow-dags/`. @default - none */
   readonly accessLogBucket?: string;
+  /**
+   * What logging into `accessLogBucket` waits for: its policy granting logging.s3 (S3 checks it when logging is
+   * enabled, InvalidTargetBucketForLogging otherwise). @default - none
+   */
+  readonly accessLogDependsOn?: readonly ITerraformDependable[];
 }
 
 /** A hardened, versioned DAG bucket. */
@@ -67,7 +73,7 @@ export class DagBucket extends Construct {
       ],
     });
     if (props.accessLogBucket) {
-      new S3BucketLoggingA(this, "logging", { bucket: bucket.id, targetBucket: props.accessLogBucket, targetPrefix: "airflow-dags/" });
+      new S3BucketLoggingA(this, "logging", { bucket: bucket.id, targetBucket: props.accessLogBucket, targetPrefix: "airflow-dags/", dependsOn: props.accessLogDependsOn ? [...props.accessLogDependsOn] : undefined });
     }
     const resources = [bucket.arn, `${bucket.arn}/*`];
     this.policy = new S3BucketPolicy(this, "policy", {

@@ -14,6 +14,7 @@ const BASE = { naming: AWS_NAMING, vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["s
 
 describe("AWS ApiGateway", () => {
   let json: StackJson;
+  let nlbGroup: string;
   const urls: string[] = [];
   beforeAll(() => {
     const stack = awsTestStack();
@@ -21,6 +22,8 @@ describe("AWS ApiGateway", () => {
     const api = new ApiGateway(stack, "api", { ...BASE, customerManagedKey: KEY });
     for (const s of publicServices) urls.push(api.addService(s, nlb.addTarget(s.name, s.port!, s.healthPath!)));
     json = synthStack(stack);
+    const [nlbSg] = Object.keys(json.resource?.aws_security_group ?? {}).filter((name) => name.startsWith("nlb_sg"));
+    nlbGroup = `\${aws_security_group.${nlbSg}.id}`;
   });
   const routes = (): Record<string, unknown>[] => resources(json, "aws_apigatewayv2_route");
 
@@ -53,10 +56,16 @@ describe("AWS ApiGateway", () => {
     expect(resources(json, "aws_cloudwatch_log_group")).toEqual([expect.objectContaining({ name: "/mlops/test/api-access", retention_in_days: 30, kms_key_id: KEY })]);
   });
 
-  test("GIVEN the VPC link THEN its group may only leave to the VPC on the public services' ports, and integrations go through it", () => {
-    const out = resources(json, "aws_vpc_security_group_egress_rule").filter((r) => String(r.description).endsWith("through the load balancer"));
+  test("GIVEN the VPC link THEN its group may only leave to the load balancer's group on the public services' ports (no CIDR), and integrations go through it", () => {
+    const all = resources(json, "aws_vpc_security_group_egress_rule");
+    const out = all.filter((r) => String(r.description).endsWith("through the load balancer"));
+    expect(out).toHaveLength(all.length);
     expect(out.map((r) => r.from_port).sort()).toEqual(publicServices.map((s) => s.port).sort());
-    for (const r of out) expect(r.cidr_ipv4).toBe(CIDR);
+    for (const r of out) {
+      expect(r).toMatchObject({ referenced_security_group_id: nlbGroup, ip_protocol: "tcp", to_port: r.from_port });
+      expect(r).not.toHaveProperty("cidr_ipv4");
+    }
+    expect(nlbGroup).toMatch(/^\$\{aws_security_group\.nlb_sg_[A-Fa-f0-9]+\.id\}$/);
     expect(resources(json, "aws_apigatewayv2_integration").every((i) => i.connection_type === "VPC_LINK")).toBe(true);
   });
 

@@ -43,7 +43,12 @@ describe("AWS Database", () => {
     const groups = resources(small, "aws_cloudwatch_log_group");
     expect(groups.map((g) => g.name).sort()).toEqual(["/aws/rds/instance/mlops-test-mlflow/postgresql", "/aws/rds/instance/mlops-test-mlflow/upgrade"]);
     for (const g of groups) expect(g).toMatchObject({ retention_in_days: 30, kms_key_id: KEY });
-    expect((instance(small).depends_on as string[]).length).toBe(2);
+    // The instance waits for both log groups, and for its enhanced-monitoring role's policy (CKV_AWS_118).
+    const deps = instance(small).depends_on as string[];
+    expect(deps.filter((d) => d.startsWith("aws_cloudwatch_log_group."))).toHaveLength(2);
+    expect(deps.filter((d) => d.startsWith("aws_iam_role_policy_attachment.") && d.includes("monitoring-policy"))).toHaveLength(1);
+    expect(deps).toHaveLength(3);
+    expect(instance(small)).toMatchObject({ monitoring_interval: 60 });
     expect(resources(ha, "aws_cloudwatch_log_group").every((g) => g.retention_in_days === 90)).toBe(true);
   });
 

@@ -10,6 +10,8 @@ import { AWS_NAMING, awsTestStack, REGION } from "./aws-test-stack";
 const CIDR = "10.40.0.0/16";
 const FACTS: ContainerFacts = { cloud: "aws", environment: "test", bucketName: (p) => `mlops-test-${p}`, cloudEnv: { AWS_REGION: REGION },
   auth: { issuer: "https://cognito-idp.eu-central-1.amazonaws.com/pool", audience: "client", jwksUri: "https://cognito-idp.eu-central-1.amazonaws.com/pool/.well-known/jwks.json", adminClaim: "scope", adminValues: ["mlops/admin"] },
+  // The catalog's first job is train, which tracks its runs in MLflow: the contract needs MLflow's URL.
+  mlflowTrackingUri: "http://mlops-test-nlb.internal:5000",
 };
 const resolved = (s: (typeof SERVICE_CATALOG)[number]): ResolvedService => ({ ...s, image: { kind: "tag", tag: "v1" } });
 const service = resolved(SERVICE_CATALOG.find((s) => s.kind === "service" && !s.usesDatabase)!);
@@ -30,11 +32,16 @@ function props(spec: ResolvedService, over: Partial<EcsFargateProps> = {}): EcsF
 describe("AWS EcsFargate", () => {
   let json: StackJson;
   let spotJson: StackJson;
+  let serviceWorkload: EcsFargate;
+  let jobWorkload: EcsFargate;
   beforeAll(() => {
     const stack = awsTestStack();
     const nlb = new LoadBalancer(stack, "nlb", { naming: AWS_NAMING, vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["subnet-a", "subnet-b"] });
-    new EcsFargate(stack, service.name, props(service, { target: nlb.addTarget(service.name, service.port!, service.healthPath!), loadBalancerSecurityGroupId: "sg-nlb" }));
-    new EcsFargate(stack, job.name, props(job));
+    serviceWorkload = new EcsFargate(stack, service.name, props(service, { target: nlb.addTarget(service.name, service.port!, service.healthPath!), loadBalancerSecurityGroupId: "sg-nlb" }));
+    jobWorkload = new EcsFargate(stack, job.name, props(job));
+    // Named reach inside the VPC, as the stack grants it (the database, MLflow through the NLB).
+    serviceWorkload.allowEgress("database", "sg-db", 5432);
+    jobWorkload.allowEgress("mlflow", "sg-nlb", 5000);
     json = synthStack(stack);
     const other = awsTestStack();
     const nlb2 = new LoadBalancer(other, "nlb", { naming: AWS_NAMING, vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["subnet-a", "subnet-b"] });
@@ -77,11 +84,25 @@ describe("AWS EcsFargate", () => {
     expect(groups.map((g) => g.description).sort()).toEqual([`${job.name}: no inbound traffic`, `${service.name}: only from the load balancer`].sort());
   });
 
-  test("GIVEN egress THEN a workload reaches the internet on 443 only, and the VPC on TCP", () => {
-    const out = resources(json, "aws_vpc_security_group_egress_rule").filter((r) => r.description === "HTTPS to AWS APIs and registries" || r.description === "services and database inside the VPC");
-    expect(out).toHaveLength(4);
-    for (const r of out.filter((x) => x.cidr_ipv4 === "0.0.0.0/0")) expect(r).toMatchObject({ from_port: 443, to_port: 443 });
-    for (const r of out.filter((x) => x.cidr_ipv4 !== "0.0.0.0/0")) expect(r.cidr_ipv4).toBe(CIDR);
+  test("GIVEN egress THEN a workload reaches the internet on 443 only, and inside the VPC only the named groups on their ports (no VPC-wide TCP)", () => {
+    const out = resources(json, "aws_vpc_security_group_egress_rule").filter((r) => r.security_group_id !== undefined && !String(r.security_group_id).includes("nlb_sg"));
+    const byCidr = out.filter((r) => r.cidr_ipv4 !== undefined);
+    expect(byCidr).toHaveLength(2);
+    for (const r of byCidr) expect(r).toMatchObject({ cidr_ipv4: "0.0.0.0/0", from_port: 443, to_port: 443, ip_protocol: "tcp" });
+    expect(JSON.stringify(json)).not.toContain(CIDR);
+    const named = out.filter((r) => r.referenced_security_group_id !== undefined).map((r) => [r.referenced_security_group_id, r.from_port, r.to_port]);
+    expect(named.sort()).toEqual([["sg-db", 5432, 5432], ["sg-nlb", 5000, 5000]]);
+  });
+
+  test("GIVEN a named egress rule THEN the ECS service waits for it", () => {
+    const [svc] = resources(json, "aws_ecs_service");
+    expect((svc.depends_on as string[]).some((d) => d.startsWith("aws_vpc_security_group_egress_rule.") && d.includes("to-database"))).toBe(true);
+  });
+
+  test("GIVEN the contract THEN the job that tracks runs in MLflow is an MLflow client and the service without MLflow is not", () => {
+    expect(jobWorkload.mlflowClient).toBe(true);
+    expect(serviceWorkload.mlflowClient).toBe(false);
+    expect(() => new EcsFargate(awsTestStack(), job.name, props(job, { facts: { ...FACTS, mlflowTrackingUri: undefined } }))).toThrow(`${job.name} tracks its runs in MLflow, but no MLflow URL was given`);
   });
 
   test("GIVEN a service without a load balancer target WHEN constructed THEN validation names the service and what it needs", () => {

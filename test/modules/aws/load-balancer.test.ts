@@ -1,4 +1,4 @@
-/** AWS load balancer: one internal NLB, a TCP listener and IP target group per catalog service, open to the VPC only. */
+/** AWS load balancer: one internal NLB, a TCP listener and IP target group per catalog service, open only to the callers `admit` names (no CIDR). */
 import { LoadBalancer } from "../../../modules/aws/load-balancer";
 import { SERVICE_CATALOG } from "../../../services/catalog";
 import { resources, StackJson, synthStack } from "../../support/synth";
@@ -14,6 +14,8 @@ describe("AWS LoadBalancer", () => {
     const stack = awsTestStack();
     const nlb = new LoadBalancer(stack, "nlb", { naming: AWS_NAMING, vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["subnet-a", "subnet-b"] });
     for (const s of services) nlb.addTarget(s.name, s.port!, s.healthPath!);
+    // Each service admits one named caller; the last admits no one (unreachable, yet the NLB may still reach its tasks).
+    services.forEach((s, i) => nlb.admit(s.name, `sg-${s.name}`, i < services.length - 1 ? { [`caller-${i}`]: `sg-caller-${i}` } : {}));
     json = synthStack(stack);
     const other = awsTestStack();
     new LoadBalancer(other, "nlb", { naming: AWS_NAMING, vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["subnet-a"], deletionProtection: true });
@@ -35,10 +37,23 @@ describe("AWS LoadBalancer", () => {
     }
   });
 
-  test("GIVEN the security group THEN ingress and egress name only the VPC's range on the services' ports, never 0.0.0.0/0", () => {
-    const rules = [...resources(json, "aws_vpc_security_group_ingress_rule"), ...resources(json, "aws_vpc_security_group_egress_rule")];
-    expect(rules).toHaveLength(services.length * 2);
-    for (const r of rules) expect(r).toMatchObject({ cidr_ipv4: CIDR, ip_protocol: "tcp" });
+  test("GIVEN admitted callers THEN each listener port admits only the named callers' groups, the NLB leaves only to each service's tasks on its port; no CIDR anywhere", () => {
+    const ingress = resources(json, "aws_vpc_security_group_ingress_rule");
+    const egress = resources(json, "aws_vpc_security_group_egress_rule");
+    expect(ingress).toHaveLength(services.length - 1);
+    expect(egress).toHaveLength(services.length);
+    services.forEach((s, i) => {
+      const inbound = ingress.filter((r) => r.from_port === s.port);
+      expect(inbound).toEqual(i < services.length - 1 ? [expect.objectContaining({ referenced_security_group_id: `sg-caller-${i}`, to_port: s.port, ip_protocol: "tcp" })] : []);
+      expect(egress.filter((r) => r.from_port === s.port)).toEqual([expect.objectContaining({ referenced_security_group_id: `sg-${s.name}`, to_port: s.port, ip_protocol: "tcp" })]);
+    });
+    for (const r of [...ingress, ...egress]) expect(r).not.toHaveProperty("cidr_ipv4");
     expect(JSON.stringify(json)).not.toContain("0.0.0.0/0");
+    expect(JSON.stringify(json)).not.toContain(CIDR);
+  });
+
+  test("GIVEN a service without a target WHEN admitted THEN the error names it", () => {
+    const nlb = new LoadBalancer(awsTestStack(), "nlb", { naming: AWS_NAMING, vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["subnet-a", "subnet-b"] });
+    expect(() => nlb.admit("nope", "sg-x", {})).toThrow("no load balancer target for nope");
   });
 });

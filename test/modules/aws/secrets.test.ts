@@ -1,11 +1,13 @@
-/** AWS secrets: one Secrets Manager secret per name the catalog asks for, no value in config, recoverable by default. */
+/** AWS secrets: one Secrets Manager secret per name the workloads ask for, no value in config, recoverable by default. */
 import { Secrets } from "../../../modules/aws/secrets";
 import { SERVICE_CATALOG } from "../../../services/catalog";
 import { resources, StackJson, synthStack } from "../../support/synth";
 import { AWS_NAMING, awsTestStack } from "./aws-test-stack";
 
 const KEY = "arn:aws:kms:eu-central-1:111111111111:key/test";
-const asked = SERVICE_CATALOG.flatMap((s) => s.secrets);
+// No catalog workload has a secret of its own today (the model-api signing key was removed): the module is
+// judged on explicit names, plus whatever the catalog asks for should it ask again.
+const asked = [...new Set(["signing-key", "webhook-token", ...SERVICE_CATALOG.flatMap((s) => s.secrets)])];
 
 describe("AWS Secrets", () => {
   let json: StackJson;
@@ -20,8 +22,8 @@ describe("AWS Secrets", () => {
     throwaway = synthStack(other);
   });
 
-  test("GIVEN the catalog's secret names (some asked twice) WHEN synthesized THEN one secret each at <prefix>/<env>/<name>, encrypted with the key", () => {
-    expect(asked.length).toBeGreaterThan(0);
+  test("GIVEN secret names (each asked twice) WHEN synthesized THEN one secret each at <prefix>/<env>/<name>, encrypted with the key", () => {
+    expect(asked.length).toBeGreaterThan(1);
     const unique = [...new Set(asked)];
     expect(secrets.names).toEqual(unique);
     const all = resources(json, "aws_secretsmanager_secret");
@@ -34,6 +36,7 @@ describe("AWS Secrets", () => {
   });
 
   test("GIVEN a throwaway environment's window 0 THEN secrets delete at once, and the AWS managed key applies without a CMK", () => {
+    expect(resources(throwaway, "aws_secretsmanager_secret")).toHaveLength(asked.length);
     for (const s of resources(throwaway, "aws_secretsmanager_secret")) {
       expect(s.recovery_window_in_days).toBe(0);
       expect(s).not.toHaveProperty("kms_key_id");

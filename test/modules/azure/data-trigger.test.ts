@@ -4,14 +4,14 @@ import { ObjectStorage } from "../../../modules/azure/object-storage";
 import { Secrets } from "../../../modules/azure/secrets";
 import { SERVICE_CATALOG } from "../../../services/catalog";
 import { resources, StackJson, synthStack } from "../../support/synth";
-import { azureTestStack, COMMON, SEED, TENANT } from "./azure-test-stack";
+import { azureTestStack, COMMON, OFFICERS, SEED, TENANT } from "./azure-test-stack";
 
 const job = SERVICE_CATALOG.find((s) => s.kind === "job" && s.trigger)!;
 
 function build(over: Partial<DataTriggerProps> = {}): { json: StackJson; trigger: DataTrigger } {
   const stack = azureTestStack();
   const storage = new ObjectStorage(stack, "storage", { ...COMMON, uniqueSeed: SEED });
-  const secrets = new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, officers: [] });
+  const secrets = new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, officers: OFFICERS });
   const trigger = new DataTrigger(stack, `${job.name}-trigger`, { ...COMMON, uniqueSeed: SEED, storage, secrets, jobName: job.name, bucket: job.trigger!.bucket, prefix: job.trigger!.prefix, ...over });
   trigger.allowConsume("00000000-0000-0000-0000-0000000000cc");
   return { json: synthStack(stack), trigger };

@@ -11,11 +11,13 @@ import type { ContainerFacts } from "../../../modules/core/container-contract";
 import type { ResolvedService } from "../../../modules/core/workload-spec";
 import { SERVICE_CATALOG } from "../../../services/catalog";
 import { resources, StackJson, synthStack } from "../../support/synth";
-import { azureTestStack, COMMON, SEED, TENANT, testNetwork } from "./azure-test-stack";
+import { azureTestStack, COMMON, OFFICERS, SEED, TENANT, testNetwork } from "./azure-test-stack";
 
 const FACTS: ContainerFacts = {
   cloud: "azure", environment: "test", bucketName: (p) => p, cloudEnv: { AZURE_STORAGE_ACCOUNT_URL: "https://acct.blob.core.windows.net/" },
   auth: { issuer: "https://login.microsoftonline.com/t/v2.0", audience: "api://mlops", jwksUri: "https://login.microsoftonline.com/t/discovery/v2.0/keys", adminClaim: "roles", adminValues: ["admin"] },
+  // The model API starts the train job on retrain (modules/core/container-contract.ts): the id the Azure stack passes.
+  trainJob: { id: "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.App/jobs/mlops-test-train" },
 };
 // The catalog's services that need no database (a database would add a server this test does not need).
 const specs: ResolvedService[] = SERVICE_CATALOG.filter((s) => s.kind === "service" && !s.usesDatabase).map((s) => ({ ...s, image: { kind: "tag", tag: "v1" } }));
@@ -28,7 +30,7 @@ function services(stack: TerraformStack): ContainerAppService[] {
     ...COMMON,
     registry: new Registry(stack, "registry", { ...COMMON, uniqueSeed: SEED, sku: "Basic" }),
     storage: new ObjectStorage(stack, "storage", { ...COMMON, uniqueSeed: SEED }),
-    secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, officers: [] }),
+    secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, officers: OFFICERS }),
     environment: new ContainerAppEnvironment(stack, "env", { ...COMMON, network, logWorkspaceId: logs.workspaceId }),
     facts: FACTS,
   };

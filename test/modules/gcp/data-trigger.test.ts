@@ -1,11 +1,11 @@
 /**
  * Google data trigger: an object finalized under the catalog job's prefix runs its Cloud Run job through
  * Pub/Sub, Eventarc and a Workflow, with an account that may do only that.
- * The name of the object's env override is deliberately not asserted here: see the report of issue 14
- * item 8 (it differs from what the transform image reads).
+ * The workflow passes the object as INPUT_BUCKET and INPUT_KEY, the contract's runtime-set names the transform image reads.
  */
 import { DataTrigger } from "../../../modules/gcp/data-trigger";
 import type { PlatformObjectStorage } from "../../../modules/core/contracts";
+import { RUNTIME_SET_ENV } from "../../../modules/core/container-contract";
 import { SERVICE_CATALOG } from "../../../services/catalog";
 import { resources, StackJson, synthStack } from "../../support/synth";
 import { gcpTestStack, naming, PROJECT } from "./gcp-test-stack";
@@ -34,17 +34,19 @@ describe("Google DataTrigger", () => {
     expect(resources(json, "google_storage_notification")[0].depends_on).toEqual([expect.stringContaining("google_pubsub_topic_iam_member")]);
   });
 
-  test("GIVEN the trigger's account THEN it may receive events, invoke workflows and run only this job with overrides", () => {
-    expect(resources(json, "google_project_iam_member").map((m) => m.role).sort()).toEqual(["roles/eventarc.eventReceiver", "roles/workflows.invoker"]);
+  test("GIVEN the trigger's account THEN it may receive events, invoke workflows, write the workflow's call logs and run only this job with overrides", () => {
+    expect(resources(json, "google_project_iam_member").map((m) => m.role).sort()).toEqual(["roles/eventarc.eventReceiver", "roles/logging.logWriter", "roles/workflows.invoker"]);
     expect(resources(json, "google_cloud_run_v2_job_iam_member")).toEqual([expect.objectContaining({ name: BASE.runJobName, role: "roles/run.jobsExecutorWithOverrides", location: PROJECT.region })]);
   });
 
-  test("GIVEN the workflow THEN it runs the job by its full path, passes the bucket, and Terraform leaves its ${...} expressions alone", () => {
+  test("GIVEN the workflow THEN it runs the job by its full path, passes the bucket and object as the contract's runtime-set names, and Terraform leaves its ${...} expressions alone", () => {
     const [wf] = resources(json, "google_workflows_workflow");
     const source = String(wf.source_contents);
     expect(source).toContain(`name: projects/${PROJECT.projectId}/locations/${PROJECT.region}/jobs/${BASE.runJobName}`);
-    expect(source).toContain("- name: INPUT_BUCKET");
-    expect(source).toContain("$${attrs.bucketId}");
+    expect(RUNTIME_SET_ENV[job.name]).toEqual(["INPUT_BUCKET", "INPUT_KEY"]);
+    expect([...source.matchAll(/- name: (INPUT_[A-Z_]+)/g)].map((m) => m[1])).toEqual(RUNTIME_SET_ENV[job.name]);
+    expect(source).toMatch(/- name: INPUT_BUCKET\s+value: \$\$\{attrs\.bucketId\}/);
+    expect(source).toMatch(/- name: INPUT_KEY\s+value: \$\$\{attrs\.objectId\}/);
     expect(wf.call_log_level).toBe("LOG_ERRORS_ONLY");
   });
 

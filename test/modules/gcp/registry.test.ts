@@ -22,14 +22,30 @@ describe("Google Registry", () => {
     expect(repo()).toMatchObject({ format: "DOCKER", mode: "STANDARD_REPOSITORY", docker_config: { immutable_tags: true }, kms_key_name: KEY, repository_id: "mlops-test-images" });
   });
 
-  test("GIVEN defaults THEN cleanup keeps the newest 30 versions, deletes untagged ones after 7 days, really runs, and scanning is inherited", () => {
+  // Every pushed image is tagged, so deleting only untagged versions deleted nothing: the DELETE policy matches
+  // any tag state, and KEEP (which wins over DELETE) spares the newest 30 of each image.
+  test("GIVEN defaults THEN cleanup keeps the newest 30 versions, deletes any other version older than 7 days, really runs, and scanning is inherited", () => {
     expect(repo()).toMatchObject({
       cleanup_policy_dry_run: false,
       cleanup_policies: [
         { id: "keep-recent", action: "KEEP", most_recent_versions: { keep_count: 30 } },
-        { id: "delete-untagged", action: "DELETE", condition: { tag_state: "UNTAGGED", older_than: "604800s" } },
+        { id: "delete-old", action: "DELETE", condition: { tag_state: "ANY", older_than: "604800s" } },
       ],
       vulnerability_scanning_config: { enablement_config: "INHERITED" },
+    });
+    expect(repo().cleanup_policies).toHaveLength(2);
+  });
+
+  test("GIVEN other retention, a dry run and scanning off THEN the policies and the repository follow them", () => {
+    const stack = gcpTestStack();
+    new Registry(stack, "registry", { ...BASE, keepImages: 5, untaggedRetentionDays: 2, cleanupDryRun: true, enableVulnerabilityScanning: false });
+    expect(resources(synthStack(stack), "google_artifact_registry_repository")[0]).toMatchObject({
+      cleanup_policy_dry_run: true,
+      cleanup_policies: [
+        { id: "keep-recent", action: "KEEP", most_recent_versions: { keep_count: 5 } },
+        { id: "delete-old", action: "DELETE", condition: { tag_state: "ANY", older_than: "172800s" } },
+      ],
+      vulnerability_scanning_config: { enablement_config: "DISABLED" },
     });
   });
 

@@ -1,10 +1,10 @@
-/** Google secrets: one regional Secret Manager secret per catalog name, no version (values set out of band), protected by default. */
+/** Google secrets: one regional Secret Manager secret per name, with a generated write-only first version, protected by default. */
 import { Secrets } from "../../../modules/gcp/secrets";
-import { SERVICE_CATALOG } from "../../../services/catalog";
 import { resources, StackJson, synthStack } from "../../support/synth";
 import { gcpTestStack, naming, PROJECT } from "./gcp-test-stack";
 
-const asked = SERVICE_CATALOG.flatMap((s) => s.secrets);
+// No catalog workload reads a secret of its own anymore: explicit names, one asked twice.
+const asked = ["signing-key", "webhook-token", "signing-key"];
 const BASE = { naming, projectId: PROJECT.projectId, region: PROJECT.region };
 
 describe("Google Secrets", () => {
@@ -20,14 +20,37 @@ describe("Google Secrets", () => {
     throwaway = synthStack(b);
   });
 
-  test("GIVEN the catalog's names (some twice) WHEN synthesized THEN one secret each, replicated only in the region, deletion-protected, no version", () => {
+  test("GIVEN names (one twice) WHEN synthesized THEN one secret each, replicated only in the region, deletion-protected", () => {
     const unique = [...new Set(asked)];
-    expect(unique.length).toBeGreaterThan(0);
+    expect(unique).toEqual(["signing-key", "webhook-token"]);
     expect(secrets.names).toEqual(unique);
     const all = resources(json, "google_secret_manager_secret");
     expect(all.map((s) => s.secret_id).sort()).toEqual(unique.map((n) => `mlops-test-${n}`).sort());
     for (const s of all) expect(s).toMatchObject({ replication: { user_managed: { replicas: [{ location: PROJECT.region }] } }, deletion_protection: true });
-    expect(resources(json, "google_secret_manager_secret_version")).toEqual([]);
+  });
+
+  test("GIVEN each secret THEN it has one generated first version, write-only from an ephemeral password, abandoned (never deleted) when dropped", () => {
+    const versions = resources(json, "google_secret_manager_secret_version");
+    expect(versions).toHaveLength(2);
+    const ephemeral = (json as unknown as { ephemeral?: { random_password?: Record<string, Record<string, unknown>> } }).ephemeral?.random_password ?? {};
+    expect(Object.keys(ephemeral)).toHaveLength(2);
+    for (const name of ["signing-key", "webhook-token"]) {
+      const v = secrets.firstVersions.get(name)!;
+      expect(v).toBeDefined();
+      const [version] = versions.filter((r) => new RegExp(`^\\$\\{google_secret_manager_secret\\.secrets_${name}_[A-F0-9]+\\.id\\}$`).test(String(r.secret)));
+      expect(version).toBeDefined();
+      expect(version).toMatchObject({ secret_data_wo_version: 1, deletion_policy: "ABANDON" });
+      expect(version.secret_data).toBeUndefined();
+      const m = /^\$\{ephemeral\.random_password\.([A-Za-z0-9_]+)\.result\}$/.exec(String(version.secret_data_wo));
+      expect(m).not.toBeNull();
+      expect(ephemeral[m![1]]).toMatchObject({ length: 48, special: false });
+    }
+    // The value is generated at apply: nothing in the synthesized JSON is a literal secret value.
+    expect(JSON.stringify(json)).not.toMatch(/"secret_data"\s*:/);
+  });
+
+  test("GIVEN a generated length under 16 WHEN constructed THEN validation fails with the reason", () => {
+    expect(() => new Secrets(gcpTestStack(), "secrets", { ...BASE, names: ["k"], generatedLength: 8 })).toThrow("generatedLength must be an integer of at least 16; got 8");
   });
 
   test("GIVEN deletion protection off THEN the secrets may be destroyed", () => {
