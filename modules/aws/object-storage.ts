@@ -21,7 +21,8 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { BUCKET_PURPOSES, BucketPurpose } from "../core/workload-spec";
 import { PlatformObjectStorage } from "../core/contracts";
 import { ValidationError } from "../core/errors";
-import { Naming } from "../core/naming";
+import { Naming } from "../core/naming";import { tlsOnlyStatements } from "./private/tls-only-statements";
+
 
 export interface ObjectStorageProps {
   readonly naming: Naming;
@@ -167,22 +168,7 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, `${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-          {
-            Sid: "DenyOutdatedTls",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, `${bucket.arn}/*`],
-            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-          },
+          ...tlsOnlyStatements(bucket.arn),
           ...(o.extraStatements?.(bucket.arn) ?? []),
         ],
       }),

@@ -17,7 +17,8 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { ValidationError } from "../core/errors";
+import { ValidationError } from "../core/errors";import { tlsOnlyStatements } from "./private/tls-only-statements";
+
 
 export interface StateStorageProps {
   /** Bucket name, exactly as the backend names it. */
@@ -81,22 +82,7 @@ export class StateStorage extends Construct {
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, `${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-          {
-            Sid: "DenyOutdatedTls",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, `${bucket.arn}/*`],
-            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-          },
+          ...tlsOnlyStatements(bucket.arn),
         ],
       }),
     });

@@ -15,7 +15,8 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";import { tlsOnlyStatements } from "./tls-only-statements";
+
 
 export interface DagBucketProps {
   readonly name: string;
@@ -75,15 +76,13 @@ export class DagBucket extends Construct {
     if (props.accessLogBucket) {
       new S3BucketLoggingA(this, "logging", { bucket: bucket.id, targetBucket: props.accessLogBucket, targetPrefix: "airflow-dags/", dependsOn: props.accessLogDependsOn ? [...props.accessLogDependsOn] : undefined });
     }
-    const resources = [bucket.arn, `${bucket.arn}/*`];
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket: bucket.id,
       dependsOn: [this.publicAccess], // S3 rejects concurrent policy and public-access-block writes
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-          { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: resources, Condition: { Bool: { "aws:SecureTransport": "false" } } },
-          { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: resources, Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+          ...tlsOnlyStatements(bucket.arn),
         ],
       }),
     });
