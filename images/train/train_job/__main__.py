@@ -10,7 +10,7 @@ from mlops_common.storage.factory import storage_for
 
 from .job import run
 from .settings import read_settings
-from .tracker import MlflowRestTracker
+from .tracker import tracker_for
 
 
 def main() -> None:
@@ -20,7 +20,7 @@ def main() -> None:
         print(f"train: {e}", file=sys.stderr)
         sys.exit(2)
     configure_logging(settings.platform)
-    sys.exit(run(settings, storage_for(settings.platform), MlflowRestTracker(settings.mlflow_tracking_uri)))
+    sys.exit(run(settings, storage_for(settings.platform), tracker_for(settings.platform.cloud, settings.mlflow_tracking_uri)))
 
 
 if __name__ == "__main__":

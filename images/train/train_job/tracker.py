@@ -9,9 +9,11 @@ MLflow's Python client is not packaged for Debian, and the job needs only a few 
 from __future__ import annotations
 
 import time
-from typing import Dict, Optional, Protocol
+from typing import Callable, Dict, Optional, Protocol
 
 import httpx
+
+from .google_id_token import METADATA_IDENTITY_URL, IdTokenError, MetadataServerIdToken, audience_of
 
 _ARTIFACT_SCHEME = "mlflow-artifacts:"
 _BATCH = 100  # log-batch takes at most 1000 metrics and 100 params per call
@@ -41,27 +43,38 @@ def _now_ms() -> int:
 
 
 class MlflowRestTracker:
-    """A Tracker on an MLflow tracking server that serves artifacts (`mlflow server --serve-artifacts`)."""
+    """A Tracker on an MLflow tracking server that serves artifacts (`mlflow server --serve-artifacts`).
 
-    def __init__(self, tracking_uri: str, client: Optional[httpx.Client] = None) -> None:
+    `bearer` supplies the token every call sends as `Authorization: Bearer ...` (on Google, the ID token for MLflow's
+    Cloud Run URL: google_id_token.py); called per request, so a provider that refreshes keeps a long run signed in.
+    MLflow's own client would read MLFLOW_TRACKING_TOKEN for the same header; this job speaks REST, so it sets it.
+    """
+
+    def __init__(self, tracking_uri: str, client: Optional[httpx.Client] = None, bearer: Optional[Callable[[], str]] = None) -> None:
         self._base = tracking_uri.rstrip("/")
         self._client = client or httpx.Client(timeout=60.0)
+        self._bearer = bearer
         self._artifact_roots: Dict[str, str] = {}
 
-    def _call(self, method: str, path: str, **kwargs) -> Dict:
+    def _send(self, method: str, path: str, **kwargs) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", None) or {})
         try:
-            response = self._client.request(method, f"{self._base}{path}", **kwargs)
+            if self._bearer is not None:
+                headers["Authorization"] = f"Bearer {self._bearer()}"
+            return self._client.request(method, f"{self._base}{path}", headers=headers, **kwargs)
+        except IdTokenError as e:
+            raise TrackingError(f"MLflow {method} {path}: no credentials: {e}") from None
         except httpx.HTTPError as e:
             raise TrackingError(f"MLflow {method} {path}: {e}") from None
+
+    def _call(self, method: str, path: str, **kwargs) -> Dict:
+        response = self._send(method, path, **kwargs)
         if response.status_code >= 400:
             raise TrackingError(f"MLflow {method} {path}: HTTP {response.status_code} {response.text[:300]}")
         return response.json() if response.content else {}
 
     def _experiment_id(self, name: str) -> str:
-        try:
-            response = self._client.get(f"{self._base}/api/2.0/mlflow/experiments/get-by-name", params={"experiment_name": name})
-        except httpx.HTTPError as e:
-            raise TrackingError(f"MLflow GET experiments/get-by-name: {e}") from None
+        response = self._send("GET", "/api/2.0/mlflow/experiments/get-by-name", params={"experiment_name": name})
         if response.status_code == 200:
             return str(response.json()["experiment"]["experiment_id"])
         if response.status_code != 404 or "RESOURCE_DOES_NOT_EXIST" not in response.text:
@@ -102,3 +115,10 @@ class MlflowRestTracker:
 
     def end_run(self, run_id: str, status: str) -> None:
         self._call("POST", "/api/2.0/mlflow/runs/update", json={"run_id": run_id, "status": status, "end_time": _now_ms()})
+
+
+def tracker_for(cloud: str, tracking_uri: str, metadata_url: str = METADATA_IDENTITY_URL) -> MlflowRestTracker:
+    """The tracker the job uses on `cloud` (PLATFORM_CLOUD): on Google it signs every call with an ID token for
+    MLflow's origin (Cloud Run IAM on MLflow); elsewhere MLflow is reached on the private network without a token."""
+    bearer = MetadataServerIdToken(audience_of(tracking_uri), url=metadata_url) if cloud == "gcp" else None
+    return MlflowRestTracker(tracking_uri, bearer=bearer)
