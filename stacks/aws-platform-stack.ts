@@ -220,6 +220,9 @@ export class AwsPlatformStack extends TerraformStack {
       this.workloads.push(workload);
       byName.set(spec.name, workload);
     }
+    // The model API's retrain starts the train job (TRAIN_JOB and its placement are in its environment).
+    const train = byName.get("train");
+    if (train) byName.get("model-api")?.allowStarting(train, cluster.cluster.arn);
     registry.allowAccess(
       [ci.publisherRole.arn],
       Object.fromEntries(services.map((s) => [s.name, [byName.get(s.name)!.executionRole.arn]])),

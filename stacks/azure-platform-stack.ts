@@ -244,6 +244,10 @@ export class AzurePlatformStack extends TerraformStack {
       job.triggerOn(trigger.queueTrigger);
       job.waitFor(trigger.allowConsume(job.workload.identity.principalId));
     }
+    // The model API's retrain starts the train job (TRAIN_JOB); its app waits for the grant's RBAC propagation.
+    const modelApi = apps.find((a) => a.name === "model-api");
+    const trainJob = jobs.find((j) => j.name === "train");
+    if (modelApi && trainJob) modelApi.workload.propagation.add(trainJob.allowStarting(modelApi.name, modelApi.workload.identity.principalId, this.resourceGroup.id));
 
     // ingress: none beyond each app's own (external or internal per spec, HTTPS only)
 

@@ -184,6 +184,7 @@ export class GcpPlatformStack extends TerraformStack {
     const train = services.find((s) => s.name === "train" && s.kind === "job");
     // MLflow has no auth of its own: only the workloads the container contract points at it may call it.
     const mlflowCallers: { name: string; identity: ServiceIdentity }[] = [];
+    const identities = new Map<string, ServiceIdentity>();
     for (const spec of services) {
       const identity = new ServiceIdentity(this, `identity-${spec.name}`, {
         naming,
@@ -194,6 +195,7 @@ export class GcpPlatformStack extends TerraformStack {
         registry,
         databaseInstanceName: spec.usesDatabase ? database?.instanceName : undefined,
       });
+      identities.set(spec.name, identity);
       const facts: ContainerFacts = {
         cloud: "gcp",
         environment: env.name,
@@ -239,6 +241,11 @@ export class GcpPlatformStack extends TerraformStack {
 
     const mlflowRun = this.workloads.find((w) => w.name === mlflow?.name);
     for (const c of mlflowCallers) mlflowRun?.allowCaller(c.name, c.identity.member, c.identity.account);
+    // The model API's retrain runs the train job (TRAIN_JOB): its service is deployed after the grant.
+    const trainRun = this.workloads.find((w) => w.name === train?.name);
+    const modelApiIdentity = identities.get("model-api");
+    const modelApiRun = this.workloads.find((w) => w.name === "model-api");
+    if (trainRun && modelApiRun && modelApiIdentity) dependOn(modelApiRun, trainRun.allowStarting("model-api", modelApiIdentity.member, modelApiIdentity.account));
 
     // ingress: none beyond Cloud Run's own front end (see modules/gcp/cloud-run.ts for the auth design)
 

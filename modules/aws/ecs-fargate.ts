@@ -84,6 +84,43 @@ export class EcsFargate extends Construct implements PlatformWorkload {
     this.waitFor(rule);
   }
 
+  /**
+   * Lets this workload start `job` (the model API's retrain, images/model-api/model_api/jobs/aws_ecs.py): its task
+   * role may `ecs:RunTask` every revision of the job's task definition family (`<family>:*`, the family's
+   * `arn_without_revision`) on `clusterArn` only (`ecs:cluster`), and `iam:PassRole` exactly the job's task and
+   * execution roles, to ECS tasks only. No `ecs:TagResource`: it is evaluated only when RunTask applies tags, and the
+   * starter sends none (no tags, propagateTags or managed tags). The service waits for the grant, so the first
+   * retrain after an apply is allowed.
+   */
+  allowStarting(job: EcsFargate, clusterArn: string): IamRolePolicy {
+    if (job.kind !== "job") throw new ValidationError(`${this.name} may start jobs only; ${job.name} is a ${job.kind}`, this);
+    const policy = new IamRolePolicy(this, `starts-${job.name}`, {
+      role: this.taskRole.id,
+      name: `start-${job.name}`,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "RunJobOnPlatformCluster",
+            Effect: "Allow",
+            Action: "ecs:RunTask",
+            Resource: `${job.taskDefinition.arnWithoutRevision}:*`,
+            Condition: { ArnEquals: { "ecs:cluster": clusterArn } },
+          },
+          {
+            Sid: "PassJobRoles",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: [job.taskRole.arn, job.executionRole.arn],
+            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+          },
+        ],
+      }),
+    });
+    this.waitFor(policy);
+    return policy;
+  }
+
   constructor(scope: Construct, id: string, props: EcsFargateProps) {
     super(scope, id);
     const spec = props.service;

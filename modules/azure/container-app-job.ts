@@ -14,10 +14,12 @@
 import { Construct } from "constructs";
 import { dependable } from "cdktf";
 import { ContainerAppJob as ContainerAppJobResource } from "@cdktf/provider-azurerm/lib/container-app-job";
-import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import type { PlatformWorkload } from "../core/contracts";
 import type { ResolvedService } from "../core/workload-spec";
 import { ValidationError } from "../core/errors";
+import type { Naming } from "../core/naming";
 import type { ContainerAppEnvironment } from "./container-app-environment";
 import { containerBasics, Workload, WorkloadWiring, prepareWorkload } from "./private/workload";
 import type { Secrets, StoredSecret } from "./secrets";
@@ -47,6 +49,9 @@ export interface ContainerAppJobProps extends WorkloadWiring {
   readonly retryLimit?: number;
 }
 
+/** The one action starting a job needs: ARM `POST {job id}/start` (images/model-api/model_api/jobs/azure_container_apps.py). */
+export const JOB_START_ACTIONS = ["Microsoft.App/jobs/start/action"] as const;
+
 /** A Container Apps job for one ServiceSpec of kind `job`. */
 export class ContainerAppJob extends Construct implements PlatformWorkload {
   readonly job: ContainerAppJobResource;
@@ -55,6 +60,8 @@ export class ContainerAppJob extends Construct implements PlatformWorkload {
   readonly workload: Workload;
   private readonly maxExecutions: number;
   private readonly secretsStore: Secrets;
+  private readonly naming: Naming;
+  private starterRole?: RoleDefinition;
 
   constructor(scope: Construct, id: string, props: ContainerAppJobProps) {
     super(scope, id);
@@ -68,6 +75,7 @@ export class ContainerAppJob extends Construct implements PlatformWorkload {
     const w = this.workload;
     this.maxExecutions = spec.scaling.max;
     this.secretsStore = props.secrets;
+    this.naming = props.naming;
 
     this.job = new ContainerAppJobResource(this, "job", {
       name: props.naming.bounded(32, spec.name),
@@ -99,6 +107,31 @@ export class ContainerAppJob extends Construct implements PlatformWorkload {
   waitFor(grant: RoleAssignment): void {
     this.workload.propagation.add(grant);
     this.job.dependsOn = [...(this.job.dependsOn ?? []), dependable(grant)];
+  }
+
+  /**
+   * Lets `principalId` start this job and do nothing else with it (the model API's retrain): a custom role holding
+   * only `Microsoft.App/jobs/start/action`, assigned on this job alone. No built-in role fits: Container Apps Jobs
+   * Operator holds every job action (a wildcard), `listSecrets` included (the job's secrets in plain text), and the
+   * contributor roles also write. Custom roles are assignable at resource group level at the finest, so the
+   * definition lives on `resourceGroupId` (azurerm v4.55.0 internal/services/authorization/role_definition_resource.go:
+   * `scope` must start with /subscriptions/, assignable_scopes default to it). Returns the assignment: the caller's
+   * app waits for it and its RBAC propagation, so the first start after an apply is allowed.
+   */
+  allowStarting(caller: string, principalId: string, resourceGroupId: string): RoleAssignment {
+    this.starterRole ??= new RoleDefinition(this, "starter-role", {
+      name: this.naming.name(`${this.name}-starter`),
+      scope: resourceGroupId,
+      description: `Start the ${this.name} job (Container Apps); nothing else`,
+      permissions: [{ actions: [...JOB_START_ACTIONS] }],
+      assignableScopes: [resourceGroupId],
+    });
+    return new RoleAssignment(this, `starter-${caller}`, {
+      scope: this.job.id,
+      roleDefinitionId: this.starterRole.roleDefinitionResourceId,
+      principalId,
+      principalType: "ServicePrincipal",
+    });
   }
 
   /**

@@ -27,6 +27,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CloudRunV2Job } from "@cdktf/provider-google/lib/cloud-run-v2-job";
+import { CloudRunV2JobIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-job-iam-member";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { PlatformWorkload } from "../core/contracts";
@@ -228,6 +229,26 @@ export class CloudRun extends Construct implements PlatformWorkload {
       project: this.projectId,
       location: this.region,
       name: this.service.name,
+      role: "roles/run.invoker",
+      member,
+      dependsOn: [after],
+    });
+  }
+
+  /**
+   * Lets one platform workload's account run this job (the model API's retrain,
+   * images/model-api/model_api/jobs/gcp_cloud_run.py): `roles/run.invoker` on this job alone, the smallest predefined
+   * role with `run.jobs.run` (Google's "Execute jobs" page; Jobs Executor adds cancel). The starter sends no
+   * `overrides`, which would need `run.jobs.runWithOverrides` (not in run.invoker). A
+   * google_cloud_run_v2_job_iam_member (google v6.50.0 google/services/cloudrunv2/iam_cloud_run_v2_job.go:
+   * project, location, name; role and member), created after the account exists.
+   */
+  allowStarting(id: string, member: string, after: ITerraformDependable): CloudRunV2JobIamMember {
+    if (!this.job) throw new ValidationError(`${this.name} is a service: only jobs are started`, this);
+    return new CloudRunV2JobIamMember(this, `starter-${id}`, {
+      project: this.projectId,
+      location: this.region,
+      name: this.job.name,
       role: "roles/run.invoker",
       member,
       dependsOn: [after],

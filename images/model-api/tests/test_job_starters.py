@@ -24,6 +24,8 @@ def ecs_starter():
 
 
 def test_ecs_runs_the_task_family_on_fargate_in_private_subnets() -> None:
+    # The Stubber refuses any parameter beyond these: no tags, propagateTags or overrides, so the task role
+    # needs ecs:RunTask and iam:PassRole only, not ecs:TagResource (modules/aws/ecs-fargate.ts allowStarting).
     starter, client = ecs_starter()
     with Stubber(client) as stub:
         stub.add_response(
@@ -56,6 +58,7 @@ def test_container_apps_start_posts_to_the_job_with_the_api_version_and_token() 
         assert (req.method, req.path) == ("POST", f"{AZURE_JOB}/start")
         assert req.query["api-version"] == [API_VERSION] == ["2025-07-01"]
         assert req.headers["authorization"] == "Bearer arm-token"
+        assert req.json() == {}  # no template override: the job runs as deployed
         assert run_id == "mlops-dev-train-abc12"
     finally:
         server.stop()
@@ -78,6 +81,8 @@ def test_cloud_run_jobs_run_answers_the_execution_name() -> None:
         req = server.requests[-1]
         assert (req.method, req.path) == ("POST", f"/v2/{GCP_JOB}:run")
         assert req.headers["authorization"] == "Bearer gcp-token"
+        # No `overrides`: run.jobs.run (roles/run.invoker on the job) allows this; overrides need run.jobs.runWithOverrides.
+        assert req.json() == {}
     finally:
         server.stop()
 

@@ -1,4 +1,9 @@
-"""AWS: ECS RunTask of the train job's task definition family on Fargate, in the platform's private subnets."""
+"""AWS: ECS RunTask of the train job's task definition family on Fargate, in the platform's private subnets.
+
+The call sends no tags, propagateTags, enableECSManagedTags or overrides: the model API's task role holds
+ecs:RunTask on the train family (on the platform cluster) and iam:PassRole on the train task's two roles, and no
+ecs:TagResource, which tagging on create would need (modules/aws/ecs-fargate.ts `allowStarting`).
+"""
 from __future__ import annotations
 
 from typing import Any, Sequence

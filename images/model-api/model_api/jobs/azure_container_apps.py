@@ -2,6 +2,8 @@
 
 POST {job resource id}/start?api-version=2025-07-01 answers 200/202 with a JobExecutionBase `{id, name}`
 (the API version azurerm v4.55.0 vendors: go-azure-sdk resource-manager/containerapps/2025-07-01/jobs/method_start.go).
+The call needs `Microsoft.App/jobs/start/action` on the job and nothing else (it reads nothing back): the model
+API's identity holds exactly that, on the train job only (modules/azure/container-app-job.ts `allowStarting`).
 """
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """Google Cloud: Cloud Run Admin API v2 `jobs.run`, signed in with the service's own service account.
 
 POST https://run.googleapis.com/v2/{projects/<p>/locations/<r>/jobs/<name>}:run answers a long-running
-Operation whose `metadata` is the Execution being started; its `name` is the run id.
+Operation whose `metadata` is the Execution being started; its `name` is the run id. The body carries no
+`overrides`: that keeps the call within `run.jobs.run`, which roles/run.invoker on the train job grants
+(modules/gcp/cloud-run.ts `allowStarting`); overrides would need `run.jobs.runWithOverrides`.
 """
 from __future__ import annotations
 
