@@ -81,9 +81,10 @@ describe("AWS platform stack", () => {
     expect(api).toMatchObject({ readonlyRootFilesystem: true, privileged: false });
     expect(api.secrets).toEqual([]); // it verifies tokens against the issuer's JWKS: no secret of its own
     expect(api.logConfiguration.logDriver).toBe("awslogs");
-    const taskPolicy = resources(prod, "aws_iam_role_policy").find((p) => String(p.role).includes("model-api_task-role"))!;
-    const statements = JSON.parse(taskPolicy.policy as string).Statement as { Action: string[]; Resource: string[] }[];
-    const s3 = statements.filter((s) => s.Action.some((a) => a.startsWith("s3:")));
+    // Every policy on the task role (the buckets, and the retrain's start-train grant: test/stacks/retrain-grants.test.ts).
+    const taskPolicies = resources(prod, "aws_iam_role_policy").filter((p) => String(p.role).includes("model-api_task-role"));
+    const statements = taskPolicies.flatMap((p) => JSON.parse(p.policy as string).Statement as { Action: string | string[]; Resource: string[] }[]);
+    const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith("s3:")));
     expect(s3).toHaveLength(1); // mlflow-artifacts (the models), read only
     for (const s of s3) expect(s.Action).not.toContain("s3:PutObject");
     expect(JSON.stringify(s3)).not.toContain("storage_raw");
