@@ -60,6 +60,24 @@ def test_a_run_tracks_in_mlflow_and_leaves_the_model_and_its_metrics(world) -> N
     assert mlflow.artifacts[f"1/{run_id}/artifacts/model/model.json"] == model.to_json()
 
 
+def test_each_run_keeps_its_own_metrics_file_and_the_latest_pointer_follows_the_last_run(world) -> None:
+    storage, settings, mlflow = world
+    storage.put(settings.bucket_processed, "processed/2026-12-01/a.csv", processed_csv(), "text/csv")
+    assert run(settings, storage, MlflowRestTracker(settings.mlflow_tracking_uri), clock=lambda: NOW) == 0
+    first = json.loads(storage.get(settings.bucket_mlflow_artifacts, "metrics/model-api.json"))
+    storage.put(settings.bucket_processed, "processed/2026-12-02/b.csv", processed_csv(seed=9), "text/csv")
+    assert run(settings, storage, MlflowRestTracker(settings.mlflow_tracking_uri), clock=lambda: NOW + datetime.timedelta(days=1)) == 0
+    latest = json.loads(storage.get(settings.bucket_mlflow_artifacts, "metrics/model-api.json"))
+    assert first["version"] != latest["version"] and latest["version"].startswith("2026-12-02.")
+    # A chosen run's metrics stay copyable by its version (the MLflow tag mlops.model_version) after later runs.
+    assert json.loads(storage.get(settings.bucket_mlflow_artifacts, f"metrics/model-api/{first['version']}.json")) == first
+    assert json.loads(storage.get(settings.bucket_mlflow_artifacts, f"metrics/model-api/{latest['version']}.json")) == latest
+    assert sorted(r["tags"]["mlops.model_version"] for r in mlflow.runs.values()) == sorted([first["version"], latest["version"]])
+    assert sorted(storage.list_keys(settings.bucket_mlflow_artifacts, "metrics/")) == sorted(
+        ["metrics/model-api.json", f"metrics/model-api/{first['version']}.json", f"metrics/model-api/{latest['version']}.json"]
+    )
+
+
 def test_not_enough_data_exits_1_and_writes_nothing(world) -> None:
     storage, settings, mlflow = world
     storage.put(settings.bucket_processed, "processed/2026-12-01/a.csv", b"age,label\n1,0\n2,1\n", "text/csv")

@@ -1,7 +1,9 @@
 """One training run: data from BUCKET_PROCESSED, tracked in MLflow, results into BUCKET_MLFLOW_ARTIFACTS.
 
-Writes models/<model>/<version>/model.json (what the model API loads when a manifest names <version>) and
-metrics/<model>.json in the shape scripts/write-manifest.ts reads: {"primaryMetric", "metrics", "version"}.
+Writes models/<model>/<version>/model.json (what the model API loads when a manifest names <version>) and the
+metrics in the shape scripts/write-manifest.ts reads ({"primaryMetric", "metrics", "version"}) twice: under
+metrics/<model>/<version>.json, which no later run overwrites (copy a chosen run's file by the version its log line
+and its MLflow tag `mlops.model_version` name), and as metrics/<model>.json, the latest run's.
 The model reaches an environment only as a manifest through the promoter's metric gate, never directly.
 Exit codes: 0 trained, 1 not enough data or tracking failed, 2 bad settings.
 """
@@ -28,8 +30,9 @@ def model_key(model: str, version: str) -> str:
     return f"models/{model}/{version}/model.json"
 
 
-def metrics_key(model: str) -> str:
-    return f"metrics/{model}.json"
+def metrics_key(model: str, version: Optional[str] = None) -> str:
+    """`metrics/<model>.json` (the latest run's), or `metrics/<model>/<version>.json` (that run's, never overwritten)."""
+    return f"metrics/{model}/{version}.json" if version else f"metrics/{model}.json"
 
 
 def new_version(now: datetime.datetime, suffix: Optional[str] = None) -> str:
@@ -67,11 +70,12 @@ def run(
         _end_quietly(tracker, run_id, "FAILED")
         return 1
     storage.put(settings.bucket_mlflow_artifacts, model_key(settings.model_name, version), trained.model.to_json(), "application/json")
-    metrics_file = {"primaryMetric": PRIMARY_METRIC, "metrics": trained.metrics, "version": version}
-    # Metrics last: once they exist, the model file they name does too.
-    storage.put(settings.bucket_mlflow_artifacts, metrics_key(settings.model_name), json.dumps(metrics_file, indent=2).encode() + b"\n", "application/json")
+    metrics_file = json.dumps({"primaryMetric": PRIMARY_METRIC, "metrics": trained.metrics, "version": version}, indent=2).encode() + b"\n"
+    # Metrics last: once they exist, the model file they name does too; the run's own copy before the latest pointer.
+    storage.put(settings.bucket_mlflow_artifacts, metrics_key(settings.model_name, version), metrics_file, "application/json")
+    storage.put(settings.bucket_mlflow_artifacts, metrics_key(settings.model_name), metrics_file, "application/json")
     _end_quietly(tracker, run_id, "FINISHED")
-    log.info("trained %s version %s (run %s): %s", settings.model_name, version, run_id, ", ".join(f"{k}={v:.4f}" for k, v in sorted(trained.metrics.items())))
+    log.info("trained %s version %s (MLflow run %s, metrics %s): %s", settings.model_name, version, run_id, metrics_key(settings.model_name, version), ", ".join(f"{k}={v:.4f}" for k, v in sorted(trained.metrics.items())))
     return 0
 
 
