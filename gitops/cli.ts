@@ -11,7 +11,7 @@ import * as path from "path";
 import { Command, Option } from "commander";
 import { PromotionRequest } from "./context";
 import { EXIT, InputError, redact } from "./errors";
-import { normalizeRepoUrl } from "./git-transport";
+import { normalizeRepoUrl } from "./git-environment";
 import { DEFAULT_ENVIRONMENTS_DIR, PromotionResult, runPromotion } from "./promote";
 import { formatStatus, readStatus } from "./status";
 import { abortAndClean } from "./temp-folders";

@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { PromotionContext, Step, StepResult, succeeded } from "../context";
-import { GitWorkspace } from "../git-transport";
+import { GitWorkspace } from "../git-workspace";
 import { readBase } from "../step-helpers";
 
 /** Clones the target and records the base commit, tree and deployed manifests. */
