@@ -4,6 +4,7 @@
  * the change, not the history. Pushes are plain fast-forward pushes: there is no force option here at all.
  * It makes no decisions; plan-changes.ts and the steps do. How git is run: git-environment.ts.
  */
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { simpleGit, SimpleGit } from "simple-git";
@@ -106,6 +107,20 @@ export class GitWorkspace {
     return ws;
   }
 
+  /** Runs git in the clone with `input` on stdin (what simple-git cannot pass); rejects with git's stderr. */
+  private withInput(args: readonly string[], input: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("git", args, { cwd: this.dir, env: gitEnv(this.url), signal: interruptSignal, stdio: ["pipe", "pipe", "pipe"] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (b: Buffer) => out.push(b));
+      child.stderr.on("data", (b: Buffer) => err.push(b));
+      child.on("error", reject);
+      child.on("close", (code) => (code === 0 ? resolve(Buffer.concat(out).toString("utf8")) : reject(new Error(`git ${args[0]}: ${Buffer.concat(err).toString("utf8").trim() || `exit ${code}`}`))));
+      child.stdin.end(input);
+    });
+  }
+
   /** The commit the work tree is on. */
   async head(): Promise<string> {
     return (await this.g.revparse(["HEAD"])).trim();
@@ -125,20 +140,28 @@ export class GitWorkspace {
     return tree;
   }
 
-  /** Writes the changes into the work tree under `prefix` and stages exactly those paths. */
+  /**
+   * Stages exactly the changes under `prefix`: a written file is put in the work tree and added (so git
+   * applies its own conversion: .gitattributes, core.autocrlf), a deletion only leaves the index. Paths
+   * outside the sparse checkout are never materialized except the ones written.
+   */
   async apply(prefix: string, changes: readonly FileChange[]): Promise<void> {
     const paths: string[] = [];
+    const removed: string[] = [];
     for (const c of changes) {
       const rel = path.posix.join(prefix, c.path);
       const abs = path.join(this.dir, rel);
       if (c.file) {
         fs.mkdirSync(path.dirname(abs), { recursive: true });
         fs.writeFileSync(abs, c.file.content);
+        paths.push(rel);
       } else {
         fs.rmSync(abs, { force: true });
+        removed.push(rel);
       }
-      paths.push(rel);
     }
+    // Mode 0 removes the entry; `git add` would keep one outside the sparse checkout (skip-worktree).
+    if (removed.length > 0) await this.withInput(["update-index", "-z", "--index-info"], removed.map((p) => `0 ${"0".repeat(40)}\t${p}\0`).join(""));
     // --sparse: the paths are inside the cone, but say so rather than rely on it. --force: the DAG set is
     // mirrored exactly, so a file the target's .gitignore happens to match is still part of it.
     for (let i = 0; i < paths.length; i += 500) {
