@@ -43,7 +43,7 @@ export interface PythonReading {
 
 // Input: per file a line "<path bytes> <content bytes>\n", the path (UTF-8), then the content.
 const READ_PY = `
-import ast, json, sys
+import ast, json, re, sys
 if sys.version_info < (3, 10):
     sys.exit("python >= 3.10 needed (sys.stdlib_module_names)")
 
@@ -57,14 +57,33 @@ def literal(node, consts):
 def is_name(node, name):
     return (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name)
 
-def read(path, tree):
+# The tokens NAME "DAG" and "(" with only blanks, line continuations or comments between: a file
+# without this text has no DAG(...) call (a match inside a string only costs the full walk).
+DAG_CALL = re.compile(rb"\\bDAG(?:\\s|\\\\|#[^\\r\\n]*)*\\(")
+
+def statements(body, out):
+    # Every statement, nested ones included: imports, functions and \`if\` are statements.
+    for s in body:
+        out.append(s)
+        for field in ("body", "orelse", "finalbody"):
+            sub = getattr(s, field, None)
+            if sub:
+                statements(sub, out)
+        for h in getattr(s, "handlers", ()):
+            statements(h.body, out)
+        for c in getattr(s, "cases", ()):
+            statements(c.body, out)
+    return out
+
+def read(path, tree, source):
     consts = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             v = literal(node.value, {})
             if v is not None:
                 consts[node.targets[0].id] = v
-    nodes = list(ast.walk(tree))
+    # Expressions are walked only where a DAG(...) call may be: walking them is most of the cost.
+    nodes = list(ast.walk(tree)) if DAG_CALL.search(source) else statements(tree.body, [])
     # Line spans of function bodies (imports there run when the task runs, not at parse time) and of
     # \`if TYPE_CHECKING:\` bodies (never run); one walk, no recursion: 2,000 files stay fast.
     functions, never = [], []
@@ -121,7 +140,7 @@ while True:
     except Exception as e:
         out.append({"path": path, "imports": [], "dagIds": [], "error": {"line": None, "msg": str(e)}})
         continue
-    out.append(read(path, tree))
+    out.append(read(path, tree, source))
 # json.dumps uses the C encoder; json.dump to a stream does not (5x slower on large sets).
 sys.stdout.write(json.dumps({"files": out, "stdlib": sorted(sys.stdlib_module_names)}))
 `;
@@ -157,7 +176,7 @@ export async function readPython(files: Iterable<readonly [string, Uint8Array]>,
       child.stdin.write(`${name.length} ${content.length}\n`);
       child.stdin.write(name);
       // Back-pressure: wait for the pipe to drain, which also lets Python start on what it has.
-      if (!child.stdin.write(content)) await new Promise<void>((resolve) => child.stdin.once("drain", resolve).once("close", resolve));
+      if (!child.stdin.write(content)) await drained(child.stdin);
     }
   } catch (e) {
     // The caller's files failed to read: no reading to wait for.
@@ -172,4 +191,16 @@ export async function readPython(files: Iterable<readonly [string, Uint8Array]>,
   }
   const parsed = JSON.parse(Buffer.concat(stdout).toString("utf8")) as { files: FileFacts[]; stdlib: string[] };
   return { facts: parsed.files, stdlib: new Set(parsed.stdlib) };
+}
+
+/** Resolves when `stream` drained or closed, removing both listeners (no leak over thousands of waits). */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.removeListener("drain", done);
+      stream.removeListener("close", done);
+      resolve();
+    };
+    stream.once("drain", done).once("close", done);
+  });
 }
