@@ -5,7 +5,7 @@
  */
 import { EnvironmentConfig } from "../environments/schema";
 import { ConfigProblem } from "../modules/core/errors";
-import { GitWorkspace } from "./git-transport";
+import { GitWorkspace } from "./git-workspace";
 import { PromotionGitHub, PullRequestInfo } from "./github-client";
 import { ModelManifest } from "../modules/core/model-manifest";
 import { GateDecision } from "./metric-gate";

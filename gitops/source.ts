@@ -1,22 +1,25 @@
 /**
  * Reads a promotion source: a folder with `dags/**` and/or `models/<name>.json` (a CI checkout, or an
  * environment folder `deployments/<env>/` of the target clone). Validates manifests with zod and DAG
- * Python with the interpreter's own compiler, and returns every problem rather than the first.
- * It writes nothing: no `__pycache__` in the source, no git.
+ * Python with the interpreter's own compiler (one process for the whole set, fed while the files are
+ * read: python-reader.ts), and returns every problem rather than the first, plus what Python read
+ * (the DAG checks reuse it). It writes nothing: no `__pycache__` in the source, no git.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigProblem } from "../modules/core/errors";
 import { describeKind, entryKind, readManifestFolder } from "../modules/core/deployed-manifests";
 import { ModelManifest } from "../modules/core/model-manifest";
 import { DesiredFile, desiredFile } from "./plan-changes";
+import { PythonReading, readPython } from "./python-reader";
 
 /** A validated source: the complete DAG set (when it has `dags/`) and the manifests it holds. */
 export interface PromotionSource {
   /** DAG files by path below `dags/`. @default - the source has no dags/: DAGs are left alone */
   readonly dags?: ReadonlyMap<string, DesiredFile>;
   readonly manifests: readonly ModelManifest[];
+  /** What Python read from the `.py` files of `dags` (imports, dag_ids). @default - not read */
+  readonly python?: PythonReading;
 }
 
 /** A source and every problem found in it; the source is only usable when `problems` is empty. */
@@ -48,7 +51,7 @@ export const DEFAULT_MAX_DAG_FILE_BYTES = 10 * 1024 * 1024;
 const GIT_DIR_NAME = /^(\.git[. ]*|git~1)$/i;
 
 /** Reads and validates `dir`. `root` is what file names in problems are relative to. */
-export function readSource(dir: string, root: string = process.cwd(), opts: ReadSourceOptions = {}): SourceReading {
+export async function readSource(dir: string, root: string = process.cwd(), opts: ReadSourceOptions = {}): Promise<SourceReading> {
   const problems: ConfigProblem[] = [];
   const rel = (p: string) => path.relative(root, p) || ".";
   const dirKind = entryKind(dir);
@@ -72,20 +75,31 @@ export function readSource(dir: string, root: string = process.cwd(), opts: Read
   }
 
   let dags: Map<string, DesiredFile> | undefined;
+  let python: PythonReading | undefined;
   if (dagsKind === "folder") {
-    dags = new Map();
+    const read = new Map<string, DesiredFile>();
+    dags = read;
     const pyFiles: string[] = [];
     const limit = opts.maxDagFileBytes ?? DEFAULT_MAX_DAG_FILE_BYTES;
     const ignored: string[] = [];
-    for (const { file, size } of walk(dagsDir, problems, rel, ignored)) {
-      if (size > limit) {
-        problems.push({ file: rel(file), field: "", expected: `a DAG file of at most ${megabytes(limit)} (--max-dag-file-mb)`, found: `${megabytes(size)}` });
-        continue;
+    const files = walk(dagsDir, problems, rel, ignored);
+    // Each file is read once; its bytes go to Python while the next ones are read.
+    function* pythonSources(): Generator<readonly [string, Buffer]> {
+      for (const { file, size } of files) {
+        if (size > limit) {
+          problems.push({ file: rel(file), field: "", expected: `a DAG file of at most ${megabytes(limit)} (--max-dag-file-mb)`, found: `${megabytes(size)}` });
+          continue;
+        }
+        const key = path.relative(dagsDir, file).split(path.sep).join("/");
+        const content = fs.readFileSync(file);
+        read.set(key, desiredFile(content));
+        if (file.endsWith(".py")) {
+          pyFiles.push(file);
+          yield [key, content];
+        }
       }
-      const key = path.relative(dagsDir, file).split(path.sep).join("/");
-      dags.set(key, desiredFile(fs.readFileSync(file)));
-      if (file.endsWith(".py")) pyFiles.push(file);
     }
+    python = await readPython(pythonSources());
     // The guard counts Python files: a dags/ holding only a .gitkeep or a README deletes every DAG just the same.
     if (pyFiles.length === 0 && !opts.allowEmptyDags && !problems.some((p) => p.file.startsWith(rel(dagsDir)))) {
       const held = [...dags.keys(), ...ignored].sort();
@@ -98,7 +112,15 @@ export function readSource(dir: string, root: string = process.cwd(), opts: Read
         found: held.length > 0 ? `no DAG file (it holds only ${held.join(", ")})` : "an empty folder",
       });
     }
-    problems.push(...compilePython(pyFiles, rel));
+    for (const f of python.facts) {
+      if (!f.error) continue;
+      problems.push({
+        file: rel(path.join(dagsDir, ...f.path.split("/"))),
+        field: f.error.line === null ? "" : `line ${f.error.line}`,
+        expected: "Python that `python3 -m py_compile` accepts",
+        found: JSON.stringify(f.error.msg),
+      });
+    }
   }
 
   const manifests: ModelManifest[] = [];
@@ -113,7 +135,7 @@ export function readSource(dir: string, root: string = process.cwd(), opts: Read
     problems.push(...read.problems);
     manifests.push(...Object.values(read.manifests));
   }
-  return { source: { dags, manifests }, problems };
+  return { source: { dags, manifests, python }, problems };
 }
 
 function megabytes(bytes: number): string {
@@ -160,41 +182,4 @@ function walk(dir: string, problems: ConfigProblem[], rel: (p: string) => string
     }
   }
   return out;
-}
-
-// What `python3 -m py_compile` does, minus writing .pyc files into the source; one interpreter for all files.
-const CHECK_PY = `
-import json, sys
-errors = []
-for p in json.load(sys.stdin):
-    try:
-        with open(p, "rb") as f:
-            compile(f.read(), p, "exec", dont_inherit=True)
-    except SyntaxError as e:
-        errors.append({"file": p, "line": e.lineno, "msg": e.msg})
-    except Exception as e:
-        errors.append({"file": p, "line": None, "msg": str(e)})
-json.dump(errors, sys.stdout)
-`;
-
-/** Compiles every file with python3; one problem per file Python rejects. */
-export function compilePython(files: readonly string[], rel: (p: string) => string = (p) => p): ConfigProblem[] {
-  if (files.length === 0) return [];
-  const python = process.env.PYTHON ?? "python3";
-  const r = spawnSync(python, ["-c", CHECK_PY], {
-    input: JSON.stringify(files),
-    encoding: "utf8",
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.error || r.status !== 0) {
-    throw new Error(`cannot check DAG syntax with ${python}: ${r.error?.message ?? r.stderr.trim()}`);
-  }
-  const errors = JSON.parse(r.stdout) as { file: string; line: number | null; msg: string }[];
-  return errors.map((e) => ({
-    file: rel(e.file),
-    field: e.line === null ? "" : `line ${e.line}`,
-    expected: "Python that `python3 -m py_compile` accepts",
-    found: JSON.stringify(e.msg),
-  }));
 }

@@ -9,7 +9,7 @@ import { loadRules } from "./environment-rules";
 import { formatProblem } from "../modules/core/errors";
 import { readManifestFolder } from "../modules/core/deployed-manifests";
 import { makeTempFolder, removeTempFolder } from "./temp-folders";
-import { GitWorkspace } from "./git-transport";
+import { GitWorkspace } from "./git-workspace";
 import { PromotionGitHub, PullRequestInfo, createGitHub, resolveGithubRepo } from "./github-client";
 import { digestOf } from "../modules/core/model-manifest";
 

@@ -36,12 +36,12 @@ export const validateStep: Step = {
     let dagsAt: string;
     if (req.sourceDir !== undefined) {
       dagsAt = path.relative(ctx.root, path.join(path.resolve(req.sourceDir), "dags")) || "dags";
-      reading = readSource(path.resolve(req.sourceDir), ctx.root, { allowEmptyDags: req.allowEmptyDags, maxDagFileBytes: req.maxDagFileBytes });
+      reading = await readSource(path.resolve(req.sourceDir), ctx.root, { allowEmptyDags: req.allowEmptyDags, maxDagFileBytes: req.maxDagFileBytes });
       ctx.sourceLabel = `source ${path.basename(path.resolve(req.sourceDir))}`;
     } else if (req.fromEnv !== undefined) {
       const ws = need(ctx);
       dagsAt = `deployments/${req.fromEnv}/dags`;
-      reading = readSource(path.join(ws.dir, "deployments", req.fromEnv), ws.dir, { requireContent: false, allowEmptyDags: req.allowEmptyDags, maxDagFileBytes: req.maxDagFileBytes });
+      reading = await readSource(path.join(ws.dir, "deployments", req.fromEnv), ws.dir, { requireContent: false, allowEmptyDags: req.allowEmptyDags, maxDagFileBytes: req.maxDagFileBytes });
       ctx.sourceLabel = `env ${req.fromEnv}`;
     } else {
       throw new InputError([{ file: "command line", field: "--source / --from-env", expected: "one of them", found: "neither" }]);
@@ -49,7 +49,7 @@ export const validateStep: Step = {
     if (reading.problems.length > 0) throw new InputError(reading.problems);
     ctx.source = filterModels(reading.source, req.models);
     if (ctx.source.dags) {
-      const checked = checkDags(ctx.source.dags, { label: (p) => `${dagsAt}/${p}` });
+      const checked = await checkDags(ctx.source.dags, { label: (p) => `${dagsAt}/${p}`, reading: reading.source.python });
       for (const w of checked.warnings) ctx.log(`validate: warning: ${formatProblem(w)}`);
       if (checked.problems.length > 0) throw new InputError(checked.problems);
     }

@@ -3,7 +3,7 @@ import { WorkflowDoc, WorkflowProblem, WorkflowRule, codeOf, jobsOf, stepsOf } f
 /**
  * No token in the git config (`git config url."https://x-access-token:${TOKEN}@github.com/".insteadOf`,
  * an `extraheader` holding a token): it stays there for every later step. The promoter sends
- * GITHUB_TOKEN itself, per command (gitops/git-transport.ts).
+ * GITHUB_TOKEN itself, per command (gitops/git-environment.ts).
  */
 export function gitTokenProblems(doc: WorkflowDoc, file: string): WorkflowProblem[] {
   const problems: WorkflowProblem[] = [];

@@ -1,31 +1,22 @@
 /**
- * The CLI under careless input (issue 13: 14-19), as separate processes: one clear line and exit 2 for
- * bad input, a JSON document for every outcome with --json, paths relative to where the user ran npm,
- * size limits before anything is pushed, and Ctrl-C / SIGTERM removing the temporary clone.
+ * The CLI under careless input (issue 13: 14-19): one clear line and exit 2 for bad input, a JSON
+ * document for every outcome with --json, paths relative to where the user ran npm, size limits before
+ * anything is pushed, and Ctrl-C / SIGTERM removing the temporary clone. In-process through main()
+ * (cli-runner.ts) except where the process is the point: --json as all of stdout, and the signals.
  */
-import { ChildProcess, execFile, spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import { AddressInfo } from "net";
 import * as path from "path";
+import { CLI, CliRun, cliInProcess, cliProcess, TSX } from "./cli-runner";
 import { createRemote, ENV_DIR, git, makeSource, manifest, PROJECT_ROOT, remoteLog, tmp } from "./helpers";
 
-const TSX = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
-const CLI = path.join(PROJECT_ROOT, "gitops", "cli.ts");
+type Run = CliRun;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], opts: { env?: Record<string, string>; environments?: string | null } = {}): Promise<Run> {
+function cli(args: string[], opts: { env?: Record<string, string>; environments?: string | null; process?: boolean } = {}): Promise<Run> {
   const envArgs = opts.environments === null ? [] : ["--environments", opts.environments ?? ENV_DIR];
-  return new Promise((resolve) => {
-    execFile(TSX, [CLI, ...args, ...envArgs], { cwd: PROJECT_ROOT, env: { ...process.env, INIT_CWD: "", ...opts.env }, encoding: "utf8" }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return (opts.process ? cliProcess : cliInProcess)([...args, ...envArgs], { env: opts.env });
 }
 
 const errorLines = (r: Run) => r.stderr.split("\n").filter((l) => l.startsWith("error: "));
@@ -60,19 +51,21 @@ describe("bad input: one clear line, exit 2 (item 14)", () => {
 });
 
 describe("--json prints a JSON document for every outcome (item 15)", () => {
+  // A usage error as a real process: commander's own exit path must leave only the document on stdout.
   it.each([
-    ["a usage error", ["promote", "--source", "x", "--repo", "y", "--json"], 2],
-    ["--source and --from-env together", ["promote", "--source", "x", "--from-env", "dev", "--env", "staging", "--repo", "y", "--json"], 2],
-    ["a status that cannot clone", ["status", "--repo", "/nonexistent/repo", "--json"], 2],
-    ["a bad --max-dag-file-mb", ["promote", "--source", "x", "--env", "dev", "--repo", "y", "--max-dag-file-mb", "ten", "--json"], 2],
-  ])("GIVEN %s THEN stdout is one JSON document with the exit code", async (_n, args, code) => {
-    const r = await cli(args as string[]);
+    ["a usage error (a real process)", ["promote", "--source", "x", "--repo", "y", "--json"], 2, true],
+    ["a usage error", ["promote", "--source", "x", "--repo", "y", "--json"], 2, false],
+    ["--source and --from-env together", ["promote", "--source", "x", "--from-env", "dev", "--env", "staging", "--repo", "y", "--json"], 2, false],
+    ["a status that cannot clone", ["status", "--repo", "/nonexistent/repo", "--json"], 2, false],
+    ["a bad --max-dag-file-mb", ["promote", "--source", "x", "--env", "dev", "--repo", "y", "--max-dag-file-mb", "ten", "--json"], 2, false],
+  ])("GIVEN %s THEN stdout is one JSON document with the exit code", async (_n, args, code, asProcess) => {
+    const r = await cli(args as string[], { process: asProcess as boolean });
     expect(r.code).toBe(code);
     expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: code, outcome: "invalid-input", message: expect.any(String) });
   });
 
   it("GIVEN status --json that works THEN the document has exit code 0", async () => {
-    const r = await cli(["status", "--repo", createRemote(), "--json"], { env: { GITHUB_TOKEN: "" } });
+    const r = await cli(["status", "--repo", createRemote(), "--json"], { env: { GITHUB_TOKEN: "" }, process: true });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 0, outcome: "status", environments: expect.any(Array) });
   });
@@ -164,10 +157,10 @@ describe("Ctrl-C and SIGTERM remove the temporary clone (item 17)", () => {
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
     const clones = () => fs.readdirSync(tmpdir).filter((d) => d.startsWith("mlops-promote-"));
-    await waitFor(() => clones().length > 0 && sockets.length > 0, 15000);
+    await waitFor(() => clones().length > 0 && sockets.length > 0, 30000);
     child.kill(signal);
     expect(await exited).toBe(code);
     expect(stderr).toContain(`interrupted (${signal})`);
     expect(clones()).toEqual([]);
-  }, 30000);
+  }, 45000);
 });

@@ -1,29 +1,24 @@
-/** The CLI as users and CI run it: separate processes, exit codes, --json, and 8 promoters racing on one remote. */
-import { execFile } from "child_process";
+/**
+ * The CLI as users and CI run it: exit codes, --json, and 8 promoters racing on one remote. The exit
+ * codes 0, 2 and 3 and --json are checked on real processes; the rest runs main() in-process.
+ */
 import * as path from "path";
+import { CliRun, cliInProcess, cliProcess } from "./cli-runner";
 import { createRemote, ENV_DIR, git, makeSource, manifest, PROJECT_ROOT, remoteFiles, remoteLog, commitToRemote } from "./helpers";
 
-const TSX = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
-const CLI = path.join(PROJECT_ROOT, "gitops", "cli.ts");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return cliInProcess([...args, "--environments", ENV_DIR], { env });
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(TSX, [CLI, ...args, "--environments", ENV_DIR], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, encoding: "utf8" }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+/** The same as a separate `tsx gitops/cli.ts` process. */
+function cliAsProcess(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return cliProcess([...args, "--environments", ENV_DIR], { env });
 }
 
 describe("CLI", () => {
-  it("GIVEN a valid source THEN exit 0 with a progress line per step and a summary", async () => {
+  it("GIVEN a valid source THEN exit 0 with a progress line per step and a summary (a real process)", async () => {
     const remote = createRemote();
-    const r = await cli(["promote", "--source", makeSource({ dags: { "a.py": "x = 1\n" }, models: [manifest("model-api", "1")] }), "--env", "dev", "--repo", remote]);
+    const r = await cliAsProcess(["promote", "--source", makeSource({ dags: { "a.py": "x = 1\n" }, models: [manifest("model-api", "1")] }), "--env", "dev", "--repo", remote]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     for (const step of ["validate", "fetch", "diff", "commit", "push", "pull request"]) expect(r.stdout).toMatch(new RegExp(`^${step}: (succeeded|skipped)`, "m"));
@@ -39,11 +34,11 @@ describe("CLI", () => {
     expect(remoteLog(remote)).toHaveLength(1);
   });
 
-  it("GIVEN a held gate THEN exit 3 with both numbers, and --json carries the decision", async () => {
+  it("GIVEN a held gate THEN exit 3 with both numbers, and --json carries the decision (a real process)", async () => {
     const remote = createRemote();
     commitToRemote(remote, { "deployments/staging/models/model-api.json": JSON.stringify(manifest("model-api", "1", { auc: 0.9 })) }, [], "staging");
     commitToRemote(remote, { "deployments/dev/models/model-api.json": JSON.stringify(manifest("model-api", "2", { auc: 0.88 })) }, [], "dev");
-    const r = await cli(["promote", "--from-env", "dev", "--env", "staging", "--repo", remote, "--github-repo", "acme/mlops", "--json"], {
+    const r = await cliAsProcess(["promote", "--from-env", "dev", "--env", "staging", "--repo", remote, "--github-repo", "acme/mlops", "--json"], {
       GITHUB_TOKEN: "ghp_secret_never_printed",
       GITHUB_API_URL: "http://127.0.0.1:9",
     });
@@ -68,8 +63,8 @@ describe("CLI", () => {
     expect(remoteFiles(remote, "deployments/dev")).toEqual([]);
   });
 
-  it("GIVEN a missing required option THEN exit 2", async () => {
-    const r = await cli(["promote", "--source", "x", "--repo", "y"]);
+  it("GIVEN a missing required option THEN exit 2 (a real process)", async () => {
+    const r = await cliAsProcess(["promote", "--source", "x", "--repo", "y"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/required option '--env <env>' not specified/);
   });

@@ -1,22 +1,15 @@
 /**
  * The promoter's validate step runs the DAG checks (gitops/dag-checks.ts) on what it would promote,
- * through the real CLI: a DAG set Airflow would refuse is invalid input (exit 2, file and line, nothing
+ * through the CLI's main() in-process: a DAG set Airflow would refuse is invalid input (exit 2, file and line, nothing
  * pushed); a heavy top-level import is a printed warning and the promotion goes on.
  */
-import { execFile } from "child_process";
 import * as path from "path";
+import { CliRun, cliInProcess } from "./cli-runner";
 import { createRemote, ENV_DIR, makeSource, manifest, PROJECT_ROOT, remoteLog } from "./helpers";
-
-const TSX = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
-const CLI = path.join(PROJECT_ROOT, "gitops", "cli.ts");
 const DAG = (id: string, extra = "") => `from airflow import DAG\n${extra}\nwith DAG(dag_id="${id}", schedule=None):\n    pass\n`;
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(TSX, [CLI, ...args, "--environments", ENV_DIR], { cwd: PROJECT_ROOT, env: process.env, encoding: "utf8" }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+function cli(args: string[]): Promise<CliRun> {
+  return cliInProcess([...args, "--environments", ENV_DIR]);
 }
 
 describe("promoter: DAG checks in the validate step", () => {

@@ -2,7 +2,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { checkDags, ignoredPaths, importNamesOf, parseRequirements } from "../../gitops/dag-checks";
+import { ignoredPaths } from "../../gitops/airflow-ignore";
+import { checkDags } from "../../gitops/dag-checks";
+import { importNamesOf, parseRequirements } from "../../gitops/dag-requirements";
 import { formatProblem } from "../../modules/core/errors";
 
 const set = (files: Record<string, string>) => new Map(Object.entries(files));
@@ -10,7 +12,7 @@ const lines = (r: { problems: readonly { file: string }[] }) => r.problems.map((
 const DAG = (id: string, extra = "") => `from airflow import DAG\n${extra}\nwith DAG(dag_id="${id}", schedule=None):\n    pass\n`;
 
 describe("checkDags", () => {
-  it("accepts the repository's own dags/ (their requirements.txt, helpers, ignored tests)", () => {
+  it("accepts the repository's own dags/ (their requirements.txt, helpers, ignored tests)", async () => {
     // GIVEN the real DAG folder as the promoter reads it
     const root = path.join(__dirname, "../../dags");
     const files = new Map<string, Buffer>();
@@ -24,19 +26,19 @@ describe("checkDags", () => {
     };
     walk(root);
     // THEN no problem and no warning (tests/ imports pytest, but .airflowignore keeps Airflow out of it)
-    const r = checkDags(files);
+    const r = await checkDags(files);
     expect(lines(r)).toEqual([]);
     expect(r.warnings).toEqual([]);
     expect(files.has("tests/test_dag_structure.py")).toBe(true);
   });
 
-  it("Noncompliance 1: two files defining the same dag_id, both places named", () => {
-    const r = checkDags(set({ "a.py": DAG("etl"), "sub/b.py": DAG("etl", "\n") }), { requirements: [] });
+  it("Noncompliance 1: two files defining the same dag_id, both places named", async () => {
+    const r = await checkDags(set({ "a.py": DAG("etl"), "sub/b.py": DAG("etl", "\n") }), { requirements: [] });
     expect(lines(r)).toEqual([`dags/sub/b.py: line 4: expected a dag_id no other DAG defines (Airflow loads only one of them), found dag_id "etl", already defined in dags/a.py line 3`]);
   });
 
-  it("Noncompliance 1b: @dag functions and DAG(...) with a module constant compare alike", () => {
-    const r = checkDags(
+  it("Noncompliance 1b: @dag functions and DAG(...) with a module constant compare alike", async () => {
+    const r = await checkDags(
       set({
         "a.py": "from airflow.sdk import dag\n@dag(schedule=None)\ndef nightly():\n    pass\nnightly()\n",
         "b.py": "from airflow.models import DAG\nNAME = 'nightly'\ndag = DAG(NAME)\n",
@@ -47,13 +49,13 @@ describe("checkDags", () => {
     expect(lines(r)).toEqual([expect.stringMatching(/^dags\/b\.py: line 3: .*dag_id "nightly", already defined in dags\/a\.py line 3$/)]);
   });
 
-  it("Compliance: distinct dag_ids, and a dag_id that is not a literal is not guessed", () => {
-    const r = checkDags(set({ "a.py": DAG("one"), "b.py": DAG("two"), "c.py": "from airflow import DAG\nDAG(f'x{1}')\nDAG(f'x{1}')\n" }), { requirements: [] });
+  it("Compliance: distinct dag_ids, and a dag_id that is not a literal is not guessed", async () => {
+    const r = await checkDags(set({ "a.py": DAG("one"), "b.py": DAG("two"), "c.py": "from airflow import DAG\nDAG(f'x{1}')\nDAG(f'x{1}')\n" }), { requirements: [] });
     expect(r.problems).toEqual([]);
   });
 
-  it("Noncompliance 2: an import neither in the set, the requirements, the standard library nor airflow", () => {
-    const r = checkDags(
+  it("Noncompliance 2: an import neither in the set, the requirements, the standard library nor airflow", async () => {
+    const r = await checkDags(
       set({
         "a.py": "import json, os.path\nimport airflow.providers.amazon.aws.hooks.s3\nimport helpers\nfrom pkg.mod import f\n\ndef task():\n    import boto3\n",
         "helpers.py": "from . import nothing\n",
@@ -67,8 +69,8 @@ describe("checkDags", () => {
     ]);
   });
 
-  it("Noncompliance 2b: a helper of the set is checked too when a DAG imports it, even one .airflowignore hides", () => {
-    const r = checkDags(
+  it("Noncompliance 2b: a helper of the set is checked too when a DAG imports it, even one .airflowignore hides", async () => {
+    const r = await checkDags(
       set({
         ".airflowignore": "lib/\n",
         "a.py": DAG("a", "def t():\n    from lib import util"),
@@ -84,16 +86,16 @@ describe("checkDags", () => {
     ]);
   });
 
-  it("Compliance: requirement names map to their import names", () => {
-    const r = checkDags(
+  it("Compliance: requirement names map to their import names", async () => {
+    const r = await checkDags(
       set({ "a.py": "import sklearn\nimport yaml\nfrom azure.storage.blob import BlobServiceClient\nimport dateutil.parser\nimport typing_extensions\n" }),
       { requirements: ["scikit-learn", "PyYAML==6.0", "azure-storage-blob[aio]>=12 ; python_version>'3.8'", "python_dateutil", "typing-extensions"] },
     );
     expect(r.problems).toEqual([]);
   });
 
-  it("Noncompliance 3 (warning): a heavy library imported at the top, not inside a task", () => {
-    const r = checkDags(
+  it("Noncompliance 3 (warning): a heavy library imported at the top, not inside a task", async () => {
+    const r = await checkDags(
       set({ "a.py": "import pandas as pd\ntry:\n    from sklearn import tree\nexcept ImportError:\n    pass\ndef task():\n    import torch\n" }),
       { requirements: ["pandas", "scikit-learn", "torch"] },
     );
@@ -104,27 +106,27 @@ describe("checkDags", () => {
     ]);
   });
 
-  it("imports under `if TYPE_CHECKING:` never run and are not checked", () => {
-    const r = checkDags(set({ "a.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pandas\n" }), { requirements: [] });
+  it("imports under `if TYPE_CHECKING:` never run and are not checked", async () => {
+    const r = await checkDags(set({ "a.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pandas\n" }), { requirements: [] });
     expect(r).toEqual({ problems: [], warnings: [] });
   });
 
-  it("one file defining a dag_id twice is named at the second definition", () => {
-    const r = checkDags(set({ "a.py": "from airflow import DAG\nDAG('x')\nDAG('y')\nDAG('x')\n" }), { requirements: [] });
+  it("one file defining a dag_id twice is named at the second definition", async () => {
+    const r = await checkDags(set({ "a.py": "from airflow import DAG\nDAG('x')\nDAG('y')\nDAG('x')\n" }), { requirements: [] });
     expect(lines(r)).toEqual([expect.stringMatching(/^dags\/a\.py: line 4: .*dag_id "x", already defined in dags\/a\.py line 2$/)]);
   });
 
-  it("a helper with a syntax error is left to the compiler check, not reported as an unknown import", () => {
-    const r = checkDags(set({ "a.py": "import broken\n", "broken.py": "def (:\n" }), { requirements: [] });
+  it("a helper with a syntax error is left to the compiler check, not reported as an unknown import", async () => {
+    const r = await checkDags(set({ "a.py": "import broken\n", "broken.py": "def (:\n" }), { requirements: [] });
     expect(r).toEqual({ problems: [], warnings: [] });
   });
 
-  it("a bad requirement line is invalid input with its line", () => {
-    const r = checkDags(set({ "a.py": "", "requirements.txt": "requests\nnot a requirement!\n" }));
+  it("a bad requirement line is invalid input with its line", async () => {
+    const r = await checkDags(set({ "a.py": "", "requirements.txt": "requests\nnot a requirement!\n" }));
     expect(lines(r)).toEqual([`dags/requirements.txt: line 2: expected a requirement like \`name\`, \`name>=1.2\` or \`name[extra]==1.2\`, found "not a requirement!"`]);
   });
 
-  it("reads a 2,000-file set in one python process", () => {
+  it("reads a 2,000-file set in one python process", async () => {
     // GIVEN an interpreter wrapper that counts its starts
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dag-checks-"));
     const count = path.join(dir, "starts");
@@ -135,7 +137,7 @@ describe("checkDags", () => {
     files.set("team19/dag_1999.py", DAG("dag_1999", "import nope_module"));
     try {
       const t0 = Date.now();
-      const r = checkDags(files, { requirements: ["requests"], python: wrapper });
+      const r = await checkDags(files, { requirements: ["requests"], python: wrapper });
       process.stdout.write(`dag-checks: 2,000 DAG files in ${Date.now() - t0} ms\n`);
       // THEN every file was read, by one interpreter
       expect(r.problems.map((p) => p.file)).toEqual(["dags/team19/dag_1999.py"]);

@@ -1,5 +1,6 @@
 import { EXIT, exitCodeOf, GateHeldError, InputError, redact } from "../../gitops/errors";
-import { isRejectedPush, normalizeRepoUrl } from "../../gitops/git-transport";
+import { normalizeRepoUrl } from "../../gitops/git-environment";
+import { isRejectedPush } from "../../gitops/git-workspace";
 import { githubRepoFromUrl } from "../../gitops/github-client";
 
 describe("redact", () => {

@@ -1,18 +1,17 @@
 /**
- * The promoter's only door to git: a thin wrapper over simple-git for one throw-away clone of the target.
- * Clones shallow, blob-filtered and sparse (only `deployments/<env>/` is checked out) so the cost follows
+ * The promoter's only door to git: one throw-away clone of the target in a temp folder, over simple-git.
+ * Clones shallow, blob-filtered and sparse (only what the run reads is checked out) so the cost follows
  * the change, not the history. Pushes are plain fast-forward pushes: there is no force option here at all.
- * It makes no decisions; plan-changes.ts and the steps do.
+ * It makes no decisions; plan-changes.ts and the steps do. How git is run: git-environment.ts.
  */
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { simpleGit, SimpleGit } from "simple-git";
 import { InputError, PushRefusedError, RetryableError, redact } from "./errors";
+import { gitEnv, normalizeRepoUrl } from "./git-environment";
 import { EnvTree, FileChange } from "./plan-changes";
 import { interruptSignal } from "./temp-folders";
-
-/** Who the promoter commits as: `GIT_AUTHOR_*` / `GIT_COMMITTER_*` when set, else this. */
-export const DEFAULT_AUTHOR = { name: "mlops-promoter", email: "promoter@localhost" } as const;
 
 /** How to clone the target repository. */
 export interface CloneOptions {
@@ -25,82 +24,6 @@ export interface CloneOptions {
   readonly sparse: readonly string[];
   /** Fetch the whole history (rollback needs it) instead of the newest commit only. @default false */
   readonly fullHistory?: boolean;
-}
-
-/** Local paths become file:// URLs: git ignores --depth and --filter for plain-path clones. */
-export function normalizeRepoUrl(url: string, cwd: string = process.cwd()): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
-  if (/^[^/\\]+@[^/\\:]+:/.test(url)) return url; // scp-like user@host:path
-  return `file://${path.resolve(cwd, url)}`;
-}
-
-// Programs git could be told to run from the environment: none is needed to clone, commit and push.
-const DROPPED_ENV = new Set(["EDITOR", "VISUAL", "PAGER", "PREFIX", "SSH_ASKPASS"]);
-
-/**
- * Hosts GITHUB_TOKEN may be sent to: github.com, the host of GITHUB_SERVER_URL, and the web host behind
- * GITHUB_API_URL (`api.<host>` on GitHub.com and GHE.com, `<host>/api/v3` on GitHub Enterprise Server).
- * Any other --repo host is somebody else's server: it gets no token.
- */
-export function tokenHosts(env: NodeJS.ProcessEnv = process.env): Set<string> {
-  const hosts = new Set(["github.com"]);
-  const hostOf = (u: string | undefined): string | undefined => {
-    if (!u) return undefined;
-    try {
-      return new URL(u).host.toLowerCase() || undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const server = hostOf(env.GITHUB_SERVER_URL);
-  if (server) hosts.add(server);
-  const api = hostOf(env.GITHUB_API_URL);
-  if (api) hosts.add(api.startsWith("api.") ? api.slice(4) : api);
-  return hosts;
-}
-
-/** True when git may send GITHUB_TOKEN to `url`: https, and a host from tokenHosts(). */
-export function mayReceiveToken(url: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (!/^https:\/\//i.test(url)) return false;
-  let host: string;
-  try {
-    host = new URL(url).host.toLowerCase();
-  } catch {
-    return false;
-  }
-  return tokenHosts(env).has(host);
-}
-
-/** The child-process environment for git: identity, no signing, no prompts, token as a header (never in argv). */
-export function gitEnv(url: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || DROPPED_ENV.has(k.toUpperCase())) continue;
-    // Inherited GIT_* settings (askpass, editors, config counts) would change what we run; keep only ssh transport.
-    if (k.startsWith("GIT_") && !["GIT_SSH", "GIT_SSH_COMMAND"].includes(k)) continue;
-    env[k] = v;
-  }
-  env.GIT_AUTHOR_NAME = process.env.GIT_AUTHOR_NAME ?? DEFAULT_AUTHOR.name;
-  env.GIT_AUTHOR_EMAIL = process.env.GIT_AUTHOR_EMAIL ?? DEFAULT_AUTHOR.email;
-  env.GIT_COMMITTER_NAME = process.env.GIT_COMMITTER_NAME ?? env.GIT_AUTHOR_NAME;
-  env.GIT_COMMITTER_EMAIL = process.env.GIT_COMMITTER_EMAIL ?? env.GIT_AUTHOR_EMAIL;
-  env.GIT_TERMINAL_PROMPT = "0";
-  const config: [string, string][] = [
-    ["commit.gpgSign", "false"],
-    ["tag.gpgSign", "false"],
-    ["advice.detachedHead", "false"],
-  ];
-  const token = process.env.GITHUB_TOKEN;
-  if (token && mayReceiveToken(url)) {
-    const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
-    config.push([`http.${new URL(url).origin}/.extraHeader`, `Authorization: Basic ${basic}`]);
-  }
-  env.GIT_CONFIG_COUNT = String(config.length);
-  config.forEach(([k, v], i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = k;
-    env[`GIT_CONFIG_VALUE_${i}`] = v;
-  });
-  return env;
 }
 
 function git(baseDir: string, url: string): SimpleGit {
@@ -184,6 +107,20 @@ export class GitWorkspace {
     return ws;
   }
 
+  /** Runs git in the clone with `input` on stdin (what simple-git cannot pass); rejects with git's stderr. */
+  private withInput(args: readonly string[], input: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("git", args, { cwd: this.dir, env: gitEnv(this.url), signal: interruptSignal, stdio: ["pipe", "pipe", "pipe"] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (b: Buffer) => out.push(b));
+      child.stderr.on("data", (b: Buffer) => err.push(b));
+      child.on("error", reject);
+      child.on("close", (code) => (code === 0 ? resolve(Buffer.concat(out).toString("utf8")) : reject(new Error(`git ${args[0]}: ${Buffer.concat(err).toString("utf8").trim() || `exit ${code}`}`))));
+      child.stdin.end(input);
+    });
+  }
+
   /** The commit the work tree is on. */
   async head(): Promise<string> {
     return (await this.g.revparse(["HEAD"])).trim();
@@ -203,20 +140,28 @@ export class GitWorkspace {
     return tree;
   }
 
-  /** Writes the changes into the work tree under `prefix` and stages exactly those paths. */
+  /**
+   * Stages exactly the changes under `prefix`: a written file is put in the work tree and added (so git
+   * applies its own conversion: .gitattributes, core.autocrlf), a deletion only leaves the index. Paths
+   * outside the sparse checkout are never materialized except the ones written.
+   */
   async apply(prefix: string, changes: readonly FileChange[]): Promise<void> {
     const paths: string[] = [];
+    const removed: string[] = [];
     for (const c of changes) {
       const rel = path.posix.join(prefix, c.path);
       const abs = path.join(this.dir, rel);
       if (c.file) {
         fs.mkdirSync(path.dirname(abs), { recursive: true });
         fs.writeFileSync(abs, c.file.content);
+        paths.push(rel);
       } else {
         fs.rmSync(abs, { force: true });
+        removed.push(rel);
       }
-      paths.push(rel);
     }
+    // Mode 0 removes the entry; `git add` would keep one outside the sparse checkout (skip-worktree).
+    if (removed.length > 0) await this.withInput(["update-index", "-z", "--index-info"], removed.map((p) => `0 ${"0".repeat(40)}\t${p}\0`).join(""));
     // --sparse: the paths are inside the cone, but say so rather than rely on it. --force: the DAG set is
     // mirrored exactly, so a file the target's .gitignore happens to match is still part of it.
     for (let i = 0; i < paths.length; i += 500) {

@@ -1,5 +1,5 @@
 /** Where git may send GITHUB_TOKEN: github.com and the GitHub the environment names, nowhere else. */
-import { gitEnv, mayReceiveToken } from "../../gitops/git-transport";
+import { gitEnv, mayReceiveToken } from "../../gitops/git-environment";
 
 describe("mayReceiveToken", () => {
   const cases: [string, string, NodeJS.ProcessEnv, boolean][] = [
