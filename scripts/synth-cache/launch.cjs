@@ -2,8 +2,9 @@
  * What `npm run synth` and `cdktf synth` run. With a fresh synth snapshot (see build.cjs) it starts
  * Node from that snapshot, which skips loading and evaluating ~9 MB of provider code; otherwise it
  * runs main.ts under tsx exactly as before and, outside CI, builds the snapshot in the background
- * for the next run. The output is the same either way (test/synth-cache.test.ts compares bytes).
- * MLOPS_SYNTH_CACHE=off never uses or builds a snapshot.
+ * for the next run. From the snapshot the stacks are synthesized in MLOPS_SYNTH_PARTS processes
+ * (default: 2 where there are 2 cores; synth-parts.ts). The output is the same either way
+ * (test/scripts/synth-cache.test.ts compares bytes). MLOPS_SYNTH_CACHE=off never uses or builds a snapshot.
  */
 "use strict";
 const { spawn, spawnSync } = require("child_process");
@@ -14,8 +15,12 @@ const { ROOT, CACHE_DIR, freshSnapshot } = require("./cache-key.cjs");
 
 const enabled = process.env.MLOPS_SYNTH_CACHE !== "off";
 const blob = enabled ? freshSnapshot() : undefined;
+const parts = process.env.MLOPS_SYNTH_PARTS || String(Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
 const run = blob
-  ? spawnSync(process.execPath, ["--snapshot-blob", blob], { stdio: "inherit", env: { ...process.env, MLOPS_SYNTH_ROOT: ROOT, MLOPS_SYNTH_CWD: process.cwd() } })
+  ? spawnSync(process.execPath, ["--snapshot-blob", blob], {
+      stdio: "inherit",
+      env: { ...process.env, MLOPS_SYNTH_ROOT: ROOT, MLOPS_SYNTH_CWD: process.cwd(), MLOPS_SYNTH_BLOB: blob, MLOPS_SYNTH_PARTS: parts },
+    })
   : spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "main.ts")], { stdio: "inherit" });
 
 if (!blob && enabled && run.status === 0 && !process.env.CI) startBackgroundBuild();

@@ -35,5 +35,5 @@ v8.startupSnapshot.setDeserializeMainFunction(() => {
     m._compile(esbuild.transformSync(source, { loader: "ts", format: "cjs", sourcefile: file }).code, file);
   };
   (globalThis as { __mlopsRequire?: NodeJS.Require }).__mlopsRequire = real;
-  process.exitCode = main();
+  void main().then((code) => (process.exitCode = code));
 });
