@@ -16,10 +16,7 @@ import { createStaging, outputFolderProblems, replaceOutput } from "./stacks/syn
 import { renderSummary, summarize } from "./stacks/synth-summary";
 import { writeScannerSkipLists } from "./modules/policy/checkov-skip-list";
 import { Finding } from "./modules/policy/policy-aspect";
-import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartResult, rerunWhole, startHelpers, stopHelpers, SynthRole, synthRole, writePartResult } from "./scripts/synth-cache/synth-parts";
-
-/** Thrown by a leader whose synth in parts failed somewhere: it is run again whole. */
-class RunWhole extends Error {}
+import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartResult, PartsDoNotMerge, rerunWhole, startHelpers, stopHelpers, SynthRole, synthRole, writePartResult } from "./scripts/synth-cache/synth-parts";
 
 /** Synthesizes every selected stack (in parts from the snapshot: synth-parts.ts); resolves to the exit code. */
 export async function main(role: SynthRole = synthRole()): Promise<number> {
@@ -30,6 +27,7 @@ export async function main(role: SynthRole = synthRole()): Promise<number> {
   let staging: string | undefined;
   let helpers: Helper[] = [];
   let runWhole = false;
+  let writing = false;
   try {
     // The output folder is checked first and reported with any configuration problem, all in one run.
     const outProblems = outputFolderProblems(outdir, label);
@@ -58,12 +56,12 @@ export async function main(role: SynthRole = synthRole()): Promise<number> {
     app.synth();
     let warnings: Finding[] = report.findings.filter((x) => x.level === "warning");
     const errors = report.errors(app);
-    const suppressions = new Map(stacks.map((s) => [s.name, report.suppressions(s.stack.node.path)]));
+    let results: PartResult[] = [];
     if (role.kind === "leader") {
-      const results = errors.length > 0 ? undefined : await helperResults(helpers);
-      if (!results) throw new RunWhole();
+      const done = errors.length > 0 ? undefined : await helperResults(helpers);
+      if (!done) throw new PartsDoNotMerge("a part failed");
       mergeParts(staging, helpers);
-      for (const r of results) for (const [name, list] of Object.entries(r.suppressions)) suppressions.set(name, [...list]);
+      results = done;
       warnings = inPlanOrder(planned, [...warnings, ...results.flatMap((r) => r.warnings)], (f) => f.path);
     }
     for (const f of warnings) {
@@ -75,22 +73,25 @@ export async function main(role: SynthRole = synthRole()): Promise<number> {
       return SYNTH_EXIT.policy;
     }
     // Scanner skip lists (issue 16) go into the staging folder, so they replace the output with it.
-    writeScannerSkipLists(staging, stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) })));
-    const all = planned.map((p) => ({ name: p.name, suppressions: suppressions.get(p.name) ?? [] }));
+    const own = stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) }));
+    writeScannerSkipLists(staging, own);
     // Checked again right before replacing: something may have appeared in the folder meanwhile.
     withProblems(outputFolderProblems(outdir, label), () => undefined);
+    writing = true;
     replaceOutput(staging, outdir);
-    const summaries = summarize(outdir, all);
+    // A helper summarized its own stacks; the lines come out in plan order as from one process.
+    const summaries = inPlanOrder(planned, [...summarize(outdir, own), ...results.flatMap((r) => r.summaries)], (s) => s.name);
     console.log(renderSummary(summaries));
     if (unpinnedImages.length > 0) {
       // Registries keep tags immutable: a catalog tag runs only if someone pushed exactly that tag once.
       console.log(`\nimages not pinned by a promoted manifest or services.<name>.imageTag (catalog tag used):`);
       for (const line of unpinnedImages) console.log(`  ${line}`);
     }
-    console.log(`\nsynthesized ${all.length} stack${all.length === 1 ? "" : "s"} into ${path.relative(root, outdir) || "."}`);
+    console.log(`\nsynthesized ${planned.length} stack${planned.length === 1 ? "" : "s"} into ${path.relative(root, outdir) || "."}`);
     return SYNTH_EXIT.ok;
   } catch (e) {
-    if (role.kind === "leader" && (helpers.length > 0 || e instanceof RunWhole)) {
+    // Before the output is touched, a leader's failure is reported by a whole run (exactly its lines).
+    if (role.kind === "leader" && !writing && (helpers.length > 0 || e instanceof PartsDoNotMerge)) {
       runWhole = true;
       return SYNTH_EXIT.internal; // replaced below, once the staging folder is gone
     }
@@ -112,11 +113,11 @@ function deploymentsDir(): string {
 
 /**
  * A helper's share of a parallel synth (synth-parts.ts): its stacks and their skip lists into
- * `role.dir`, its policy warnings and suppressions into `role.result`. It prints nothing: on any
+ * `role.dir`, its policy warnings and stack summaries into `role.result`. It prints nothing: on any
  * failure it reports `ok: false` and the leader reruns the synth whole, which prints the reason.
  */
 function synthesizePart(role: Extract<SynthRole, { kind: "helper" }>): number {
-  const failed: PartResult = { ok: false, warnings: [], suppressions: {} };
+  const failed: PartResult = { ok: false, warnings: [], summaries: [] };
   try {
     const envDir = path.resolve(process.env.MLOPS_ENVIRONMENTS_DIR || path.join(__dirname, "environments"));
     const environments = loadEnvironments({ dir: envDir, root: process.cwd(), select: process.env.CDKTF_ENV });
@@ -134,9 +135,10 @@ function synthesizePart(role: Extract<SynthRole, { kind: "helper" }>): number {
       writePartResult(role.result, failed);
       return 0;
     }
-    const suppressions = Object.fromEntries(stacks.map((s) => [s.name, report.suppressions(s.stack.node.path)]));
-    writeScannerSkipLists(role.dir, stacks.map((s) => ({ name: s.name, suppressions: suppressions[s.name] })));
-    writePartResult(role.result, { ok: true, warnings: report.findings.filter((x) => x.level === "warning"), suppressions });
+    const own = stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) }));
+    writeScannerSkipLists(role.dir, own);
+    const summaries = summarize(role.dir, own);
+    writePartResult(role.result, { ok: true, warnings: report.findings.filter((x) => x.level === "warning"), summaries });
   } catch {
     writePartResult(role.result, failed);
   }

@@ -12,8 +12,9 @@
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import type { AppliedSuppression, Finding } from "../../modules/policy/policy-aspect";
+import type { Finding } from "../../modules/policy/policy-aspect";
 import type { PlannedStack } from "../../stacks/platform-app";
+import type { StackSummary } from "../../stacks/synth-summary";
 
 // cdktf writes manifest.json with this (cdktf/lib/manifest.js); the merged one must be the same bytes.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,13 +26,13 @@ export type SynthRole =
   | { readonly kind: "leader"; readonly parts: number; readonly blob: string }
   | { readonly kind: "helper"; readonly index: number; readonly parts: number; readonly dir: string; readonly result: string };
 
-/** What a helper hands back: the lines and suppressions the leader prints for its stacks. */
+/** What a helper hands back: what the leader prints for its stacks. */
 export interface PartResult {
   readonly ok: boolean;
   /** Policy warnings of the part's stacks, in synth order. */
   readonly warnings: readonly Finding[];
-  /** Suppressions in force per stack name. */
-  readonly suppressions: Readonly<Record<string, readonly AppliedSuppression[]>>;
+  /** The summary of each of the part's stacks, read back from what it wrote (in parallel with the others). */
+  readonly summaries: readonly StackSummary[];
 }
 
 /** A running helper process. */
@@ -128,17 +129,30 @@ export function writePartResult(file: string, result: PartResult): void {
   fs.renameSync(`${file}.tmp`, file);
 }
 
+interface Manifest {
+  version: string;
+  stacks: Record<string, { dependencies?: unknown[] }>;
+}
+
+/** Thrown when the parts cannot be merged into what one process writes: the synth is run whole. */
+export class PartsDoNotMerge extends Error {}
+
 /**
  * Moves the helpers' stack folders into `staging/stacks/` and writes one manifest.json listing
- * every stack, byte for byte what one process synthesizing them all writes.
+ * every stack, byte for byte what one process synthesizing them all writes. A stack depending on
+ * another (a cross-stack reference) cannot be synthesized apart from it: PartsDoNotMerge.
  */
 export function mergeParts(staging: string, helpers: readonly Helper[]): void {
   const manifestFile = path.join(staging, "manifest.json");
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { version: string; stacks: Record<string, unknown> };
-  for (const h of helpers) {
-    const part = JSON.parse(fs.readFileSync(path.join(h.dir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as Manifest;
+  const parts = helpers.map((h) => JSON.parse(fs.readFileSync(path.join(h.dir, "manifest.json"), "utf8")) as Manifest);
+  for (const [name, entry] of [manifest, ...parts].flatMap((m) => Object.entries(m.stacks))) {
+    if ((entry.dependencies ?? []).length > 0) throw new PartsDoNotMerge(`stack ${name} depends on another stack`);
+  }
+  for (const [i, h] of helpers.entries()) {
+    const part = parts[i];
     for (const name of Object.keys(part.stacks)) {
-      if (manifest.stacks[name] !== undefined) throw new Error(`stack ${name} synthesized by two parts`);
+      if (manifest.stacks[name] !== undefined) throw new PartsDoNotMerge(`stack ${name} synthesized by two parts`);
       fs.renameSync(path.join(h.dir, "stacks", name), path.join(staging, "stacks", name));
       manifest.stacks[name] = part.stacks[name];
     }

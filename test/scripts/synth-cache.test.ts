@@ -12,7 +12,7 @@ const LAUNCH = path.join(ROOT, "scripts", "synth-cache", "launch.cjs");
 const BUILD = path.join(ROOT, "scripts", "synth-cache", "build.cjs");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheKey } = require("../../scripts/synth-cache/cache-key.cjs") as { cacheKey: (inputs: string[], root?: string) => string };
-import { Helper, helperResults, inPlanOrder, mergeParts, partition, synthRole, writePartResult } from "../../scripts/synth-cache/synth-parts";
+import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartsDoNotMerge, synthRole, writePartResult } from "../../scripts/synth-cache/synth-parts";
 import { PlannedStack } from "../../stacks/platform-app";
 
 function files(dir: string): Record<string, string> {
@@ -145,7 +145,7 @@ describe("synth in parts", () => {
     };
 
     it("are used only when every helper exited 0 and reported ok", async () => {
-      const ok = { ok: true, warnings: [], suppressions: { "dev-gcp": [] } };
+      const ok = { ok: true, warnings: [], summaries: [{ name: "dev-gcp", resourceCounts: { google_storage_bucket: 1 }, outputs: {}, suppressions: [], accepted: [] }] };
       await expect(helperResults([helper("a", 0, ok)])).resolves.toEqual([ok]);
       await expect(helperResults([helper("b", 0, ok), helper("c", 0, { ...ok, ok: false })])).resolves.toBeUndefined();
       await expect(helperResults([helper("d", 1, ok)])).resolves.toBeUndefined();
@@ -155,12 +155,12 @@ describe("synth in parts", () => {
 
     it("are written whole or not at all", () => {
       const file = path.join(dir, "w.json");
-      writePartResult(file, { ok: true, warnings: [], suppressions: {} });
-      expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({ ok: true, warnings: [], suppressions: {} });
+      writePartResult(file, { ok: true, warnings: [], summaries: [] });
+      expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({ ok: true, warnings: [], summaries: [] });
       expect(fs.existsSync(`${file}.tmp`)).toBe(false);
     });
 
-    it("refuse a stack that two parts synthesized", () => {
+    it("refuse a stack that two parts synthesized, and a stack that depends on another", () => {
       const staging = path.join(dir, "staging");
       const part = path.join(staging, ".part-1");
       for (const d of [path.join(staging, "stacks", "dev-aws"), path.join(part, "stacks", "dev-aws")]) fs.mkdirSync(d, { recursive: true });
@@ -170,6 +170,11 @@ describe("synth in parts", () => {
       expect(() => mergeParts(staging, [{ dir: part, result: path.join(staging, ".part-1.json"), exited: Promise.resolve(0), child: {} as Helper["child"] }])).toThrow(
         "stack dev-aws synthesized by two parts",
       );
+      fs.writeFileSync(path.join(part, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks: { "dev-gcp": { name: "dev-gcp", dependencies: ["dev-aws"] } } }));
+      expect(() => mergeParts(staging, [{ dir: part, result: path.join(staging, ".part-1.json"), exited: Promise.resolve(0), child: {} as Helper["child"] }])).toThrow(
+        PartsDoNotMerge,
+      );
+      expect(fs.existsSync(path.join(part, "stacks", "dev-aws"))).toBe(true); // nothing moved
     });
   });
 });
