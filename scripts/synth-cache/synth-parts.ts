@@ -63,8 +63,12 @@ function weight(stack: PlannedStack): number {
   return stack.kind === "platform" ? 10 : 1;
 }
 
-/** The leader's own extra work (merging, the summary), in the same units: it starts that far behind. */
-const LEADER_HANDICAP = 3;
+/**
+ * A helper starts its share later than the leader (spawned once the leader has loaded the
+ * environments, then it deserializes the snapshot) and was measured waited for even after the
+ * leader's merging and summary work: the leader starts this far ahead, in the same units.
+ */
+const LEADER_HEAD_START = 6;
 
 /**
  * Which stacks part `index` of `parts` creates: asked once per planned stack in synth order, each
@@ -73,7 +77,7 @@ const LEADER_HANDICAP = 3;
  */
 export function partition(index: number, parts: number): (stack: PlannedStack) => boolean {
   const load = new Array<number>(parts).fill(0);
-  if (parts > 1) load[0] = LEADER_HANDICAP;
+  if (parts > 1) load[0] = -LEADER_HEAD_START;
   return (stack) => {
     const to = load.indexOf(Math.min(...load));
     load[to] += weight(stack);
