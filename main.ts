@@ -16,7 +16,7 @@ import { createStaging, outputFolderProblems, replaceOutput } from "./stacks/syn
 import { renderSummary, summarize } from "./stacks/synth-summary";
 import { writeScannerSkipLists } from "./modules/policy/checkov-skip-list";
 import { Finding } from "./modules/policy/policy-aspect";
-import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartResult, PartsDoNotMerge, rerunWhole, startHelpers, stopHelpers, SynthRole, synthRole, writePartResult } from "./scripts/synth-cache/synth-parts";
+import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartResult, PartsDoNotMerge, rerunWhole, snapshotBuild, startHelpers, stopHelpers, SynthRole, synthRole, writePartResult } from "./scripts/synth-cache/synth-parts";
 
 /** Synthesizes every selected stack (in parts from the snapshot: synth-parts.ts); resolves to the exit code. */
 export async function main(role: SynthRole = synthRole()): Promise<number> {
@@ -138,7 +138,7 @@ function synthesizePart(role: Extract<SynthRole, { kind: "helper" }>): number {
     const own = stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) }));
     writeScannerSkipLists(role.dir, own);
     const summaries = summarize(role.dir, own);
-    writePartResult(role.result, { ok: true, warnings: report.findings.filter((x) => x.level === "warning"), summaries });
+    writePartResult(role.result, { ok: true, build: snapshotBuild(), warnings: report.findings.filter((x) => x.level === "warning"), summaries });
   } catch {
     writePartResult(role.result, failed);
   }

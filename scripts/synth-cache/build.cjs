@@ -79,7 +79,10 @@ async function buildSnapshot() {
       target: `node${process.versions.node.split(".")[0]}`,
       outfile: bundle,
       metafile: true,
-      banner: { js: `${requireShim}\nglobalThis.__mlopsCompiledEnvironments = ${JSON.stringify(compiledEnvironments(esbuild))};` },
+      // The build's id lets a parallel synth check its helpers run this very snapshot (synth-parts.ts).
+      banner: {
+        js: `${requireShim}\nglobalThis.__mlopsCompiledEnvironments = ${JSON.stringify(compiledEnvironments(esbuild))};\nglobalThis.__mlopsSnapshotBuild = ${JSON.stringify(crypto.randomUUID())};`,
+      },
       plugins: [keepDirname],
       logLevel: "error",
     });

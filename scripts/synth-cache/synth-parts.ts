@@ -29,6 +29,8 @@ export type SynthRole =
 /** What a helper hands back: what the leader prints for its stacks. */
 export interface PartResult {
   readonly ok: boolean;
+  /** The id of the snapshot build the helper ran (build.cjs): a snapshot rebuilt meanwhile holds other code. */
+  readonly build?: string;
   /** Policy warnings of the part's stacks, in synth order. */
   readonly warnings: readonly Finding[];
   /** The summary of each of the part's stacks, read back from what it wrote (in parallel with the others). */
@@ -104,15 +106,23 @@ export function startHelpers(role: Extract<SynthRole, { kind: "leader" }>, stagi
   return helpers;
 }
 
-/** Waits for every helper; their results, or undefined when any of them failed. */
-export async function helperResults(helpers: readonly Helper[]): Promise<PartResult[] | undefined> {
+/** The id of the snapshot build this process started from, if any. */
+export function snapshotBuild(): string | undefined {
+  return (globalThis as { __mlopsSnapshotBuild?: string }).__mlopsSnapshotBuild;
+}
+
+/**
+ * Waits for every helper; their results, or undefined when any of them failed or ran another
+ * snapshot build than `build` (the leader's).
+ */
+export async function helperResults(helpers: readonly Helper[], build = snapshotBuild()): Promise<PartResult[] | undefined> {
   const codes = await Promise.all(helpers.map((h) => h.exited));
   if (codes.some((c) => c !== 0)) return undefined;
   const results: PartResult[] = [];
   for (const h of helpers) {
     try {
       const r = JSON.parse(fs.readFileSync(h.result, "utf8")) as PartResult;
-      if (!r.ok) return undefined;
+      if (!r.ok || r.build !== build) return undefined;
       results.push(r);
     } catch {
       return undefined;

@@ -144,13 +144,14 @@ describe("synth in parts", () => {
       return { dir: path.join(dir, name), result: file, exited: Promise.resolve(code), child: {} as Helper["child"] };
     };
 
-    it("are used only when every helper exited 0 and reported ok", async () => {
-      const ok = { ok: true, warnings: [], summaries: [{ name: "dev-gcp", resourceCounts: { google_storage_bucket: 1 }, outputs: {}, suppressions: [], accepted: [] }] };
-      await expect(helperResults([helper("a", 0, ok)])).resolves.toEqual([ok]);
-      await expect(helperResults([helper("b", 0, ok), helper("c", 0, { ...ok, ok: false })])).resolves.toBeUndefined();
-      await expect(helperResults([helper("d", 1, ok)])).resolves.toBeUndefined();
-      await expect(helperResults([helper("e", null, ok)])).resolves.toBeUndefined();
-      await expect(helperResults([helper("f", 0)])).resolves.toBeUndefined(); // exited without a result
+    it("are used only when every helper exited 0, reported ok and ran the leader's snapshot build", async () => {
+      const ok = { ok: true, build: "b1", warnings: [], summaries: [{ name: "dev-gcp", resourceCounts: { google_storage_bucket: 1 }, outputs: {}, suppressions: [], accepted: [] }] };
+      await expect(helperResults([helper("a", 0, ok)], "b1")).resolves.toEqual([ok]);
+      await expect(helperResults([helper("b", 0, ok), helper("c", 0, { ...ok, ok: false })], "b1")).resolves.toBeUndefined();
+      await expect(helperResults([helper("d", 1, ok)], "b1")).resolves.toBeUndefined();
+      await expect(helperResults([helper("e", null, ok)], "b1")).resolves.toBeUndefined();
+      await expect(helperResults([helper("f", 0)], "b1")).resolves.toBeUndefined(); // exited without a result
+      await expect(helperResults([helper("g", 0, ok)], "b2")).resolves.toBeUndefined(); // a snapshot rebuilt meanwhile
     });
 
     it("are written whole or not at all", () => {
