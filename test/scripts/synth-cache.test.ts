@@ -10,6 +10,8 @@ import * as path from "path";
 const ROOT = path.resolve(__dirname, "../..");
 const LAUNCH = path.join(ROOT, "scripts", "synth-cache", "launch.cjs");
 const BUILD = path.join(ROOT, "scripts", "synth-cache", "build.cjs");
+/** Which synth processes wrote a line into `file` (see roleReporter), sorted. */
+const rolesIn = (file: string) => fs.readFileSync(file, "utf8").trim().split("\n").sort();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheKey } = require("../../scripts/synth-cache/cache-key.cjs") as { cacheKey: (inputs: string[], root?: string) => string };
 import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartsDoNotMerge, synthRole, writePartResult } from "../../scripts/synth-cache/synth-parts";
@@ -33,6 +35,13 @@ describe("synth from the snapshot", () => {
   const cacheDir = path.join(scratch, "cache");
   const env = { ...process.env, MLOPS_SYNTH_CACHE_DIR: cacheDir, CHECKPOINT_DISABLE: "1", CI: "true" };
   afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  // Preloaded into every Node process of a run: each names its part of the synth as it starts.
+  const roleReporter = path.join(scratch, "report-role.cjs");
+  fs.writeFileSync(
+    roleReporter,
+    'require("fs").appendFileSync(process.env.ROLES_FILE, (process.env.MLOPS_SYNTH_PART ? "helper" : process.env.MLOPS_SYNTH_BLOB ? (process.env.MLOPS_SYNTH_PARTS === "1" ? "whole" : "leader") : "launcher") + "\\n");\n',
+  );
+  const reporting = (file: string) => ({ ROLES_FILE: file, NODE_OPTIONS: `--require ${roleReporter}` });
 
   it("writes the same files and prints the same summary as tsx main.ts, for every stack, synthesized in two processes", () => {
     const built = spawnSync(process.execPath, [BUILD], { cwd: ROOT, env, encoding: "utf8" });
@@ -42,7 +51,12 @@ describe("synth from the snapshot", () => {
     for (const select of [""]) {
       const fromSnapshot = path.join(scratch, `snap-${select || "all"}`);
       const fromTsx = path.join(scratch, `tsx-${select || "all"}`);
-      const a = spawnSync(process.execPath, [LAUNCH], { cwd: ROOT, env: { ...env, MLOPS_SYNTH_PARTS: "2", CDKTF_ENV: select, CDKTF_OUTDIR: fromSnapshot }, encoding: "utf8" });
+      const counted = path.join(scratch, `processes-${select || "all"}`);
+      const a = spawnSync(process.execPath, [LAUNCH], {
+        cwd: ROOT,
+        env: { ...env, MLOPS_SYNTH_PARTS: "2", CDKTF_ENV: select, CDKTF_OUTDIR: fromSnapshot, ...reporting(counted) },
+        encoding: "utf8",
+      });
       const b = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["main.ts"], {
         cwd: ROOT,
         env: { ...env, CDKTF_ENV: select, CDKTF_OUTDIR: fromTsx },
@@ -50,6 +64,7 @@ describe("synth from the snapshot", () => {
       });
       expect(a.status).toBe(0);
       expect(b.status).toBe(0);
+      expect(rolesIn(counted)).toEqual(["helper", "launcher", "leader"]); // merged, not rerun whole
       expect(a.stdout.replace(fromSnapshot, "<out>").replace(path.relative(ROOT, fromSnapshot), "<out>")).toBe(
         b.stdout.replace(fromTsx, "<out>").replace(path.relative(ROOT, fromTsx), "<out>"),
       );
@@ -68,9 +83,12 @@ describe("synth from the snapshot", () => {
       JSON.stringify({ name: "model-api", version: "1.0.0", image: "registry.example.com/mlops/model-api:latest", metrics: { auc: 0.9 }, primaryMetric: "auc", sourceCommit: "abc1234", createdAt: "2026-11-25T10:00:00Z" }),
     );
     const out = path.join(scratch, "never-parts");
-    const run = (cmd: string, args: string[]) =>
-      spawnSync(cmd, args, { cwd: ROOT, env: { ...env, MLOPS_SYNTH_PARTS: "2", MLOPS_DEPLOYMENTS_DIR: deployments, CDKTF_OUTDIR: out }, encoding: "utf8" });
-    const a = run(process.execPath, [LAUNCH]);
+    const counted = path.join(scratch, "processes-failing");
+    const run = (cmd: string, args: string[], extra: Record<string, string> = {}) =>
+      spawnSync(cmd, args, { cwd: ROOT, env: { ...env, MLOPS_SYNTH_PARTS: "2", MLOPS_DEPLOYMENTS_DIR: deployments, CDKTF_OUTDIR: out, ...extra }, encoding: "utf8" });
+    const a = run(process.execPath, [LAUNCH], reporting(counted));
+    // The whole run reported (the helper may be stopped before it even starts).
+    expect(rolesIn(counted).filter((r) => r !== "helper")).toEqual(["launcher", "leader", "whole"]);
     const b = run(path.join(ROOT, "node_modules", ".bin", "tsx"), ["main.ts"]);
     expect(b.status).toBe(2);
     expect(a.status).toBe(b.status);
