@@ -15,13 +15,19 @@ import { describeFailure, SYNTH_EXIT } from "./stacks/synth-failure";
 import { createStaging, outputFolderProblems, replaceOutput } from "./stacks/synth-output";
 import { renderSummary, summarize } from "./stacks/synth-summary";
 import { writeScannerSkipLists } from "./modules/policy/checkov-skip-list";
+import { Finding } from "./modules/policy/policy-aspect";
+import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartResult, PartsDoNotMerge, rerunWhole, snapshotBuild, startHelpers, stopHelpers, SynthRole, synthRole, writePartResult } from "./scripts/synth-cache/synth-parts";
 
-/** Synthesizes every selected stack; returns the exit code. */
-export function main(): number {
+/** Synthesizes every selected stack (in parts from the snapshot: synth-parts.ts); resolves to the exit code. */
+export async function main(role: SynthRole = synthRole()): Promise<number> {
+  if (role.kind === "helper") return synthesizePart(role);
   const root = process.cwd();
   const outdir = path.resolve(process.env.CDKTF_OUTDIR || "cdktf.out");
   const label = process.env.CDKTF_OUTDIR ? "CDKTF_OUTDIR" : path.relative(root, outdir);
   let staging: string | undefined;
+  let helpers: Helper[] = [];
+  let runWhole = false;
+  let writing = false;
   try {
     // The output folder is checked first and reported with any configuration problem, all in one run.
     const outProblems = outputFolderProblems(outdir, label);
@@ -33,52 +39,110 @@ export function main(): number {
     }
     const environments = withProblems(outProblems, () => loadEnvironments({ dir: envDir, root, select: process.env.CDKTF_ENV }));
     staging = createStaging(outdir, label);
-    const { app, report, stacks, unpinnedImages } = buildPlatformApp({
+    // From here on a leader's helpers run; whatever fails is reported by a whole run instead.
+    if (role.kind === "leader") helpers = startHelpers(role, staging);
+    const { app, report, stacks, planned, unpinnedImages } = buildPlatformApp({
       outdir: staging,
       environments,
       catalog: SERVICE_CATALOG,
-      deploymentsDir: path.resolve(process.env.MLOPS_DEPLOYMENTS_DIR || path.join(__dirname, "deployments")),
+      deploymentsDir: deploymentsDir(),
       root,
+      include: role.kind === "leader" ? partition(0, role.parts) : undefined,
     });
-    if (stacks.length === 0) {
+    if (planned.length === 0) {
       const found = `${environments.map((e) => e.config.name).join(", ") || "no environment"} selected, deploying to no cloud`;
       throw new ConfigError([{ file: process.env.CDKTF_ENV ? "CDKTF_ENV" : "environments", field: "", expected: "at least one stack to synthesize", found }]);
     }
     app.synth();
-    for (const f of report.findings.filter((x) => x.level === "warning")) {
+    let warnings: Finding[] = report.findings.filter((x) => x.level === "warning");
+    const errors = report.errors(app);
+    let results: PartResult[] = [];
+    if (role.kind === "leader") {
+      const done = errors.length > 0 ? undefined : await helperResults(helpers);
+      if (!done) throw new PartsDoNotMerge("a part failed");
+      mergeParts(staging, helpers);
+      results = done;
+      warnings = inPlanOrder(planned, [...warnings, ...results.flatMap((r) => r.warnings)], (f) => f.path);
+    }
+    for (const f of warnings) {
       console.error(`policy warning ${f.ruleId} at ${f.path} (${f.resourceType}): ${f.message}`);
     }
-    const errors = report.errors(app);
     if (errors.length > 0) {
       for (const f of errors) console.error(`policy ${f.ruleId} at ${f.path} (${f.resourceType}): ${f.message}`);
       console.error(`synth failed: ${errors.length} policy violation${errors.length === 1 ? "" : "s"}; nothing written to ${path.relative(root, outdir) || "."}`);
       return SYNTH_EXIT.policy;
     }
     // Scanner skip lists (issue 16) go into the staging folder, so they replace the output with it.
-    writeScannerSkipLists(staging, stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) })));
+    const own = stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) }));
+    writeScannerSkipLists(staging, own);
     // Checked again right before replacing: something may have appeared in the folder meanwhile.
     withProblems(outputFolderProblems(outdir, label), () => undefined);
+    writing = true;
     replaceOutput(staging, outdir);
-    const summaries = summarize(
-      outdir,
-      stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) })),
-    );
+    // A helper summarized its own stacks; the lines come out in plan order as from one process.
+    const summaries = inPlanOrder(planned, [...summarize(outdir, own), ...results.flatMap((r) => r.summaries)], (s) => s.name);
     console.log(renderSummary(summaries));
     if (unpinnedImages.length > 0) {
       // Registries keep tags immutable: a catalog tag runs only if someone pushed exactly that tag once.
       console.log(`\nimages not pinned by a promoted manifest or services.<name>.imageTag (catalog tag used):`);
       for (const line of unpinnedImages) console.log(`  ${line}`);
     }
-    console.log(`\nsynthesized ${stacks.length} stack${stacks.length === 1 ? "" : "s"} into ${path.relative(root, outdir) || "."}`);
+    console.log(`\nsynthesized ${planned.length} stack${planned.length === 1 ? "" : "s"} into ${path.relative(root, outdir) || "."}`);
     return SYNTH_EXIT.ok;
   } catch (e) {
+    // Before the output is touched, a leader's failure is reported by a whole run (exactly its lines).
+    if (role.kind === "leader" && !writing && (helpers.length > 0 || e instanceof PartsDoNotMerge)) {
+      runWhole = true;
+      return SYNTH_EXIT.internal; // replaced below, once the staging folder is gone
+    }
     const { lines, code } = describeFailure(e);
     for (const line of lines) console.error(line);
     return code;
   } finally {
-    // Only the staging folder this run created is removed.
+    await stopHelpers(helpers);
+    // Only the staging folder this run created is removed (the helpers' folders are inside it).
     if (staging) fs.rmSync(staging, { recursive: true, force: true });
+    // eslint-disable-next-line no-unsafe-finally
+    if (runWhole && role.kind === "leader") return rerunWhole(role.blob);
   }
+}
+
+function deploymentsDir(): string {
+  return path.resolve(process.env.MLOPS_DEPLOYMENTS_DIR || path.join(__dirname, "deployments"));
+}
+
+/**
+ * A helper's share of a parallel synth (synth-parts.ts): its stacks and their skip lists into
+ * `role.dir`, its policy warnings and stack summaries into `role.result`. It prints nothing: on any
+ * failure it reports `ok: false` and the leader reruns the synth whole, which prints the reason.
+ */
+function synthesizePart(role: Extract<SynthRole, { kind: "helper" }>): number {
+  const failed: PartResult = { ok: false, warnings: [], summaries: [] };
+  try {
+    const envDir = path.resolve(process.env.MLOPS_ENVIRONMENTS_DIR || path.join(__dirname, "environments"));
+    const environments = loadEnvironments({ dir: envDir, root: process.cwd(), select: process.env.CDKTF_ENV });
+    fs.mkdirSync(role.dir);
+    const { app, report, stacks } = buildPlatformApp({
+      outdir: role.dir,
+      environments,
+      catalog: SERVICE_CATALOG,
+      deploymentsDir: deploymentsDir(),
+      root: process.cwd(),
+      include: partition(role.index, role.parts),
+    });
+    app.synth();
+    if (report.errors(app).length > 0) {
+      writePartResult(role.result, failed);
+      return 0;
+    }
+    const own = stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) }));
+    writeScannerSkipLists(role.dir, own);
+    const summaries = summarize(role.dir, own);
+    writePartResult(role.result, { ok: true, build: snapshotBuild(), warnings: report.findings.filter((x) => x.level === "warning"), summaries });
+  } catch {
+    writePartResult(role.result, failed);
+  }
+  return 0;
 }
 
 /** Runs `load`, adding `problems` to any ConfigError it throws, and throws them alone if it succeeds. */
@@ -95,4 +159,4 @@ function withProblems<T>(problems: readonly ConfigProblem[], load: () => T): T {
 }
 
 // Not while the synth snapshot is built (scripts/synth-cache/snapshot-entry.ts runs it later).
-if (!(globalThis as { __mlopsSnapshot?: boolean }).__mlopsSnapshot) process.exitCode = main();
+if (!(globalThis as { __mlopsSnapshot?: boolean }).__mlopsSnapshot) void main().then((code) => (process.exitCode = code));

@@ -39,12 +39,28 @@ export interface BuildOptions {
   readonly deploymentsDir: string;
   /** Root that file names in messages are relative to. @default process.cwd() */
   readonly root?: string;
+  /**
+   * Which planned stacks to create, asked once per stack in synth order (a parallel synth creates part of them per process).
+   * Services and manifests of every environment are still resolved, so every part reports the same
+   * configuration problems. @default - every planned stack
+   */
+  readonly include?: (stack: PlannedStack) => boolean;
+}
+
+/** A stack the app holds, known before any construct exists; `planned` lists them in synth order. */
+export interface PlannedStack {
+  readonly name: string;
+  readonly cloud: CloudName;
+  /** `platform` for `<env>-<cloud>`, `state` for `<env>-<cloud>-state`. */
+  readonly kind: "platform" | "state";
 }
 
 export interface PlatformApp {
   readonly app: App;
   readonly report: PolicyReport;
   readonly stacks: { readonly name: string; readonly cloud: CloudName; readonly stack: TerraformStack }[];
+  /** Every stack of the selected environments in synth order, created or not (see `include`). */
+  readonly planned: readonly PlannedStack[];
   /** Workloads running their catalog tag because nothing pinned an image: `<env>: <service>:<tag>`. */
   readonly unpinnedImages: string[];
 }
@@ -68,11 +84,17 @@ export function buildPlatformApp(opts: BuildOptions): PlatformApp {
   const app = new App({ outdir: opts.outdir, skipValidation: false });
   const report = new PolicyReport();
   const stacks: PlatformApp["stacks"] = [];
+  const planned: PlannedStack[] = [];
+  const wanted = (p: PlannedStack) => {
+    planned.push(p);
+    return !opts.include || opts.include(p);
+  };
   for (const { config, services } of plans) {
     for (const cloud of CLOUDS) {
       const entry = CLOUD_STACKS[cloud];
       if (!config.clouds[cloud] || !entry) continue;
       const name = `${config.name}-${cloud}`;
+      if (!wanted({ name, cloud, kind: "platform" })) continue;
       const stack = entry.create(app, name, { env: config, services });
       // S3-native state locking needs Terraform 1.10, write-only arguments and ephemeral values 1.11.
       stack.addOverride("terraform.required_version", ">= 1.11.0");
@@ -87,6 +109,7 @@ export function buildPlatformApp(opts: BuildOptions): PlatformApp {
       const backend = config.clouds[cloud]?.backend;
       if (!entry || !backend || backend.type === "local") continue;
       const name = stateStackName(config.name, cloud);
+      if (!wanted({ name, cloud, kind: "state" })) continue;
       const stack = new StateStorageStack(app, name, { env: config, cloud });
       stack.addOverride("terraform.required_version", ">= 1.11.0");
       const accepted =
@@ -98,5 +121,5 @@ export function buildPlatformApp(opts: BuildOptions): PlatformApp {
   const unpinnedImages = plans.flatMap(({ config, services }) =>
     services.flatMap((s) => (s.image.kind === "tag" && !s.image.pinned ? [`${config.name}: ${s.name}:${s.image.tag}`] : [])),
   );
-  return { app, report, stacks, unpinnedImages };
+  return { app, report, stacks, planned, unpinnedImages };
 }

@@ -10,8 +10,12 @@ import * as path from "path";
 const ROOT = path.resolve(__dirname, "../..");
 const LAUNCH = path.join(ROOT, "scripts", "synth-cache", "launch.cjs");
 const BUILD = path.join(ROOT, "scripts", "synth-cache", "build.cjs");
+/** Which synth processes wrote a line into `file` (see roleReporter), sorted. */
+const rolesIn = (file: string) => fs.readFileSync(file, "utf8").trim().split("\n").sort();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheKey } = require("../../scripts/synth-cache/cache-key.cjs") as { cacheKey: (inputs: string[], root?: string) => string };
+import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartsDoNotMerge, synthRole, writePartResult } from "../../scripts/synth-cache/synth-parts";
+import { PlannedStack } from "../../stacks/platform-app";
 
 function files(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -31,8 +35,15 @@ describe("synth from the snapshot", () => {
   const cacheDir = path.join(scratch, "cache");
   const env = { ...process.env, MLOPS_SYNTH_CACHE_DIR: cacheDir, CHECKPOINT_DISABLE: "1", CI: "true" };
   afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  // Preloaded into every Node process of a run: each names its part of the synth as it starts.
+  const roleReporter = path.join(scratch, "report-role.cjs");
+  fs.writeFileSync(
+    roleReporter,
+    'require("fs").appendFileSync(process.env.ROLES_FILE, (process.env.MLOPS_SYNTH_PART ? "helper" : process.env.MLOPS_SYNTH_BLOB ? (process.env.MLOPS_SYNTH_PARTS === "1" ? "whole" : "leader") : "launcher") + "\\n");\n',
+  );
+  const reporting = (file: string) => ({ ROLES_FILE: file, NODE_OPTIONS: `--require ${roleReporter}` });
 
-  it("writes the same files and prints the same summary as tsx main.ts, for every stack", () => {
+  it("writes the same files and prints the same summary as tsx main.ts, for every stack, synthesized in two processes", () => {
     const built = spawnSync(process.execPath, [BUILD], { cwd: ROOT, env, encoding: "utf8" });
     expect(built.stderr).toBe("");
     expect(built.status).toBe(0);
@@ -40,7 +51,12 @@ describe("synth from the snapshot", () => {
     for (const select of [""]) {
       const fromSnapshot = path.join(scratch, `snap-${select || "all"}`);
       const fromTsx = path.join(scratch, `tsx-${select || "all"}`);
-      const a = spawnSync(process.execPath, [LAUNCH], { cwd: ROOT, env: { ...env, CDKTF_ENV: select, CDKTF_OUTDIR: fromSnapshot }, encoding: "utf8" });
+      const counted = path.join(scratch, `processes-${select || "all"}`);
+      const a = spawnSync(process.execPath, [LAUNCH], {
+        cwd: ROOT,
+        env: { ...env, MLOPS_SYNTH_PARTS: "2", CDKTF_ENV: select, CDKTF_OUTDIR: fromSnapshot, ...reporting(counted) },
+        encoding: "utf8",
+      });
       const b = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["main.ts"], {
         cwd: ROOT,
         env: { ...env, CDKTF_ENV: select, CDKTF_OUTDIR: fromTsx },
@@ -48,13 +64,39 @@ describe("synth from the snapshot", () => {
       });
       expect(a.status).toBe(0);
       expect(b.status).toBe(0);
+      expect(rolesIn(counted)).toEqual(["helper", "launcher", "leader"]); // merged, not rerun whole
       expect(a.stdout.replace(fromSnapshot, "<out>").replace(path.relative(ROOT, fromSnapshot), "<out>")).toBe(
         b.stdout.replace(fromTsx, "<out>").replace(path.relative(ROOT, fromTsx), "<out>"),
       );
       const snapFiles = files(fromSnapshot);
       expect(Object.keys(snapFiles).length).toBeGreaterThan(2);
       expect(snapFiles).toEqual(files(fromTsx));
+      expect(fs.readdirSync(scratch).filter((n) => n.includes(".staging-"))).toEqual([]);
     }
+  });
+
+  it("reports a failure found after the parts started as a whole synth does: same lines, same exit code, nothing written", () => {
+    const deployments = path.join(scratch, "bad-deployments");
+    fs.mkdirSync(path.join(deployments, "staging", "models"), { recursive: true });
+    fs.writeFileSync(
+      path.join(deployments, "staging", "models", "model-api.json"),
+      JSON.stringify({ name: "model-api", version: "1.0.0", image: "registry.example.com/mlops/model-api:latest", metrics: { auc: 0.9 }, primaryMetric: "auc", sourceCommit: "abc1234", createdAt: "2026-11-25T10:00:00Z" }),
+    );
+    const out = path.join(scratch, "never-parts");
+    const counted = path.join(scratch, "processes-failing");
+    const run = (cmd: string, args: string[], extra: Record<string, string> = {}) =>
+      spawnSync(cmd, args, { cwd: ROOT, env: { ...env, MLOPS_SYNTH_PARTS: "2", MLOPS_DEPLOYMENTS_DIR: deployments, CDKTF_OUTDIR: out, ...extra }, encoding: "utf8" });
+    const a = run(process.execPath, [LAUNCH], reporting(counted));
+    // The whole run reported (the helper may be stopped before it even starts).
+    expect(rolesIn(counted).filter((r) => r !== "helper")).toEqual(["launcher", "leader", "whole"]);
+    const b = run(path.join(ROOT, "node_modules", ".bin", "tsx"), ["main.ts"]);
+    expect(b.status).toBe(2);
+    expect(a.status).toBe(b.status);
+    expect(a.stderr).toMatch(/model-api\.json: image: expected an image by digest/);
+    expect(a.stderr).toBe(b.stderr);
+    expect(a.stdout).toBe(b.stdout);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(fs.readdirSync(scratch).filter((n) => n.includes(".staging-"))).toEqual([]);
   });
 
   it("reports a configuration problem and an environment file's syntax error the same way", () => {
@@ -74,6 +116,85 @@ describe("synth from the snapshot", () => {
     expect(a.stderr).toMatch(/staging\.ts.*syntax error at line 2/);
     expect(a.stderr).toBe(b.stderr);
     expect(fs.existsSync(path.join(scratch, "never"))).toBe(false);
+  });
+});
+
+describe("synth in parts", () => {
+  const planned: PlannedStack[] = ["dev", "staging", "prod"].flatMap((env) =>
+    (["aws", "gcp", "azure"] as const).flatMap((cloud) => [
+      { name: `${env}-${cloud}`, cloud, kind: "platform" as const },
+      { name: `${env}-${cloud}-state`, cloud, kind: "state" as const },
+    ]),
+  );
+
+  it("gives every stack to exactly one part, the platform stacks spread evenly", () => {
+    for (const parts of [2, 3]) {
+      const picks = Array.from({ length: parts }, (_, i) => {
+        const include = partition(i, parts);
+        return planned.filter((p) => include(p)).map((p) => p.name);
+      });
+      expect(picks.flat().sort()).toEqual(planned.map((p) => p.name).sort());
+      const platform = picks.map((names) => names.filter((n) => !n.endsWith("-state")).length);
+      expect(Math.max(...platform) - Math.min(...platform)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("is a leader only with a snapshot to start helpers from, and a helper only with its folders", () => {
+    expect(synthRole({})).toEqual({ kind: "whole" });
+    expect(synthRole({ MLOPS_SYNTH_PARTS: "2" })).toEqual({ kind: "whole" });
+    expect(synthRole({ MLOPS_SYNTH_PARTS: "1", MLOPS_SYNTH_BLOB: "b" })).toEqual({ kind: "whole" });
+    expect(synthRole({ MLOPS_SYNTH_PARTS: "2", MLOPS_SYNTH_BLOB: "b" })).toEqual({ kind: "leader", parts: 2, blob: "b" });
+    expect(synthRole({ MLOPS_SYNTH_PART: "1/2", MLOPS_SYNTH_PART_DIR: "d" })).toEqual({ kind: "whole" });
+    expect(synthRole({ MLOPS_SYNTH_PART: "1/2", MLOPS_SYNTH_PART_DIR: "d", MLOPS_SYNTH_PART_RESULT: "r" })).toEqual({ kind: "helper", index: 1, parts: 2, dir: "d", result: "r" });
+  });
+
+  it("keeps per-stack lines in plan order, each stack's own order kept", () => {
+    const lines = [{ p: "prod-aws/x" }, { p: "dev-aws/b" }, { p: "dev-gcp" }, { p: "dev-aws/a" }];
+    expect(inPlanOrder(planned, lines, (l) => l.p).map((l) => l.p)).toEqual(["dev-aws/b", "dev-aws/a", "dev-gcp", "prod-aws/x"]);
+  });
+
+  describe("helpers' results", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-parts-"));
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const helper = (name: string, code: number | null, result?: object): Helper => {
+      const file = path.join(dir, `${name}.json`);
+      if (result) fs.writeFileSync(file, JSON.stringify(result));
+      return { dir: path.join(dir, name), result: file, exited: Promise.resolve(code), child: {} as Helper["child"] };
+    };
+
+    it("are used only when every helper exited 0, reported ok and ran the leader's snapshot build", async () => {
+      const ok = { ok: true, build: "b1", warnings: [], summaries: [{ name: "dev-gcp", resourceCounts: { google_storage_bucket: 1 }, outputs: {}, suppressions: [], accepted: [] }] };
+      await expect(helperResults([helper("a", 0, ok)], "b1")).resolves.toEqual([ok]);
+      await expect(helperResults([helper("b", 0, ok), helper("c", 0, { ...ok, ok: false })], "b1")).resolves.toBeUndefined();
+      await expect(helperResults([helper("d", 1, ok)], "b1")).resolves.toBeUndefined();
+      await expect(helperResults([helper("e", null, ok)], "b1")).resolves.toBeUndefined();
+      await expect(helperResults([helper("f", 0)], "b1")).resolves.toBeUndefined(); // exited without a result
+      await expect(helperResults([helper("g", 0, ok)], "b2")).resolves.toBeUndefined(); // a snapshot rebuilt meanwhile
+    });
+
+    it("are written whole or not at all", () => {
+      const file = path.join(dir, "w.json");
+      writePartResult(file, { ok: true, warnings: [], summaries: [] });
+      expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({ ok: true, warnings: [], summaries: [] });
+      expect(fs.existsSync(`${file}.tmp`)).toBe(false);
+    });
+
+    it("refuse a stack that two parts synthesized, and a stack that depends on another", () => {
+      const staging = path.join(dir, "staging");
+      const part = path.join(staging, ".part-1");
+      for (const d of [path.join(staging, "stacks", "dev-aws"), path.join(part, "stacks", "dev-aws")]) fs.mkdirSync(d, { recursive: true });
+      const entry = { name: "dev-aws" };
+      fs.writeFileSync(path.join(staging, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks: { "dev-aws": entry } }));
+      fs.writeFileSync(path.join(part, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks: { "dev-aws": entry } }));
+      expect(() => mergeParts(staging, [{ dir: part, result: path.join(staging, ".part-1.json"), exited: Promise.resolve(0), child: {} as Helper["child"] }])).toThrow(
+        "stack dev-aws synthesized by two parts",
+      );
+      fs.writeFileSync(path.join(part, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks: { "dev-gcp": { name: "dev-gcp", dependencies: ["dev-aws"] } } }));
+      expect(() => mergeParts(staging, [{ dir: part, result: path.join(staging, ".part-1.json"), exited: Promise.resolve(0), child: {} as Helper["child"] }])).toThrow(
+        PartsDoNotMerge,
+      );
+      expect(fs.existsSync(path.join(part, "stacks", "dev-aws"))).toBe(true); // nothing moved
+    });
   });
 });
 
