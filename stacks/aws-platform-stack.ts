@@ -11,7 +11,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { PlatformCiIdentity, PlatformDatabase, PlatformIngress, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets, PlatformDataTrigger, ConsoleLink } from "../modules/core/contracts";
 import { ContainerFacts } from "../modules/core/container-contract";
 import { trainJobFacts } from "../modules/aws/task-definition";
-import { resolveIntent } from "../modules/core/intent";
+import { resolveDatabase, resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
 import { airflowExtraOutputs } from "../modules/core/airflow";
@@ -148,6 +148,7 @@ export class AwsPlatformStack extends TerraformStack {
     this.secrets = secrets;
 
     // database (only when a workload needs it)
+    const db = resolveDatabase(env, env.database.backupRetentionDays, "aws");
     const database = services.some((s) => s.usesDatabase)
       ? new Database(this, "database", {
           naming,
@@ -156,12 +157,12 @@ export class AwsPlatformStack extends TerraformStack {
           tier: env.database.tier,
           instanceClass: aws.databaseInstanceClass,
           storageGiB: env.database.storageGiB,
-          highAvailability: decide.multiZone,
-          deletionProtection: decide.deletionProtection,
-          backupRetentionDays: env.database.backupRetentionDays,
+          highAvailability: db.multiZone,
+          deletionProtection: db.deletionProtection,
+          backupRetentionDays: db.backupRetentionDays,
           customerManagedKey,
           logRetentionDays: retention,
-          skipFinalSnapshot: !decide.finalSnapshot,
+          finalSnapshot: db.finalSnapshot,
           secretRecoveryDays: decide.secretRecoveryDays,
         })
       : undefined;

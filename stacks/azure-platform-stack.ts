@@ -18,7 +18,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { ConsoleLink, PlatformCiIdentity, PlatformDatabase, PlatformDataTrigger, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets } from "../modules/core/contracts";
 import { ContainerFacts } from "../modules/core/container-contract";
-import { resolveIntent } from "../modules/core/intent";
+import { resolveDatabase, resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
 import { airflowExtraOutputs } from "../modules/core/airflow";
@@ -170,6 +170,7 @@ export class AzurePlatformStack extends TerraformStack {
     this.secrets = secrets;
 
     // database (only when a workload needs it)
+    const db = resolveDatabase(env, env.database.backupRetentionDays, "azure");
     const database = services.some((s) => s.usesDatabase)
       ? new Database(this, "database", {
           ...common,
@@ -179,9 +180,9 @@ export class AzurePlatformStack extends TerraformStack {
           password: secrets.generate("mlflow-db-password"),
           tier: env.database.tier,
           storageGiB: env.database.storageGiB,
-          highAvailability: decide.multiZone,
-          deletionProtection: decide.deletionProtection,
-          backupRetentionDays: env.database.backupRetentionDays,
+          highAvailability: db.multiZone,
+          deletionProtection: db.deletionProtection,
+          backupRetentionDays: db.backupRetentionDays,
           logWorkspaceId,
         })
       : undefined;

@@ -61,11 +61,14 @@ describe("Database", () => {
     expect(json.output.name.value).toMatch(/^\$\{google_sql_database\.database_[0-9A-F]+\.name\}$/);
     expect(json.output.user.value).toMatch(/^\$\{google_sql_user\.database_iam-mlflow_[0-9A-F]+\.name\}$/);
   });
-  test("GIVEN backupRetentionDays 0 THEN backups stay on with one kept", () => {
+  test("GIVEN backupRetentionDays 0 THEN refused with the message every cloud gives (backups are never off)", () => {
+    expect(() => new Database(gcpTestStack(), "database", { ...props, backupRetentionDays: 0 })).toThrow(/^\[.*database\] backupRetentionDays must be an integer from 1 to 35 on gcp \(backups are never off.*; got 0$/);
+  });
+  test("GIVEN one backup THEN backups stay on with one kept and no point-in-time recovery", () => {
     const stack = gcpTestStack();
-    new Database(stack, "database", { ...props, backupRetentionDays: 0 });
+    new Database(stack, "database", { ...props, backupRetentionDays: 1 });
     const i = resources(synthStack(stack), "google_sql_database_instance")[0] as { settings: { backup_configuration: Record<string, unknown> } };
-    expect(i.settings.backup_configuration).toMatchObject({ enabled: true, backup_retention_settings: { retained_backups: 1 } });
+    expect(i.settings.backup_configuration).toMatchObject({ enabled: true, point_in_time_recovery_enabled: false, backup_retention_settings: { retained_backups: 1 } });
   });
   test("GIVEN an unknown tier THEN validation lists the tiers", () => {
     expect(() => new Database(gcpTestStack(), "database", { ...props, tier: "huge" as never })).toThrow(/tier must be one of small, medium, large; got "huge"/);
