@@ -130,6 +130,8 @@ export class AzurePlatformStack extends TerraformStack {
       network: registrySku === "Premium" ? network : undefined,
       allowedIpRanges: registrySku === "Premium" ? azure.allowedIpRanges : [],
       logWorkspaceId,
+      repositories: services.map((s) => s.name),
+      forceDestroy: decide.forceDestroy,
     });
     ci.allowPublish(registry.registry.id);
     this.registry = registry;

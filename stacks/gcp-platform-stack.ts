@@ -134,6 +134,8 @@ export class GcpPlatformStack extends TerraformStack {
       region,
       keepImages: env.registry.keepImages,
       customerManagedKey: key?.keyId,
+      repositories: services.map((s) => s.name),
+      forceDestroy: decide.forceDestroy,
     });
     // A repository with CMEK fails to create until the service agent may use the key.
     for (const wait of keyReady("artifact-registry")) waitFor(wait, registry);

@@ -20,7 +20,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { BUCKET_PURPOSES, BucketPurpose } from "../core/workload-spec";
 import { PlatformObjectStorage } from "../core/contracts";
-import { ValidationError } from "../core/errors";
+import { lookup, ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";import { tlsOnlyStatements } from "./private/tls-only-statements";
 
 
@@ -110,11 +110,11 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
   }
 
   bucketName(purpose: BucketPurpose): string {
-    return this.buckets[purpose].bucket;
+    return lookup(this, "bucket", this.buckets, purpose).bucket;
   }
 
   bucketArn(purpose: BucketPurpose): string {
-    return this.buckets[purpose].arn;
+    return lookup(this, "bucket", this.buckets, purpose).arn;
   }
 
   private hardened(

@@ -25,7 +25,7 @@ import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container"
 import { StorageManagementPolicy } from "@cdktf/provider-azurerm/lib/storage-management-policy";
 import { BUCKET_PURPOSES, BucketAccess, BucketPurpose } from "../core/workload-spec";
 import { PlatformObjectStorage } from "../core/contracts";
-import { ValidationError } from "../core/errors";
+import { lookup, ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { addDiagnostics } from "./private/diagnostics";
 import { alnumName } from "./private/names";
@@ -168,7 +168,7 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
 
   /** The container name of a bucket purpose (containers live inside the account). */
   bucketName(purpose: BucketPurpose): string {
-    return this.containers[purpose].name;
+    return lookup(this, "bucket", this.containers, purpose).name;
   }
 
   /** Grants a managed identity read or read-write on one container (data plane RBAC, no keys). */
@@ -176,7 +176,7 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
     return new RoleAssignment(this, `${id}-${purpose}`, {
       // `id`, not the deprecated `resource_manager_id` (azurerm v4.55.0 storage_container_resource.go): for a
       // container made with storage_account_id both are the same Resource Manager id, so nothing is replaced.
-      scope: this.containers[purpose].id,
+      scope: lookup(this, "bucket", this.containers, purpose).id,
       roleDefinitionName: ROLE[access],
       principalId,
       principalType: "ServicePrincipal",
