@@ -31,6 +31,7 @@ import { addDiagnostics } from "./private/diagnostics";
 import { alnumName } from "./private/names";
 import { addPrivateEndpoint } from "./private/private-endpoint";
 import type { Network } from "./network";
+import { HARDENED_ACCOUNT } from "./private/hardened-account";
 
 export interface ObjectStorageProps {
   readonly naming: Naming;
@@ -92,21 +93,13 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
     }
 
     this.account = new StorageAccount(this, "account", {
+      ...HARDENED_ACCOUNT,
       name: alnumName(props.naming, 24, props.uniqueSeed, "data"),
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      accountKind: "StorageV2",
-      accountTier: "Standard",
       accountReplicationType: replication,
       accessTier: "Hot",
-      httpsTrafficOnlyEnabled: true,
-      minTlsVersion: "TLS1_2",
-      allowNestedItemsToBePublic: false,
-      sharedAccessKeyEnabled: false,
-      defaultToOauthAuthentication: true,
-      crossTenantReplicationEnabled: false,
       infrastructureEncryptionEnabled: encryption === "kms",
-      localUserEnabled: false,
       sftpEnabled: false,
       publicNetworkAccessEnabled: true, // the firewall below denies by default; see network_rules
       networkRules: { defaultAction: "Deny", bypass: ["AzureServices", "Logging", "Metrics"], ipRules: allowed.map((r) => r.replace(/\/32$/, "")) },
