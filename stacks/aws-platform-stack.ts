@@ -12,6 +12,7 @@ import { PlatformCiIdentity, PlatformDatabase, PlatformIngress, PlatformMonitori
 import { ContainerFacts } from "../modules/core/container-contract";
 import { trainJobFacts } from "../modules/aws/task-definition";
 import { resolveDatabase, resolveIntent } from "../modules/core/intent";
+import { movedFrom } from "../modules/core/moved-from";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
 import { airflowExtraOutputs } from "../modules/core/airflow";
@@ -69,7 +70,8 @@ export class AwsPlatformStack extends TerraformStack {
 
     // provider (and the environment's key: every later step encrypts with it)
     applyTags(new AwsProvider(this, "aws", { region, allowedAccountIds: [aws.accountId] }), platformTags(env, "aws"));
-    const customerManagedKey = env.storage.encryption === "kms" ? new EncryptionKey(this, "key", { naming, accountId: aws.accountId, region }).keyArn : undefined;
+    // Construct ids: `<concept>` or `<concept>-<catalog name>` (CHANGELOG); movedFrom keeps the former addresses' state.
+    const customerManagedKey = env.storage.encryption === "kms" ? movedFrom(new EncryptionKey(this, "encryption-key", { naming, accountId: aws.accountId, region }), "key").keyArn : undefined;
 
     // network
     const network = new Network(this, "network", {
@@ -195,7 +197,7 @@ export class AwsPlatformStack extends TerraformStack {
         mlflowAllowedHosts: mlflow ? [nlb.nlb.dnsName, `${nlb.nlb.dnsName}:${mlflow.port}`] : undefined,
         trainJob: trainJobFacts(byName.get("train"), naming.name("train"), cluster.cluster.name, subnets),
       };
-      const workload = new EcsFargate(this, spec.name, {
+      const workload = movedFrom(new EcsFargate(this, `fargate-${spec.name}`, {
         naming,
         region,
         service: spec,
@@ -216,7 +218,7 @@ export class AwsPlatformStack extends TerraformStack {
         logRetentionDays: retention,
         spotCapacity: decide.spotCapacity,
         serviceDependsOn: [cluster.capacityProviders],
-      });
+      }), spec.name);
       if (spec.usesDatabase && database) workload.waitFor(database.allowFrom(spec.name, workload.securityGroup.id));
       this.workloads.push(workload);
       byName.set(spec.name, workload);
@@ -245,7 +247,7 @@ export class AwsPlatformStack extends TerraformStack {
     for (const job of services.filter((s) => s.kind === "job" && s.trigger)) {
       const workload = byName.get(job.name)!;
       this.triggers.push(
-        new DataTrigger(this, `${job.name}-trigger`, {
+        movedFrom(new DataTrigger(this, `trigger-${job.name}`, {
           naming,
           accountId: aws.accountId,
           jobName: job.name,
@@ -257,7 +259,7 @@ export class AwsPlatformStack extends TerraformStack {
           passRoleArns: [workload.executionRole.arn, workload.taskRole.arn],
           subnetIds: subnets,
           securityGroupIds: [workload.securityGroup.id],
-        }),
+        }), `${job.name}-trigger`),
       );
     }
 
