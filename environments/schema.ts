@@ -209,7 +209,8 @@ export const environmentSchema = z
       .strictObject({
         tier: z.enum(["small", "medium", "large"]).default("small"),
         storageGiB: positiveInt.min(20).max(16384).default(20),
-        backupRetentionDays: nonNegativeInt.max(35).default(7),
+        /** Days of automated backups, 1-35: never 0 (RDS reads 0 as "off", Azure and Google cannot turn backups off). */
+        backupRetentionDays: positiveInt.max(35).default(7),
       })
       .default({ tier: "small", storageGiB: 20, backupRetentionDays: 7 }),
     promotion: z

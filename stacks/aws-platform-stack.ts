@@ -11,7 +11,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { PlatformCiIdentity, PlatformDatabase, PlatformIngress, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets, PlatformDataTrigger, ConsoleLink } from "../modules/core/contracts";
 import { ContainerFacts } from "../modules/core/container-contract";
 import { trainJobFacts } from "../modules/aws/task-definition";
-import { resolveIntent } from "../modules/core/intent";
+import { resolveDatabase, resolveIntent } from "../modules/core/intent";
+import { movedFrom } from "../modules/core/moved-from";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
 import { airflowExtraOutputs } from "../modules/core/airflow";
@@ -69,7 +70,8 @@ export class AwsPlatformStack extends TerraformStack {
 
     // provider (and the environment's key: every later step encrypts with it)
     applyTags(new AwsProvider(this, "aws", { region, allowedAccountIds: [aws.accountId] }), platformTags(env, "aws"));
-    const customerManagedKey = env.storage.encryption === "kms" ? new EncryptionKey(this, "key", { naming, accountId: aws.accountId, region }).keyArn : undefined;
+    // Construct ids: `<concept>` or `<concept>-<catalog name>` (CHANGELOG); movedFrom keeps the former addresses' state.
+    const customerManagedKey = env.storage.encryption === "kms" ? movedFrom(new EncryptionKey(this, "encryption-key", { naming, accountId: aws.accountId, region }), "key").keyArn : undefined;
 
     // network
     const network = new Network(this, "network", {
@@ -148,6 +150,7 @@ export class AwsPlatformStack extends TerraformStack {
     this.secrets = secrets;
 
     // database (only when a workload needs it)
+    const db = resolveDatabase(env, env.database.backupRetentionDays, "aws");
     const database = services.some((s) => s.usesDatabase)
       ? new Database(this, "database", {
           naming,
@@ -156,12 +159,12 @@ export class AwsPlatformStack extends TerraformStack {
           tier: env.database.tier,
           instanceClass: aws.databaseInstanceClass,
           storageGiB: env.database.storageGiB,
-          highAvailability: decide.multiZone,
-          deletionProtection: decide.deletionProtection,
-          backupRetentionDays: env.database.backupRetentionDays,
+          highAvailability: db.multiZone,
+          deletionProtection: db.deletionProtection,
+          backupRetentionDays: db.backupRetentionDays,
           customerManagedKey,
           logRetentionDays: retention,
-          skipFinalSnapshot: !decide.finalSnapshot,
+          finalSnapshot: db.finalSnapshot,
           secretRecoveryDays: decide.secretRecoveryDays,
         })
       : undefined;
@@ -194,7 +197,7 @@ export class AwsPlatformStack extends TerraformStack {
         mlflowAllowedHosts: mlflow ? [nlb.nlb.dnsName, `${nlb.nlb.dnsName}:${mlflow.port}`] : undefined,
         trainJob: trainJobFacts(byName.get("train"), naming.name("train"), cluster.cluster.name, subnets),
       };
-      const workload = new EcsFargate(this, spec.name, {
+      const workload = movedFrom(new EcsFargate(this, `fargate-${spec.name}`, {
         naming,
         region,
         service: spec,
@@ -215,7 +218,7 @@ export class AwsPlatformStack extends TerraformStack {
         logRetentionDays: retention,
         spotCapacity: decide.spotCapacity,
         serviceDependsOn: [cluster.capacityProviders],
-      });
+      }), spec.name);
       if (spec.usesDatabase && database) workload.waitFor(database.allowFrom(spec.name, workload.securityGroup.id));
       this.workloads.push(workload);
       byName.set(spec.name, workload);
@@ -247,7 +250,7 @@ export class AwsPlatformStack extends TerraformStack {
     for (const job of services.filter((s) => s.kind === "job" && s.trigger)) {
       const workload = byName.get(job.name)!;
       this.triggers.push(
-        new DataTrigger(this, `${job.name}-trigger`, {
+        movedFrom(new DataTrigger(this, `trigger-${job.name}`, {
           naming,
           accountId: aws.accountId,
           jobName: job.name,
@@ -259,7 +262,7 @@ export class AwsPlatformStack extends TerraformStack {
           passRoleArns: [workload.executionRole.arn, workload.taskRole.arn],
           subnetIds: subnets,
           securityGroupIds: [workload.securityGroup.id],
-        }),
+        }), `${job.name}-trigger`),
       );
     }
 

@@ -18,7 +18,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { ConsoleLink, PlatformCiIdentity, PlatformDatabase, PlatformDataTrigger, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets } from "../modules/core/contracts";
 import { ContainerFacts } from "../modules/core/container-contract";
-import { resolveIntent } from "../modules/core/intent";
+import { resolveDatabase, resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
 import { airflowExtraOutputs } from "../modules/core/airflow";
@@ -130,6 +130,8 @@ export class AzurePlatformStack extends TerraformStack {
       network: registrySku === "Premium" ? network : undefined,
       allowedIpRanges: registrySku === "Premium" ? azure.allowedIpRanges : [],
       logWorkspaceId,
+      repositories: services.map((s) => s.name),
+      forceDestroy: decide.forceDestroy,
     });
     ci.allowPublish(registry.registry.id);
     this.registry = registry;
@@ -170,6 +172,7 @@ export class AzurePlatformStack extends TerraformStack {
     this.secrets = secrets;
 
     // database (only when a workload needs it)
+    const db = resolveDatabase(env, env.database.backupRetentionDays, "azure");
     const database = services.some((s) => s.usesDatabase)
       ? new Database(this, "database", {
           ...common,
@@ -179,9 +182,9 @@ export class AzurePlatformStack extends TerraformStack {
           password: secrets.generate("mlflow-db-password"),
           tier: env.database.tier,
           storageGiB: env.database.storageGiB,
-          highAvailability: decide.multiZone,
-          deletionProtection: decide.deletionProtection,
-          backupRetentionDays: env.database.backupRetentionDays,
+          highAvailability: db.multiZone,
+          deletionProtection: db.deletionProtection,
+          backupRetentionDays: db.backupRetentionDays,
           logWorkspaceId,
         })
       : undefined;

@@ -16,7 +16,7 @@ import { Annotations, Aspects, TerraformStack } from "cdktf";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ConsoleLink, PlatformCiIdentity, PlatformDatabase, PlatformDataTrigger, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets } from "../modules/core/contracts";
 import { ContainerFacts, containerEnvironment } from "../modules/core/container-contract";
-import { resolveIntent } from "../modules/core/intent";
+import { resolveDatabase, resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
 import { airflowExtraOutputs } from "../modules/core/airflow";
@@ -134,6 +134,8 @@ export class GcpPlatformStack extends TerraformStack {
       region,
       keepImages: env.registry.keepImages,
       customerManagedKey: key?.keyId,
+      repositories: services.map((s) => s.name),
+      forceDestroy: decide.forceDestroy,
     });
     // A repository with CMEK fails to create until the service agent may use the key.
     for (const wait of keyReady("artifact-registry")) waitFor(wait, registry);
@@ -160,6 +162,7 @@ export class GcpPlatformStack extends TerraformStack {
     this.secrets = secrets;
 
     // database (only when a workload needs it); its IAM users are the workloads' accounts, known by name
+    const db = resolveDatabase(env, env.database.backupRetentionDays, "gcp");
     const database = services.some((s) => s.usesDatabase)
       ? new Database(this, "database", {
           naming,
@@ -170,9 +173,10 @@ export class GcpPlatformStack extends TerraformStack {
           tier: env.database.tier,
           machineTier: gcp.databaseTier,
           storageGiB: env.database.storageGiB,
-          highAvailability: decide.multiZone,
-          deletionProtection: decide.deletionProtection,
-          backupRetentionDays: env.database.backupRetentionDays,
+          highAvailability: db.multiZone,
+          deletionProtection: db.deletionProtection,
+          backupRetentionDays: db.backupRetentionDays,
+          finalSnapshot: db.finalSnapshot,
           iamServiceAccounts: services.filter((s) => s.usesDatabase).map((s) => serviceIdentityEmail(naming, projectId, s.name)),
           labels,
         })

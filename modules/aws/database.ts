@@ -16,6 +16,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { notOneOf, ValidationError } from "../core/errors";
+import { backupRetentionProblem } from "../core/intent";
 import type { PlatformDatabase } from "../core/contracts";
 import { Naming } from "../core/naming";
 
@@ -34,17 +35,17 @@ export interface DatabaseProps {
   readonly storageGiB?: number;
   /** Multi-AZ standby, Performance Insights, final snapshot. @default false */
   readonly highAvailability?: boolean;
-  /** @default false */
+  /** Refuse deletion (RDS deletion protection), as on every cloud. @default true */
   readonly deletionProtection?: boolean;
-  /** @default 7 */
+  /** Days of automated backups, 1-35 (never off: `resolveDatabase` in modules/core/intent.ts). @default 7 */
   readonly backupRetentionDays?: number;
   readonly customerManagedKey?: string;
   /** PostgreSQL major version. @default "16" */
   readonly engineVersion?: string;
   /** @default "mlflow" */
   readonly databaseName?: string;
-  /** Skip the final snapshot on destroy (throwaway environments only). @default false */
-  readonly skipFinalSnapshot?: boolean;
+  /** Take a final snapshot on destroy, as on every cloud (Google: backups retained on delete). @default true */
+  readonly finalSnapshot?: boolean;
   /** Days the exported PostgreSQL logs are kept (RDS would create their groups with no expiry). @default 30 */
   readonly logRetentionDays?: number;
   /** Days a deleted login secret can be restored. @default 30 */
@@ -75,6 +76,10 @@ export class Database extends Construct implements PlatformDatabase {
     const ha = props.highAvailability ?? false;
     const storage = props.storageGiB ?? 20;
     if (storage < 20) throw new ValidationError(`storageGiB must be at least 20 for gp3; got ${storage}`, this);
+    const backupDays = props.backupRetentionDays ?? 7;
+    const backupProblem = backupRetentionProblem(backupDays, "aws");
+    if (backupProblem) throw new ValidationError(backupProblem, this);
+    const finalSnapshot = props.finalSnapshot ?? true;
     if (props.subnetIds.length < 2) throw new ValidationError(`subnetIds must span at least two zones; got ${props.subnetIds.length}`, this);
     const engineVersion = props.engineVersion ?? "16";
     const n = props.naming;
@@ -144,11 +149,11 @@ export class Database extends Construct implements PlatformDatabase {
       parameterGroupName: params.name,
       publiclyAccessible: false,
       multiAz: ha,
-      deletionProtection: props.deletionProtection ?? false,
-      backupRetentionPeriod: props.backupRetentionDays ?? 7,
+      deletionProtection: props.deletionProtection ?? true,
+      backupRetentionPeriod: backupDays,
       copyTagsToSnapshot: true,
-      skipFinalSnapshot: props.skipFinalSnapshot ?? false,
-      finalSnapshotIdentifier: props.skipFinalSnapshot ? undefined : n.name("mlflow-final"),
+      skipFinalSnapshot: !finalSnapshot,
+      finalSnapshotIdentifier: finalSnapshot ? n.name("mlflow-final") : undefined,
       iamDatabaseAuthenticationEnabled: true,
       performanceInsightsEnabled: ha,
       performanceInsightsKmsKeyId: ha ? props.customerManagedKey : undefined,

@@ -16,6 +16,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Naming } from "../core/naming";
+import { lookup } from "../core/errors";
 
 export interface LoadBalancerProps {
   readonly naming: Naming;
@@ -91,8 +92,7 @@ export class LoadBalancer extends Construct {
    * service's tasks (`targetSecurityGroupId`) on its port. A service no one is admitted to is unreachable.
    */
   admit(service: string, targetSecurityGroupId: string, callers: Readonly<Record<string, string>>): void {
-    const target = this.targets[service];
-    if (!target) throw new Error(`no load balancer target for ${service}`);
+    const target = lookup(this, "load balancer target", this.targets, service);
     for (const [caller, groupId] of Object.entries(callers)) {
       new VpcSecurityGroupIngressRule(this, `${service}-from-${caller}`, {
         securityGroupId: this.securityGroup.id,

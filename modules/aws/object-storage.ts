@@ -10,19 +10,14 @@
  */
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { BUCKET_PURPOSES, BucketPurpose } from "../core/workload-spec";
 import { PlatformObjectStorage } from "../core/contracts";
-import { ValidationError } from "../core/errors";
-import { Naming } from "../core/naming";import { tlsOnlyStatements } from "./private/tls-only-statements";
-
+import { lookup, ValidationError } from "../core/errors";
+import { Naming } from "../core/naming";
+import { hardenedBucket, HardenedBucket } from "./private/hardened-bucket";
 
 export interface ObjectStorageProps {
   readonly naming: Naming;
@@ -40,12 +35,6 @@ export interface ObjectStorageProps {
   readonly forceDestroy?: boolean;
   /** Buckets whose object events go to EventBridge (data arrival triggers). @default - none */
   readonly eventBridgeBuckets?: readonly BucketPurpose[];
-}
-
-/** One hardened bucket and its companion resources. */
-interface HardenedBucket {
-  readonly bucket: S3Bucket;
-  readonly policy: S3BucketPolicy;
 }
 
 /** The four data buckets, plus the access-log bucket when logging is on. */
@@ -110,11 +99,11 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
   }
 
   bucketName(purpose: BucketPurpose): string {
-    return this.buckets[purpose].bucket;
+    return lookup(this, "bucket", this.buckets, purpose).bucket;
   }
 
   bucketArn(purpose: BucketPurpose): string {
-    return this.buckets[purpose].arn;
+    return lookup(this, "bucket", this.buckets, purpose).arn;
   }
 
   private hardened(
@@ -129,50 +118,15 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
       extraStatements?: (arn: string) => object[];
     },
   ): HardenedBucket {
-    const bucket = new S3Bucket(this, id, { bucket: name, forceDestroy: o.forceDestroy });
-    const publicAccess = new S3BucketPublicAccessBlock(this, `${id}-public-access`, {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
+    return hardenedBucket(this, {
+      name,
+      idOf: (part) => (part === "bucket" ? id : `${id}-${part}`),
+      forceDestroy: o.forceDestroy,
+      customerManagedKey: o.encryption === "kms" ? o.customerManagedKey : undefined,
+      noncurrentDays: o.noncurrentDays,
+      lifecycleRuleId: "expire-noncurrent-versions",
+      expireCurrentDays: o.expireCurrentDays,
+      extraStatements: o.extraStatements,
     });
-    new S3BucketOwnershipControls(this, `${id}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    const versioning = new S3BucketVersioningA(this, `${id}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, `${id}-encryption`, {
-      bucket: bucket.id,
-      rule: [
-        o.encryption === "kms"
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: o.customerManagedKey }, bucketKeyEnabled: true }
-          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-      ],
-    });
-    new S3BucketLifecycleConfiguration(this, `${id}-lifecycle`, {
-      bucket: bucket.id,
-      dependsOn: [versioning], // noncurrent-version rules on a bucket still being versioned race
-      rule: [
-        {
-          id: "expire-noncurrent-versions",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: o.noncurrentDays }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-          ...(o.expireCurrentDays ? { expiration: [{ days: o.expireCurrentDays }] } : {}),
-        },
-      ],
-    });
-    const policy = new S3BucketPolicy(this, `${id}-policy`, {
-      bucket: bucket.id,
-      // S3 rejects concurrent bucket-policy and public-access-block writes ("conflicting conditional operation").
-      dependsOn: [publicAccess],
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          ...tlsOnlyStatements(bucket.arn),
-          ...(o.extraStatements?.(bucket.arn) ?? []),
-        ],
-      }),
-    });
-    return { bucket, policy };
   }
 }

@@ -10,7 +10,7 @@ import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-policy";
 import { PlatformRegistry } from "../core/contracts";
-import { ValidationError } from "../core/errors";
+import { lookup, ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS } from "./private/iam";
 
@@ -121,12 +121,10 @@ export class Registry extends Construct implements PlatformRegistry {
   }
 
   repositoryUrl(service: string): string {
-    const repo = this.repositories[service];
-    if (!repo) throw new Error(`no repository for ${service}`);
-    return repo.repositoryUrl;
+    return lookup(this, "repository", this.repositories, service).repositoryUrl;
   }
 
   repositoryArn(service: string): string {
-    return this.repositories[service].arn;
+    return lookup(this, "repository", this.repositories, service).arn;
   }
 }

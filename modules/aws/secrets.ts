@@ -6,6 +6,7 @@
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import type { PlatformSecrets } from "../core/contracts";
+import { lookup } from "../core/errors";
 import { Naming } from "../core/naming";
 
 export interface SecretsProps {
@@ -38,8 +39,6 @@ export class Secrets extends Construct implements PlatformSecrets {
   }
 
   arnOf(name: string): string {
-    const s = this.secrets[name];
-    if (!s) throw new Error(`no secret named ${name}`);
-    return s.arn;
+    return lookup(this, "secret", this.secrets, name).arn;
   }
 }

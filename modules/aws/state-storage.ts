@@ -11,14 +11,8 @@
  */
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { ValidationError } from "../core/errors";import { tlsOnlyStatements } from "./private/tls-only-statements";
-
+import { ValidationError } from "../core/errors";
+import { hardenedBucket } from "./private/hardened-bucket";
 
 export interface StateStorageProps {
   /** Bucket name, exactly as the backend names it. */
@@ -42,49 +36,15 @@ export class StateStorage extends Construct {
     }
 
     // force_destroy stays false: deleting the bucket must first empty it by hand.
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucket, forceDestroy: false, lifecycle: { preventDestroy: true } });
+    this.bucket = hardenedBucket(this, {
+      name: props.bucket,
+      idOf: (part) => part,
+      forceDestroy: false,
+      preventDestroy: true,
+      customerManagedKey: props.kmsKeyId,
+      noncurrentDays,
+      lifecycleRuleId: "expire-old-state-versions",
+    }).bucket;
     this.bucketName = props.bucket;
-    const bucket = this.bucket;
-    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    const versioning = new S3BucketVersioningA(this, "versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket: bucket.id,
-      rule: [
-        props.kmsKeyId
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyId }, bucketKeyEnabled: true }
-          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-      ],
-    });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: bucket.id,
-      dependsOn: [versioning], // noncurrent-version rules on a bucket still being versioned race
-      rule: [
-        {
-          id: "expire-old-state-versions",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-    });
-    new S3BucketPolicy(this, "policy", {
-      bucket: bucket.id,
-      // S3 rejects concurrent bucket-policy and public-access-block writes ("conflicting conditional operation").
-      dependsOn: [publicAccess],
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          ...tlsOnlyStatements(bucket.arn),
-        ],
-      }),
-    });
   }
 }

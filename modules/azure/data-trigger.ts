@@ -31,6 +31,7 @@ import { STORAGE_METRICS, type ObjectStorage } from "./object-storage";
 import { addDiagnostics } from "./private/diagnostics";
 import type { QueueTrigger } from "./container-app-job";
 import type { Secrets } from "./secrets";
+import { HARDENED_ACCOUNT } from "./private/hardened-account";
 
 export interface DataTriggerProps {
   readonly naming: Naming;
@@ -79,19 +80,12 @@ export class DataTrigger extends Construct implements PlatformDataTrigger {
     this.subjectPrefix = `/blobServices/default/containers/${props.bucket}/blobs/${prefix}`;
 
     this.queueAccount = new StorageAccount(this, "queue-account", {
+      ...HARDENED_ACCOUNT,
       name: alnumName(n, 24, props.uniqueSeed, "evt"),
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      accountKind: "StorageV2",
-      accountTier: "Standard",
       accountReplicationType: "LRS",
-      httpsTrafficOnlyEnabled: true,
-      minTlsVersion: "TLS1_2",
-      allowNestedItemsToBePublic: false,
-      sharedAccessKeyEnabled: true,
-      defaultToOauthAuthentication: true,
-      crossTenantReplicationEnabled: false,
-      localUserEnabled: false,
+      sharedAccessKeyEnabled: true, // the KEDA scaler needs them (below)
       // It holds no blobs but dead letters; soft delete costs nothing there (Checkov CKV2_AZURE_38).
       blobProperties: { deleteRetentionPolicy: { days: 7 } },
       // Shared keys stay on for the KEDA scaler (below): any SAS token minted from them lives at most an hour

@@ -22,6 +22,7 @@ import { PostgresqlFlexibleServer } from "@cdktf/provider-azurerm/lib/postgresql
 import { PostgresqlFlexibleServerConfiguration } from "@cdktf/provider-azurerm/lib/postgresql-flexible-server-configuration";
 import { PostgresqlFlexibleServerDatabase } from "@cdktf/provider-azurerm/lib/postgresql-flexible-server-database";
 import { ValidationError, notOneOf } from "../core/errors";
+import { backupRetentionProblem } from "../core/intent";
 import type { PlatformDatabase } from "../core/contracts";
 import { Naming } from "../core/naming";
 import { addDiagnostics } from "./private/diagnostics";
@@ -60,9 +61,9 @@ export interface DatabaseProps {
   readonly highAvailability?: boolean;
   /** Backups also in the paired region. @default - same as highAvailability */
   readonly geoRedundantBackup?: boolean;
-  /** Raised to Azure's floor of 7 days. @default 7 */
+  /** Days of automated backups, 7-35 on Azure (`resolveDatabase` in modules/core/intent.ts raises an environment's days to 7). @default 7 */
   readonly backupRetentionDays?: number;
-  /** CanNotDelete lock on the server. @default false */
+  /** Refuse deletion, as on every cloud: a CanNotDelete lock on the server. @default true */
   readonly deletionProtection?: boolean;
   /** @default "mlflowadmin" */
   readonly administratorLogin?: string;
@@ -87,8 +88,8 @@ export class Database extends Construct implements PlatformDatabase {
     const storageGiB = props.storageGiB ?? 32;
     const ha = props.highAvailability ?? false;
     const geo = props.geoRedundantBackup ?? ha;
-    const retention = Math.max(props.backupRetentionDays ?? 7, 7);
-    const deletionProtection = props.deletionProtection ?? false;
+    const retention = props.backupRetentionDays ?? 7;
+    const deletionProtection = props.deletionProtection ?? true;
     this.administratorLogin = props.administratorLogin ?? "mlflowadmin";
     this.databaseName = props.databaseName ?? "mlflow";
     this.password = props.password;
@@ -96,7 +97,8 @@ export class Database extends Construct implements PlatformDatabase {
     if (ha && POSTGRES_SKU[tier].startsWith("B_")) {
       throw new ValidationError(`highAvailability needs a General Purpose tier; tier "${tier}" is Burstable (use "medium" or "large", or turn highAvailability off)`, this);
     }
-    if (retention > 35) throw new ValidationError(`backupRetentionDays must be at most 35; got ${retention}`, this);
+    const backupProblem = backupRetentionProblem(retention, "azure");
+    if (backupProblem) throw new ValidationError(backupProblem, this);
     const storageMb = STORAGE_MB.find((mb) => mb >= storageGiB * 1024);
     if (storageMb === undefined) throw new ValidationError(`storageGiB must be at most 32767; got ${storageGiB}`, this);
 

@@ -25,12 +25,13 @@ import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container"
 import { StorageManagementPolicy } from "@cdktf/provider-azurerm/lib/storage-management-policy";
 import { BUCKET_PURPOSES, BucketAccess, BucketPurpose } from "../core/workload-spec";
 import { PlatformObjectStorage } from "../core/contracts";
-import { ValidationError } from "../core/errors";
+import { lookup, ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { addDiagnostics } from "./private/diagnostics";
 import { alnumName } from "./private/names";
 import { addPrivateEndpoint } from "./private/private-endpoint";
 import type { Network } from "./network";
+import { HARDENED_ACCOUNT } from "./private/hardened-account";
 
 export interface ObjectStorageProps {
   readonly naming: Naming;
@@ -92,21 +93,13 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
     }
 
     this.account = new StorageAccount(this, "account", {
+      ...HARDENED_ACCOUNT,
       name: alnumName(props.naming, 24, props.uniqueSeed, "data"),
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      accountKind: "StorageV2",
-      accountTier: "Standard",
       accountReplicationType: replication,
       accessTier: "Hot",
-      httpsTrafficOnlyEnabled: true,
-      minTlsVersion: "TLS1_2",
-      allowNestedItemsToBePublic: false,
-      sharedAccessKeyEnabled: false,
-      defaultToOauthAuthentication: true,
-      crossTenantReplicationEnabled: false,
       infrastructureEncryptionEnabled: encryption === "kms",
-      localUserEnabled: false,
       sftpEnabled: false,
       publicNetworkAccessEnabled: true, // the firewall below denies by default; see network_rules
       networkRules: { defaultAction: "Deny", bypass: ["AzureServices", "Logging", "Metrics"], ipRules: allowed.map((r) => r.replace(/\/32$/, "")) },
@@ -168,7 +161,7 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
 
   /** The container name of a bucket purpose (containers live inside the account). */
   bucketName(purpose: BucketPurpose): string {
-    return this.containers[purpose].name;
+    return lookup(this, "bucket", this.containers, purpose).name;
   }
 
   /** Grants a managed identity read or read-write on one container (data plane RBAC, no keys). */
@@ -176,7 +169,7 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
     return new RoleAssignment(this, `${id}-${purpose}`, {
       // `id`, not the deprecated `resource_manager_id` (azurerm v4.55.0 storage_container_resource.go): for a
       // container made with storage_account_id both are the same Resource Manager id, so nothing is replaced.
-      scope: this.containers[purpose].id,
+      scope: lookup(this, "bucket", this.containers, purpose).id,
       roleDefinitionName: ROLE[access],
       principalId,
       principalType: "ServicePrincipal",

@@ -15,7 +15,7 @@ import { ContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registr
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { PlatformRegistry } from "../core/contracts";
-import { ValidationError, notOneOf } from "../core/errors";
+import { lookup, ValidationError, notOneOf } from "../core/errors";
 import { Naming } from "../core/naming";
 import type { ImageRef } from "../core/workload-spec";
 import { addDiagnostics } from "./private/diagnostics";
@@ -44,6 +44,15 @@ export interface RegistryProps {
   readonly allowedIpRanges?: readonly string[];
   /** Log Analytics workspace for login/repository events. @default - no diagnostic setting */
   readonly logWorkspaceId?: string;
+  /** The services whose images it holds, as on every cloud: `repositoryUrl` refuses any other name. */
+  readonly repositories: readonly string[];
+  /**
+   * Destroy the registry while it still holds images, as on every cloud (AWS `force_delete`). Deleting an
+   * ACR takes its images with it, with no emptiness check (azurerm v4.55.0
+   * containers/container_registry_resource.go: a plain DeleteThenPoll), so `false` is
+   * `lifecycle.prevent_destroy`: Terraform refuses any plan that destroys it. @default false
+   */
+  readonly forceDestroy?: boolean;
 }
 
 /** ACR plus the pull identity. */
@@ -55,6 +64,7 @@ export class Registry extends Construct implements PlatformRegistry {
   readonly pullIdentity: UserAssignedIdentity;
   /** The AcrPull assignment; apps depend on it so the first revision can pull. */
   readonly pullGrant: RoleAssignment;
+  private readonly services: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: RegistryProps) {
     super(scope, id);
@@ -73,7 +83,9 @@ export class Registry extends Construct implements PlatformRegistry {
     this.sku = sku;
     const publicAccess = !premium || allowed.length > 0;
 
+    this.services = Object.fromEntries(props.repositories.map((name) => [name, name]));
     this.registry = new ContainerRegistry(this, "acr", {
+      lifecycle: props.forceDestroy ? undefined : { preventDestroy: true },
       name: alnumName(props.naming, 50, props.uniqueSeed, "acr"),
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -122,7 +134,7 @@ export class Registry extends Construct implements PlatformRegistry {
 
   /** `<login server>/<service>` without tag or digest. */
   repositoryUrl(service: string): string {
-    return `${this.loginServer}/${service}`;
+    return `${this.loginServer}/${lookup(this, "repository", this.services, service)}`;
   }
 
   /** The full image reference: `<repo>@sha256:...` for a promoted digest, else `<repo>:<tag>`. */

@@ -20,6 +20,7 @@ import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { ValidationError } from "../core/errors";
+import { HARDENED_ACCOUNT } from "./private/hardened-account";
 
 export interface StateStorageProps {
   readonly resourceGroupName: string;
@@ -49,22 +50,14 @@ export class StateStorage extends Construct {
 
     this.resourceGroup = new ResourceGroup(this, "rg", { name: props.resourceGroupName, location: props.location, lifecycle: { preventDestroy: true } });
     this.account = new StorageAccount(this, "account", {
+      ...HARDENED_ACCOUNT,
       name: props.storageAccountName,
       resourceGroupName: this.resourceGroup.name,
       location: props.location,
-      accountKind: "StorageV2",
-      accountTier: "Standard",
       accountReplicationType: replication,
       accessTier: "Hot",
-      httpsTrafficOnlyEnabled: true,
-      minTlsVersion: "TLS1_2",
-      allowNestedItemsToBePublic: false,
-      sharedAccessKeyEnabled: false,
-      defaultToOauthAuthentication: true,
-      crossTenantReplicationEnabled: false,
       // ForceNew in azurerm 4.55 (internal/services/storage/storage_account_resource.go): set at creation.
       infrastructureEncryptionEnabled: true,
-      localUserEnabled: false,
       sftpEnabled: false,
       publicNetworkAccessEnabled: true,
       blobProperties: {

@@ -61,3 +61,17 @@ export function visible(text: string, explain = true): string {
 export function notOneOf(field: string, value: unknown, allowed: readonly (string | number)[]): string {
   return `${field} must be one of ${allowed.join(", ")}; got ${describeValue(value)}`;
 }
+
+/**
+ * What every module accessor throws for a name it does not hold (`arnOf("nope")`, `bucketName("x")`):
+ * a ValidationError naming the construct, what was asked for and the names it knows, on every cloud.
+ */
+export function unknownName(scope: IConstruct, what: string, name: string, known: readonly string[]): ValidationError {
+  return new ValidationError(`no ${what} named ${describeValue(name)}; known: ${known.length > 0 ? known.join(", ") : "none"}`, scope);
+}
+
+/** Looks a name up in a module's record, or throws `unknownName`: the one lookup every accessor uses. */
+export function lookup<T>(scope: IConstruct, what: string, record: Readonly<Record<string, T>>, name: string): T {
+  if (!Object.prototype.hasOwnProperty.call(record, name)) throw unknownName(scope, what, name, Object.keys(record));
+  return record[name];
+}

@@ -27,6 +27,7 @@ import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import { notOneOf, ValidationError } from "../core/errors";
+import { backupRetentionProblem } from "../core/intent";
 import type { PlatformDatabase } from "../core/contracts";
 import { Naming } from "../core/naming";
 
@@ -53,9 +54,11 @@ export interface DatabaseProps {
   readonly storageGiB?: number;
   /** Standby in a second zone (REGIONAL). @default false */
   readonly highAvailability?: boolean;
-  /** Refuse deletion, in Terraform and in the Cloud SQL API. @default true */
+  /** Refuse deletion, as on every cloud: in Terraform and in the Cloud SQL API. @default true */
   readonly deletionProtection?: boolean;
-  /** Daily backups kept (at least 1: backups are never off). @default 7 */
+  /** Keep a copy on destroy, as on every cloud: Cloud SQL keeps the instance's backups after deletion (`retain_backups_on_delete`). @default true */
+  readonly finalSnapshot?: boolean;
+  /** Daily backups kept, 1-35 (never off: `resolveDatabase` in modules/core/intent.ts). @default 7 */
   readonly backupRetentionDays?: number;
   /** Service account e-mails that log in with IAM database authentication. @default - none */
   readonly iamServiceAccounts?: readonly string[];
@@ -87,7 +90,10 @@ export class Database extends Construct implements PlatformDatabase {
     const storageGiB = props.storageGiB ?? 20;
     const ha = props.highAvailability ?? false;
     const deletionProtection = props.deletionProtection ?? true;
-    const retention = Math.max(1, props.backupRetentionDays ?? 7);
+    const retention = props.backupRetentionDays ?? 7;
+    const backupProblem = backupRetentionProblem(retention, "gcp");
+    if (backupProblem) throw new ValidationError(backupProblem, this);
+    const finalSnapshot = props.finalSnapshot ?? true;
     const databaseName = props.databaseName ?? "mlflow";
     if (!Number.isInteger(storageGiB) || storageGiB < 10) {
       throw new ValidationError(`storageGiB must be an integer of at least 10; got ${storageGiB}`, this);
@@ -112,7 +118,7 @@ export class Database extends Construct implements PlatformDatabase {
         diskAutoresize: true,
         diskAutoresizeLimit: storageGiB * 10,
         deletionProtectionEnabled: deletionProtection,
-        retainBackupsOnDelete: deletionProtection,
+        retainBackupsOnDelete: finalSnapshot,
         connectorEnforcement: "REQUIRED",
         ipConfiguration: {
           ipv4Enabled: false,

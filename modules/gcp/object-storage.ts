@@ -12,7 +12,7 @@ import { Construct } from "constructs";
 import { StorageBucket, StorageBucketConfig } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { PlatformObjectStorage } from "../core/contracts";
-import { ValidationError } from "../core/errors";
+import { lookup, ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { BUCKET_PURPOSES, BucketPurpose } from "../core/workload-spec";
 
@@ -91,6 +91,6 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
   }
 
   bucketName(purpose: BucketPurpose): string {
-    return this.buckets[purpose].name;
+    return lookup(this, "bucket", this.buckets, purpose).name;
   }
 }

@@ -19,7 +19,7 @@
 import { Construct } from "constructs";
 import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
 import { PlatformRegistry } from "../core/contracts";
-import { ValidationError } from "../core/errors";
+import { lookup, ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import type { ImageRef } from "../core/workload-spec";
 
@@ -37,6 +37,15 @@ export interface RegistryProps {
   readonly enableVulnerabilityScanning?: boolean;
   /** Cloud KMS key for the repository (CMEK). @default - Google-managed encryption */
   readonly customerManagedKey?: string;
+  /** The services whose images it holds, as on every cloud: `repositoryUrl` refuses any other name. */
+  readonly repositories: readonly string[];
+  /**
+   * Destroy the repository while it still holds images, as on every cloud (AWS `force_delete`). Artifact
+   * Registry's DELETE takes the images with it and the resource has no emptiness check or deletion
+   * protection (google v6.50.0 artifactregistry/resource_artifact_registry_repository.go), so `false`
+   * is `lifecycle.prevent_destroy`: Terraform refuses any plan that destroys it. @default false
+   */
+  readonly forceDestroy?: boolean;
 }
 
 /** The Docker repository of the platform. */
@@ -44,6 +53,7 @@ export class Registry extends Construct implements PlatformRegistry {
   readonly repository: ArtifactRegistryRepository;
   /** `europe-west3-docker.pkg.dev/<project>/<repo>` */
   readonly repositoryBase: string;
+  private readonly services: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: RegistryProps) {
     super(scope, id);
@@ -68,6 +78,7 @@ export class Registry extends Construct implements PlatformRegistry {
       dockerConfig: { immutableTags: true },
       kmsKeyName: props.customerManagedKey,
       cleanupPolicyDryRun: dryRun,
+      lifecycle: props.forceDestroy ? undefined : { preventDestroy: true },
       cleanupPolicies: [
         // KEEP wins over DELETE: the newest N versions of each image survive whatever their age.
         { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: keep } },
@@ -76,10 +87,11 @@ export class Registry extends Construct implements PlatformRegistry {
       vulnerabilityScanningConfig: { enablementConfig: scanning ? "INHERITED" : "DISABLED" },
     });
     this.repositoryBase = `${props.region}-docker.pkg.dev/${props.projectId}/${repositoryId}`;
+    this.services = Object.fromEntries(props.repositories.map((name) => [name, `${this.repositoryBase}/${name}`]));
   }
 
   repositoryUrl(service: string): string {
-    return `${this.repositoryBase}/${service}`;
+    return lookup(this, "repository", this.services, service);
   }
 
   /** The image a service runs: `<repo>@sha256:...` when a promotion pinned a digest, else `<repo>:<tag>`. */

@@ -18,7 +18,7 @@ import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
-import { ValidationError } from "../core/errors";
+import { unknownName, ValidationError } from "../core/errors";
 import type { PlatformSecrets } from "../core/contracts";
 import { Naming } from "../core/naming";
 
@@ -88,7 +88,7 @@ export class Secrets extends Construct implements PlatformSecrets {
 
   secretId(name: string): string {
     const s = this.byName.get(name);
-    if (!s) throw new ValidationError(`no secret named ${JSON.stringify(name)}; known: ${[...this.byName.keys()].join(", ") || "none"}`, this);
+    if (!s) throw unknownName(this, "secret", name, [...this.byName.keys()]);
     return s.id;
   }
 }

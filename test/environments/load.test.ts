@@ -141,6 +141,11 @@ describe("environment loading", () => {
     expect(lines.join("\n")).toMatch(/clouds\.aws\.network\.zones: expected at least two availability zones/);
   });
 
+  test("GIVEN database.backupRetentionDays 0 WHEN validated THEN refused at load: RDS reads 0 as no backups, Azure and Google cannot turn them off", () => {
+    const lines = problemsOf(devWith((d) => (d.database = { ...d.database, backupRetentionDays: 0 })));
+    expect(lines).toEqual([expect.stringMatching(/^environments\/dev\.ts: database\.backupRetentionDays: expected .*, found 0$/)]);
+  });
+
   test("GIVEN pull-request promotion from an environment that does not exist WHEN validated THEN promotion.from is reported", () => {
     const lines = problemsOf(devWith((d) => (d.promotion = { mode: "pull-request", from: "qa" })));
     expect(lines).toEqual(['environments/dev.ts: promotion.from: expected another environment (none is defined), found "qa"']);

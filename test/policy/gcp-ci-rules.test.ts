@@ -15,6 +15,7 @@ import { CiIdentity } from "../../modules/gcp/ci-identity";
 import { Registry } from "../../modules/gcp/registry";
 import { checkPolicy } from "../support/policy";
 import { GCP_TEST_TAGS, gcpTestStack, naming, PROJECT } from "../modules/gcp/gcp-test-stack";
+import { SERVICE_CATALOG } from "../../services/catalog";
 
 const WIF = "MLOPS-GCP-WIF-PROVIDER-SCOPED";
 const POOL_WIDE = "MLOPS-GCP-WIF-NO-POOL-WIDE-PRINCIPAL";
@@ -45,7 +46,7 @@ test("GIVEN the GCP pack THEN the CI rules are in it, each naming the Checkov id
 test("GIVEN the CiIdentity module with its registry grants WHEN all three CI rules run THEN it is compliant", () => {
   const errors = findings([WIF, POOL_WIDE, ADMIN], (s) => {
     const ci = new CiIdentity(s, "ci", { naming, ...PROJECT, repository: "acme/app", githubEnvironment: "test", stateBucket: "tfstate" });
-    ci.allowPublish(new Registry(s, "registry", { naming, ...PROJECT }));
+    ci.allowPublish(new Registry(s, "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), naming, ...PROJECT }));
   });
   expect(errors).toEqual([]);
 });

@@ -25,3 +25,12 @@ describe("stateful resource addresses", () => {
     expect({ missing, added }).toEqual({ missing: [], added: [] });
   });
 });
+
+describe("moved blocks", () => {
+  test.each(Object.keys(PINNED))("GIVEN %s WHEN synthesized THEN every moved block leaves an address no resource has for one of the same type that exists", (stack) => {
+    const json = built.json(stack) as { resource?: Record<string, Record<string, unknown>>; moved?: { from: string; to: string }[] };
+    const addresses = new Set(Object.entries(json.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)));
+    const wrong = (json.moved ?? []).filter((m) => addresses.has(m.from) || !addresses.has(m.to) || m.from.split(".")[0] !== m.to.split(".")[0]);
+    expect(wrong).toEqual([]);
+  });
+});

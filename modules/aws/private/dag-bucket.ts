@@ -8,15 +8,12 @@
  */
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";import { tlsOnlyStatements } from "./tls-only-statements";
-
+import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import type { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import type { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { hardenedBucket } from "./hardened-bucket";
 
 export interface DagBucketProps {
   readonly name: string;
@@ -41,50 +38,20 @@ export class DagBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: DagBucketProps) {
     super(scope, id);
-    const bucket = new S3Bucket(this, "bucket", { bucket: props.name, forceDestroy: props.forceDestroy });
-    this.bucket = bucket;
-    this.publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
+    const hardened = hardenedBucket(this, {
+      name: props.name,
+      idOf: (part) => part,
+      forceDestroy: props.forceDestroy,
+      customerManagedKey: props.kmsKeyArn,
+      noncurrentDays: 30,
+      lifecycleRuleId: "expire-noncurrent-versions",
     });
-    new S3BucketOwnershipControls(this, "ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    this.versioning = new S3BucketVersioningA(this, "versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket: bucket.id,
-      rule: [
-        props.kmsKeyArn
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
-          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-      ],
-    });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: bucket.id,
-      dependsOn: [this.versioning],
-      rule: [
-        {
-          id: "expire-noncurrent-versions",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-    });
+    this.bucket = hardened.bucket;
+    this.publicAccess = hardened.publicAccess;
+    this.versioning = hardened.versioning;
+    this.policy = hardened.policy;
     if (props.accessLogBucket) {
-      new S3BucketLoggingA(this, "logging", { bucket: bucket.id, targetBucket: props.accessLogBucket, targetPrefix: "airflow-dags/", dependsOn: props.accessLogDependsOn ? [...props.accessLogDependsOn] : undefined });
+      new S3BucketLoggingA(this, "logging", { bucket: this.bucket.id, targetBucket: props.accessLogBucket, targetPrefix: "airflow-dags/", dependsOn: props.accessLogDependsOn ? [...props.accessLogDependsOn] : undefined });
     }
-    this.policy = new S3BucketPolicy(this, "policy", {
-      bucket: bucket.id,
-      dependsOn: [this.publicAccess], // S3 rejects concurrent policy and public-access-block writes
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          ...tlsOnlyStatements(bucket.arn),
-        ],
-      }),
-    });
   }
 }

@@ -17,7 +17,7 @@ describe("AWS Database", () => {
     users.forEach((u, i) => db.allowFrom(u, `sg-${i}`));
     small = synthStack(stack);
     const other = awsTestStack();
-    new Database(other, "database", { ...BASE, tier: "medium", highAvailability: true, deletionProtection: true, customerManagedKey: KEY, skipFinalSnapshot: true, logRetentionDays: 90 });
+    new Database(other, "database", { ...BASE, tier: "medium", highAvailability: true, deletionProtection: true, customerManagedKey: KEY, finalSnapshot: false, logRetentionDays: 90 });
     ha = synthStack(other);
   });
 
@@ -28,7 +28,7 @@ describe("AWS Database", () => {
     expect(db).toMatchObject({
       engine: "postgres", engine_version: "16", instance_class: "db.t4g.micro", allocated_storage: 20, storage_type: "gp3",
       storage_encrypted: true, kms_key_id: KEY, publicly_accessible: false, manage_master_user_password: true,
-      master_user_secret_kms_key_id: KEY, iam_database_authentication_enabled: true, multi_az: false, deletion_protection: false,
+      master_user_secret_kms_key_id: KEY, iam_database_authentication_enabled: true, multi_az: false, deletion_protection: true,
       backup_retention_period: 7, skip_final_snapshot: false, final_snapshot_identifier: "mlops-test-mlflow-final",
     });
     expect(db).not.toHaveProperty("password");
@@ -68,6 +68,9 @@ describe("AWS Database", () => {
     ["an unknown tier", { tier: "huge" as DatabaseProps["tier"] }, 'tier must be one of small, medium, large; got "huge"'],
     ["19 GiB of storage", { storageGiB: 19 }, "storageGiB must be at least 20 for gp3; got 19"],
     ["one subnet", { subnetIds: ["subnet-a"] }, "subnetIds must span at least two zones; got 1"],
+    // RDS would read 0 as "no automated backups"; Azure and Google cannot turn them off, so no cloud takes 0.
+    ["no backups", { backupRetentionDays: 0 }, "backupRetentionDays must be an integer from 1 to 35 on aws (backups are never off; resolveDatabase raises an environment's days to the floor); got 0"],
+    ["too many backup days", { backupRetentionDays: 36 }, "backupRetentionDays must be an integer from 1 to 35 on aws"],
   ])("GIVEN %s WHEN constructed THEN validation fails with the reason", (_c, over, message) => {
     expect(() => new Database(awsTestStack(), "database", { ...BASE, ...over })).toThrow(message);
   });

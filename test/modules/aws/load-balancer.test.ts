@@ -54,6 +54,6 @@ describe("AWS LoadBalancer", () => {
 
   test("GIVEN a service without a target WHEN admitted THEN the error names it", () => {
     const nlb = new LoadBalancer(awsTestStack(), "nlb", { naming: AWS_NAMING, vpcId: "vpc-1", vpcCidr: CIDR, subnetIds: ["subnet-a", "subnet-b"] });
-    expect(() => nlb.admit("nope", "sg-x", {})).toThrow("no load balancer target for nope");
+    expect(() => nlb.admit("nope", "sg-x", {})).toThrow(`[test/nlb] no load balancer target named "nope"; known: none`);
   });
 });

@@ -44,6 +44,6 @@ describe("AWS Secrets", () => {
   });
 
   test("GIVEN a name that was not asked for WHEN its ARN is read THEN the error names it", () => {
-    expect(() => secrets.arnOf("nope")).toThrow("no secret named nope");
+    expect(() => secrets.arnOf("nope")).toThrow(`[test/secrets] no secret named "nope"; known: signing-key, webhook-token`);
   });
 });

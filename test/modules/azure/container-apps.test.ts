@@ -13,13 +13,14 @@ import { transform } from "../../../services/transform";
 import { mlflow } from "../../../services/mlflow";
 import { resources, synthStack } from "../../support/synth";
 import { COMMON, OFFICERS, SEED, TENANT, azureTestStack, testNetwork } from "./azure-test-stack";
+import { SERVICE_CATALOG } from "../../../services/catalog";
 
 function platform(stack: TerraformStack) {
   const network = testNetwork(stack);
   const logs = new LogWorkspace(stack, "logs", COMMON);
   return {
     ...COMMON,
-    registry: new Registry(stack, "registry", { ...COMMON, uniqueSeed: SEED, sku: "Basic" }),
+    registry: new Registry(stack, "registry", { repositories: [...SERVICE_CATALOG.map((s) => s.name), "open"], ...COMMON, uniqueSeed: SEED, sku: "Basic" }),
     storage: new ObjectStorage(stack, "storage", { ...COMMON, uniqueSeed: SEED }),
     secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, officers: OFFICERS }),
     environment: new ContainerAppEnvironment(stack, "env", { ...COMMON, network, logWorkspaceId: logs.workspaceId }),

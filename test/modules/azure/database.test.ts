@@ -19,8 +19,8 @@ function build(props: Partial<DatabaseProps> = {}) {
 }
 
 describe("Azure Database", () => {
-  test("GIVEN defaults (dev) WHEN built THEN a private Burstable server, password write-only, Entra ID enabled, no HA, no lock", () => {
-    const { json } = build();
+  test("GIVEN defaults and no deletion protection (dev) WHEN built THEN a private Burstable server, password write-only, Entra ID enabled, no HA, no lock", () => {
+    const { json } = build({ deletionProtection: false });
     const [server] = resources(json, "azurerm_postgresql_flexible_server");
     expect(server).toMatchObject({
       version: "16",
@@ -60,15 +60,17 @@ describe("Azure Database", () => {
     expect(configs.filter((c) => c.depends_on)).toHaveLength(configs.length - 1);
   });
 
-  test("GIVEN a backup retention below Azure's floor WHEN built THEN 7 days", () => {
-    const [server] = resources(build({ backupRetentionDays: 1 }).json, "azurerm_postgresql_flexible_server");
-    expect(server.backup_retention_days).toBe(7);
+  test("GIVEN defaults WHEN built THEN deletion protection is on (a CanNotDelete lock), as on every cloud", () => {
+    expect(resources(build().json, "azurerm_management_lock")).toEqual([expect.objectContaining({ lock_level: "CanNotDelete" })]);
   });
 
   test.each([
     [{ highAvailability: true }, /highAvailability needs a General Purpose tier; tier "small" is Burstable/],
     [{ storageGiB: 40000 }, /storageGiB must be at most 32767; got 40000/],
-    [{ backupRetentionDays: 40 }, /backupRetentionDays must be at most 35; got 40/],
+    [{ backupRetentionDays: 40 }, /backupRetentionDays must be an integer from 7 to 35 on azure .*; got 40/],
+    // Below Azure's floor is refused, not rounded: resolveDatabase raises an environment's days before the module sees them.
+    [{ backupRetentionDays: 1 }, /backupRetentionDays must be an integer from 7 to 35 on azure .*; got 1/],
+    [{ backupRetentionDays: 0 }, /backupRetentionDays must be an integer from 7 to 35 on azure .*; got 0/],
   ])("GIVEN invalid props %j WHEN built THEN a ValidationError names the construct", (props, message) => {
     expect(() => build(props)).toThrow(message);
     expect(() => build(props)).toThrow(/^\[db\/database\]/);

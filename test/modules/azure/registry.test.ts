@@ -1,11 +1,12 @@
 import { Registry, RegistryProps } from "../../../modules/azure/registry";
 import { resources, synthStack } from "../../support/synth";
 import { COMMON, SEED, azureTestStack, testNetwork } from "./azure-test-stack";
+import { SERVICE_CATALOG } from "../../../services/catalog";
 
 function build(props: Partial<RegistryProps> = {}, withNetwork = false) {
   const stack = azureTestStack(undefined, "reg");
   const network = withNetwork ? testNetwork(stack) : undefined;
-  const registry = new Registry(stack, "registry", { ...COMMON, uniqueSeed: SEED, network, ...props });
+  const registry = new Registry(stack, "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), ...COMMON, uniqueSeed: SEED, network, ...props });
   return { registry, json: synthStack(stack) };
 }
 
@@ -33,6 +34,15 @@ describe("Azure Registry", () => {
       expect.objectContaining({ private_service_connection: expect.objectContaining({ subresource_names: ["registry"] }) }),
     ]);
     expect(resources(json, "azurerm_private_dns_zone")).toEqual([expect.objectContaining({ name: "privatelink.azurecr.io" })]);
+  });
+
+  test.each([
+    [undefined, { prevent_destroy: true }],
+    [false, { prevent_destroy: true }],
+    [true, undefined],
+  ])("GIVEN forceDestroy %p THEN the registry (whose images go with it) is protected from destroy: %j", (forceDestroy, lifecycle) => {
+    const [acr] = resources(build({ sku: "Basic", forceDestroy }).json, "azurerm_container_registry");
+    expect(acr.lifecycle).toEqual(lifecycle);
   });
 
   test("GIVEN Premium with allowed IP ranges WHEN built THEN public access only through a default-Deny rule set", () => {

@@ -8,6 +8,7 @@ import { Registry } from "../../../modules/azure/registry";
 import { platformTags } from "../../../modules/core/tags";
 import { resources, StackJson, synthStack } from "../../support/synth";
 import { azureTestStack, COMMON, SEED } from "./azure-test-stack";
+import { SERVICE_CATALOG } from "../../../services/catalog";
 
 const TAGS = platformTags({ name: "test", namePrefix: "mlops", tags: { owner: "ml-platform" } }, "azure");
 
@@ -19,7 +20,7 @@ describe("Azure applyTags", () => {
     applyTags(provider, TAGS);
     new ResourceGroup(stack, "own", { name: "rg-own", location: "westeurope", tags: { owner: "someone-else", purpose: "x" } });
     new ResourceGroup(stack, "computed", { name: "rg-computed", location: "westeurope", tags: Fn.merge([{ a: "b" }]) as unknown as Record<string, string> });
-    const registry = new Registry(stack, "registry", { ...COMMON, uniqueSeed: SEED, sku: "Basic" });
+    const registry = new Registry(stack, "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), ...COMMON, uniqueSeed: SEED, sku: "Basic" });
     new StorageContainer(stack, "container", { name: "c", storageAccountId: registry.registry.id });
     json = synthStack(stack);
   });

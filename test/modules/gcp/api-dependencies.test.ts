@@ -7,6 +7,7 @@ import { Registry } from "../../../modules/gcp/registry";
 import { Secrets } from "../../../modules/gcp/secrets";
 import { StackJson, synthStack } from "../../support/synth";
 import { gcpTestStack, naming, PROJECT } from "./gcp-test-stack";
+import { SERVICE_CATALOG } from "../../../services/catalog";
 
 const deps = (el: Record<string, unknown> | undefined): string[] => (el?.depends_on as string[] | undefined) ?? [];
 const apiRef = (api: string): RegExp => new RegExp(`^google_project_service\\.apis_${api.split(".")[0]}_[A-Z0-9]+$`);
@@ -16,7 +17,7 @@ describe("Google ApiDependencies", () => {
   beforeAll(() => {
     const stack = gcpTestStack();
     const apis = new ProjectServices(stack, "apis", { projectId: PROJECT.projectId, apis: ["artifactregistry.googleapis.com", "secretmanager.googleapis.com", "cloudkms.googleapis.com", "storage.googleapis.com"] });
-    new Registry(stack, "registry", { naming, projectId: PROJECT.projectId, region: PROJECT.region });
+    new Registry(stack, "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), naming, projectId: PROJECT.projectId, region: PROJECT.region });
     new Secrets(stack, "secrets", { naming, projectId: PROJECT.projectId, region: PROJECT.region, names: ["signing-key"] }); // explicit: no catalog workload has a secret of its own
     new EncryptionKey(stack, "key", { naming, ...PROJECT, users: ["storage"] });
     Aspects.of(stack).add(new ApiDependencies(apis.byApi));
@@ -44,7 +45,7 @@ describe("Google ApiDependencies", () => {
   test("GIVEN the project services themselves, or a resource whose API is not managed here THEN no dependency is added", () => {
     for (const s of all("google_project_service")) expect(deps(s)).toEqual([]);
     const stack = gcpTestStack();
-    new Registry(stack, "registry", { naming, projectId: PROJECT.projectId, region: PROJECT.region });
+    new Registry(stack, "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), naming, projectId: PROJECT.projectId, region: PROJECT.region });
     Aspects.of(stack).add(new ApiDependencies(new Map()));
     for (const r of Object.values(synthStack(stack).resource?.google_artifact_registry_repository ?? {})) expect(deps(r)).toEqual([]);
   });

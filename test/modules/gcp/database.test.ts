@@ -16,7 +16,7 @@ describe("Google Database", () => {
     new Database(a, "database", { ...BASE, iamServiceAccounts: accounts, labels: { owner: "ml-platform" } });
     json = synthStack(a);
     const b = gcpTestStack();
-    new Database(b, "database", { ...BASE, tier: "large", highAvailability: true, deletionProtection: false, backupRetentionDays: 1 });
+    new Database(b, "database", { ...BASE, tier: "large", highAvailability: true, deletionProtection: false, finalSnapshot: false, backupRetentionDays: 1 });
     ha = synthStack(b);
   });
   const instance = (j: StackJson): Record<string, unknown> & { settings: Settings } => resources(j, "google_sql_database_instance")[0] as Record<string, unknown> & { settings: Settings };

@@ -8,11 +8,12 @@ import { Registry } from "../../../modules/gcp/registry";
 import { Secrets } from "../../../modules/gcp/secrets";
 import { resources, synthStack } from "../../support/synth";
 import { gcpTestStack, naming, PROJECT } from "./gcp-test-stack";
+import { SERVICE_CATALOG } from "../../../services/catalog";
 
 describe("Registry", () => {
   test("GIVEN defaults THEN the newest 30 versions kept and every other version (tagged or not) deleted after 7 days, scanning inherited", () => {
     const stack = gcpTestStack();
-    const r = new Registry(stack, "registry", { naming, ...PROJECT });
+    const r = new Registry(stack, "registry", { repositories: ["api"], naming, ...PROJECT });
     const repo = resources(synthStack(stack), "google_artifact_registry_repository")[0];
     expect(repo.cleanup_policies).toEqual([
       expect.objectContaining({ id: "keep-recent", action: "KEEP", most_recent_versions: { keep_count: 30 } }),
@@ -24,7 +25,7 @@ describe("Registry", () => {
     expect(r.imageUri("api", { kind: "digest", digest: "sha256:abc", version: "1", source: "abc1234" })).toBe("europe-west3-docker.pkg.dev/mlops-test-1234/mlops-test-images/api@sha256:abc");
   });
   test("GIVEN keepImages 0 THEN validation fails", () => {
-    expect(() => new Registry(gcpTestStack(), "registry", { naming, ...PROJECT, keepImages: 0 })).toThrow(/keepImages must be an integer from 1 to 1000; got 0/);
+    expect(() => new Registry(gcpTestStack(), "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), naming, ...PROJECT, keepImages: 0 })).toThrow(/keepImages must be an integer from 1 to 1000; got 0/);
   });
 });
 
@@ -61,11 +62,14 @@ describe("Database", () => {
     expect(json.output.name.value).toMatch(/^\$\{google_sql_database\.database_[0-9A-F]+\.name\}$/);
     expect(json.output.user.value).toMatch(/^\$\{google_sql_user\.database_iam-mlflow_[0-9A-F]+\.name\}$/);
   });
-  test("GIVEN backupRetentionDays 0 THEN backups stay on with one kept", () => {
+  test("GIVEN backupRetentionDays 0 THEN refused with the message every cloud gives (backups are never off)", () => {
+    expect(() => new Database(gcpTestStack(), "database", { ...props, backupRetentionDays: 0 })).toThrow(/^\[.*database\] backupRetentionDays must be an integer from 1 to 35 on gcp \(backups are never off.*; got 0$/);
+  });
+  test("GIVEN one backup THEN backups stay on with one kept and no point-in-time recovery", () => {
     const stack = gcpTestStack();
-    new Database(stack, "database", { ...props, backupRetentionDays: 0 });
+    new Database(stack, "database", { ...props, backupRetentionDays: 1 });
     const i = resources(synthStack(stack), "google_sql_database_instance")[0] as { settings: { backup_configuration: Record<string, unknown> } };
-    expect(i.settings.backup_configuration).toMatchObject({ enabled: true, backup_retention_settings: { retained_backups: 1 } });
+    expect(i.settings.backup_configuration).toMatchObject({ enabled: true, point_in_time_recovery_enabled: false, backup_retention_settings: { retained_backups: 1 } });
   });
   test("GIVEN an unknown tier THEN validation lists the tiers", () => {
     expect(() => new Database(gcpTestStack(), "database", { ...props, tier: "huge" as never })).toThrow(/tier must be one of small, medium, large; got "huge"/);

@@ -12,7 +12,7 @@ describe("Google Registry", () => {
   let registry: Registry;
   beforeAll(() => {
     const stack = gcpTestStack();
-    registry = new Registry(stack, "registry", { ...BASE, customerManagedKey: KEY });
+    registry = new Registry(stack, "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), ...BASE, customerManagedKey: KEY });
     json = synthStack(stack);
   });
   const repo = (): Record<string, unknown> => resources(json, "google_artifact_registry_repository")[0];
@@ -36,9 +36,19 @@ describe("Google Registry", () => {
     expect(repo().cleanup_policies).toHaveLength(2);
   });
 
+  test.each([
+    [undefined, { prevent_destroy: true }],
+    [false, { prevent_destroy: true }],
+    [true, undefined],
+  ])("GIVEN forceDestroy %p THEN the repository (whose images go with it) is protected from destroy: %j", (forceDestroy, lifecycle) => {
+    const stack = gcpTestStack();
+    new Registry(stack, "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), ...BASE, forceDestroy });
+    expect(resources(synthStack(stack), "google_artifact_registry_repository")[0].lifecycle).toEqual(lifecycle);
+  });
+
   test("GIVEN other retention, a dry run and scanning off THEN the policies and the repository follow them", () => {
     const stack = gcpTestStack();
-    new Registry(stack, "registry", { ...BASE, keepImages: 5, untaggedRetentionDays: 2, cleanupDryRun: true, enableVulnerabilityScanning: false });
+    new Registry(stack, "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), ...BASE, keepImages: 5, untaggedRetentionDays: 2, cleanupDryRun: true, enableVulnerabilityScanning: false });
     expect(resources(synthStack(stack), "google_artifact_registry_repository")[0]).toMatchObject({
       cleanup_policy_dry_run: true,
       cleanup_policies: [
@@ -62,6 +72,6 @@ describe("Google Registry", () => {
     ["untagged retention 0", { untaggedRetentionDays: 0 }, "untaggedRetentionDays must be a positive integer; got 0"],
     ["untagged retention 1.5", { untaggedRetentionDays: 1.5 }, "untaggedRetentionDays must be a positive integer; got 1.5"],
   ])("GIVEN %s WHEN constructed THEN validation fails with the reason", (_c, over, message) => {
-    expect(() => new Registry(gcpTestStack(), "registry", { ...BASE, ...over })).toThrow(message);
+    expect(() => new Registry(gcpTestStack(), "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), ...BASE, ...over })).toThrow(message);
   });
 });

@@ -17,7 +17,7 @@ function build(): Record<string, Identified> {
     const stack: TerraformStack = gcpTestStack();
     const storage = new ObjectStorage(stack, "storage", { naming, ...PROJECT });
     const secrets = new Secrets(stack, "secrets", { naming, projectId: PROJECT.projectId, region: PROJECT.region, names: spec.secrets });
-    const registry = new Registry(stack, "registry", { naming, projectId: PROJECT.projectId, region: PROJECT.region });
+    const registry = new Registry(stack, "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), naming, projectId: PROJECT.projectId, region: PROJECT.region });
     const id = new ServiceIdentity(stack, spec.name, { naming, projectId: PROJECT.projectId, spec, storage, secrets, registry, databaseInstanceName: INSTANCE });
     out[spec.name] = { json: synthStack(stack), email: id.email };
   }
