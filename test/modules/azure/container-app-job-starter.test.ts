@@ -24,7 +24,7 @@ describe("Azure ContainerAppJob.allowStarting (model API retrain)", () => {
     const logs = new LogWorkspace(stack, "logs", COMMON);
     const wiring = {
       ...COMMON,
-      registry: new Registry(stack, "registry", { ...COMMON, uniqueSeed: SEED, sku: "Basic" }),
+      registry: new Registry(stack, "registry", { repositories: SERVICE_CATALOG.map((s) => s.name), ...COMMON, uniqueSeed: SEED, sku: "Basic" }),
       storage: new ObjectStorage(stack, "storage", { ...COMMON, uniqueSeed: SEED }),
       secrets: new Secrets(stack, "secrets", { ...COMMON, tenantId: TENANT, uniqueSeed: SEED, officers: OFFICERS }),
       environment: new ContainerAppEnvironment(stack, "env", { ...COMMON, network, logWorkspaceId: logs.workspaceId }),
