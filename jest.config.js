@@ -15,6 +15,6 @@ module.exports = {
   setupFiles: ["<rootDir>/test/support/jest-setup.ts"],
   globalSetup: "<rootDir>/test/global-setup.js",
   globalTeardown: "<rootDir>/test/global-teardown.js",
-  maxWorkers: 2,
+  maxWorkers: "100%", // one worker per core (2 here, as before), more on a bigger CI runner
   testTimeout: 60000,
 };
