@@ -13,6 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT, StackJson } from "./stack-json";
+
 /** A synthesis of every stack takes a few seconds alone; a loaded machine can stretch it a lot. */
 const WAIT_MS = 10 * 60_000;
 
