@@ -11,8 +11,10 @@ module.exports = {
   transform: { "^.+\\.(t|j|mj)s$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages})/)`],
   moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"],
+  // Token stack traces off in every test file, as in main.ts (test/support/jest-setup.ts says why).
+  setupFiles: ["<rootDir>/test/support/jest-setup.ts"],
   globalSetup: "<rootDir>/test/global-setup.js",
   globalTeardown: "<rootDir>/test/global-teardown.js",
-  maxWorkers: 2,
+  maxWorkers: "100%", // one worker per core (2 here, as before), more on a bigger CI runner
   testTimeout: 60000,
 };

@@ -1,4 +1,5 @@
 // cdktf's Testing helpers leave cdktf.outdir.* folders in the temp dir: give the run its own, removed at the end.
+// The run's shared synthesis (test/support/shared-synth.ts) and prepared terraform folders (test/terraform/harness.ts) live there too.
 const fs = require("fs");
 const os = require("os");
 const path = require("path");

@@ -12,7 +12,7 @@ import { BOOTSTRAP_OVERRIDE_FILE, Day0Step, day0Steps } from "../../scripts/day0
 import { loadEnvironments } from "../../environments";
 import { SERVICE_CATALOG } from "../../services/catalog";
 import { resolveServices } from "../../services/resolve";
-import { ROOT } from "../support/synth";
+import { ROOT } from "../support/stack-json";
 
 const STUB = `#!/bin/bash
 name=$(basename "$0")

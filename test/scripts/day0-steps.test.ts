@@ -6,7 +6,7 @@ import { parseOptions } from "../../scripts/database-migrate";
 import { plan } from "../../scripts/day0";
 import { resolveLiteral, secretsWithoutValue } from "../../scripts/day0-foundation";
 import { Day0Capability, Day0Step } from "../../scripts/day0-steps";
-import { ROOT } from "../support/synth";
+import { ROOT } from "../support/stack-json";
 
 /** Every need that no earlier step made, as `<step>: <need>`. */
 function unmetNeeds(steps: readonly Day0Step[]): string[] {

@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { run } from "../../scripts/day0";
 import { BOOTSTRAP_OVERRIDE_FILE } from "../../scripts/day0-steps";
-import { resources, ROOT, synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
+import { resources, ROOT } from "../support/stack-json";
 
 const CLOUDS = ["aws", "azure", "gcp"] as const;
 const FIXTURES = path.join("test", "fixtures", "environments-day0");
@@ -65,7 +66,7 @@ describe("the steps", () => {
   });
 
   describe("names the steps use exist in the synthesized stacks", () => {
-    const built = synthProject({ select: "dev" });
+    const built = sharedSynth();
 
     test.each(CLOUDS)("GIVEN dev on %s WHEN handing over to GitHub THEN every output a `gh variable set` reads is an output of the platform stack", (cloud) => {
       const outputs = Object.keys(built.json(`dev-${cloud}`).output ?? {});

@@ -3,9 +3,10 @@
  * before) everything it reaches through `${type.name…}` references and `depends_on`, walked
  * transitively. Plus issue 16 item 4's network: who may reach whom inside the VPC.
  */
-import { resources, StackJson, synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
+import { resources, StackJson } from "../support/stack-json";
 
-const built = synthProject({ select: "dev,prod", clouds: ["aws"] });
+const built = sharedSynth();
 
 type Graph = Map<string, Set<string>>;
 

@@ -9,7 +9,8 @@
  *     internal/provider/provider.go buildClient; Microsoft.App is in none of the default sets,
  *     internal/resourceproviders/required.go).
  */
-import { resources, StackJson, synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
+import { resources, StackJson } from "../support/stack-json";
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -49,7 +50,7 @@ const body = (json: StackJson, address: string) => {
   return ((json.resource ?? {}) as Resources)[type][name];
 };
 
-const built = synthProject({ select: "dev,prod", clouds: ["azure"] });
+const built = sharedSynth();
 const STACKS = ["dev-azure", "prod-azure"];
 
 describe.each(STACKS)("%s: first-apply ordering", (stack) => {

@@ -1,9 +1,9 @@
 import { Testing, TerraformStack } from "cdktf";
 import { configureBackend } from "../../stacks/backend";
-import { synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
 
 describe("remote state", () => {
-  const built = synthProject({ select: "dev,prod" });
+  const built = sharedSynth();
 
   test("GIVEN prod with an S3 backend WHEN synthesized THEN state is encrypted, locked with a lock file, and keyed by stack", () => {
     expect(built.json("prod-aws").terraform?.backend).toEqual({

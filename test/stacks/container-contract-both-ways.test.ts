@@ -10,7 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { RUNTIME_SET_ENV } from "../../modules/core/container-contract";
 import { SERVICE_CATALOG } from "../../services/catalog";
-import { resources, ROOT, StackJson, synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
+import { resources, ROOT, StackJson } from "../support/stack-json";
 
 type Cloud = "aws" | "azure" | "gcp";
 type ImageNames = Record<string, Record<Cloud, string[]> & { runtime: string[] }>;
@@ -62,7 +63,7 @@ if (!python) console.warn(`container-contract-both-ways: skipped, ${PYTHON} is m
 
 (python ? describe : describe.skip)("the stacks pass exactly what the images read", () => {
   const images = JSON.parse(execFileSync(PYTHON, [path.join(ROOT, "images", "env_names.py")], { encoding: "utf8" })) as ImageNames;
-  const built = synthProject();
+  const built = sharedSynth();
   const platforms = built.stacks.filter((s) => /^(dev|staging|prod)-(aws|azure|gcp)$/.test(s.name));
 
   test("GIVEN the project THEN all 9 platform stacks are checked and every catalog workload has an image", () => {

@@ -13,7 +13,8 @@ import { databaseTargets, foundationTargets } from "../../scripts/day0-foundatio
 import { imagePlan, readReleaseTag } from "../../scripts/list-images";
 import { SERVICE_CATALOG } from "../../services/catalog";
 import { TerraformGraph, tokenReferences } from "../support/terraform-graph";
-import { ROOT, StackJson, synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
+import { ROOT, StackJson } from "../support/stack-json";
 
 const ENVS = ["dev", "prod"] as const;
 
@@ -97,7 +98,7 @@ function registryOf(cloud: CloudName, g: TerraformGraph, image: string): { regis
 }
 
 describe("day 0: the first apply needs nothing that does not exist yet", () => {
-  const built = synthProject({ select: ENVS.join(",") });
+  const built = sharedSynth();
   const envs = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT });
   const plan = imagePlan(
     envs,

@@ -10,7 +10,8 @@ import * as path from "path";
 import { loadEnvironments } from "../../environments";
 import { SERVICE_CATALOG } from "../../services/catalog";
 import { buildPlatformApp } from "../../stacks/platform-app";
-import { ROOT, StackJson, synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
+import { ROOT, StackJson } from "../support/stack-json";
 
 let dev: StackJson;
 let prod: StackJson;
@@ -19,7 +20,7 @@ let devWithSecret: StackJson;
 const SECRET = "model-api-signing-key";
 
 beforeAll(() => {
-  const built = synthProject({ select: "dev,prod", clouds: ["gcp"] });
+  const built = sharedSynth();
   dev = built.json("dev-gcp");
   prod = built.json("prod-gcp");
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-"));

@@ -4,9 +4,9 @@
  * environments/<env>.ts reach the service, the jobs are the stack's own, the deploy identity may
  * write the DAG store, and the outputs the deploy workflow's mirror step reads exist.
  */
-import { synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
 
-const built = synthProject({ select: "dev,prod" });
+const built = sharedSynth();
 type Res = Record<string, unknown>;
 const all = (stack: string, type: string): Res[] => Object.values((built.json(stack).resource?.[type] ?? {}) as Record<string, Res>);
 const outputs = (stack: string) => (built.json(stack) as { output?: Record<string, { value: string }> }).output ?? {};

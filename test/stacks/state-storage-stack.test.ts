@@ -9,11 +9,12 @@ import { loadEnvironments } from "../../environments";
 import { SERVICE_CATALOG } from "../../services/catalog";
 import { buildPlatformApp } from "../../stacks/platform-app";
 import { StateStorageStack } from "../../stacks/state-storage-stack";
-import { resources, ROOT, StackJson, synthProject, synthStack } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
+import { resources, ROOT, StackJson, synthStack } from "../support/synth";
 import * as fs from "fs";
 import * as os from "os";
 
-const built = synthProject({ select: "dev,prod" });
+const built = sharedSynth();
 const one = <T = Record<string, unknown>>(json: StackJson, type: string): T => {
   const all = resources(json, type);
   expect(all).toHaveLength(1);

@@ -6,11 +6,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
 import { statefulAddresses } from "./stateful-addresses";
 
 const PINNED = JSON.parse(fs.readFileSync(path.join(__dirname, "stateful-addresses.json"), "utf8")) as Record<string, string[]>;
-const built = synthProject();
+const built = sharedSynth();
 
 describe("stateful resource addresses", () => {
   test("GIVEN the project's environments THEN every stack has a pinned address list, and only those stacks", () => {

@@ -6,17 +6,11 @@ import { TerraformStack, Testing } from "cdktf";
 import { CloudName, loadEnvironments } from "../../environments";
 import { SERVICE_CATALOG } from "../../services/catalog";
 import { buildPlatformApp, PlatformApp } from "../../stacks/platform-app";
+import { ROOT, StackJson } from "./stack-json";
 
-export const ROOT = path.resolve(__dirname, "../..");
-
-/** Terraform JSON of one stack, as written to cdk.tf.json. */
-export type StackJson = {
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-  output?: Record<string, { value: unknown }>;
-  provider?: Record<string, Record<string, unknown>[]>;
-  terraform?: { backend?: Record<string, Record<string, unknown>> };
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-};
+// Suites that only read JSON import ./stack-json (and ./shared-synth) directly, without the stacks.
+export { resources, ROOT } from "./stack-json";
+export type { StackJson } from "./stack-json";
 
 export interface SynthedApp extends PlatformApp {
   readonly outdir: string;
@@ -54,9 +48,4 @@ export function synthProject(opts: { select?: string; deploymentsDir?: string; e
 /** Synthesizes a single stack built by a test (aspects included) and parses it. */
 export function synthStack(stack: TerraformStack): StackJson {
   return JSON.parse(Testing.synth(stack)) as StackJson;
-}
-
-/** All resources of a type in a stack's JSON, as a list of attribute objects. */
-export function resources(json: StackJson, type: string): Record<string, unknown>[] {
-  return Object.values(json.resource?.[type] ?? {});
 }

@@ -7,9 +7,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { awsPlanOverride, describeWithTerraform, initValidatePlan, PlanResult, terraformAvailabilitySync } from "./harness";
+import { awsPlanOverride, describeWithTerraform, initValidatePlan, PlanResult, TERRAFORM_HOOK_TIMEOUT_MS, terraformAvailabilitySync } from "./harness";
 import { foundationTargets } from "../../scripts/day0-foundation";
-import { synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
 import { TerraformGraph } from "../support/terraform-graph";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tf-day0-"));
@@ -21,12 +21,12 @@ describeWithTerraform(availability, "day-0 foundation plan")("dev-aws foundation
   let graph: TerraformGraph;
 
   beforeAll(async () => {
-    const built = synthProject({ select: "dev", clouds: ["aws"] });
+    const built = sharedSynth();
     const json = built.json("dev-aws");
     targets = foundationTargets("aws", json);
     graph = new TerraformGraph(json);
     result = await initValidatePlan(path.join(built.outdir, "stacks", "dev-aws"), awsPlanOverride("eu-central-1"), availability.cliConfig!, targets.map((t) => `-target=${t}`));
-  }, 180_000);
+  }, TERRAFORM_HOOK_TIMEOUT_MS);
 
   test("GIVEN the printed targets WHEN planned THEN terraform creates exactly them and what they depend on, and no ECS resource", () => {
     const planned = (result.plan.resource_changes ?? []).filter((c) => c.change.actions.join() === "create").map((c) => c.address).sort();

@@ -7,8 +7,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { awsPlanOverride, describeWithTerraform, initValidatePlan, PlanResult, terraformAvailabilitySync } from "./harness";
-import { synthProject } from "../support/synth";
+import { awsPlanOverride, describeWithTerraform, initValidatePlan, PlanResult, TERRAFORM_HOOK_TIMEOUT_MS, terraformAvailabilitySync } from "./harness";
+import { sharedSynth } from "../support/shared-synth";
 
 const STACKS = ["dev-aws", "prod-aws"];
 /** Every resource type the AWS platform issue asks for. */
@@ -32,14 +32,14 @@ const plans: Record<string, PlanResult> = {};
 
 describeWithTerraform(availability, "AWS checks")("AWS stacks through real terraform", () => {
   beforeAll(async () => {
-    const built = synthProject({ select: "dev,prod", clouds: ["aws"] });
+    const built = sharedSynth();
     // Both stacks in parallel: each terraform run is mostly waiting on the provider process.
     await Promise.all(
       STACKS.map(async (name) => {
         plans[name] = await initValidatePlan(path.join(built.outdir, "stacks", name), awsPlanOverride("eu-central-1"), availability.cliConfig!);
       }),
     );
-  }, 180_000);
+  }, TERRAFORM_HOOK_TIMEOUT_MS);
 
   function planned(stack: string, type: string) {
     return (plans[stack].plan.resource_changes ?? []).filter((r) => r.type === type);

@@ -16,7 +16,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { terraformAvailability, terraformEnv } from "./harness";
-import { synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
 
 const run = promisify(execFile);
 const online = process.env.TF_ONLINE === "1";
@@ -74,7 +74,7 @@ maybe("Azure stacks through real terraform (TF_ONLINE=1)", () => {
     const availability = await terraformAvailability(["azurerm"], work);
     if (!availability.ok) throw new Error(`TF_ONLINE=1 but terraform cannot run: ${availability.reason}`);
     cliConfig = availability.cliConfig!;
-    const built = synthProject({ select: "dev,prod" });
+    const built = sharedSynth();
     await Promise.all(
       STACKS.map(async ({ name, subscriptionId }) => {
         const dir = fs.mkdtempSync(path.join(work, `${name}-`));

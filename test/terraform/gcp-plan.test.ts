@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { initValidatePlan, PlanResult, terraformAvailability } from "./harness";
-import { synthProject } from "../support/synth";
+import { sharedSynth } from "../support/shared-synth";
 
 const online = process.env.TF_ONLINE === "1";
 const STACKS = ["dev-gcp", "prod-gcp"];
@@ -40,7 +40,7 @@ maybe("Google stacks through real terraform (TF_ONLINE=1)", () => {
   beforeAll(async () => {
     const availability = await terraformAvailability(["google"], work);
     if (!availability.ok) throw new Error(`TF_ONLINE=1 but ${availability.reason}`);
-    const built = synthProject({ select: "dev,prod" });
+    const built = sharedSynth();
     const project: Record<string, string> = { "dev-gcp": "mlops-dev-1234", "prod-gcp": "mlops-prod-1234" };
     await Promise.all(
       STACKS.map(async (name) => {

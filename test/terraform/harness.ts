@@ -4,6 +4,7 @@
  * own), and an override file that swaps in fake credentials and a local backend.
  */
 import { execFile, execFileSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -122,27 +123,83 @@ export interface PlanResult {
 /**
  * Copies a synthesized stack folder (with its assets) to a scratch dir, adds the override, and runs init,
  * validate and plan (with `planArgs`, e.g. `-target=...`). Throws with terraform's own output when any step fails.
+ *
+ * Within one jest run, suites planning the same stack folder with the same override share one prepared
+ * folder: the first one to arrive copies, inits and validates (a lock folder decides, across workers), the
+ * others reuse its `.terraform` and validate output, and every caller runs its own plan and show into a plan
+ * file of its own. Each terraform command loads the AWS provider's schema (3-5 s of CPU), so a shared
+ * init + validate saves two of them per extra plan of a stack.
  */
 export async function initValidatePlan(stackDir: string, override: object, cliConfig: string, planArgs: readonly string[] = []): Promise<PlanResult> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), `tf-${path.basename(stackDir)}-`));
-  fs.cpSync(stackDir, work, { recursive: true }); // cdk.tf.json and its assets (zipped function code)
-  fs.writeFileSync(path.join(work, "test_override.tf.json"), JSON.stringify(override, null, 2));
   const env = terraformEnv(cliConfig);
-  const tf = async (args: string[]) => {
-    try {
-      return (await run("terraform", [...args], { cwd: work, env, maxBuffer: 256 * 1024 * 1024 })).stdout;
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`terraform ${args[0]} failed in ${work}:\n${err.stderr || ""}\n${err.stdout || ""}`);
-    }
-  };
-  await tf(["init", "-input=false", "-no-color", "-backend=true"]);
-  const validateOutput = await tf(["validate", "-no-color"]);
-  await tf(["plan", "-input=false", "-refresh=false", "-lock=false", "-no-color", ...planArgs, "-out=plan.bin"]);
-  const plan = JSON.parse(await tf(["show", "-json", "plan.bin"])) as PlanResult["plan"];
-  fs.rmSync(path.join(work, ".terraform"), { recursive: true, force: true });
+  const { work, validateOutput } = await preparedWorkDir(stackDir, override, cliConfig, env);
+  const planFile = `plan-${process.pid}-${Math.random().toString(36).slice(2)}.bin`;
+  await terraform(work, env, ["plan", "-input=false", "-refresh=false", "-lock=false", "-no-color", ...planArgs, `-out=${planFile}`]);
+  const plan = JSON.parse(await terraform(work, env, ["show", "-json", planFile])) as PlanResult["plan"];
+  fs.rmSync(path.join(work, planFile), { force: true });
   return { plan, validateOutput };
 }
+
+async function terraform(work: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
+  try {
+    return (await run("terraform", [...args], { cwd: work, env, maxBuffer: 256 * 1024 * 1024 })).stdout;
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`terraform ${args[0]} failed in ${work}:\n${err.stderr || ""}\n${err.stdout || ""}`);
+  }
+}
+
+/** A copy of `stackDir` with the override, initialized and validated: shared within the jest run, else a fresh one. */
+async function preparedWorkDir(stackDir: string, override: object, cliConfig: string, env: NodeJS.ProcessEnv): Promise<{ work: string; validateOutput: string }> {
+  const prepare = async (work: string) => {
+    fs.cpSync(stackDir, work, { recursive: true }); // cdk.tf.json and its assets (zipped function code)
+    fs.writeFileSync(path.join(work, "test_override.tf.json"), JSON.stringify(override, null, 2));
+    await terraform(work, env, ["init", "-input=false", "-no-color", "-backend=true"]);
+    return terraform(work, env, ["validate", "-no-color"]);
+  };
+  const runDir = process.env.MLOPS_TEST_TMPDIR; // set by test/global-setup.js, removed with the run
+  if (!runDir) {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), `tf-${path.basename(stackDir)}-`));
+    return { work, validateOutput: await prepare(work) };
+  }
+  const key = createHash("sha256")
+    .update(JSON.stringify([fs.realpathSync(stackDir), override, fs.readFileSync(cliConfig, "utf8")]))
+    .digest("hex")
+    .slice(0, 16);
+  const base = path.join(runDir, "terraform", `${path.basename(stackDir)}-${key}`);
+  const work = path.join(base, "work");
+  const done = path.join(base, "validate.txt");
+  const failed = path.join(base, "failed");
+  fs.mkdirSync(base, { recursive: true });
+  try {
+    fs.mkdirSync(path.join(base, "lock"));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    // Another suite prepares it: wait (its init + validate take seconds, longer on a loaded machine).
+    for (const deadline = Date.now() + 600_000; !fs.existsSync(done); ) {
+      if (fs.existsSync(failed)) throw new Error(`preparing ${stackDir} for terraform failed in another suite:\n${fs.readFileSync(failed, "utf8")}`);
+      if (Date.now() > deadline) throw new Error(`preparing ${stackDir} for terraform did not finish within 600 s (${base})`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return { work, validateOutput: fs.readFileSync(done, "utf8") };
+  }
+  try {
+    fs.mkdirSync(work);
+    const validateOutput = await prepare(work);
+    fs.writeFileSync(done, validateOutput);
+    return { work, validateOutput };
+  } catch (e) {
+    fs.writeFileSync(failed, (e as Error).message);
+    throw e;
+  }
+}
+
+/**
+ * Time a suite's beforeAll gives its terraform runs. Each plan of a platform stack is ~20 s of CPU (four
+ * commands, each loading the AWS provider's schema); on a machine shared by several test runs that took
+ * 3 minutes of wall time and more, so the limit only catches a hung terraform.
+ */
+export const TERRAFORM_HOOK_TIMEOUT_MS = 600_000;
 
 /** True when a missing terraform must fail the run (CI) instead of skipping. */
 export function terraformRequired(): boolean {

@@ -15,7 +15,7 @@ import { findMirror, terraformAvailability, terraformEnv, terraformRequired } fr
 import { App } from "cdktf";
 import { loadEnvironments } from "../../environments";
 import { StateStorageStack } from "../../stacks/state-storage-stack";
-import { ROOT } from "../support/synth";
+import { ROOT } from "../support/stack-json";
 
 const exec = promisify(execFile);
 const STACKS = ["dev-aws-state", "prod-aws-state"];

@@ -1,6 +1,6 @@
 import { backupRetentionProblem, EnvironmentIntent, resolveDatabase, resolveIntent } from "../../../modules/core/intent";
 import { loadEnvironments } from "../../../environments";
-import { ROOT } from "../../support/synth";
+import { ROOT } from "../../support/stack-json";
 import * as path from "path";
 
 describe("resolveIntent", () => {

@@ -1,7 +1,7 @@
 /** modules/core is the cloud-neutral bottom layer: it imports nothing above it. */
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "../../support/synth";
+import { ROOT } from "../../support/stack-json";
 
 const CORE = path.join(ROOT, "modules/core");
 const FORBIDDEN = ["environments", "services", "stacks", "gitops", "modules/aws", "modules/azure", "modules/gcp", "modules/policy"];

@@ -1,0 +1,104 @@
+/**
+ * One synthesis of the whole project per jest run, shared by every suite that only reads the
+ * Terraform JSON of the project's own environments (no promoted manifest).
+ *
+ * The first suite that asks runs `npm run synth` (main.ts, as users run it) into the run's temp
+ * folder; suites in other workers wait for it and read the same files. Nothing here imports the
+ * stacks, so a suite that only reads JSON never loads the providers' generated code.
+ * Suites about synth itself, or that need the construct tree, a manifest or a subset of
+ * environments as input, keep synthesizing for real (`synthProject` in ./synth).
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT, StackJson } from "./stack-json";
+
+/** A synthesis of every stack takes a few seconds alone; a loaded machine can stretch it a lot. */
+const WAIT_MS = 10 * 60_000;
+
+export type SharedCloud = "aws" | "azure" | "gcp";
+
+/** The stacks of the shared synthesis, read-only: never write into `outdir` (copy a stack folder first). */
+export interface SharedSynth {
+  /** The synth output folder (manifest.json, stacks/<name>/cdk.tf.json and assets). */
+  readonly outdir: string;
+  /** Every synthesized stack, sorted by name, with the cloud its provider block names. */
+  readonly stacks: readonly { readonly name: string; readonly cloud: SharedCloud }[];
+  /** Parsed cdk.tf.json of a stack (a fresh copy on each call). */
+  json(stack: string): StackJson;
+}
+
+let cached: SharedSynth | undefined;
+
+/** The shared synthesis of every environment and cloud with no promoted manifest; synthesized on first use. */
+export function sharedSynth(): SharedSynth {
+  cached ??= read(ensureSynthesized());
+  return cached;
+}
+
+/** The folder synth wrote into, synthesizing it once per jest run (a lock folder decides which worker does it). */
+function ensureSynthesized(): string {
+  const runDir = process.env.MLOPS_TEST_TMPDIR;
+  // Outside jest's global setup (no run folder) each process synthesizes for itself.
+  const base = runDir ? path.join(runDir, "shared-synth") : fs.mkdtempSync(path.join(os.tmpdir(), "shared-synth-"));
+  const outdir = path.join(base, "cdktf.out");
+  const done = path.join(base, "done");
+  const failed = path.join(base, "failed");
+  fs.mkdirSync(base, { recursive: true });
+  let mine = false;
+  try {
+    fs.mkdirSync(path.join(base, "lock"));
+    mine = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  if (mine) {
+    try {
+      synthesize(outdir);
+    } catch (e) {
+      fs.writeFileSync(failed, (e as Error).message); // the waiting workers fail with it instead of timing out
+      throw e;
+    }
+    fs.writeFileSync(done, "");
+    return outdir;
+  }
+  const deadline = Date.now() + WAIT_MS;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  while (!fs.existsSync(done)) {
+    if (fs.existsSync(failed)) throw new Error(`the shared synthesis failed in another test worker:\n${fs.readFileSync(failed, "utf8")}`);
+    if (Date.now() > deadline) throw new Error(`the shared synthesis did not finish within ${WAIT_MS / 1000} s (${base})`);
+    Atomics.wait(sleeper, 0, 0, 100);
+  }
+  return outdir;
+}
+
+/** `npm run synth` into `outdir` with an empty deployments folder; throws with synth's output when it fails. */
+function synthesize(outdir: string): void {
+  const deployments = fs.mkdtempSync(path.join(path.dirname(outdir), "deployments-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, MLOPS_DEPLOYMENTS_DIR: deployments, CHECKPOINT_DISABLE: "1" };
+  delete env.CDKTF_ENV;
+  delete env.MLOPS_ENVIRONMENTS_DIR;
+  const r = spawnSync("npm", ["run", "--silent", "synth"], { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) {
+    throw new Error(`npm run synth (CDKTF_OUTDIR=${outdir}) exited ${r.status ?? r.signal}:\n${r.stderr}\n${r.stdout}`);
+  }
+}
+
+/** Lists the stacks from synth's manifest, each with the cloud its provider block names. */
+function read(outdir: string): SharedSynth {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+  const json = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as StackJson;
+  const stacks = Object.keys(manifest.stacks)
+    .sort()
+    .map((name) => ({ name, cloud: cloudOf(name, json(name)) }));
+  return { outdir, stacks, json };
+}
+
+function cloudOf(stack: string, json: StackJson): SharedCloud {
+  const providers = Object.keys(json.provider ?? {});
+  if (providers.includes("aws")) return "aws";
+  if (providers.includes("azurerm")) return "azure";
+  if (providers.includes("google")) return "gcp";
+  throw new Error(`stack ${stack}: expected an aws, azurerm or google provider block in cdk.tf.json, found ${providers.join(", ") || "none"}`);
+}
