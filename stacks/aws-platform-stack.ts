@@ -7,7 +7,6 @@
 import { Construct } from "constructs";
 import { Annotations, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { PlatformCiIdentity, PlatformDatabase, PlatformIngress, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets, PlatformDataTrigger, ConsoleLink } from "../modules/core/contracts";
 import { ContainerFacts } from "../modules/core/container-contract";
 import { trainJobFacts } from "../modules/aws/task-definition";
@@ -15,7 +14,7 @@ import { resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
 import { airflowExtraOutputs } from "../modules/core/airflow";
-import { MwaaAirflow } from "../modules/aws/airflow";
+import { Mwaa } from "../modules/aws/mwaa";
 import { platformTags } from "../modules/core/tags";
 import { BUCKET_PURPOSES, BucketPurpose } from "../modules/core/workload-spec";
 import { ApiGateway } from "../modules/aws/api-gateway";
@@ -52,7 +51,7 @@ export class AwsPlatformStack extends TerraformStack {
   readonly monitoring: PlatformMonitoring;
   readonly links: readonly ConsoleLink[];
   /** MWAA when the environment turns Airflow on and the catalog has a transform job. */
-  readonly airflow?: MwaaAirflow;
+  readonly airflow?: Mwaa;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -290,7 +289,8 @@ export class AwsPlatformStack extends TerraformStack {
 
     // airflow: MWAA starts the transform (and, once the catalog has it, train) job; the deploy identity mirrors DAGs
     this.airflow = env.airflow?.enabled ? mwaa(this, { naming, region, accountId: aws.accountId, network, cluster, byName, storage, alertTopicArn: monitoring.topic.arn, customerManagedKey, forceDestroy: decide.forceDestroy, config: env.airflow }) : undefined;
-    if (this.airflow) new IamRolePolicy(this, "ci-dag-writer", { role: ci.builderRole.id, name: "mirror-dags", policy: JSON.stringify({ Version: "2012-10-17", Statement: this.airflow.dagWriterStatements }) });
+    // It sat at the stack's root before issue 14's rename: the moved block keeps Terraform from deleting and re-putting it.
+    this.airflow?.allowDagWriter("ci-dag-writer", ci.builderRole.id).moveFromId("aws_iam_role_policy.ci-dag-writer");
 
     // outputs
     this.links = platformOutputs(this, {
@@ -361,7 +361,7 @@ function mwaa(
     forceDestroy: boolean;
     config: NonNullable<PlatformStackProps["env"]["airflow"]>;
   },
-): MwaaAirflow | undefined {
+): Mwaa | undefined {
   const job = (w: EcsFargate) => ({ taskDefinitionFamily: w.taskDefinition.family, roleArns: [w.taskRole.arn, w.executionRole.arn], logGroupArn: w.logGroup.arn });
   const transform = p.byName.get("transform");
   if (!transform) {
@@ -370,7 +370,7 @@ function mwaa(
   }
   const train = p.byName.get("train");
   const bucket = (purpose: "processed" | "viz") => ({ name: p.storage.bucketName(purpose), arn: p.storage.bucketArn(purpose) });
-  return new MwaaAirflow(scope, "airflow", {
+  return new Mwaa(scope, "airflow", {
     naming: p.naming,
     region: p.region,
     accountId: p.accountId,

@@ -15,8 +15,9 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";import { tlsOnlyStatements } from "./tls-only-statements";
-
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { tlsOnlyStatements } from "./tls-only-statements";
 
 export interface DagBucketProps {
   readonly name: string;
@@ -38,9 +39,11 @@ export class DagBucket extends Construct {
   readonly versioning: S3BucketVersioningA;
   readonly publicAccess: S3BucketPublicAccessBlock;
   readonly policy: S3BucketPolicy;
+  private readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: DagBucketProps) {
     super(scope, id);
+    this.kmsKeyArn = props.kmsKeyArn;
     const bucket = new S3Bucket(this, "bucket", { bucket: props.name, forceDestroy: props.forceDestroy });
     this.bucket = bucket;
     this.publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
@@ -86,5 +89,26 @@ export class DagBucket extends Construct {
         ],
       }),
     });
+  }
+
+  /**
+   * Lets a role mirror DAGs into `dags/` (the deploy workflow's builder): list the bucket under
+   * `dags/`, put, get and delete objects there, nothing else; the key when the bucket uses one.
+   */
+  allowWriter(id: string, roleName: string): IamRolePolicy {
+    const arn = this.bucket.arn;
+    const policy = new IamRolePolicy(this, id, {
+      role: roleName,
+      name: "mirror-dags",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "ListDagBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: arn, Condition: { StringLike: { "s3:prefix": ["dags/*", "dags/"] } } },
+          { Sid: "MirrorDags", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/dags/*` },
+          ...(this.kmsKeyArn ? [{ Sid: "DagBucketKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: this.kmsKeyArn }] : []),
+        ],
+      }),
+    });
+    return policy;
   }
 }

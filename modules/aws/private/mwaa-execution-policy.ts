@@ -4,10 +4,10 @@
  * then the statements AWS documents for every MWAA execution role (mwaa-create-role; the
  * customer-managed-key variant when a key is given).
  */
-import type { MwaaAirflowProps } from "../airflow";
+import type { MwaaProps } from "../mwaa";
 
 /** The execution role's statements: the DAGs' needs, then what AWS documents for every MWAA role. */
-export function executionStatements(props: MwaaAirflowProps, name: string, envArn: string, dagBucketArn: string): object[] {
+export function executionStatements(props: MwaaProps, name: string, envArn: string, dagBucketArn: string): object[] {
   const { region, accountId } = props;
   const jobs = props.jobs.train ? [props.jobs.transform, props.jobs.train] : [props.jobs.transform];
   const bucketArns = Object.values(props.dataBuckets).map((b) => b.arn);
