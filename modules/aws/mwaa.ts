@@ -36,6 +36,7 @@ import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { DagBucket } from "./private/dag-bucket";
 import { executionStatements } from "./private/mwaa-execution-policy";
+import type { AirflowDataBucket, AirflowEcsJob } from "./private/airflow-dag-statements";
 
 /** MWAA environment class per shared size (mw1.micro exists too; it allows one worker only). */
 export const MWAA_ENVIRONMENT_CLASS: Readonly<Record<AirflowSize, string>> = { small: "mw1.small", medium: "mw1.medium", large: "mw1.large" };
@@ -51,20 +52,9 @@ export const MWAA_AIRFLOW_VERSION = "3.0.6";
 const STARTUP_KEY = "startup/startup.sh";
 
 /** One ECS job the DAGs start. */
-export interface MwaaJob {
-  /** Task definition family (`mlops-dev-transform`); RunTask is allowed on its every revision. */
-  readonly taskDefinitionFamily: string;
-  /** The task role and the task execution role: the only roles the DAGs may pass. */
-  readonly roleArns: readonly string[];
-  /** CloudWatch log group ARN of the job's containers (the operator reads the task's logs). */
-  readonly logGroupArn: string;
-}
-
+export type MwaaJob = AirflowEcsJob;
 /** A data bucket the DAGs read and write. */
-export interface MwaaDataBucket {
-  readonly name: string;
-  readonly arn: string;
-}
+export type MwaaDataBucket = AirflowDataBucket;
 
 export interface MwaaProps extends AirflowCommonProps {
   readonly naming: Naming;
