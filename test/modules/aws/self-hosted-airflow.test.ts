@@ -5,8 +5,13 @@
  * login the day-0 step creates, and the alarms. The real offline plan of a dev stack with it:
  * test/terraform/aws-self-hosted-airflow-plan.test.ts.
  */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { TerraformStack } from "cdktf";
 import { SelfHostedAirflow, SelfHostedAirflowProps } from "../../../modules/aws/self-hosted-airflow";
+import { DAG_SYNC_SCRIPT } from "../../../modules/aws/private/dag-sync";
 import { AIRFLOW_IMAGE, imageReference } from "../../../modules/core/airflow";
 import { AWS_PACK } from "../../../modules/policy/aws-pack";
 import { awsAcceptedRisks } from "../../../modules/policy/accepted";
@@ -156,5 +161,43 @@ describe("SelfHostedAirflow (AWS)", () => {
   ])("GIVEN invalid props %j WHEN built THEN a ValidationError names the construct", (over, message) => {
     expect(() => build(over as Partial<SelfHostedAirflowProps>)).toThrow(message);
     expect(() => build(over as Partial<SelfHostedAirflowProps>)).toThrow(/^\[test\/airflow\]/);
+  });
+});
+
+/** The sidecar's program run by Python against an in-memory bucket (no network, no AWS). */
+describe("the AWS DAG sync sidecar", () => {
+  const harness = `
+import importlib.util, json, pathlib, sys, tempfile
+spec = importlib.util.spec_from_file_location("dag_sync", sys.argv[1]); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
+class Body:
+    def __init__(self, b): self.b = b
+    def read(self): return self.b
+class Fake:
+    def __init__(self): self.objects = {}
+    def get_paginator(self, _):
+        fake = self
+        class P:
+            def paginate(self, Bucket, Prefix):
+                yield {"Contents": [{"Key": k, "ETag": str(hash(v))} for k, v in fake.objects.items() if k.startswith(Prefix)]}
+        return P()
+    def get_object(self, Bucket, Key): return {"Body": Body(self.objects[Key])}
+s3, root, seen, log = Fake(), pathlib.Path(tempfile.mkdtemp()), {}, []
+def state(): return sorted(p.relative_to(root).as_posix() + "=" + p.read_text() for p in root.rglob("*") if p.is_file())
+s3.objects = {"dags/a.py": b"a1", "dags/sub/b.py": b"b1", "dags/../evil.py": b"x", "startup/startup.sh": b"s"}
+m.sync(s3, "bucket", root, "dags/", seen); log.append(state())
+(root / "__pycache__").mkdir(); (root / "__pycache__" / "a.pyc").write_text("c")
+s3.objects = {"dags/a.py": b"a2", "startup/startup.sh": b"s"}
+m.sync(s3, "bucket", root, "dags/", seen); log.append(state())
+print(json.dumps(log))
+`;
+  test("GIVEN DAGs added, changed and removed in the bucket WHEN synced THEN the folder mirrors dags/ only, skips keys leaving it, and keeps Python's caches", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dag-sync-"));
+    fs.writeFileSync(path.join(dir, "dag_sync.py"), DAG_SYNC_SCRIPT);
+    fs.writeFileSync(path.join(dir, "harness.py"), harness);
+    const out = execFileSync("/usr/bin/python3", [path.join(dir, "harness.py"), path.join(dir, "dag_sync.py")], { encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual([
+      ["a.py=a1", "sub/b.py=b1"],
+      ["__pycache__/a.pyc=c", "a.py=a2"],
+    ]);
   });
 });
