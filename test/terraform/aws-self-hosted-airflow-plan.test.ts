@@ -47,6 +47,9 @@ describe("dev-aws with self-hosted Airflow, synthesized", () => {
     expect(rule?.[1]).toMatchObject({ from_port: 5432, referenced_security_group_id: expect.stringContaining("aws_security_group.airflow_sg") });
     const writer = of("aws_iam_role_policy").find(([, p]) => p.name === "mirror-dags");
     expect(String(writer?.[1].role)).toContain("aws_iam_role.ci_infra-builder");
+    // Issue 14 moved it from the stack's root into the DAG bucket: a moved block carries the old address.
+    expect(writer?.[0]).toMatch(/^airflow_dags_ci-dag-writer_/);
+    expect((json as { moved?: { from: string; to: string }[] }).moved).toContainEqual({ from: "aws_iam_role_policy.ci-dag-writer", to: `aws_iam_role_policy.${writer?.[0]}` });
     const out = json.output ?? {};
     expect(String(out.airflow_dag_store.value)).toMatch(/^s3:\/\/\$\{aws_s3_bucket\.airflow_dags_bucket_411DCD74\.bucket\}\/dags\/$/);
     expect(out.console_airflow.value).toBe("http://api-server.mlops-dev-airflow.internal:8080");
