@@ -169,7 +169,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
       customerManagedKey: props.customerManagedKey,
       recoveryWindowDays: props.secretRecoveryDays ?? 30,
     });
-    this.databaseLogin = { database: AIRFLOW_DATABASE, role: AIRFLOW_DATABASE_ROLE, passwordSecret: `${n.prefix}/${n.env}/airflow-db-password`, createDatabase: true };
+    this.databaseLogin = { database: AIRFLOW_DATABASE, role: AIRFLOW_DATABASE_ROLE, auth: "password", passwordSecret: `${n.prefix}/${n.env}/airflow-db-password`, createDatabase: true };
 
     const logGroups = Object.fromEntries(
       AIRFLOW3_COMPONENTS.map((c) => [c.name, new CloudwatchLogGroup(this, `logs-${c.name}`, { name: `/mlops/${n.env}/airflow/${c.name}`, retentionInDays: props.logRetentionDays ?? 30, kmsKeyId: props.customerManagedKey })]),

@@ -127,7 +127,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
   readonly links: readonly ConsoleLink[];
   readonly identity: string;
   readonly variables: Readonly<Record<string, string>>;
-  readonly databaseLogin: AirflowDatabaseLogin = { database: AIRFLOW_DATABASE, role: AIRFLOW_DATABASE_ROLE, passwordSecret: "airflow-db-password", createDatabase: false };
+  readonly databaseLogin: AirflowDatabaseLogin = { database: AIRFLOW_DATABASE, role: AIRFLOW_DATABASE_ROLE, auth: "password", passwordSecret: "airflow-db-password", createDatabase: false };
   /** The DAG store (blob container `airflow-dags`). */
   readonly dagContainer: StorageContainer;
 

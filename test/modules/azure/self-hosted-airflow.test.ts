@@ -96,6 +96,10 @@ describe("SelfHostedAirflow", () => {
     ]);
   });
 
+  test("GIVEN the metadata database WHEN built THEN the day-0 login it needs is described in the shared shape (the database exists, the login does not)", () => {
+    expect(build().airflow.databaseLogin).toEqual({ database: "airflow", role: "airflow", auth: "password", passwordSecret: "airflow-db-password", createDatabase: false });
+  });
+
   test("GIVEN the jobs WHEN built THEN the identity gets a custom role with only start/stop/read job actions, on exactly those jobs", () => {
     const json = synthStack(build().stack);
     const [role] = resources(json, "azurerm_role_definition");
