@@ -7,7 +7,6 @@
 import { Construct } from "constructs";
 import { Annotations, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { PlatformCiIdentity, PlatformDatabase, PlatformIngress, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets, PlatformDataTrigger, ConsoleLink } from "../modules/core/contracts";
 import { ContainerFacts } from "../modules/core/container-contract";
 import { trainJobFacts } from "../modules/aws/task-definition";
@@ -16,7 +15,8 @@ import { movedFrom } from "../modules/core/moved-from";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
 import { airflowExtraOutputs } from "../modules/core/airflow";
-import { MwaaAirflow } from "../modules/aws/airflow";
+import { Mwaa } from "../modules/aws/mwaa";
+import { SelfHostedAirflow } from "../modules/aws/self-hosted-airflow";
 import { platformTags } from "../modules/core/tags";
 import { BUCKET_PURPOSES, BucketPurpose } from "../modules/core/workload-spec";
 import { ApiGateway } from "../modules/aws/api-gateway";
@@ -52,8 +52,8 @@ export class AwsPlatformStack extends TerraformStack {
   readonly triggers: PlatformDataTrigger[] = [];
   readonly monitoring: PlatformMonitoring;
   readonly links: readonly ConsoleLink[];
-  /** MWAA when the environment turns Airflow on and the catalog has a transform job. */
-  readonly airflow?: MwaaAirflow;
+  /** MWAA, or the self-hosted one on ECS (`airflow.mode`), when the environment turns Airflow on and the catalog has a transform job. */
+  readonly airflow?: Mwaa | SelfHostedAirflow;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -294,9 +294,12 @@ export class AwsPlatformStack extends TerraformStack {
     });
     this.monitoring = monitoring;
 
-    // airflow: MWAA starts the transform (and, once the catalog has it, train) job; the deploy identity mirrors DAGs
-    this.airflow = env.airflow?.enabled ? mwaa(this, { naming, region, accountId: aws.accountId, network, cluster, byName, storage, alertTopicArn: monitoring.topic.arn, customerManagedKey, forceDestroy: decide.forceDestroy, config: env.airflow }) : undefined;
-    if (this.airflow) new IamRolePolicy(this, "ci-dag-writer", { role: ci.builderRole.id, name: "mirror-dags", policy: JSON.stringify({ Version: "2012-10-17", Statement: this.airflow.dagWriterStatements }) });
+    // airflow: MWAA or the self-hosted one starts the transform (and, once the catalog has it, train) job; the deploy identity mirrors DAGs
+    this.airflow = env.airflow?.enabled
+      ? airflow(this, { naming, region, accountId: aws.accountId, network, cluster, byName, storage, database, alertTopicArn: monitoring.topic.arn, customerManagedKey, forceDestroy: decide.forceDestroy, spotCapacity: decide.spotCapacity, secretRecoveryDays: decide.secretRecoveryDays, logRetentionDays: retention, config: env.airflow })
+      : undefined;
+    // It sat at the stack's root before issue 14's rename: the moved block keeps Terraform from deleting and re-putting it.
+    this.airflow?.allowDagWriter("ci-dag-writer", ci.builderRole.id).moveFromId("aws_iam_role_policy.ci-dag-writer");
 
     // outputs
     this.links = platformOutputs(this, {
@@ -351,8 +354,12 @@ function planState(location: ReturnType<typeof stateLocation>): PlanState | unde
   return { bucket: location.storage.bucket, key: location.key, region: location.storage.region, kmsKeyId: location.storage.kmsKeyId };
 }
 
-/** MWAA on the platform's network, starting the catalog's transform and train jobs; none without a transform job. */
-function mwaa(
+/**
+ * MWAA (`airflow.mode: "managed"`) or Airflow on ECS Fargate (`"self-hosted"`) on the platform's
+ * network, starting the catalog's transform and train jobs; none without a transform job, and the
+ * self-hosted one none without the environment's database (its metadata lives there).
+ */
+function airflow(
   scope: Construct,
   p: {
     naming: Naming;
@@ -362,12 +369,16 @@ function mwaa(
     cluster: ContainerCluster;
     byName: ReadonlyMap<string, EcsFargate>;
     storage: ObjectStorage;
+    database?: Database;
     alertTopicArn: string;
     customerManagedKey?: string;
     forceDestroy: boolean;
+    spotCapacity: boolean;
+    secretRecoveryDays: number;
+    logRetentionDays: number;
     config: NonNullable<PlatformStackProps["env"]["airflow"]>;
   },
-): MwaaAirflow | undefined {
+): Mwaa | SelfHostedAirflow | undefined {
   const job = (w: EcsFargate) => ({ taskDefinitionFamily: w.taskDefinition.family, roleArns: [w.taskRole.arn, w.executionRole.arn], logGroupArn: w.logGroup.arn });
   const transform = p.byName.get("transform");
   if (!transform) {
@@ -376,7 +387,7 @@ function mwaa(
   }
   const train = p.byName.get("train");
   const bucket = (purpose: "processed" | "viz") => ({ name: p.storage.bucketName(purpose), arn: p.storage.bucketArn(purpose) });
-  return new MwaaAirflow(scope, "airflow", {
+  const common = {
     naming: p.naming,
     region: p.region,
     accountId: p.accountId,
@@ -397,5 +408,21 @@ function mwaa(
     minWorkers: p.config.minWorkers,
     maxWorkers: p.config.maxWorkers,
     extraVariables: p.config.variables,
+  };
+  if (p.config.mode === "managed") return new Mwaa(scope, "airflow", common);
+  const db = p.database;
+  if (!db) {
+    Annotations.of(scope).addWarning('airflow.mode "self-hosted" but no workload uses a database, so there is no RDS instance for Airflow\'s metadata: no Airflow is built');
+    return undefined;
+  }
+  // The construct id stays "airflow": the DAG bucket keeps its address when an environment switches mode.
+  const selfHosted = new SelfHostedAirflow(scope, "airflow", {
+    ...common,
+    database: { host: db.endpoint, port: db.port, securityGroupId: db.securityGroup.id },
+    spotCapacity: p.spotCapacity,
+    secretRecoveryDays: p.secretRecoveryDays,
+    logRetentionDays: p.logRetentionDays,
   });
+  selfHosted.waitFor(db.allowFrom("airflow", selfHosted.securityGroup.id));
+  return selfHosted;
 }

@@ -22,7 +22,7 @@ import { resolveDatabase, resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
 import { airflowExtraOutputs } from "../modules/core/airflow";
-import { ContainerAppsAirflow } from "../modules/azure/airflow";
+import { SelfHostedAirflow } from "../modules/azure/self-hosted-airflow";
 import { platformTags } from "../modules/core/tags";
 import { CiIdentity } from "../modules/azure/ci-identity";
 import { ContainerAppEnvironment } from "../modules/azure/container-app-environment";
@@ -57,7 +57,7 @@ export class AzurePlatformStack extends TerraformStack {
   readonly monitoring: PlatformMonitoring;
   readonly links: readonly ConsoleLink[];
   /** Airflow 3 on Container Apps when the environment turns it on and has a transform job and a database server. */
-  readonly airflow?: ContainerAppsAirflow;
+  readonly airflow?: SelfHostedAirflow;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -274,7 +274,7 @@ export class AzurePlatformStack extends TerraformStack {
     this.airflow = env.airflow?.enabled
       ? containerAppsAirflow(this, { ...common, azure, resourceGroupId: this.resourceGroup.id, environment: this.environment, database, secrets, storage, jobs, actionGroupId: (this.monitoring as Monitoring).actionGroup.id, logWorkspaceId, config: env.airflow })
       : undefined;
-    this.airflow?.grantDagWriter("ci-dag-writer", ci.builder.principalId);
+    this.airflow?.allowDagWriter("ci-dag-writer", ci.builder.principalId);
 
     // outputs
     this.links = platformOutputs(this, {
@@ -317,7 +317,7 @@ function containerAppsAirflow(
     logWorkspaceId: string;
     config: NonNullable<PlatformStackProps["env"]["airflow"]>;
   },
-): ContainerAppsAirflow | undefined {
+): SelfHostedAirflow | undefined {
   const job = (name: string) => {
     const j = p.jobs.find((w) => w.name === name);
     return j ? { id: j.job.id, name: j.job.name } : undefined;
@@ -328,7 +328,7 @@ function containerAppsAirflow(
     return undefined;
   }
   const train = job("train");
-  return new ContainerAppsAirflow(scope, "airflow", {
+  return new SelfHostedAirflow(scope, "airflow", {
     naming: p.naming,
     resourceGroupName: p.resourceGroupName,
     resourceGroupId: p.resourceGroupId,

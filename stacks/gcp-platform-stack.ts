@@ -20,7 +20,7 @@ import { resolveDatabase, resolveIntent } from "../modules/core/intent";
 import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
 import { airflowExtraOutputs } from "../modules/core/airflow";
-import { ComposerAirflow } from "../modules/gcp/airflow";
+import { Composer } from "../modules/gcp/composer";
 import { platformTags } from "../modules/core/tags";
 import { ApiDependencies } from "../modules/gcp/api-dependencies";
 import { CiIdentity } from "../modules/gcp/ci-identity";
@@ -59,7 +59,7 @@ export class GcpPlatformStack extends TerraformStack {
   readonly monitoring: PlatformMonitoring;
   readonly links: readonly ConsoleLink[];
   /** Cloud Composer 3 when the environment turns Airflow on and the catalog has a transform job. */
-  readonly airflow?: ComposerAirflow;
+  readonly airflow?: Composer;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -310,7 +310,7 @@ export class GcpPlatformStack extends TerraformStack {
 
     // airflow: Composer 3 runs the transform (and, once the catalog has it, train) job; the deploy identity mirrors DAGs
     this.airflow = env.airflow?.enabled ? composer(this, { naming, projectId, projectNumber, region, network, workloads: this.workloads, storage, alertChannelId: (this.monitoring as Monitoring).channel.id, labels, customerManagedKey: key?.keyId, config: env.airflow }) : undefined;
-    this.airflow?.grantDagWriter("ci-dag-writer", `serviceAccount:${ci.builder.email}`);
+    this.airflow?.allowDagWriter("ci-dag-writer", `serviceAccount:${ci.builder.email}`);
 
     // outputs
     this.links = platformOutputs(this, {
@@ -348,7 +348,7 @@ function composer(
     customerManagedKey?: string;
     config: NonNullable<PlatformStackProps["env"]["airflow"]>;
   },
-): ComposerAirflow | undefined {
+): Composer | undefined {
   const jobName = (name: string) => p.workloads.find((w) => w.name === name)?.job?.name;
   const transform = jobName("transform");
   if (!transform) {
@@ -356,7 +356,7 @@ function composer(
     return undefined;
   }
   const train = jobName("train");
-  return new ComposerAirflow(scope, "airflow", {
+  return new Composer(scope, "airflow", {
     naming: p.naming,
     projectId: p.projectId,
     projectNumber: p.projectNumber,

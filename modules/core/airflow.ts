@@ -2,8 +2,9 @@
  * The cloud-neutral face of Airflow: what every cloud's Airflow construct takes and exposes, the
  * Airflow Variables a stack hands to the DAGs (one DAG file runs on every cloud by reading
  * platform identifiers only from Variables), and a runtime-neutral description of the self-hosted
- * components (the official image's processes), which Container Apps runs today and an ECS or Cloud
- * Run adapter can run later.
+ * components (the official image's processes), which each cloud's `self-hosted-airflow.ts` runs on
+ * its container runtime (ECS Fargate, Container Apps, Cloud Run), and the defaults and checks every
+ * cloud's construct shares.
  *
  * It imports nothing above `modules/core/`.
  */
@@ -40,7 +41,38 @@ export interface PlatformAirflow {
   readonly identity: string;
   /** The Variables set for the DAGs, by name (without the `AIRFLOW_VAR_` prefix). */
   readonly variables: Readonly<Record<string, string>>;
+  /**
+   * The metadata database login the day-0 migration step must create (self-hosted only; a managed
+   * service brings its own database). @default - none
+   */
+  readonly databaseLogin?: AirflowDatabaseLogin;
 }
+
+/**
+ * What the day-0 migration needs to give a self-hosted Airflow its metadata database, the same shape
+ * on every cloud: with `auth: "password"`, `CREATE ROLE <role> LOGIN PASSWORD '<the secret's value>'`;
+ * with `auth: "iam"` (Google Cloud's IAM database authentication: Terraform creates the IAM user,
+ * there is no password) the role exists and only needs the grants; the database itself when
+ * `createDatabase` (RDS has no Terraform resource for a database inside an instance; Azure and
+ * Google create it in Terraform); then `ALTER DATABASE <database> OWNER TO <role>`.
+ */
+export type AirflowDatabaseLogin = {
+  readonly database: string;
+  readonly role: string;
+  /** Whether the step must also `CREATE DATABASE` (it does not exist after apply). */
+  readonly createDatabase: boolean;
+} & (
+  | {
+      readonly auth: "password";
+      /** Name of the secret holding the login's password in the cloud's secret store (Secrets Manager name, Key Vault secret name). */
+      readonly passwordSecret: string;
+    }
+  | { readonly auth: "iam" }
+);
+
+/** The metadata database and its login: `airflow` on every cloud. */
+export const AIRFLOW_DATABASE = "airflow";
+export const AIRFLOW_DATABASE_ROLE = "airflow";
 
 /** The two jobs the seeds' DAGs start, as each cloud names them. */
 export interface AirflowJobs {
@@ -118,6 +150,38 @@ export function variableNameProblems(variables: Readonly<Record<string, string>>
 /** `{ transform_job: "x" }` -> `{ AIRFLOW_VAR_TRANSFORM_JOB: "x" }`: Airflow reads Variables from these environment variables. */
 export function variablesAsEnvironment(variables: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(variables).map(([k, v]) => [`AIRFLOW_VAR_${k.toUpperCase()}`, v]));
+}
+
+/** AirflowCommonProps with the defaults every cloud applies. */
+export interface ResolvedAirflowCommon {
+  readonly size: AirflowSize;
+  readonly minWorkers: number;
+  readonly maxWorkers: number;
+  readonly extraVariables: Readonly<Record<string, string>>;
+}
+
+/**
+ * Applies the shared defaults (`small`, 1..2 workers, no extra Variables) and collects the shared
+ * problems (worker bounds, Variable names) followed by the caller's own; the caller throws one
+ * ValidationError listing them all when the list is not empty.
+ */
+export function resolveAirflowCommon(props: AirflowCommonProps, own: readonly (string | undefined)[] = []): { readonly resolved: ResolvedAirflowCommon; readonly problems: string[] } {
+  const resolved: ResolvedAirflowCommon = {
+    size: props.size ?? "small",
+    minWorkers: props.minWorkers ?? 1,
+    maxWorkers: props.maxWorkers ?? 2,
+    extraVariables: props.extraVariables ?? {},
+  };
+  const problems = [workerBoundsProblem(resolved.minWorkers, resolved.maxWorkers), ...variableNameProblems(resolved.extraVariables), ...own].filter((p): p is string => !!p);
+  return { resolved, problems };
+}
+
+/** The warning every cloud's construct adds while the catalog has no train job. */
+export const NO_TRAIN_JOB_WARNING = "no train job in the catalog: Airflow starts only the transform job; the model-check DAG's train task fails until a train job exists";
+
+/** Checks an image digest (`sha256:<64 hex>`); returns a message or undefined. */
+export function imageDigestProblem(image: AirflowImage): string | undefined {
+  return /^sha256:[0-9a-f]{64}$/.test(image.digest) ? undefined : `image.digest must be sha256:<64 hex>; got ${JSON.stringify(image.digest)}`;
 }
 
 /** Checks the worker bounds; returns a message or undefined. */
@@ -213,22 +277,25 @@ export function airflowOutputs(airflow: PlatformAirflow): Record<string, string>
   };
 }
 
+/** Why Google Cloud refuses `self-hosted` (until modules/gcp/self-hosted-airflow.ts exists). */
+export const GCP_SELF_HOSTED_REFUSAL =
+  'airflow.mode "self-hosted" is not built on gcp yet (the Cloud Run worker-pool adapter of the Airflow components is unfinished); use "managed" (Cloud Composer 3) for an environment that deploys gcp, or deploy self-hosted Airflow on aws and azure only';
+
 /** Which Airflow a stack builds on a cloud, and why when it cannot. */
 export type AirflowPlan =
-  | { readonly build: "mwaa" | "composer" | "container-apps" }
+  | { readonly build: "mwaa" | "composer" | "ecs-fargate" | "container-apps" | "cloud-run" }
   | { readonly build: "none"; readonly reason: string };
 
 /**
- * The one switch: `managed` builds the cloud's service (MWAA, Composer); Azure has none, so it
- * always builds the self-hosted Container Apps Airflow. `self-hosted` on AWS or Google Cloud needs
- * the ECS / Cloud Run adapter of AIRFLOW3_COMPONENTS, which does not exist yet: the plan says so
- * and the config loader should report it as a problem (nothing is built silently instead).
+ * The one switch: `managed` builds the cloud's service (MWAA, Composer); `self-hosted` runs
+ * AIRFLOW3_COMPONENTS on the cloud's container runtime (ECS Fargate, Cloud Run). Azure has no
+ * managed Airflow, so it always builds the self-hosted one on Container Apps.
  */
 export function planAirflow(cloud: AirflowCloud, mode: AirflowMode): AirflowPlan {
   if (cloud === "azure") return { build: "container-apps" };
   if (mode === "managed") return { build: cloud === "aws" ? "mwaa" : "composer" };
-  const runtime = cloud === "aws" ? "ECS Fargate" : "Cloud Run";
-  return { build: "none", reason: `airflow.mode "self-hosted" is not available on ${cloud} yet (no ${runtime} adapter for the Airflow components); use "managed"` };
+  if (cloud === "aws") return { build: "ecs-fargate" };
+  return { build: "none", reason: GCP_SELF_HOSTED_REFUSAL };
 }
 
 /** What each `airflowOutputs()` key holds, for the output descriptions. */

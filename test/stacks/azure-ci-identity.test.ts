@@ -77,7 +77,7 @@ describe.each(["dev", "prod"] as const)("Azure CI identity in %s-azure", (env) =
       // Stable writer of the vault (issue 15 item 4): not whoever runs Terraform.
       `builder Key Vault Secrets Officer @ ${vault}`,
       // A pull request's workflow is the branch's own file: the developer gets no image, blob or secret role.
-      // the deploy workflow's mirror step writes Airflow's DAG container (modules/azure/airflow.ts grantDagWriter)
+      // the deploy workflow's mirror step writes Airflow's DAG container (modules/azure/self-hosted-airflow.ts allowDagWriter)
       "builder Storage Blob Data Contributor @ ${azurerm_storage_container.airflow_dags_3D67F80F.id}",
       `developer Reader @ ${sub}`,
       `publisher AcrPush @ ${acr}`,

@@ -272,7 +272,7 @@ describe("dev is cheap, prod is resilient", () => {
   });
 
   test("CMEK in prod: the storage agent's key grant uses the provisioned agent, Artifact Registry's waits for its API", () => {
-    // Composer's agent grant belongs to the Airflow construct (modules/gcp/airflow.ts), asserted there.
+    // Composer's agent grant belongs to the Airflow construct (modules/gcp/composer.ts), asserted there.
     const grants = resources(prod, "google_kms_crypto_key_iam_member").filter((g) => !String((g["//"] as { metadata: { path: string } }).metadata.path).includes("/airflow/"));
     const grant = (user: string) => one(prod, "google_kms_crypto_key_iam_member", `encryption-key/use-${user}`);
     expect(grants).toHaveLength(3);

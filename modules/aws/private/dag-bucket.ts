@@ -13,6 +13,7 @@ import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import type { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { hardenedBucket } from "./hardened-bucket";
 
 export interface DagBucketProps {
@@ -35,9 +36,11 @@ export class DagBucket extends Construct {
   readonly versioning: S3BucketVersioningA;
   readonly publicAccess: S3BucketPublicAccessBlock;
   readonly policy: S3BucketPolicy;
+  private readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: DagBucketProps) {
     super(scope, id);
+    this.kmsKeyArn = props.kmsKeyArn;
     const hardened = hardenedBucket(this, {
       name: props.name,
       idOf: (part) => part,
@@ -53,5 +56,26 @@ export class DagBucket extends Construct {
     if (props.accessLogBucket) {
       new S3BucketLoggingA(this, "logging", { bucket: this.bucket.id, targetBucket: props.accessLogBucket, targetPrefix: "airflow-dags/", dependsOn: props.accessLogDependsOn ? [...props.accessLogDependsOn] : undefined });
     }
+  }
+
+  /**
+   * Lets a role mirror DAGs into `dags/` (the deploy workflow's builder): list the bucket under
+   * `dags/`, put, get and delete objects there, nothing else; the key when the bucket uses one.
+   */
+  allowWriter(id: string, roleName: string): IamRolePolicy {
+    const arn = this.bucket.arn;
+    const policy = new IamRolePolicy(this, id, {
+      role: roleName,
+      name: "mirror-dags",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "ListDagBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: arn, Condition: { StringLike: { "s3:prefix": ["dags/*", "dags/"] } } },
+          { Sid: "MirrorDags", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${arn}/dags/*` },
+          ...(this.kmsKeyArn ? [{ Sid: "DagBucketKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: this.kmsKeyArn }] : []),
+        ],
+      }),
+    });
+    return policy;
   }
 }

@@ -4,43 +4,14 @@
  * then the statements AWS documents for every MWAA execution role (mwaa-create-role; the
  * customer-managed-key variant when a key is given).
  */
-import type { MwaaAirflowProps } from "../airflow";
+import type { MwaaProps } from "../mwaa";
+import { dagStatements } from "./airflow-dag-statements";
 
 /** The execution role's statements: the DAGs' needs, then what AWS documents for every MWAA role. */
-export function executionStatements(props: MwaaAirflowProps, name: string, envArn: string, dagBucketArn: string): object[] {
+export function executionStatements(props: MwaaProps, name: string, envArn: string, dagBucketArn: string): object[] {
   const { region, accountId } = props;
-  const jobs = props.jobs.train ? [props.jobs.transform, props.jobs.train] : [props.jobs.transform];
-  const bucketArns = Object.values(props.dataBuckets).map((b) => b.arn);
   const statements: object[] = [
-    {
-      Sid: "StartPlatformJobs",
-      Effect: "Allow",
-      Action: "ecs:RunTask",
-      Resource: jobs.map((j) => `arn:aws:ecs:${region}:${accountId}:task-definition/${j.taskDefinitionFamily}:*`),
-      Condition: { ArnEquals: { "ecs:cluster": props.clusterArn } },
-    },
-    {
-      Sid: "WatchPlatformJobs",
-      Effect: "Allow",
-      Action: ["ecs:DescribeTasks", "ecs:StopTask"],
-      Resource: `arn:aws:ecs:${region}:${accountId}:task/${props.clusterName}/*`,
-    },
-    // DescribeTaskDefinition has no resource-level permissions (the operator resolves the family).
-    { Sid: "ResolveTaskDefinitions", Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },
-    {
-      Sid: "PassJobRoles",
-      Effect: "Allow",
-      Action: "iam:PassRole",
-      Resource: jobs.flatMap((j) => j.roleArns),
-      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-    },
-    { Sid: "ReadJobLogs", Effect: "Allow", Action: ["logs:GetLogEvents", "logs:DescribeLogStreams"], Resource: jobs.flatMap((j) => [j.logGroupArn, `${j.logGroupArn}:*`]) },
-    ...(bucketArns.length > 0
-      ? [
-          { Sid: "DataBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArns },
-          { Sid: "DataObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: bucketArns.map((a) => `${a}/*`) },
-        ]
-      : []),
+    ...dagStatements(props),
     // From here: the MWAA execution role policy AWS documents (mwaa-create-role, "customer managed key" variant when a key is given).
     { Sid: "PublishMetrics", Effect: "Allow", Action: "airflow:PublishMetrics", Resource: envArn },
     { Sid: "NoBucketListing", Effect: "Deny", Action: "s3:ListAllMyBuckets", Resource: [dagBucketArn, `${dagBucketArn}/*`] },

@@ -21,11 +21,26 @@ describe("airflow config", () => {
     expect(dev.config.airflow).toEqual({ enabled: true, mode: "managed", size: "small", minWorkers: 1, maxWorkers: 2, variables: {} });
   });
 
-  test("GIVEN self-hosted with aws and gcp deployed WHEN loaded THEN one problem per cloud names file, field, what is expected and what was found", () => {
+  test("GIVEN self-hosted with aws and gcp deployed WHEN loaded THEN only gcp is refused, naming file, field, what is expected and what was found", () => {
     const problems = problemsOf((d) => (d.airflow.mode = "self-hosted"));
     expect(problems).toEqual([
-      { file: "environments/dev.ts", field: "airflow.mode", expected: expect.stringContaining('a mode aws builds (aws is deployed): airflow.mode "self-hosted" is not available on aws yet'), found: '"self-hosted"' },
-      { file: "environments/dev.ts", field: "airflow.mode", expected: expect.stringContaining("not available on gcp yet (no Cloud Run adapter"), found: '"self-hosted"' },
+      { file: "environments/dev.ts", field: "airflow.mode", expected: expect.stringContaining('a mode gcp builds (gcp is deployed): airflow.mode "self-hosted" is not built on gcp yet'), found: '"self-hosted"' },
+    ]);
+  });
+
+  test("GIVEN self-hosted on an AWS-only environment WHEN loaded THEN it is accepted (ECS Fargate runs it)", () => {
+    const [env] = (() => {
+      const data = JSON.parse(JSON.stringify(devInput)) as Record<string, any>;
+      data.airflow.mode = "self-hosted";
+      delete data.clouds.gcp;
+      return validateEnvironments([{ file: "environments/dev.ts", name: "dev", data }]);
+    })();
+    expect(env.config.airflow?.mode).toBe("self-hosted");
+  });
+
+  test("GIVEN a mode outside the switch WHEN loaded THEN the problem lists both allowed values", () => {
+    expect(problemsOf((d) => (d.airflow.mode = "serverless"))).toEqual([
+      { file: "environments/dev.ts", field: "airflow.mode", expected: expect.stringMatching(/managed.*self-hosted/), found: '"serverless"' },
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { airflowOutputs, dagStoreUri, planAirflow, PlatformAirflow, variableNameProblems, variablesAsEnvironment, workerBoundsProblem } from "../../../modules/core/airflow";
+import { airflowOutputs, resolveAirflowCommon, dagStoreUri, planAirflow, PlatformAirflow, variableNameProblems, variablesAsEnvironment, workerBoundsProblem } from "../../../modules/core/airflow";
 import { AirflowConfigSchema } from "../../../environments/schemas/airflow-schema";
 
 describe("Airflow contract helpers", () => {
@@ -48,12 +48,13 @@ describe("Airflow contract helpers", () => {
     ["gcp", "managed", { build: "composer" }],
     ["azure", "managed", { build: "container-apps" }],
     ["azure", "self-hosted", { build: "container-apps" }],
+    ["aws", "self-hosted", { build: "ecs-fargate" }],
   ] as const)("GIVEN %s and mode %s WHEN planned THEN %j", (cloud, mode, plan) => {
     expect(planAirflow(cloud, mode)).toEqual(plan);
   });
 
-  test.each([["aws", "ECS Fargate"], ["gcp", "Cloud Run"]] as const)("GIVEN self-hosted on %s WHEN planned THEN nothing is built and the reason names the missing %s adapter", (cloud, runtime) => {
-    expect(planAirflow(cloud, "self-hosted")).toEqual({ build: "none", reason: expect.stringContaining(`no ${runtime} adapter`) });
+  test("GIVEN self-hosted on gcp WHEN planned THEN nothing is built and the reason says what to choose instead", () => {
+    expect(planAirflow("gcp", "self-hosted")).toEqual({ build: "none", reason: expect.stringContaining('use "managed" (Cloud Composer 3)') });
   });
 });
 
@@ -71,5 +72,16 @@ describe("AirflowConfigSchema", () => {
     const result = AirflowConfigSchema.safeParse(input);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.path.join("."))).toContainEqual(field);
+  });
+});
+
+describe("resolveAirflowCommon", () => {
+  test("GIVEN no props WHEN resolved THEN the shared defaults apply and nothing is wrong", () => {
+    expect(resolveAirflowCommon({})).toEqual({ resolved: { size: "small", minWorkers: 1, maxWorkers: 2, extraVariables: {} }, problems: [] });
+  });
+
+  test("GIVEN bad bounds, a reserved Variable and a cloud's own problem WHEN resolved THEN all three are listed, shared ones first", () => {
+    const { problems } = resolveAirflowCommon({ minWorkers: 3, maxWorkers: 2, extraVariables: { mlops_x: "y" } }, [undefined, "own problem"]);
+    expect(problems).toEqual([expect.stringContaining("got 3..2"), expect.stringContaining('uses the prefix "mlops_"'), "own problem"]);
   });
 });

@@ -1,6 +1,6 @@
 /** Cloud Composer 3: the environment, its service account and grants, Variables and alerts, as synthesized. */
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { ComposerAirflow, ComposerAirflowProps } from "../../../modules/gcp/airflow";
+import { Composer, ComposerProps } from "../../../modules/gcp/composer";
 import { GCP_PACK } from "../../../modules/policy/gcp-pack";
 import { gcpComposerPrivate } from "../../../modules/policy/rules/gcp-composer-private";
 import { gcpAcceptedRisks } from "../../../modules/policy/accepted";
@@ -14,7 +14,7 @@ const RISK_ENV: RiskEnvironment = { name: "test", logRetentionDays: 365, lifecyc
 const KEY = `projects/${PROJECT.projectId}/locations/${PROJECT.region}/keyRings/mlops-test-platform/cryptoKeys/mlops-test-data`;
 const AGENT = `serviceAccount:service-${PROJECT.projectNumber}@cloudcomposer-accounts.iam.gserviceaccount.com`;
 
-function props(over: Partial<ComposerAirflowProps> = {}): ComposerAirflowProps {
+function props(over: Partial<ComposerProps> = {}): ComposerProps {
   return {
     naming,
     ...PROJECT,
@@ -32,9 +32,9 @@ function props(over: Partial<ComposerAirflowProps> = {}): ComposerAirflowProps {
   };
 }
 
-function build(over: Partial<ComposerAirflowProps> = {}): { stack: TerraformStack; airflow: ComposerAirflow } {
+function build(over: Partial<ComposerProps> = {}): { stack: TerraformStack; airflow: Composer } {
   const stack = gcpTestStack();
-  const airflow = new ComposerAirflow(stack, "airflow", props(over));
+  const airflow = new Composer(stack, "airflow", props(over));
   return { stack, airflow };
 }
 
@@ -47,7 +47,7 @@ type Config = {
   encryption_config?: { kms_key_name: string };
 };
 
-describe("ComposerAirflow", () => {
+describe("Composer", () => {
   test("GIVEN size medium WHEN built THEN a private Composer 3 environment in the platform network, with its own account, CMEK and worker bounds", () => {
     const json = synthStack(build().stack);
     const [env] = resources(json, "google_composer_environment");
@@ -152,7 +152,7 @@ describe("ComposerAirflow", () => {
 
 test("GIVEN the deploy identity WHEN granted THEN it may write objects of the bucket named in dag_gcs_prefix", () => {
   const { stack, airflow } = build();
-  airflow.grantDagWriter("dag-writer", "serviceAccount:builder@p.iam.gserviceaccount.com");
+  airflow.allowDagWriter("dag-writer", "serviceAccount:builder@p.iam.gserviceaccount.com");
   const writer = resources(synthStack(stack), "google_storage_bucket_iam_member").find((m) => m.member === "serviceAccount:builder@p.iam.gserviceaccount.com")!;
   expect(writer.role).toBe("roles/storage.objectUser");
   expect(writer.bucket).toMatch(/^\$\{element\(split\("\/", google_composer_environment\..*\.config\[0\]\.dag_gcs_prefix\), 2\)\}$/);

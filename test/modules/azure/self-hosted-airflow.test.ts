@@ -1,7 +1,7 @@
 /** Self-hosted Airflow 3 on Container Apps: components, image pin, secrets, identity grants, DAG sync, alerts, as synthesized. */
 import { spawnSync } from "child_process";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { ContainerAppsAirflow, ContainerAppsAirflowProps } from "../../../modules/azure/airflow";
+import { SelfHostedAirflow, SelfHostedAirflowProps } from "../../../modules/azure/self-hosted-airflow";
 import { DAG_SYNC_SCRIPT } from "../../../modules/azure/private/dag-sync";
 import { AZURE_PACK } from "../../../modules/policy/azure-pack";
 import { azureAppImagePinned } from "../../../modules/policy/rules/azure-app-image-pinned";
@@ -15,7 +15,7 @@ const RG = `/subscriptions/${SEED}/resourceGroups/rg-test`;
 const JOB = (n: string) => `${RG}/providers/Microsoft.App/jobs/mlops-test-${n}`;
 const ACCOUNT = `${RG}/providers/Microsoft.Storage/storageAccounts/mlopstestdata`;
 
-function props(over: Partial<ContainerAppsAirflowProps> = {}): ContainerAppsAirflowProps {
+function props(over: Partial<SelfHostedAirflowProps> = {}): SelfHostedAirflowProps {
   return {
     ...COMMON,
     resourceGroupId: RG,
@@ -35,9 +35,9 @@ function props(over: Partial<ContainerAppsAirflowProps> = {}): ContainerAppsAirf
   };
 }
 
-function build(over: Partial<ContainerAppsAirflowProps> = {}): { stack: TerraformStack; airflow: ContainerAppsAirflow } {
+function build(over: Partial<SelfHostedAirflowProps> = {}): { stack: TerraformStack; airflow: SelfHostedAirflow } {
   const stack = azureTestStack();
-  const airflow = new ContainerAppsAirflow(stack, "airflow", props(over));
+  const airflow = new SelfHostedAirflow(stack, "airflow", props(over));
   return { stack, airflow };
 }
 
@@ -46,7 +46,7 @@ type App = { name: string; template: { container: Container[]; init_container?: 
 const apps = (json: ReturnType<typeof synthStack>) => resources(json, "azurerm_container_app") as unknown as App[];
 const byName = (json: ReturnType<typeof synthStack>, component: string) => apps(json).find((a) => a.name === `mlops-test-airflow-${component}`)!;
 
-describe("ContainerAppsAirflow", () => {
+describe("SelfHostedAirflow", () => {
   test("GIVEN defaults WHEN built THEN four apps run the pinned official image, each its Airflow 3 sub-command", () => {
     const json = synthStack(build().stack);
     expect(apps(json).map((a) => a.name).sort()).toEqual(["mlops-test-airflow-api-server", "mlops-test-airflow-dag-processor", "mlops-test-airflow-scheduler", "mlops-test-airflow-triggerer"]);
@@ -94,6 +94,10 @@ describe("ContainerAppsAirflow", () => {
     expect(resources(synthStack(build().stack), "azurerm_postgresql_flexible_server_database")).toEqual([
       expect.objectContaining({ name: "airflow", server_id: props().databaseServerId, charset: "UTF8", collation: "en_US.utf8" }),
     ]);
+  });
+
+  test("GIVEN the metadata database WHEN built THEN the day-0 login it needs is described in the shared shape (the database exists, the login does not)", () => {
+    expect(build().airflow.databaseLogin).toEqual({ database: "airflow", role: "airflow", auth: "password", passwordSecret: "airflow-db-password", createDatabase: false });
   });
 
   test("GIVEN the jobs WHEN built THEN the identity gets a custom role with only start/stop/read job actions, on exactly those jobs", () => {
@@ -215,7 +219,7 @@ print(first, second, (root / "a.py").read_bytes().decode(), (root.parent / "evil
 
 test("GIVEN the deploy identity WHEN granted THEN it may write the DAG container only", () => {
   const { stack, airflow } = build();
-  airflow.grantDagWriter("dag-writer", "00000000-0000-0000-0000-0000000000bb");
+  airflow.allowDagWriter("dag-writer", "00000000-0000-0000-0000-0000000000bb");
   const writer = resources(synthStack(stack), "azurerm_role_assignment").find((a) => a.principal_id === "00000000-0000-0000-0000-0000000000bb")!;
   expect(writer).toMatchObject({ role_definition_name: "Storage Blob Data Contributor" });
   expect(writer.scope).toMatch(/^\$\{azurerm_storage_container\..*\.id\}$/);

@@ -37,7 +37,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { Annotations, Fn, ITerraformDependable } from "cdktf";
-import { AirflowCommonProps, AirflowJobs, AirflowSize, airflowVariables, DagStore, PlatformAirflow, variableNameProblems, variablesAsEnvironment, workerBoundsProblem } from "../core/airflow";
+import { AirflowCommonProps, AirflowJobs, AirflowSize, airflowVariables, DagStore, NO_TRAIN_JOB_WARNING, PlatformAirflow, resolveAirflowCommon, variablesAsEnvironment } from "../core/airflow";
 import { ConsoleLink } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
@@ -63,7 +63,7 @@ const WORKLOADS: Readonly<Record<AirflowSize, { cpu: number; memoryGb: number }>
   large: { cpu: 2, memoryGb: 8 },
 };
 
-export interface ComposerAirflowProps extends AirflowCommonProps {
+export interface ComposerProps extends AirflowCommonProps {
   readonly naming: Naming;
   readonly projectId: string;
   readonly projectNumber: string;
@@ -89,7 +89,7 @@ export interface ComposerAirflowProps extends AirflowCommonProps {
 }
 
 /** Cloud Composer 3, its service account and grants, and its alerts. */
-export class ComposerAirflow extends Construct implements PlatformAirflow {
+export class Composer extends Construct implements PlatformAirflow {
   readonly mode = "managed" as const;
   readonly environment: ComposerEnvironment;
   readonly account: ServiceAccount;
@@ -99,16 +99,15 @@ export class ComposerAirflow extends Construct implements PlatformAirflow {
   readonly identity: string;
   readonly variables: Readonly<Record<string, string>>;
 
-  constructor(scope: Construct, id: string, props: ComposerAirflowProps) {
+  constructor(scope: Construct, id: string, props: ComposerProps) {
     super(scope, id);
-    const size = props.size ?? "small";
-    const minWorkers = props.minWorkers ?? 1;
-    const maxWorkers = props.maxWorkers ?? 2;
     const image = props.imageVersion ?? COMPOSER_IMAGE_VERSION;
-    const problems = [workerBoundsProblem(minWorkers, maxWorkers), ...variableNameProblems(props.extraVariables ?? {})].filter((p): p is string => !!p);
-    if (!/^composer-3-airflow-\d+(\.\d+){0,2}(-build\.\d+)?$/.test(image)) {
-      problems.push(`imageVersion must be a Composer 3 image like composer-3-airflow-2.10.5-build.10 (private environments need Composer 3); got ${JSON.stringify(image)}`);
-    }
+    const { resolved, problems } = resolveAirflowCommon(props, [
+      /^composer-3-airflow-\d+(\.\d+){0,2}(-build\.\d+)?$/.test(image)
+        ? undefined
+        : `imageVersion must be a Composer 3 image like composer-3-airflow-2.10.5-build.10 (private environments need Composer 3); got ${JSON.stringify(image)}`,
+    ]);
+    const { size, minWorkers, maxWorkers } = resolved;
     if (problems.length > 0) throw new ValidationError(problems.join("; "), this);
     const n = props.naming;
     const project = props.projectId;
@@ -148,10 +147,10 @@ export class ComposerAirflow extends Construct implements PlatformAirflow {
         mlops_gcp_project: project,
         mlops_gcp_region: props.region,
       },
-      props.extraVariables,
+      resolved.extraVariables,
     );
     this.variables = variables;
-    if (!props.jobs.train) Annotations.of(this).addWarning("no train job in the catalog: Airflow starts only the transform job; the model-check DAG's train task fails until a train job exists");
+    if (!props.jobs.train) Annotations.of(this).addWarning(NO_TRAIN_JOB_WARNING);
 
     const w = WORKLOADS[size];
     this.environment = new ComposerEnvironment(this, "env", {
@@ -194,12 +193,12 @@ export class ComposerAirflow extends Construct implements PlatformAirflow {
    * Lets the identity that mirrors DAGs (the deploy workflow's) write Composer's bucket:
    * `objectUser` on the bucket named in `dag_gcs_prefix` (`gs://<bucket>/dags`).
    */
-  grantDagWriter(id: string, member: string): StorageBucketIamMember {
+  allowDagWriter(id: string, member: string): StorageBucketIamMember {
     const bucket = Fn.element(Fn.split("/", this.environment.config.dagGcsPrefix), 2);
     return new StorageBucketIamMember(this, id, { bucket, role: "roles/storage.objectUser", member });
   }
 
-  private alerts(props: ComposerAirflowProps, name: string, api: ProjectService): void {
+  private alerts(props: ComposerProps, name: string, api: ProjectService): void {
     const n = props.naming;
     const failed = props.failedTaskThreshold ?? 1;
     const alert = (key: string, title: string, condition: MonitoringAlertPolicyConditions["conditionThreshold"], doc: string) =>

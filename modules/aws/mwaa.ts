@@ -30,21 +30,13 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Annotations, Token, type ITerraformDependable } from "cdktf";
-import {
-  AirflowCommonProps,
-  airflowVariables,
-  AirflowSize,
-  DagStore,
-  PlatformAirflow,
-  variableNameProblems,
-  variablesAsEnvironment,
-  workerBoundsProblem,
-} from "../core/airflow";
+import { AirflowCommonProps, airflowVariables, AirflowSize, DagStore, NO_TRAIN_JOB_WARNING, PlatformAirflow, resolveAirflowCommon, variablesAsEnvironment } from "../core/airflow";
 import { ConsoleLink } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { DagBucket } from "./private/dag-bucket";
 import { executionStatements } from "./private/mwaa-execution-policy";
+import type { AirflowDataBucket, AirflowEcsJob } from "./private/airflow-dag-statements";
 
 /** MWAA environment class per shared size (mw1.micro exists too; it allows one worker only). */
 export const MWAA_ENVIRONMENT_CLASS: Readonly<Record<AirflowSize, string>> = { small: "mw1.small", medium: "mw1.medium", large: "mw1.large" };
@@ -60,22 +52,11 @@ export const MWAA_AIRFLOW_VERSION = "3.0.6";
 const STARTUP_KEY = "startup/startup.sh";
 
 /** One ECS job the DAGs start. */
-export interface MwaaJob {
-  /** Task definition family (`mlops-dev-transform`); RunTask is allowed on its every revision. */
-  readonly taskDefinitionFamily: string;
-  /** The task role and the task execution role: the only roles the DAGs may pass. */
-  readonly roleArns: readonly string[];
-  /** CloudWatch log group ARN of the job's containers (the operator reads the task's logs). */
-  readonly logGroupArn: string;
-}
-
+export type MwaaJob = AirflowEcsJob;
 /** A data bucket the DAGs read and write. */
-export interface MwaaDataBucket {
-  readonly name: string;
-  readonly arn: string;
-}
+export type MwaaDataBucket = AirflowDataBucket;
 
-export interface MwaaAirflowProps extends AirflowCommonProps {
+export interface MwaaProps extends AirflowCommonProps {
   readonly naming: Naming;
   readonly region: string;
   readonly accountId: string;
@@ -111,7 +92,7 @@ export interface MwaaAirflowProps extends AirflowCommonProps {
 }
 
 /** Amazon MWAA, its DAG bucket, security group, execution role and alarms. */
-export class MwaaAirflow extends Construct implements PlatformAirflow {
+export class Mwaa extends Construct implements PlatformAirflow {
   readonly mode = "managed" as const;
   readonly environment: MwaaEnvironment;
   readonly role: IamRole;
@@ -122,23 +103,17 @@ export class MwaaAirflow extends Construct implements PlatformAirflow {
   readonly links: readonly ConsoleLink[];
   readonly identity: string;
   readonly variables: Readonly<Record<string, string>>;
-  /**
-   * What the identity that mirrors DAGs (the deploy workflow's) needs, as IAM statements for its
-   * policy: list the bucket, and put, get and delete objects under `dags/` only.
-   */
-  readonly dagWriterStatements: readonly object[];
 
-  constructor(scope: Construct, id: string, props: MwaaAirflowProps) {
+  constructor(scope: Construct, id: string, props: MwaaProps) {
     super(scope, id);
-    const size = props.size ?? "small";
-    const minWorkers = props.minWorkers ?? 1;
-    const maxWorkers = props.maxWorkers ?? 2;
     const version = props.airflowVersion ?? MWAA_AIRFLOW_VERSION;
     const logLevel = props.logLevel ?? "INFO";
-    const problems = [workerBoundsProblem(minWorkers, maxWorkers), ...variableNameProblems(props.extraVariables ?? {})].filter((p): p is string => !!p);
-    if (!Token.isUnresolved(props.privateSubnetIds) && props.privateSubnetIds.length < 2) {
-      problems.push(`privateSubnetIds must list two subnets in different zones (MWAA needs two); got ${props.privateSubnetIds.length}`);
-    }
+    const { resolved, problems } = resolveAirflowCommon(props, [
+      !Token.isUnresolved(props.privateSubnetIds) && props.privateSubnetIds.length < 2
+        ? `privateSubnetIds must list two subnets in different zones (MWAA needs two); got ${props.privateSubnetIds.length}`
+        : undefined,
+    ]);
+    const { size, minWorkers, maxWorkers } = resolved;
     if (problems.length > 0) throw new ValidationError(problems.join("; "), this);
     const n = props.naming;
     const name = n.bounded(80, "airflow");
@@ -184,10 +159,10 @@ export class MwaaAirflow extends Construct implements PlatformAirflow {
         mlops_ecs_subnets: props.jobSubnetIds.join(","),
         mlops_ecs_security_groups: props.jobSecurityGroupIds.join(","),
       },
-      props.extraVariables,
+      resolved.extraVariables,
     );
     this.variables = variables;
-    if (!props.jobs.train) Annotations.of(this).addWarning("no train job in the catalog: Airflow starts only the transform job; the model-check DAG's train task fails until a train job exists");
+    if (!props.jobs.train) Annotations.of(this).addWarning(NO_TRAIN_JOB_WARNING);
     const startup = new S3Object(this, "startup", {
       bucket: bucket.id,
       key: STARTUP_KEY,
@@ -224,11 +199,6 @@ export class MwaaAirflow extends Construct implements PlatformAirflow {
     });
 
     this.dagStore = { kind: "s3", bucket: bucket.bucket, prefix: "dags/" };
-    this.dagWriterStatements = [
-      { Sid: "ListDagBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket.arn, Condition: { StringLike: { "s3:prefix": ["dags/*", "dags/"] } } },
-      { Sid: "MirrorDags", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucket.arn}/dags/*` },
-      ...(props.customerManagedKey ? [{ Sid: "DagBucketKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: props.customerManagedKey }] : []),
-    ];
     this.uiUrl = `https://${this.environment.webserverUrl}`;
     this.identity = this.role.arn;
     const r = props.region;
@@ -239,7 +209,15 @@ export class MwaaAirflow extends Construct implements PlatformAirflow {
     this.alarms(props, name);
   }
 
-  private alarms(props: MwaaAirflowProps, name: string): void {
+  /**
+   * Lets the role that mirrors DAGs (the deploy workflow's) list the DAG bucket and put, get and
+   * delete objects under `dags/` only (an inline policy `mirror-dags` on that role).
+   */
+  allowDagWriter(id: string, roleName: string): IamRolePolicy {
+    return this.dagBucket.allowWriter(id, roleName);
+  }
+
+  private alarms(props: MwaaProps, name: string): void {
     const n = props.naming;
     const actions = { alarmActions: [props.alertTopicArn], okActions: [props.alertTopicArn] };
     // Airflow's own metrics, which MWAA publishes under AmazonMWAA with Environment + Function dimensions.

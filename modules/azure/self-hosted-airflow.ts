@@ -45,13 +45,17 @@ import {
   AirflowComponent,
   AirflowImage,
   AirflowSize,
+  AIRFLOW_DATABASE,
+  AIRFLOW_DATABASE_ROLE,
+  AirflowDatabaseLogin,
   airflowVariables,
   DagStore,
+  imageDigestProblem,
   imageReference,
+  NO_TRAIN_JOB_WARNING,
   PlatformAirflow,
-  variableNameProblems,
+  resolveAirflowCommon,
   variablesAsEnvironment,
-  workerBoundsProblem,
 } from "../core/airflow";
 import { ConsoleLink } from "../core/contracts";
 import { ValidationError } from "../core/errors";
@@ -79,7 +83,7 @@ export interface ContainerAppsJobRef {
   readonly name: string;
 }
 
-export interface ContainerAppsAirflowProps extends AirflowCommonProps {
+export interface SelfHostedAirflowProps extends AirflowCommonProps {
   readonly naming: Naming;
   readonly resourceGroupName: string;
   /** `/subscriptions/<s>/resourceGroups/<rg>`: where the custom job-operator role is defined. */
@@ -113,7 +117,7 @@ export interface ContainerAppsAirflowProps extends AirflowCommonProps {
 }
 
 /** Airflow 3 as four container apps, its identity, database, secrets, DAG store and alerts. */
-export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
+export class SelfHostedAirflow extends Construct implements PlatformAirflow {
   readonly mode = "self-hosted" as const;
   readonly identityResource: UserAssignedIdentity;
   readonly apps: Readonly<Record<AirflowComponent["name"], ContainerApp>>;
@@ -123,17 +127,15 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
   readonly links: readonly ConsoleLink[];
   readonly identity: string;
   readonly variables: Readonly<Record<string, string>>;
+  readonly databaseLogin: AirflowDatabaseLogin = { database: AIRFLOW_DATABASE, role: AIRFLOW_DATABASE_ROLE, auth: "password", passwordSecret: "airflow-db-password", createDatabase: false };
   /** The DAG store (blob container `airflow-dags`). */
   readonly dagContainer: StorageContainer;
 
-  constructor(scope: Construct, id: string, props: ContainerAppsAirflowProps) {
+  constructor(scope: Construct, id: string, props: SelfHostedAirflowProps) {
     super(scope, id);
-    const size = props.size ?? "small";
-    const minWorkers = props.minWorkers ?? 1;
-    const maxWorkers = props.maxWorkers ?? 2;
     const image = props.image ?? AIRFLOW_IMAGE;
-    const problems = [workerBoundsProblem(minWorkers, maxWorkers), ...variableNameProblems(props.extraVariables ?? {})].filter((p): p is string => !!p);
-    if (!/^sha256:[0-9a-f]{64}$/.test(image.digest)) problems.push(`image.digest must be sha256:<64 hex>; got ${JSON.stringify(image.digest)}`);
+    const { resolved, problems } = resolveAirflowCommon(props, [imageDigestProblem(image)]);
+    const { size, maxWorkers } = resolved;
     if (problems.length > 0) throw new ValidationError(problems.join("; "), this);
     const n = props.naming;
 
@@ -171,12 +173,12 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
       }));
     }
 
-    this.database = new PostgresqlFlexibleServerDatabase(this, "database", { name: "airflow", serverId: props.databaseServerId, charset: "UTF8", collation: "en_US.utf8" });
+    this.database = new PostgresqlFlexibleServerDatabase(this, "database", { name: AIRFLOW_DATABASE, serverId: props.databaseServerId, charset: "UTF8", collation: "en_US.utf8" });
     const secrets = new AirflowSecrets(this, "secrets", {
       keyVaultId: props.keyVaultId,
       databaseHost: props.databaseHost,
       databaseName: this.database.name,
-      databaseLogin: "airflow",
+      databaseLogin: AIRFLOW_DATABASE_ROLE,
       version: props.secretVersion ?? 1,
       dependsOn: props.secretsDependOn ?? [],
     });
@@ -196,10 +198,10 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
         mlops_azure_storage_account: props.storageAccountName,
         mlops_azure_client_id: identity.clientId,
       },
-      props.extraVariables,
+      resolved.extraVariables,
     );
     this.variables = variables;
-    if (!props.jobs.train) Annotations.of(this).addWarning("no train job in the catalog: Airflow starts only the transform job; the model-check DAG's train task fails until a train job exists");
+    if (!props.jobs.train) Annotations.of(this).addWarning(NO_TRAIN_JOB_WARNING);
 
     // Revisions resolve Key Vault references and the DAG sync reads blobs as soon as they start: wait until the grants apply.
     const propagation = new RbacPropagation(this, "rbac-propagation").add(...grants);
@@ -295,7 +297,7 @@ export class ContainerAppsAirflow extends Construct implements PlatformAirflow {
   }
 
   /** Lets the identity that mirrors DAGs (the deploy workflow's) write the DAG container, nothing else. */
-  grantDagWriter(id: string, principalId: string): RoleAssignment {
+  allowDagWriter(id: string, principalId: string): RoleAssignment {
     return new RoleAssignment(this, id, { scope: this.dagContainer.id, roleDefinitionName: "Storage Blob Data Contributor", principalId, principalType: "ServicePrincipal" });
   }
 }

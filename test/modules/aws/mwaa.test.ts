@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { App, TerraformOutput, TerraformStack } from "cdktf";
-import { MwaaAirflow, MwaaAirflowProps, startupScript } from "../../../modules/aws/airflow";
+import { Mwaa, MwaaProps, startupScript } from "../../../modules/aws/mwaa";
 import { AWS_PACK } from "../../../modules/policy/aws-pack";
 import { awsMwaaPrivate } from "../../../modules/policy/rules/aws-mwaa-private";
 import { awsMwaaRoleScoped } from "../../../modules/policy/rules/aws-mwaa-role-scoped";
@@ -26,7 +26,7 @@ const RISK_ENV: RiskEnvironment = { name: "test", logRetentionDays: 365, lifecyc
 const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000001`;
 const role = (n: string) => `arn:aws:iam::${ACCOUNT}:role/mlops-test-${n}`;
 
-function props(over: Partial<MwaaAirflowProps> = {}): MwaaAirflowProps {
+function props(over: Partial<MwaaProps> = {}): MwaaProps {
   return {
     naming: AWS_NAMING,
     region: REGION,
@@ -54,9 +54,9 @@ function props(over: Partial<MwaaAirflowProps> = {}): MwaaAirflowProps {
   };
 }
 
-function build(over: Partial<MwaaAirflowProps> = {}, app?: App): { stack: TerraformStack; airflow: MwaaAirflow } {
+function build(over: Partial<MwaaProps> = {}, app?: App): { stack: TerraformStack; airflow: Mwaa } {
   const stack = awsTestStack(app);
-  const airflow = new MwaaAirflow(stack, "airflow", props(over));
+  const airflow = new Mwaa(stack, "airflow", props(over));
   return { stack, airflow };
 }
 
@@ -66,7 +66,7 @@ function statements(json: ReturnType<typeof synthStack>): Statement[] {
   return (JSON.parse(policy.policy as string) as { Statement: Statement[] }).Statement;
 }
 
-describe("MwaaAirflow", () => {
+describe("Mwaa", () => {
   test("GIVEN size medium and worker bounds WHEN built THEN MWAA runs privately, pinned, in two private subnets, with every log type on and the key", () => {
     const json = synthStack(build().stack);
     const [env] = resources(json, "aws_mwaa_environment");
@@ -148,12 +148,16 @@ describe("MwaaAirflow", () => {
     expect(airflow.links[1].url).toBe(`https://${REGION}.console.aws.amazon.com/mwaa/home?region=${REGION}#environments/mlops-test-airflow`);
   });
 
-  test("GIVEN the deploy identity WHEN it takes the writer statements THEN it may touch objects under dags/ only", () => {
-    const { airflow } = build();
-    const mirror = airflow.dagWriterStatements.find((x) => (x as Statement).Sid === "MirrorDags") as Statement;
+  test("GIVEN the deploy identity WHEN allowed as DAG writer THEN its inline policy may touch objects under dags/ only, with the bucket's key", () => {
+    const { airflow, stack } = build();
+    airflow.allowDagWriter("ci-dag-writer", "mlops-test-builder");
+    const policy = resources(synthStack(stack), "aws_iam_role_policy").find((p) => p.name === "mirror-dags")!;
+    expect(policy.role).toBe("mlops-test-builder");
+    const writer = (JSON.parse(policy.policy as string) as { Statement: Statement[] }).Statement;
+    const mirror = writer.find((x) => x.Sid === "MirrorDags")!;
     expect(mirror.Action).toEqual(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
     expect(String(mirror.Resource)).toMatch(/\/dags\/\*$/);
-    expect(airflow.dagWriterStatements.find((x) => (x as Statement).Sid === "DagBucketKey")).toMatchObject({ Resource: KEY });
+    expect(writer.find((x) => x.Sid === "DagBucketKey")).toMatchObject({ Resource: KEY });
   });
 
   test("GIVEN a value with a single quote WHEN the startup script is written THEN sh reads it back unchanged", () => {
@@ -194,8 +198,8 @@ describe("MwaaAirflow", () => {
     [{ privateSubnetIds: ["subnet-a"] }, /privateSubnetIds must list two subnets in different zones \(MWAA needs two\); got 1/],
     [{ extraVariables: { "Bad-Name": "x" } }, /Airflow Variable name "Bad-Name" must be 1-64 lowercase letters/],
   ])("GIVEN invalid props %j WHEN built THEN a ValidationError names the construct", (over, message) => {
-    expect(() => build(over as Partial<MwaaAirflowProps>)).toThrow(message);
-    expect(() => build(over as Partial<MwaaAirflowProps>)).toThrow(/^\[test\/airflow\]/);
+    expect(() => build(over as Partial<MwaaProps>)).toThrow(message);
+    expect(() => build(over as Partial<MwaaProps>)).toThrow(/^\[test\/airflow\]/);
   });
 });
 
@@ -209,7 +213,7 @@ const missing = terraformMissing();
 if (missing && terraformRequired()) throw new Error(`REQUIRE_TERRAFORM=1 but ${missing}`);
 if (missing) console.warn(`SKIPPED real-terraform MWAA checks: ${missing}`);
 
-(missing ? describe.skip : describe)("MwaaAirflow through real terraform (offline)", () => {
+(missing ? describe.skip : describe)("Mwaa through real terraform (offline)", () => {
   let result: PlanResult;
 
   beforeAll(async () => {
