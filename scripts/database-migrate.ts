@@ -115,8 +115,11 @@ export function clusterSql(o: MigrateOptions): string {
     // Refuse to hand the application a role that is more than a login (someone made it superuser by hand, say).
     `DO $$ DECLARE r pg_roles%ROWTYPE; BEGIN SELECT * INTO r FROM pg_roles WHERE rolname = ${roleLit};`,
     `  IF r.rolsuper OR r.rolreplication OR r.rolbypassrls THEN RAISE EXCEPTION 'role % is superuser, replication or bypassrls; the application needs a plain login: fix it by hand', ${roleLit}; END IF; END $$;`,
-    // The admin must be able to act as the role to give it its schema (PostgreSQL 15 checks membership).
-    `DO $$ BEGIN IF NOT pg_has_role(current_user, ${roleLit}, 'MEMBER') THEN EXECUTE format('GRANT %I TO %I', ${roleLit}, current_user); END IF; END $$;`,
+    // The admin must be able to act as the role to give it its schema: PostgreSQL 15 checks membership, 16 (RDS and
+    // Azure here) the SET option, which the ADMIN-only grant a CREATEROLE creator gets lacks (createrole_self_grant
+    // is empty by default); granting the role to itself gives it.
+    `DO $$ BEGIN IF NOT pg_has_role(current_user, ${roleLit}, CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) THEN`,
+    `  EXECUTE format('GRANT %I TO %I', ${roleLit}, current_user); END IF; END $$;`,
     `REVOKE ALL ON DATABASE ${db} FROM PUBLIC;`,
     `GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${role};`,
     `ALTER ROLE ${role} IN DATABASE ${db} SET search_path = ${quoteIdent(schemaOf(o))};`,

@@ -189,6 +189,17 @@ describePg("database-migrate against a local PostgreSQL", () => {
     expect(psql(port, "mlflow", PASSWORD, "mlflow", "SHOW search_path").out).toBe("mlflow");
   });
 
+  test("GIVEN an admin that is no superuser, only CREATEROLE and the database's owner (RDS's master, Azure's admin) WHEN migrated twice THEN the role gets its schema", () => {
+    expect(admin("CREATE ROLE cloudadmin LOGIN CREATEROLE PASSWORD 'cloudadmin-password-123'").ok).toBe(true);
+    expect(admin("CREATE DATABASE appdb OWNER cloudadmin").ok).toBe(true);
+    const e = { ...process.env, PGPASSWORD: "cloudadmin-password-123" };
+    const o = opts({ adminUser: "cloudadmin", database: "appdb", role: "app_user", schema: "app" });
+    expect(migrate(o, e)).toEqual({ ok: true, message: expect.stringContaining("role app_user (password) has CONNECT on appdb and owns schema app") });
+    expect(migrate(o, e).ok).toBe(true);
+    expect(psql(port, "app_user", PASSWORD, "appdb", "CREATE TABLE t (id int); SELECT schemaname FROM pg_tables WHERE tablename = 't'").out).toBe("app");
+    expect(admin("SELECT rolsuper FROM pg_roles WHERE rolname = 'cloudadmin'").out).toBe("f");
+  });
+
   testPgaudit("GIVEN --extension pgaudit on a server that preloads it WHEN migrated twice THEN the extension exists once, in MLflow's database only", () => {
     const o = opts({ extensions: ["pgaudit"] });
     expect(migrate(o, env())).toEqual({ ok: true, message: expect.stringContaining("extension pgaudit in mlflow") });
