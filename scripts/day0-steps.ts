@@ -506,7 +506,13 @@ function gcpSteps(ctx: Context, gcp: GcpCloudConfig): Day0Step[] {
         "(--private-ip), with DAY0_IN_VPC=1. The admin is the built-in postgres user, given a fresh password here.",
       migrate: (db) => [
         `: "\${DAY0_IN_VPC:?run this step from a machine inside the VPC of ${ctx.stack} with cloud-sql-proxy installed, then set DAY0_IN_VPC=1}"`,
-        `PGPASSWORD="$(openssl rand -base64 32 | tr -d '/+=')"; export PGPASSWORD; ` +
+        // A password login (a declared one; MLflow signs in with IAM) gets the value its secret holds.
+        (db.login !== "password"
+          ? ""
+          : db.passwordSecret
+            ? `${db.passwordEnv}="$(gcloud secrets versions access latest --secret ${db.passwordSecret.name} --project ${p})"; export ${db.passwordEnv}; `
+            : `: "\${${db.passwordEnv}:?set ${db.passwordEnv} to the password ${db.owner} reads for ${db.role}}"; `) +
+          `PGPASSWORD="$(openssl rand -base64 32 | tr -d '/+=')"; export PGPASSWORD; ` +
           `gcloud sql users set-password ${db.adminUser} --instance ${db.server} --password "$PGPASSWORD" --project ${p}; ` +
           `cloud-sql-proxy --private-ip --port ${DATABASE_TUNNEL_PORT} ${p}:${gcp.region}:${db.server} & proxy=$!; trap 'kill $proxy' EXIT; sleep 5; ` +
           migrateCommand(db, "127.0.0.1", "disable", DATABASE_TUNNEL_PORT),

@@ -222,6 +222,33 @@ describe("declared database logins (any cloud)", () => {
     expect(secrets.commands.some((c) => c.includes("--secret-id mlops/dev/airflow-db-login "))).toBe(true);
   });
 
+  test("GIVEN a self-hosted Airflow's login declared on Google Cloud WHEN the runbook is printed THEN its step reads the password from Secret Manager and runs through the same proxy", () => {
+    const [gdev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
+    const stack = synthesizedStack(gdev, "gcp", ROOT) as StackJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const [instance] = Object.keys(stack.resource.google_sql_database_instance);
+    stack.resource.google_secret_manager_secret = { ...stack.resource.google_secret_manager_secret, airflow_db: { secret_id: "mlops-dev-airflow-db-password" } };
+    const declared = {
+      ...stack,
+      locals: {
+        mlops_database_login_airflow: {
+          owner: "Airflow",
+          server: `\${google_sql_database_instance.${instance}.name}`,
+          database: "airflow",
+          role: "airflow",
+          schema: "airflow",
+          login: "password",
+          passwordSecret: "${google_secret_manager_secret.airflow_db.secret_id}",
+        },
+      },
+    };
+    const steps = day0Steps(gdev.config, "gcp", { services: [], stack: declared });
+    const migrate = steps.find((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts")!.commands[1];
+    expect(migrate.startsWith('AIRFLOW_DB_PASSWORD="$(gcloud secrets versions access latest --secret mlops-dev-airflow-db-password --project mlops-dev-1234)"; export AIRFLOW_DB_PASSWORD; ')).toBe(true);
+    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
+    // The instance loads pgaudit: every database on it gets the extension, Airflow's too.
+    expect(parseOptions(argv, { AIRFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "airflow", login: "password", database: "airflow", schema: "airflow", adminUser: "postgres", extensions: ["pgaudit"] });
+  });
+
   test("GIVEN a declaration naming a server the stack does not have WHEN listed THEN the error names the local and what it found", () => {
     const stack = withDeclared();
     const broken = { ...stack, locals: { mlops_database_login_airflow: { ...(stack.locals!.mlops_database_login_airflow as object), server: "${aws_db_instance.gone.id}" } } };
