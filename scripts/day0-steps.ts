@@ -268,7 +268,7 @@ class Context {
     const servers = databaseTargets(this.cloud, this.opts.stack);
     if (servers.length === 0) return undefined;
     // The logins' passwords Terraform generates (Azure's Key Vault secrets): the next steps read them back.
-    const passwords = databaseLogins(this.cloud, this.opts.stack).flatMap((l) => (l.passwordSecret && !l.writtenByRunbook ? [l.passwordSecret.address] : []));
+    const passwords = databaseLogins(this.cloud, this.opts.stack).flatMap((l) => (l.passwordSecret?.address && !l.writtenByRunbook ? [l.passwordSecret.address] : []));
     const targets = [...new Set([...servers, ...passwords])].sort();
     return {
       title: `Database apply of ${this.stack}: MLflow's server, database and users (${targets.length} target${targets.length === 1 ? "" : "s"})`,
@@ -304,8 +304,7 @@ class Context {
       title: `Create ${login.owner}'s database role (${login.role}) with scripts/database-migrate.ts`,
       note:
         reach +
-        (login.extensions.length > 0 ? `
-Also creates the extension${login.extensions.length > 1 ? "s" : ""} ${login.extensions.join(", ")} in ${login.database}: the server's flags load ${login.extensions.length > 1 ? "them" : "it"}, the database needs CREATE EXTENSION.` : ""),
+        (login.extensions.length > 0 ? `\nAlso creates the extension${login.extensions.length > 1 ? "s" : ""} ${login.extensions.join(", ")} in ${login.database}: the server's flags load ${login.extensions.length > 1 ? "them" : "it"}, the database needs CREATE EXTENSION.` : ""),
       commands: commands(login),
       needs: ["database"],
       makes: ["database-role"],
