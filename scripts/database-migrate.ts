@@ -1,17 +1,27 @@
 /**
- * Day-0 migration step: creates MLflow's own least-privilege database role, idempotently, so MLflow
- * never connects as the RDS master user, the Azure server admin or a Cloud SQL superuser.
+ * Day-0 migration step: creates one application's own least-privilege database role, idempotently, so
+ * MLflow (and a self-hosted Airflow) never connects as the RDS master user, the Azure server admin or a
+ * Cloud SQL superuser.
  *
  *   npx tsx scripts/database-migrate.ts --host <h> --admin-user <u> --database mlflow --role mlflow \
- *     --login password|rds-iam|existing [--port 5432] [--sslmode require] [--connection-limit 50]
+ *     --login password|rds-iam|existing [--port 5432] [--sslmode require] [--connection-limit 50] \
+ *     [--schema mlflow] [--password-env MLFLOW_DB_PASSWORD] [--extension pgaudit]...
  *
  * Environment: PGPASSWORD (the admin's password or IAM token, read by psql), MLFLOW_DB_PASSWORD (the
- * role's password, for `--login password`: sent as a SCRAM-SHA-256 verifier computed here, so the
- * plain password reaches neither the server's statement log nor any command line).
+ * role's password, for `--login password`; `--password-env` names another variable: sent as a
+ * SCRAM-SHA-256 verifier computed here, so the plain password reaches neither the server's statement
+ * log nor any command line).
  *
  * What the role gets: LOGIN, no superuser/createdb/createrole/replication/bypassrls, CONNECT and
- * TEMPORARY on its database (PUBLIC loses them), its own schema `mlflow` (MLflow's migrations create
- * the tables there) as its search_path, nothing in `public`. Login modes per cloud:
+ * TEMPORARY on its database (PUBLIC loses them), its own schema (`--schema`, default `mlflow`: the
+ * application's migrations create their tables there) as its search_path in that database, nothing in
+ * `public`. An own schema rather than `public` or database ownership: the owner of a database may drop it
+ * and grant CONNECT to anyone, and `public` is shared by every role that can connect; a schema the role owns
+ * gives it exactly its tables. Airflow works this way too: with search_path = its schema and no
+ * `sql_alchemy_schema`, `airflow db migrate` creates every table there (apache/airflow#40532; the setting
+ * itself is ignored by some queries, apache/airflow#27348). `--extension` creates an extension in the
+ * database first, as the admin (`CREATE EXTENSION IF NOT EXISTS`: pgaudit on Cloud SQL, whose flag
+ * `cloudsql.enable_pgaudit` only loads the library). Login modes per cloud:
  * - `password` (Azure; AWS without IAM auth): a password login.
  * - `rds-iam` (AWS): member of `rds_iam`, logs in with an IAM token (no password).
  * - `existing` (Google): the role is the Cloud SQL IAM user the stack creates (`google_sql_user`
@@ -40,13 +50,25 @@ export interface MigrateOptions {
   readonly connectionLimit: number;
   /** The role's SCRAM verifier (`password` mode only). */
   readonly passwordVerifier?: string;
+  /** The schema the role owns and works in. @default MLFLOW_SCHEMA */
+  readonly schema?: string;
+  /** Extensions created in `database` (as the admin) before the role's schema. @default [] */
+  readonly extensions?: readonly string[];
 }
 
 /** Bad input: the message names the option, what was expected and what was found. */
 export class MigrateInputError extends Error {}
 
-/** The schema MLflow's tables live in. */
+/** The schema MLflow's tables live in: the default `--schema`. */
 export const MLFLOW_SCHEMA = "mlflow";
+
+/** The variable the role's password is read from by default (`--password-env`). */
+export const DEFAULT_PASSWORD_ENV = "MLFLOW_DB_PASSWORD";
+
+/** The schema of `o`: its own or MLflow's. */
+export function schemaOf(o: MigrateOptions): string {
+  return o.schema ?? MLFLOW_SCHEMA;
+}
 
 /** PostgreSQL identifier, quoted (`"a""b"`). */
 export function quoteIdent(name: string): string {
@@ -90,23 +112,27 @@ export function clusterSql(o: MigrateOptions): string {
   if (o.login === "password") lines.push(`ALTER ROLE ${role} PASSWORD ${quoteLiteral(o.passwordVerifier ?? "")};`);
   if (o.login === "rds-iam") lines.push(`GRANT rds_iam TO ${role};`);
   lines.push(
-    // Refuse to hand MLflow a role that is more than a login (someone made it superuser by hand, say).
+    // Refuse to hand the application a role that is more than a login (someone made it superuser by hand, say).
     `DO $$ DECLARE r pg_roles%ROWTYPE; BEGIN SELECT * INTO r FROM pg_roles WHERE rolname = ${roleLit};`,
-    `  IF r.rolsuper OR r.rolreplication OR r.rolbypassrls THEN RAISE EXCEPTION 'role % is superuser, replication or bypassrls; MLflow needs a plain login: fix it by hand', ${roleLit}; END IF; END $$;`,
-    // The admin must be able to act as the role to give it its schema (PostgreSQL 15 checks membership).
-    `DO $$ BEGIN IF NOT pg_has_role(current_user, ${roleLit}, 'MEMBER') THEN EXECUTE format('GRANT %I TO %I', ${roleLit}, current_user); END IF; END $$;`,
+    `  IF r.rolsuper OR r.rolreplication OR r.rolbypassrls THEN RAISE EXCEPTION 'role % is superuser, replication or bypassrls; the application needs a plain login: fix it by hand', ${roleLit}; END IF; END $$;`,
+    // The admin must be able to act as the role to give it its schema: PostgreSQL 15 checks membership, 16 (RDS and
+    // Azure here) the SET option, which the ADMIN-only grant a CREATEROLE creator gets lacks (createrole_self_grant
+    // is empty by default); granting the role to itself gives it.
+    `DO $$ BEGIN IF NOT pg_has_role(current_user, ${roleLit}, CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) THEN`,
+    `  EXECUTE format('GRANT %I TO %I', ${roleLit}, current_user); END IF; END $$;`,
     `REVOKE ALL ON DATABASE ${db} FROM PUBLIC;`,
     `GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${role};`,
-    `ALTER ROLE ${role} IN DATABASE ${db} SET search_path = ${quoteIdent(MLFLOW_SCHEMA)};`,
+    `ALTER ROLE ${role} IN DATABASE ${db} SET search_path = ${quoteIdent(schemaOf(o))};`,
   );
   return `${lines.join("\n")}\n`;
 }
 
-/** Statements run on MLflow's database: its own schema, nothing in public. */
+/** Statements run on the role's database: the extensions asked for, its own schema, nothing in public. */
 export function databaseSql(o: MigrateOptions): string {
   const role = quoteIdent(o.role);
-  const schema = quoteIdent(MLFLOW_SCHEMA);
+  const schema = quoteIdent(schemaOf(o));
   return [
+    ...(o.extensions ?? []).map((e) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e)};`),
     `CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role};`,
     `ALTER SCHEMA ${schema} OWNER TO ${role};`,
     `REVOKE CREATE ON SCHEMA public FROM PUBLIC;`,
@@ -117,12 +143,19 @@ export function databaseSql(o: MigrateOptions): string {
 
 const ROLE = /^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$/;
 const DATABASE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const EXTENSION = /^[a-z_][a-z0-9_]{0,62}$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+/** Schemas a role must not own: PostgreSQL's own, and `public` (shared by every role that connects). */
+const RESERVED_SCHEMA = /^(public|information_schema|pg_.*)$/;
+/** Options that may be given more than once (or as a comma-separated list). */
+const REPEATABLE = new Set(["extension"]);
 const MODES: readonly LoginMode[] = ["password", "rds-iam", "existing"];
 const SSLMODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
 
 /** Parses and validates the command line and environment; every problem in one error. */
 export function parseOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): MigrateOptions {
   const flags = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -130,10 +163,14 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
       problems.push(`${a}: expected --<option> <value>`);
       continue;
     }
-    flags.set(a.slice(2), argv[++i]);
+    const k = a.slice(2);
+    const v = argv[++i];
+    if (REPEATABLE.has(k)) lists.set(k, [...(lists.get(k) ?? []), ...v.split(",")]);
+    else if (flags.has(k)) problems.push(`--${k}: given twice (${JSON.stringify(flags.get(k))} and ${JSON.stringify(v)}); expected once`);
+    else flags.set(k, v);
   }
-  const known = ["host", "port", "admin-user", "admin-database", "database", "role", "login", "sslmode", "connection-limit"];
-  for (const k of flags.keys()) if (!known.includes(k)) problems.push(`--${k}: unknown option (expected one of ${known.map((x) => `--${x}`).join(", ")})`);
+  const known = ["host", "port", "admin-user", "admin-database", "database", "role", "login", "sslmode", "connection-limit", "schema", "password-env", "extension"];
+  for (const k of [...flags.keys(), ...lists.keys()]) if (!known.includes(k)) problems.push(`--${k}: unknown option (expected one of ${known.map((x) => `--${x}`).join(", ")})`);
   const need = (k: string) => {
     const v = flags.get(k);
     if (!v) problems.push(`--${k}: required`);
@@ -148,6 +185,13 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   const connectionLimit = Number(flags.get("connection-limit") ?? "50");
   const sslmode = flags.get("sslmode") ?? "require";
   const adminDatabase = flags.get("admin-database") ?? "postgres";
+  const schema = flags.get("schema") ?? MLFLOW_SCHEMA;
+  const passwordEnv = flags.get("password-env") ?? DEFAULT_PASSWORD_ENV;
+  const extensions = [...new Set(lists.get("extension") ?? [])];
+  if (!DATABASE.test(schema)) problems.push(`--schema: expected a schema name (letters, digits, _, up to 63), found ${JSON.stringify(schema)}`);
+  else if (RESERVED_SCHEMA.test(schema)) problems.push(`--schema: expected a schema of the role's own, found ${JSON.stringify(schema)} (public and PostgreSQL's own schemas are shared)`);
+  if (!ENV_NAME.test(passwordEnv)) problems.push(`--password-env: expected an environment variable name (A-Z, 0-9, _), found ${JSON.stringify(passwordEnv)}`);
+  for (const e of extensions) if (!EXTENSION.test(e)) problems.push(`--extension: expected an extension name (lower-case letters, digits, _), found ${JSON.stringify(e)}`);
   if (role && !ROLE.test(role)) problems.push(`--role: expected a role name (letters, digits, _ . @ -, up to 63), found ${JSON.stringify(role)}`);
   for (const [k, v] of [["database", database], ["admin-database", adminDatabase]] as const) {
     if (v && !DATABASE.test(v)) problems.push(`--${k}: expected a database name (letters, digits, _, up to 63), found ${JSON.stringify(v)}`);
@@ -159,12 +203,12 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   if (role && adminUser && role === adminUser) problems.push(`--role: must not be the admin user ${JSON.stringify(adminUser)} (MLflow gets its own role)`);
   let passwordVerifier: string | undefined;
   if (login === "password") {
-    const pw = env.MLFLOW_DB_PASSWORD ?? "";
-    if (pw.length < 16 || !/^[\x21-\x7e]+$/.test(pw)) problems.push("MLFLOW_DB_PASSWORD: expected at least 16 printable ASCII characters without spaces for --login password, found " + (pw ? `${pw.length} characters` : "nothing"));
+    const pw = env[passwordEnv] ?? "";
+    if (pw.length < 16 || !/^[\x21-\x7e]+$/.test(pw)) problems.push(`${passwordEnv}: expected at least 16 printable ASCII characters without spaces for --login password, found ` + (pw ? `${pw.length} characters` : "nothing"));
     else passwordVerifier = scramVerifier(pw);
   }
   if (problems.length > 0) throw new MigrateInputError(problems.join("\n"));
-  return { host, port, adminUser, adminDatabase, database, role, login, sslmode, connectionLimit, passwordVerifier };
+  return { host, port, adminUser, adminDatabase, database, role, login, sslmode, connectionLimit, passwordVerifier, schema, extensions };
 }
 
 /** Runs one database's statements with psql, in one transaction. */
@@ -178,13 +222,14 @@ function runPsql(o: MigrateOptions, dbname: string, sql: string, env: NodeJS.Pro
   return { ok: r.status === 0, stderr: r.stderr };
 }
 
-/** The step: cluster part on the maintenance database, then the schema in MLflow's database. */
+/** The step: cluster part on the maintenance database, then extensions and the schema in the role's database. */
 export function migrate(o: MigrateOptions, env: NodeJS.ProcessEnv = process.env): { ok: boolean; message: string } {
   for (const [db, sql] of [[o.adminDatabase, clusterSql(o)], [o.database, databaseSql(o)]] as const) {
     const r = runPsql(o, db, sql, env);
     if (!r.ok) return { ok: false, message: `database-migrate: ${db} on ${o.host}:${o.port}: ${r.stderr.trim()}` };
   }
-  return { ok: true, message: `database-migrate: role ${o.role} (${o.login}) has CONNECT on ${o.database} and owns schema ${MLFLOW_SCHEMA}; nothing else` };
+  const ext = (o.extensions ?? []).length > 0 ? `; extension ${o.extensions!.join(", ")} in ${o.database}` : "";
+  return { ok: true, message: `database-migrate: role ${o.role} (${o.login}) has CONNECT on ${o.database} and owns schema ${schemaOf(o)}; nothing else${ext}` };
 }
 
 if (require.main === module) {

@@ -6,11 +6,14 @@
  * references between resources (`${type.name.attr}` tokens and `depends_on`), never by construct path.
  */
 import type { CloudName } from "../environments/schema";
+import { DATABASE_LOGIN_LOCAL_PREFIX, DeclaredDatabaseLogin } from "../modules/core/database-login";
 
 /** The parts of a cdk.tf.json the runbook reads. */
 export interface StackJson {
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
   readonly output?: Record<string, { readonly value: unknown }>;
+  /** Declared database logins live here (modules/core/database-login.ts). */
+  readonly locals?: Record<string, unknown>;
 }
 
 /** Resource types by role, per cloud. */
@@ -162,6 +165,11 @@ export interface MlflowDatabase {
    * leaves its value to the runbook: the secrets step puts the role's login into it, the migration reads it back.
    */
   readonly loginSecret?: { readonly address: string; readonly name: string };
+  /**
+   * The secret MLflow's DB_PASSWORD is read from, whoever writes it (AWS: the runbook, `loginSecret`; Azure:
+   * Terraform generates it into Key Vault): the migration gives the role that password.
+   */
+  readonly passwordSecret?: { readonly address: string; readonly name: string };
 }
 
 const WHOLE_REFERENCE = /^\$\{((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)\.([a-z_][a-z0-9_]*)\}$/;
@@ -188,6 +196,9 @@ export function resolveLiteral(json: StackJson, value: string): string {
 export function mlflowDatabase(cloud: CloudName, json: StackJson): MlflowDatabase | undefined {
   const env = new Map<string, string>();
   const secretRefs = new Map<string, string>();
+  // Container Apps: env { name: "DB_PASSWORD", secret_name: "db-password" } -> secret { name: "db-password", key_vault_secret_id }.
+  const secretNames = new Map<string, string>();
+  const keyVaultRefs = new Map<string, string>();
   const visit = (v: unknown): void => {
     if (typeof v === "string" && v.startsWith("[{")) {
       try {
@@ -201,18 +212,26 @@ export function mlflowDatabase(cloud: CloudName, json: StackJson): MlflowDatabas
       if (typeof o.name === "string" && /^DB_[A-Z]+$/.test(o.name) && typeof o.value === "string") env.set(o.name, resolveLiteral(json, o.value));
       // ECS secrets: { name: "DB_PASSWORD", valueFrom: "${aws_secretsmanager_secret.x.arn}:password::" }
       if (typeof o.name === "string" && /^DB_[A-Z]+$/.test(o.name) && typeof o.valueFrom === "string") secretRefs.set(o.name, o.valueFrom);
+      if (typeof o.name === "string" && /^DB_[A-Z]+$/.test(o.name) && typeof o.secret_name === "string") secretNames.set(o.name, o.secret_name);
+      if (typeof o.name === "string" && typeof o.key_vault_secret_id === "string") keyVaultRefs.set(o.name, o.key_vault_secret_id);
       Object.values(o).forEach(visit);
     }
   };
-  visit(json.resource ?? {});
+  // Only the workload with DB_USER (MLflow) counts: other apps' secrets must not stand in for its password.
+  for (const body of Object.values(json.resource ?? {}).flatMap((byName) => Object.values(byName))) {
+    env.clear();
+    secretNames.clear();
+    keyVaultRefs.clear();
+    secretRefs.clear();
+    visit(body);
+    if (env.has("DB_USER")) break;
+  }
   const server = nodes(json).find((n) => n.type === TYPES[cloud].database[0]);
   if (!server || !env.has("DB_USER")) return undefined;
-  const b = server.body;
-  const adminUser = cloud === "aws" ? String(b.username) : cloud === "azure" ? String(b.administrator_login) : "postgres";
-  const name = String(cloud === "aws" ? b.identifier : b.name);
-  const secretTypes = TYPES[cloud].secretContainer;
-  const [secretAddress] = [...referencesOf({ value: secretRefs.get("DB_PASSWORD") ?? "" })].filter((a) => secretTypes.includes(a.split(".")[0]));
-  const loginSecret = secretsWithoutValue(cloud, json).find((s) => s.address === secretAddress);
+  const { adminUser, name } = serverFacts(cloud, server.body);
+  const passwordRef = secretRefs.get("DB_PASSWORD") ?? keyVaultRefs.get(secretNames.get("DB_PASSWORD") ?? "") ?? "";
+  const passwordSecret = secretOf(cloud, json, passwordRef);
+  const loginSecret = secretsWithoutValue(cloud, json).find((s) => s.address === passwordSecret?.address);
   return {
     server: name,
     adminUser,
@@ -220,7 +239,106 @@ export function mlflowDatabase(cloud: CloudName, json: StackJson): MlflowDatabas
     role: env.get("DB_USER")!,
     auth: env.get("DB_AUTH") ?? "password",
     ...(loginSecret ? { loginSecret } : {}),
+    ...(passwordSecret ? { passwordSecret } : {}),
   };
+}
+
+/** The admin user and the name (as the cloud's CLI takes it) of a database server resource. */
+function serverFacts(cloud: CloudName, b: Record<string, unknown>): { adminUser: string; name: string } {
+  return {
+    adminUser: cloud === "aws" ? String(b.username) : cloud === "azure" ? String(b.administrator_login) : "postgres",
+    name: String(cloud === "aws" ? b.identifier : b.name),
+  };
+}
+
+/** The secret container a value refers to, with its name as the cloud's CLI takes it. */
+function secretOf(cloud: CloudName, json: StackJson, value: string): { address: string; name: string } | undefined {
+  const [address] = [...referencesOf({ value })].filter((a) => TYPES[cloud].secretContainer.includes(a.split(".")[0]) || (cloud === "azure" && a.startsWith("azurerm_key_vault_secret.")));
+  if (!address) return undefined;
+  const [type, n] = address.split(".");
+  const body = json.resource?.[type]?.[n] ?? {};
+  const name = cloud === "aws" ? body.name : cloud === "gcp" ? body.secret_id : body.name;
+  return typeof name === "string" ? { address, name } : undefined;
+}
+
+/** A login the day-0 migration step creates: MLflow's, then those the stack declares (a self-hosted Airflow's). */
+export interface DatabaseLogin {
+  /** Who connects (`MLflow`, `Airflow`). */
+  readonly owner: string;
+  /** RDS identifier, Azure server name, Cloud SQL instance name. */
+  readonly server: string;
+  readonly adminUser: string;
+  readonly database: string;
+  readonly role: string;
+  /** database-migrate.ts `--login`. */
+  readonly login: "password" | "rds-iam" | "existing";
+  /** The schema the role owns (`--schema`). */
+  readonly schema: string;
+  /** Extensions the server's settings need in the role's database (`--extension`): pgaudit where Cloud SQL loads it. */
+  readonly extensions: readonly string[];
+  /** The variable the role's password is passed in (`--password-env`): `<OWNER>_DB_PASSWORD`. */
+  readonly passwordEnv: string;
+  /** Where the application reads the password from: the migration gives the role the same one. */
+  readonly passwordSecret?: { readonly address: string; readonly name: string };
+  /** The secret is written by the runbook's secrets step (AWS), not by Terraform. */
+  readonly writtenByRunbook: boolean;
+}
+
+/**
+ * Every database login of the stack, MLflow's first: MLflow's from its DB_* environment (none when it logs in
+ * as the server's admin), then each declared one (modules/core/database-login.ts), sorted by owner. The
+ * login mode follows the cloud's IAM database auth (AWS `rds-iam`, Google `existing`: the stack's IAM
+ * user) or is a password; pgaudit is created where the server loads it (`cloudsql.enable_pgaudit`).
+ */
+export function databaseLogins(cloud: CloudName, json: StackJson): DatabaseLogin[] {
+  const servers = nodes(json).filter((n) => n.type === TYPES[cloud].database[0]);
+  const extensionsOf = (server: Node | undefined): string[] => {
+    const flags = ((server?.body.settings as { database_flags?: { name: string; value: string }[] } | undefined)?.database_flags ?? []);
+    return flags.some((f) => f.name === "cloudsql.enable_pgaudit" && f.value === "on") ? ["pgaudit"] : [];
+  };
+  const logins: DatabaseLogin[] = [];
+  const mlflow = mlflowDatabase(cloud, json);
+  if (mlflow && mlflow.role !== mlflow.adminUser) {
+    const server = servers.find((n) => serverFacts(cloud, n.body).name === mlflow.server);
+    logins.push({
+      owner: "MLflow",
+      server: mlflow.server,
+      adminUser: mlflow.adminUser,
+      database: mlflow.database,
+      role: mlflow.role,
+      login: mlflow.auth === "iam" ? (cloud === "aws" ? "rds-iam" : "existing") : "password",
+      schema: "mlflow",
+      extensions: extensionsOf(server),
+      passwordEnv: "MLFLOW_DB_PASSWORD",
+      ...(mlflow.passwordSecret && mlflow.auth !== "iam" ? { passwordSecret: mlflow.passwordSecret } : {}),
+      writtenByRunbook: mlflow.loginSecret !== undefined,
+    });
+  }
+  const declared = Object.entries(json.locals ?? {})
+    .filter(([k]) => k.startsWith(DATABASE_LOGIN_LOCAL_PREFIX))
+    .map(([k, v]) => ({ key: k, login: v as DeclaredDatabaseLogin }))
+    .sort((a, b) => a.login.owner.localeCompare(b.login.owner));
+  for (const { key, login: d } of declared) {
+    const [serverAddress] = [...referencesOf({ value: d.server })];
+    const server = servers.find((n) => n.address === serverAddress || serverFacts(cloud, n.body).name === d.server);
+    if (!server) throw new Error(`locals.${key}: expected server to name a ${TYPES[cloud].database[0]} of the stack, found ${JSON.stringify(d.server)}`);
+    const secretName = resolveLiteral(json, d.passwordSecret);
+    const [secretAddress] = [...referencesOf({ value: d.passwordSecret })];
+    logins.push({
+      owner: d.owner,
+      server: serverFacts(cloud, server.body).name,
+      adminUser: serverFacts(cloud, server.body).adminUser,
+      database: resolveLiteral(json, d.database),
+      role: d.role,
+      login: d.login,
+      schema: d.schema,
+      extensions: extensionsOf(server),
+      passwordEnv: `${d.owner.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_DB_PASSWORD`,
+      passwordSecret: { address: secretAddress ?? "", name: secretName },
+      writtenByRunbook: secretsWithoutValue(cloud, json).some((s) => s.address === secretAddress),
+    });
+  }
+  return logins;
 }
 
 /** Outputs whose value names only resources in `applied`: Terraform writes exactly those after a targeted apply. */

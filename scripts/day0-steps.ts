@@ -11,7 +11,8 @@
 import type { AwsCloudConfig, AzureCloudConfig, CloudName, EnvironmentConfig, GcpCloudConfig } from "../environments/schema";
 import type { ResolvedService } from "../services/service-spec";
 import { stateLocation, stateStackName } from "../stacks/state-location";
-import { databaseTargets, foundationTargets, mlflowDatabase, MlflowDatabase, secretsWithoutValue, StackJson } from "./day0-foundation";
+import { DEFAULT_PASSWORD_ENV, MLFLOW_SCHEMA } from "./database-migrate";
+import { DatabaseLogin, databaseLogins, databaseTargets, foundationTargets, mlflowDatabase, MlflowDatabase, secretsWithoutValue, StackJson } from "./day0-foundation";
 
 /**
  * What a step needs before it can run, or makes for the steps after it. A test checks every list: each
@@ -264,31 +265,50 @@ class Context {
   }
 
   databaseStep(extraNote?: string): Day0Step | undefined {
-    const targets = databaseTargets(this.cloud, this.opts.stack);
-    if (targets.length === 0) return undefined;
+    const servers = databaseTargets(this.cloud, this.opts.stack);
+    if (servers.length === 0) return undefined;
+    // The logins' passwords Terraform generates (Azure's Key Vault secrets): the next steps read them back.
+    const passwords = databaseLogins(this.cloud, this.opts.stack).flatMap((l) => (l.passwordSecret?.address && !l.writtenByRunbook ? [l.passwordSecret.address] : []));
+    const targets = [...new Set([...servers, ...passwords])].sort();
     return {
       title: `Database apply of ${this.stack}: MLflow's server, database and users (${targets.length} target${targets.length === 1 ? "" : "s"})`,
-      note: "The network comes with them. MLflow's own role is made in the next step, before MLflow first starts." + (extraNote ? `\n${extraNote}` : ""),
+      note:
+        "The network comes with them. MLflow's own role is made in the next step, before MLflow first starts." +
+        (passwords.length > 0 ? "\nWith the generated passwords of the database logins, which the next steps give their roles." : "") +
+        (extraNote ? `\n${extraNote}` : ""),
       commands: [targetedApply(this.tf(this.stack), targets)],
       needs: ["login", "account", "state-storage"],
       makes: ["database"],
     };
   }
 
-  /** MLflow's least-privilege role (scripts/database-migrate.ts), from where the private database is reachable. */
-  databaseRoleStep(reach: string, commands: (db: MlflowDatabase) => readonly string[]): Day0Step | undefined {
+  /**
+   * One step per database login (MLflow's, then each the stack declares: a self-hosted Airflow's), each a
+   * least-privilege role made by scripts/database-migrate.ts from where the private database is reachable.
+   */
+  databaseRoleSteps(reach: string, commands: (login: DatabaseLogin) => readonly string[]): Day0Step[] | undefined {
     const db = mlflowDatabase(this.cloud, this.opts.stack);
     if (!db) return undefined;
-    const own = db.role !== db.adminUser;
-    return {
-      title: `Create MLflow's database role (${db.role}) with scripts/database-migrate.ts`,
-      note: own
-        ? reach
-        : `MLflow connects as the server's admin user (${db.adminUser}) in this stack: there is no role of its own to create yet.`,
-      commands: own ? commands(db) : [],
+    if (db.role === db.adminUser) {
+      return [
+        {
+          title: `Create MLflow's database role (${db.role}) with scripts/database-migrate.ts`,
+          note: `MLflow connects as the server's admin user (${db.adminUser}) in this stack: there is no role of its own to create yet.`,
+          commands: [],
+          needs: ["database"],
+          makes: ["database-role"],
+        },
+      ];
+    }
+    return databaseLogins(this.cloud, this.opts.stack).map((login) => ({
+      title: `Create ${login.owner}'s database role (${login.role}) with scripts/database-migrate.ts`,
+      note:
+        reach +
+        (login.extensions.length > 0 ? `\nAlso creates the extension${login.extensions.length > 1 ? "s" : ""} ${login.extensions.join(", ")} in ${login.database}: the server's flags load ${login.extensions.length > 1 ? "them" : "it"}, the database needs CREATE EXTENSION.` : ""),
+      commands: commands(login),
       needs: ["database"],
       makes: ["database-role"],
-    };
+    }));
   }
 
   fullApplyStep(note?: string): Day0Step {
@@ -319,18 +339,18 @@ class Context {
     handOver: Parameters<Context["handOverStep"]>[0];
     secret: (name: string, login?: MlflowDatabase) => string;
     reach: string;
-    migrate: (db: MlflowDatabase) => readonly string[];
+    migrate: (login: DatabaseLogin) => readonly string[];
     fullApplyNote?: string;
   }): Day0Step[] {
     const db = this.databaseStep(p.fullApplyNote);
-    const role = this.databaseRoleStep(p.reach, p.migrate);
+    const roles = this.databaseRoleSteps(p.reach, p.migrate);
     return [
       this.foundationStep(),
       this.handOverStep(p.handOver),
       this.imagesStep(),
       this.secretsStep(p.secret),
       ...(db ? [db] : []),
-      ...(role ? [role] : [{ title: "No database in this stack", commands: [], needs: ["login"], makes: ["database", "database-role"] } satisfies Day0Step]),
+      ...(roles ?? [{ title: "No database in this stack", commands: [], needs: ["login"], makes: ["database", "database-role"] } satisfies Day0Step]),
       this.fullApplyStep(p.fullApplyNote),
       this.ciDeployStep(),
     ];
@@ -338,6 +358,20 @@ class Context {
 }
 
 const MIGRATE = "npx tsx scripts/database-migrate.ts";
+
+/** The migration of one login, reaching the server at `host:port` (defaults of database-migrate.ts left out). */
+function migrateCommand(login: DatabaseLogin, host: string, sslmode: string, port?: number): string {
+  return [
+    MIGRATE,
+    `--host ${host}`,
+    ...(port !== undefined ? [`--port ${port}`] : []),
+    `--admin-user ${sh(login.adminUser)} --database ${login.database} --role ${sh(login.role)} --login ${login.login}`,
+    ...(login.schema !== MLFLOW_SCHEMA ? [`--schema ${login.schema}`] : []),
+    ...(login.login === "password" && login.passwordEnv !== DEFAULT_PASSWORD_ENV ? [`--password-env ${login.passwordEnv}`] : []),
+    ...login.extensions.map((e) => `--extension ${e}`),
+    `--sslmode ${sslmode}`,
+  ].join(" ");
+}
 
 function awsSteps(ctx: Context, aws: AwsCloudConfig): Day0Step[] {
   const r = `--region ${aws.region}`;
@@ -364,19 +398,20 @@ function awsSteps(ctx: Context, aws: AwsCloudConfig): Day0Step[] {
         "(or run the migration from a runner in the VPC with --host set to the endpoint). The admin password is RDS's own secret.",
       migrate: (db) => {
         const describe = (q: string) => `"$(aws rds describe-db-instances ${r} --db-instance-identifier ${db.server} --query '${q}' --output text)"`;
-        const password = db.auth === "iam" ? "" : "password";
-        // The role's password is the one the secrets step put into MLflow's login secret: the same value on both sides.
-        const rolePassword = !password
-          ? []
-          : db.loginSecret
-            ? [`MLFLOW_DB_PASSWORD="$(aws secretsmanager get-secret-value ${r} --secret-id ${db.loginSecret.name} --query SecretString --output text | jq -r .password)"; export MLFLOW_DB_PASSWORD`]
-            : [`: "\${MLFLOW_DB_PASSWORD:?set MLFLOW_DB_PASSWORD to the password MLflow reads for ${db.role}}"`];
+        const v = db.passwordEnv;
+        // The role's password is the one the secrets step put into the login secret ({"username","password"}): the same value on both sides.
+        const rolePassword =
+          db.login !== "password"
+            ? []
+            : db.passwordSecret
+              ? [`${v}="$(aws secretsmanager get-secret-value ${r} --secret-id ${db.passwordSecret.name} --query SecretString --output text | jq -r .password)"; export ${v}`]
+              : [`: "\${${v}:?set ${v} to the password ${db.owner} reads for ${db.role}}"`];
         return [
           `: "\${DAY0_SSM_TARGET:?set DAY0_SSM_TARGET to an instance id in the VPC of ${ctx.stack} that runs the SSM agent}"`,
           `${rolePassword.map((c) => `${c}; `).join("")}host=${describe("DBInstances[0].Endpoint.Address")}; secret=${describe("DBInstances[0].MasterUserSecret.SecretArn")}; ` +
             `aws ssm start-session ${r} --target "$DAY0_SSM_TARGET" --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters "host=$host,portNumber=5432,localPortNumber=${DATABASE_TUNNEL_PORT}" & tunnel=$!; trap 'kill $tunnel' EXIT; sleep 10; ` +
             `PGPASSWORD="$(aws secretsmanager get-secret-value ${r} --secret-id "$secret" --query SecretString --output text | jq -r .password)" ` +
-            `${MIGRATE} --host 127.0.0.1 --port ${DATABASE_TUNNEL_PORT} --admin-user ${db.adminUser} --database ${db.database} --role ${db.role} --login ${db.auth === "iam" ? "rds-iam" : "password"} --sslmode require`,
+            migrateCommand(db, "127.0.0.1", "require", DATABASE_TUNNEL_PORT),
         ];
       },
     }),
@@ -409,12 +444,18 @@ function azureSteps(ctx: Context, azure: AzureCloudConfig): Day0Step[] {
       reach:
         "The server has no public endpoint (delegated subnet): run this from a machine in the VNet (a self-hosted runner,\n" +
         "or a VM reached with az network bastion ssh), with DAY0_IN_VNET=1. The admin password is Terraform's Key Vault secret.",
-      migrate: (db) => [
-        `: "\${DAY0_IN_VNET:?run this step from a machine inside the VNet of ${ctx.stack}, then set DAY0_IN_VNET=1}"`,
-        `: "\${MLFLOW_DB_PASSWORD:?set MLFLOW_DB_PASSWORD to the password MLflow reads from Key Vault for ${db.role}}"`,
-          `PGPASSWORD="$(az keyvault secret show --vault-name ${azureVault(ctx.opts.stack)} --name mlflow-db-password --query value --output tsv)" ` +
-          `${MIGRATE} --host ${db.server}.postgres.database.azure.com --admin-user ${db.adminUser} --database ${db.database} --role ${db.role} --login password --sslmode require`,
-      ],
+      migrate: (db) => {
+        const secret = (name: string) => `"$(az keyvault secret show --vault-name ${azureVault(ctx.opts.stack)} --name ${name} --query value --output tsv)"`;
+        const v = db.passwordEnv;
+        // The role gets the password the application reads: the secret Terraform generated into Key Vault.
+        const rolePassword = db.passwordSecret
+          ? `${v}=${secret(db.passwordSecret.name)}; export ${v}; `
+          : `: "\${${v}:?set ${v} to the password ${db.owner} reads from Key Vault for ${db.role}}"; `;
+        return [
+          `: "\${DAY0_IN_VNET:?run this step from a machine inside the VNet of ${ctx.stack}, then set DAY0_IN_VNET=1}"`,
+          `${rolePassword}PGPASSWORD=${secret("mlflow-db-password")} ` + migrateCommand(db, `${db.server}.postgres.database.azure.com`, "require"),
+        ];
+      },
       fullApplyNote:
         azure.allowedIpRanges.length > 0
           ? undefined
@@ -464,10 +505,16 @@ function gcpSteps(ctx: Context, gcp: GcpCloudConfig): Day0Step[] {
         "(--private-ip), with DAY0_IN_VPC=1. The admin is the built-in postgres user, given a fresh password here.",
       migrate: (db) => [
         `: "\${DAY0_IN_VPC:?run this step from a machine inside the VPC of ${ctx.stack} with cloud-sql-proxy installed, then set DAY0_IN_VPC=1}"`,
-        `PGPASSWORD="$(openssl rand -base64 32 | tr -d '/+=')"; export PGPASSWORD; ` +
+        // A password login (a declared one; MLflow signs in with IAM) gets the value its secret holds.
+        (db.login !== "password"
+          ? ""
+          : db.passwordSecret
+            ? `${db.passwordEnv}="$(gcloud secrets versions access latest --secret ${db.passwordSecret.name} --project ${p})"; export ${db.passwordEnv}; `
+            : `: "\${${db.passwordEnv}:?set ${db.passwordEnv} to the password ${db.owner} reads for ${db.role}}"; `) +
+          `PGPASSWORD="$(openssl rand -base64 32 | tr -d '/+=')"; export PGPASSWORD; ` +
           `gcloud sql users set-password ${db.adminUser} --instance ${db.server} --password "$PGPASSWORD" --project ${p}; ` +
           `cloud-sql-proxy --private-ip --port ${DATABASE_TUNNEL_PORT} ${p}:${gcp.region}:${db.server} & proxy=$!; trap 'kill $proxy' EXIT; sleep 5; ` +
-          `${MIGRATE} --host 127.0.0.1 --port ${DATABASE_TUNNEL_PORT} --admin-user ${db.adminUser} --database ${db.database} --role ${db.role} --login existing --sslmode disable`,
+          migrateCommand(db, "127.0.0.1", "disable", DATABASE_TUNNEL_PORT),
       ],
     }),
   ];

@@ -180,6 +180,8 @@ export class AzurePlatformStack extends TerraformStack {
           uniqueSeed: seed,
           network,
           password: secrets.generate("mlflow-db-password"),
+          // MLflow's own role (issue 16 item 5): the day-0 migration gives mlflow_app this password.
+          appPassword: secrets.generate("mlflow-db-role-password"),
           tier: env.database.tier,
           storageGiB: env.database.storageGiB,
           highAvailability: db.multiZone,
@@ -205,7 +207,7 @@ export class AzurePlatformStack extends TerraformStack {
       environment: env.name,
       bucketName: (p) => storage.bucketName(p),
       cloudEnv: { AZURE_STORAGE_ACCOUNT_URL: storage.account.primaryBlobEndpoint },
-      database: database ? { host: database.host, port: database.port, name: database.databaseName, user: database.administratorLogin, sslMode: "require", auth: "password" } : undefined,
+      database: database ? { host: database.host, port: database.port, name: database.databaseName, user: database.appUser, sslMode: "require", auth: "password" } : undefined,
       // Internal ingress answers at <app>.internal.<environment domain>, HTTPS on 443.
       mlflowTrackingUri: mlflow ? `https://${appName(mlflow.name)}.internal.${this.environment.environment.defaultDomain}` : undefined,
       mlflowAllowedHosts: mlflow ? [`${appName(mlflow.name)}.internal.${this.environment.environment.defaultDomain}`] : undefined,

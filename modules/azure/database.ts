@@ -8,7 +8,11 @@
  * The administrator password is the Key Vault secret the caller generated: read back from the
  * vault as an ephemeral value and passed write-only (`administrator_password_wo` + version), so the
  * server and the secret always agree and the password is in neither the
- * state nor the synthesized JSON. MLflow reads it through a Key Vault reference.
+ * state nor the synthesized JSON. MLflow never sees it: it connects as its own least-privilege role
+ * `appUser` (`mlflow_app`, as on AWS), whose password is another generated Key Vault secret (`appPassword`,
+ * read by MLflow through a Key Vault reference). azurerm has no PostgreSQL role resource and the server is
+ * private, so the role itself is created in the database by the day-0 migration step
+ * (`scripts/database-migrate.ts --role mlflow_app --login password`, password read from that secret).
  * `deletionProtection` puts a CanNotDelete lock on the server (RDS's deletion protection). The lock is
  * inherited by the database, the server configurations and the diagnostic setting beneath it: replacing one
  * of those fails with ScopeLocked until the lock is removed (README, "Replacing something under a delete lock").
@@ -53,6 +57,8 @@ export interface DatabaseProps {
   readonly network: Network;
   /** The generated administrator password (Secrets.generate). */
   readonly password: GeneratedSecret;
+  /** The generated password of MLflow's own role `appUser` (Secrets.generate, e.g. `mlflow-db-role-password`). */
+  readonly appPassword: GeneratedSecret;
   /** @default "small" */
   readonly tier?: DatabaseTier;
   /** Rounded up to the next size Azure offers (32 GiB minimum). @default 32 */
@@ -81,6 +87,10 @@ export class Database extends Construct implements PlatformDatabase {
   readonly port = 5432;
   readonly administratorLogin: string;
   readonly password: GeneratedSecret;
+  /** MLflow's own login (not the server admin): created by the day-0 migration step. */
+  readonly appUser = "mlflow_app";
+  /** The Key Vault secret holding `appUser`'s password: MLflow's DB_PASSWORD and the migration read it. */
+  readonly appPassword: GeneratedSecret;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -93,6 +103,8 @@ export class Database extends Construct implements PlatformDatabase {
     this.administratorLogin = props.administratorLogin ?? "mlflowadmin";
     this.databaseName = props.databaseName ?? "mlflow";
     this.password = props.password;
+    this.appPassword = props.appPassword;
+    if (this.appUser === this.administratorLogin) throw new ValidationError(`administratorLogin must not be MLflow's own role ${JSON.stringify(this.appUser)}`, this);
     if (!(DATABASE_TIERS as readonly string[]).includes(tier)) throw new ValidationError(notOneOf("tier", tier, DATABASE_TIERS), this);
     if (ha && POSTGRES_SKU[tier].startsWith("B_")) {
       throw new ValidationError(`highAvailability needs a General Purpose tier; tier "${tier}" is Burstable (use "medium" or "large", or turn highAvailability off)`, this);

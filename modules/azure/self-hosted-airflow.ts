@@ -17,11 +17,11 @@
  * those actions, assigned on the two jobs), read the DAG container, read and write the data
  * containers, read the five Airflow secrets.
  *
- * The database login is NOT created here: azurerm has no PostgreSQL role resource and the server
- * is private. A one-time migration step, run from inside the VNet as the server's Entra admin, does
- * `CREATE ROLE airflow LOGIN PASSWORD '<airflow-db-password from Key Vault>'; GRANT ALL ON DATABASE
- * airflow TO airflow; ALTER DATABASE airflow OWNER TO airflow;`. Until then the scheduler's init
- * container (`airflow db migrate`) fails and restarts (the restart alert fires). The first UI user
+ * The database login is declared here (modules/core/database-login.ts) and created by the day-0
+ * migration step (`scripts/database-migrate.ts`, password from `airflow-db-password`): azurerm has no
+ * PostgreSQL role resource and the server is private. The role owns schema `airflow` in database
+ * `airflow` as its search_path. Until then the scheduler's init container (`airflow db migrate`)
+ * fails and restarts (the restart alert fires). The first UI user
  * is created the same way: `airflow users create --role Admin ...` in the API server's console.
  *
  * Attributes checked against azurerm v4.55.0: internal/services/containerapps/helpers/container_apps.go
@@ -58,6 +58,7 @@ import {
   variablesAsEnvironment,
 } from "../core/airflow";
 import { ConsoleLink } from "../core/contracts";
+import { declareDatabaseLogin } from "../core/database-login";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { AirflowAlerts } from "./private/airflow-alerts";
@@ -182,6 +183,8 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
       version: props.secretVersion ?? 1,
       dependsOn: props.secretsDependOn ?? [],
     });
+    // The day-0 migration creates this login (own schema, search_path airflow) with the generated password.
+    declareDatabaseLogin(this, "airflow", { owner: "Airflow", server: props.databaseServerId, database: this.database.name, role: "airflow", schema: "airflow", login: "password", passwordSecret: secrets.secrets["airflow-db-password"].name });
     for (const name of AIRFLOW_SECRET_NAMES) {
       grants.push(new RoleAssignment(this, `secret-${name}`, { scope: secrets.secrets[name].resourceVersionlessId, roleDefinitionName: "Key Vault Secrets User", ...principal }));
     }

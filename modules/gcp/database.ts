@@ -18,8 +18,8 @@
  * deploy an administrator runs `scripts/database-migrate.ts --login existing` once, which gives the
  * IAM user (MLflow's dedicated login) its own schema and nothing else (PostgreSQL 15+ no longer
  * lets every user create tables in `public`). pgAudit also needs `CREATE EXTENSION pgaudit` in the
- * database (by a cloudsqlsuperuser): until then the `pgaudit.log` flag logs nothing; that
- * statement is not automated yet.
+ * database (by a cloudsqlsuperuser): until then the `pgaudit.log` flag logs nothing; the same step
+ * runs it (`--extension pgaudit`, added by the runbook wherever `cloudsql.enable_pgaudit` is on).
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { MigrateOptions, clusterSql, migrate, parseOptions, quoteIdent, quoteLiteral, scramVerifier } from "../../scripts/database-migrate";
+import { MigrateOptions, clusterSql, databaseSql, migrate, parseOptions, quoteIdent, quoteLiteral, scramVerifier } from "../../scripts/database-migrate";
 
 const BIN = (() => {
   const base = "/usr/lib/postgresql";
@@ -49,6 +49,16 @@ function psql(port: number, user: string, password: string, db: string, sql: str
 const reason = !BIN ? "no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql)" : !HAS_PSQL ? "no psql on PATH" : "";
 if (reason) console.warn(`database-migrate tests skipped: ${reason}`);
 const describePg = reason ? describe.skip : describe;
+/** pgaudit must be preloaded (Cloud SQL's `cloudsql.enable_pgaudit` does that); Debian ships it as postgresql-<major>-pgaudit. */
+const PGAUDIT = (() => {
+  if (!BIN) return false;
+  const major = path.basename(path.dirname(BIN));
+  return fs.existsSync(path.join(BIN, "..", "lib", "pgaudit.so")) && fs.existsSync(`/usr/share/postgresql/${major}/extension/pgaudit.control`);
+})();
+if (!reason && !PGAUDIT) console.warn("database-migrate pgaudit test skipped: pgaudit is not installed (apt-get install postgresql-15-pgaudit, as .ci/python-test-deps does)");
+const testPgaudit = PGAUDIT ? test : test.skip;
+/** A password with every character a shell, SQL or JSON quoting could trip on. */
+const NASTY_PASSWORD = `a'b"c\\d$e$$f\`g-0123456789`;
 
 describePg("database-migrate against a local PostgreSQL", () => {
   let dir = "";
@@ -84,10 +94,13 @@ describePg("database-migrate against a local PostgreSQL", () => {
     const init = asPostgres("initdb", ["-D", data, "-U", ADMIN, "--pwfile", pwfile, "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-instructions"]);
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
     port = await freePort();
-    const start = asPostgres("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, "start"]);
+    const preload = PGAUDIT ? " -c shared_preload_libraries=pgaudit" : "";
+    const start = asPostgres("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off${preload}`, "start"]);
     if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr}${fs.existsSync(path.join(dir, "log")) ? fs.readFileSync(path.join(dir, "log"), "utf8") : ""}`);
-    const created = admin("CREATE DATABASE mlflow");
-    if (!created.ok) throw new Error(created.err);
+    for (const db of ["mlflow", "airflow"]) {
+      const created = admin(`CREATE DATABASE ${db}`);
+      if (!created.ok) throw new Error(created.err);
+    }
   }, 60000);
 
   afterAll(() => {
@@ -143,9 +156,65 @@ describePg("database-migrate against a local PostgreSQL", () => {
     expect(admin("CREATE ROLE tampered LOGIN SUPERUSER").ok).toBe(true);
     const r = migrate(opts({ role: "tampered" }), env());
     expect(r.ok).toBe(false);
-    expect(r.message).toMatch(/role tampered is superuser, replication or bypassrls; MLflow needs a plain login/);
+    expect(r.message).toMatch(/role tampered is superuser, replication or bypassrls; the application needs a plain login/);
     expect(admin("SELECT has_database_privilege('tampered', 'mlflow', 'CONNECT') AND NOT has_database_privilege('intruder', 'mlflow', 'CONNECT')").out).toBe("t");
     expect(admin("SELECT rolconnlimit FROM pg_roles WHERE rolname = 'tampered'").out).toBe("-1");
+  });
+
+  test("GIVEN Airflow's login from the command line (own database, schema airflow, a password full of quotes) WHEN migrated twice THEN it logs in, owns its schema only, and is a plain login", () => {
+    const argv = ["--host", "127.0.0.1", "--port", String(port), "--admin-user", ADMIN, "--database", "airflow", "--role", "airflow", "--schema", "airflow", "--login", "password", "--password-env", "AIRFLOW_DB_PASSWORD", "--sslmode", "disable"];
+    const o = parseOptions(argv, { AIRFLOW_DB_PASSWORD: NASTY_PASSWORD, MLFLOW_DB_PASSWORD: "not-this-one-0123456789" });
+    expect(migrate(o, env())).toEqual({ ok: true, message: expect.stringContaining("role airflow (password) has CONNECT on airflow and owns schema airflow") });
+    const airflow = (sql: string, db = "airflow") => psql(port, "airflow", NASTY_PASSWORD, db, sql);
+    expect(airflow("SHOW search_path").out).toBe("airflow");
+    // What `airflow db migrate` does: unqualified tables, an alembic version table, a sequence.
+    expect(airflow("CREATE TABLE alembic_version (version_num varchar(32)); CREATE TABLE dag (id serial primary key); SELECT string_agg(schemaname, ',' ORDER BY tablename) FROM pg_tables WHERE tableowner = 'airflow'").out).toBe("airflow,airflow");
+    expect(airflow("CREATE TABLE public.x (id int)").err).toMatch(/permission denied for schema public/);
+    expect(airflow("SELECT 1", "mlflow").err).toMatch(/permission denied for database "mlflow"/);
+    expect(psql(port, "mlflow", PASSWORD, "airflow", "SELECT 1").err).toMatch(/permission denied for database "airflow"/);
+    expect(admin("SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = 'airflow'").out).toBe("f|f|f|f|f");
+    // Rerun: nothing fails, the tables stay, the password still works.
+    expect(migrate(parseOptions(argv, { AIRFLOW_DB_PASSWORD: NASTY_PASSWORD }), env()).ok).toBe(true);
+    expect(airflow("SELECT count(*) FROM dag").out).toBe("0");
+    expect(psql(port, "airflow", "wrong-password-0123456789", "airflow", "SELECT 1").err).toMatch(/password authentication failed/);
+  });
+
+  test("GIVEN two roles in one database, each with its own schema WHEN each reads the other's table THEN it is refused", () => {
+    expect(migrate(opts({ role: "neighbour", schema: "neighbour", passwordVerifier: scramVerifier(NASTY_PASSWORD) }), env()).ok).toBe(true);
+    const neighbour = (sql: string) => psql(port, "neighbour", NASTY_PASSWORD, "mlflow", sql);
+    expect(neighbour("CREATE TABLE secrets (v text); INSERT INTO secrets VALUES ('x'); SELECT schemaname FROM pg_tables WHERE tablename = 'secrets'").out).toBe("neighbour");
+    expect(neighbour("SELECT * FROM mlflow.experiments").err).toMatch(/permission denied for schema mlflow/);
+    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SELECT * FROM neighbour.secrets").err).toMatch(/permission denied for schema neighbour/);
+    // MLflow's own tables and search_path are untouched by the neighbour's migration.
+    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SHOW search_path").out).toBe("mlflow");
+  });
+
+  test("GIVEN an admin that is no superuser, only CREATEROLE and the database's owner (RDS's master, Azure's admin) WHEN migrated twice THEN the role gets its schema", () => {
+    expect(admin("CREATE ROLE cloudadmin LOGIN CREATEROLE PASSWORD 'cloudadmin-password-123'").ok).toBe(true);
+    expect(admin("CREATE DATABASE appdb OWNER cloudadmin").ok).toBe(true);
+    const e = { ...process.env, PGPASSWORD: "cloudadmin-password-123" };
+    const o = opts({ adminUser: "cloudadmin", database: "appdb", role: "app_user", schema: "app" });
+    expect(migrate(o, e)).toEqual({ ok: true, message: expect.stringContaining("role app_user (password) has CONNECT on appdb and owns schema app") });
+    expect(migrate(o, e).ok).toBe(true);
+    expect(psql(port, "app_user", PASSWORD, "appdb", "CREATE TABLE t (id int); SELECT schemaname FROM pg_tables WHERE tablename = 't'").out).toBe("app");
+    expect(admin("SELECT rolsuper FROM pg_roles WHERE rolname = 'cloudadmin'").out).toBe("f");
+  });
+
+  testPgaudit("GIVEN --extension pgaudit on a server that preloads it WHEN migrated twice THEN the extension exists once, in MLflow's database only", () => {
+    const o = opts({ extensions: ["pgaudit"] });
+    expect(migrate(o, env())).toEqual({ ok: true, message: expect.stringContaining("extension pgaudit in mlflow") });
+    expect(migrate(o, env()).ok).toBe(true);
+    expect(admin("SELECT extname FROM pg_extension WHERE extname = 'pgaudit'", "mlflow").out).toBe("pgaudit");
+    expect(admin("SELECT count(*) FROM pg_extension WHERE extname = 'pgaudit'", "postgres").out).toBe("0");
+    // The role's sessions still work with the audit hooks on.
+    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SELECT 1").out).toBe("1");
+  });
+
+  test("GIVEN an extension the server does not have WHEN migrated THEN it fails naming it, and the role's schema part is rolled back", () => {
+    const r = migrate(opts({ role: "noext", schema: "noext", extensions: ["no_such_extension"] }), env());
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(/mlflow on 127\.0\.0\.1:\d+: .*no_such_extension/);
+    expect(admin("SELECT count(*) FROM pg_namespace WHERE nspname = 'noext'", "mlflow").out).toBe("0");
   });
 });
 
@@ -180,6 +249,30 @@ describe("database-migrate input", () => {
 
   test("GIVEN a missing option and a short password THEN both are reported at once", () => {
     expect(() => parseOptions(base.slice(2), { MLFLOW_DB_PASSWORD: "short" })).toThrow(/--host: required\nMLFLOW_DB_PASSWORD: expected at least 16 printable ASCII characters .* found 5 characters/);
+  });
+
+  test("GIVEN --schema, --password-env and --extension THEN the role's schema, password variable and extensions are taken, extensions once each", () => {
+    const o = parseOptions([...base, "--schema", "airflow", "--password-env", "AIRFLOW_DB_PASSWORD", "--extension", "pgaudit", "--extension", "pgaudit,pg_trgm"], { AIRFLOW_DB_PASSWORD: PASSWORD });
+    expect(o).toMatchObject({ schema: "airflow", extensions: ["pgaudit", "pg_trgm"] });
+    expect(clusterSql(o)).toContain(`ALTER ROLE "mlflow" IN DATABASE "mlflow" SET search_path = "airflow";`);
+    expect(databaseSql(o).split("\n").slice(0, 3)).toEqual([`CREATE EXTENSION IF NOT EXISTS "pgaudit";`, `CREATE EXTENSION IF NOT EXISTS "pg_trgm";`, `CREATE SCHEMA IF NOT EXISTS "airflow" AUTHORIZATION "mlflow";`]);
+    expect(() => parseOptions([...base, "--password-env", "AIRFLOW_DB_PASSWORD"], { MLFLOW_DB_PASSWORD: PASSWORD })).toThrow(/^AIRFLOW_DB_PASSWORD: expected at least 16 printable ASCII characters .* found nothing$/);
+  });
+
+  test("GIVEN no --schema THEN the schema is mlflow, as before the option existed", () => {
+    expect(parseOptions(base, { MLFLOW_DB_PASSWORD: PASSWORD }).schema).toBe("mlflow");
+    expect(databaseSql({ ...parseOptions(base, { MLFLOW_DB_PASSWORD: PASSWORD }), schema: undefined, extensions: undefined })).toMatch(/^CREATE SCHEMA IF NOT EXISTS "mlflow" AUTHORIZATION "mlflow";/);
+  });
+
+  test.each([
+    [["--schema", "public"], /--schema: expected a schema of the role's own, found "public"/],
+    [["--schema", "pg_catalog"], /--schema: expected a schema of the role's own, found "pg_catalog"/],
+    [["--schema", "a;b"], /--schema: expected a schema name .* found "a;b"/],
+    [["--extension", "PgAudit"], /--extension: expected an extension name .* found "PgAudit"/],
+    [["--password-env", "lower"], /--password-env: expected an environment variable name .* found "lower"/],
+    [["--host", "other"], /--host: given twice \("db.internal" and "other"\); expected once/],
+  ])("GIVEN %j THEN it is refused with the option, the expected and the found value", (extra, message) => {
+    expect(() => parseOptions([...base, ...extra], { MLFLOW_DB_PASSWORD: PASSWORD })).toThrow(message);
   });
 
   test("GIVEN names with quotes THEN identifiers and literals are quoted by doubling", () => {

@@ -4,8 +4,11 @@
  */
 import { parseOptions } from "../../scripts/database-migrate";
 import { plan } from "../../scripts/day0";
-import { resolveLiteral, secretsWithoutValue } from "../../scripts/day0-foundation";
-import { Day0Capability, Day0Step } from "../../scripts/day0-steps";
+import { closureOf, databaseLogins, referencesOf, resolveLiteral, secretsWithoutValue, StackJson } from "../../scripts/day0-foundation";
+import { Day0Capability, Day0Step, day0Steps } from "../../scripts/day0-steps";
+import { loadEnvironments } from "../../environments";
+import { synthesizedStack } from "../../scripts/day0";
+import * as path from "path";
 import { ROOT } from "../support/stack-json";
 
 /** Every need that no earlier step made, as `<step>: <need>`. */
@@ -106,10 +109,150 @@ describe("MLflow's database role step", () => {
     expect(steps.indexOf(secrets)).toBeLessThan(steps.indexOf(role));
   });
 
-  test("GIVEN dev on Azure, where MLflow still connects as the server's admin user, WHEN printed THEN the step says so and runs nothing", () => {
-    const role = stepsOf("dev", "azure").find((s) => s.title.startsWith("Create MLflow's database role"))!;
-    expect(role.commands).toEqual([]);
-    expect(role.note).toMatch(/connects as the server's admin user/);
+  test("GIVEN dev on Azure, where MLflow logs in as mlflow_app, WHEN printed THEN the migration gives the role the password Terraform generated into Key Vault, as the server admin", () => {
+    const steps = stepsOf("dev", "azure");
+    const role = steps.find((s) => s.title.startsWith("Create MLflow's database role"))!;
+    expect(role.title).toContain("(mlflow_app)");
+    const [guard, migrate] = role.commands;
+    expect(guard).toMatch(/^: "\$\{DAY0_IN_VNET:\?/);
+    expect(migrate).toMatch(/^MLFLOW_DB_PASSWORD="\$\(az keyvault secret show --vault-name mlops-dev-kv-[0-9a-f]+ --name mlflow-db-role-password --query value --output tsv\)"; export MLFLOW_DB_PASSWORD; PGPASSWORD="\$\(az keyvault secret show --vault-name mlops-dev-kv-[0-9a-f]+ --name mlflow-db-password /);
+    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
+    expect(parseOptions(argv, { MLFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "mlflow_app", login: "password", adminUser: "mlflowadmin", database: "mlflow", schema: "mlflow", sslmode: "require", extensions: [] });
+  });
+
+  test("GIVEN dev on Azure with Airflow WHEN printed THEN a step after MLflow's creates Airflow's login in its own database and schema, with the password of airflow-db-password", () => {
+    const steps = stepsOf("dev", "azure");
+    const mlflow = steps.findIndex((s) => s.title.startsWith("Create MLflow's database role"));
+    const airflow = steps.findIndex((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts");
+    const full = steps.findIndex((s) => s.title.startsWith("Full apply"));
+    expect(mlflow).toBeGreaterThan(0);
+    expect([mlflow < airflow, airflow < full]).toEqual([true, true]);
+    const migrate = steps[airflow].commands[1];
+    expect(migrate).toMatch(/^AIRFLOW_DB_PASSWORD="\$\(az keyvault secret show --vault-name mlops-dev-kv-[0-9a-f]+ --name airflow-db-password --query value --output tsv\)"; export AIRFLOW_DB_PASSWORD; /);
+    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
+    expect(parseOptions(argv, { AIRFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "airflow", login: "password", database: "airflow", schema: "airflow", adminUser: "mlflowadmin" });
+  });
+
+  test.each(["dev", "prod"])("GIVEN %s on Azure WHEN the role steps read a login's password from Key Vault THEN the database apply before them created that secret", (env) => {
+    const steps = stepsOf(env, "azure");
+    const apply = steps.find((s) => s.title.startsWith("Database apply"))!;
+    const targets = [...apply.commands[0].matchAll(/-target=(\S+)/g)].map((m) => m[1]);
+    const stack = azureStack(env);
+    // Terraform also creates what the targets' ephemeral reads name (the server's admin password read-back names its secret's version).
+    const ephemeral = (stack as { ephemeral?: Record<string, Record<string, Record<string, unknown>>> }).ephemeral ?? {};
+    let created = closureOf(stack, targets);
+    for (let grown = true; grown; ) {
+      const before = created.size;
+      const hops = [...created].flatMap((a) => {
+        const [type, name] = a.split(".");
+        return [...JSON.stringify(stack.resource?.[type]?.[name] ?? {}).matchAll(/ephemeral\.([a-z_]+)\.([A-Za-z0-9_-]+)\./g)].flatMap(([, t, n]) => [...referencesOf(ephemeral[t]?.[n] ?? {})]);
+      });
+      created = closureOf(stack, [...created, ...hops]);
+      grown = created.size > before;
+    }
+    const read = steps.filter((s) => s.title.includes("database role")).flatMap((s) => s.commands.flatMap((c) => [...c.matchAll(/az keyvault secret show --vault-name \S+ --name (\S+)/g)].map((m) => m[1])));
+    expect(new Set(read)).toEqual(new Set(["mlflow-db-role-password", "mlflow-db-password", "airflow-db-password"]));
+    const names = new Set([...created].filter((a) => a.startsWith("azurerm_key_vault_secret.")).map((a) => stack.resource!.azurerm_key_vault_secret[a.split(".")[1]].name));
+    for (const name of read) expect([name, names.has(name)]).toEqual([name, true]);
+  });
+
+  test("GIVEN dev on Google Cloud, whose instance loads pgaudit WHEN printed THEN MLflow's migration also creates the extension in MLflow's database", () => {
+    const role = stepsOf("dev", "gcp").find((s) => s.title.startsWith("Create MLflow's database role"))!;
+    const argv = role.commands[1].slice(role.commands[1].indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
+    expect(parseOptions(argv, {})).toMatchObject({ database: "mlflow", extensions: ["pgaudit"] });
+    expect(role.note).toMatch(/Also creates the extension pgaudit in mlflow/);
+    expect(stepsOf("dev", "gcp").filter((s) => s.title.includes("database role"))).toHaveLength(1); // Composer keeps its own database
+  });
+
+  test("GIVEN AWS, whose RDS has no pgaudit flag WHEN printed THEN no extension is asked for", () => {
+    const role = stepsOf("dev", "aws").find((s) => s.title.startsWith("Create MLflow's database role"))!;
+    expect(role.commands[1]).not.toContain("--extension");
+  });
+});
+
+let azureStacks: Record<string, StackJson> = {};
+function azureStack(env: string): StackJson {
+  if (!azureStacks[env]) {
+    const [loaded] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: env });
+    azureStacks = { ...azureStacks, [env]: synthesizedStack(loaded, "azure", ROOT) };
+  }
+  return azureStacks[env];
+}
+
+describe("declared database logins (any cloud)", () => {
+  const [dev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
+  /** dev-aws's synthesized stack plus an Airflow login declared the way modules/core/database-login.ts writes it. */
+  const withDeclared = (): StackJson => {
+    const stack = synthesizedStack(dev, "aws", ROOT) as StackJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const [db] = Object.keys(stack.resource.aws_db_instance);
+    stack.resource.aws_secretsmanager_secret.airflow_login = { name: "mlops/dev/airflow-db-login" };
+    return {
+      ...stack,
+      locals: {
+        mlops_database_login_airflow: {
+          owner: "Airflow",
+          server: `\${aws_db_instance.${db}.id}`,
+          database: "airflow",
+          role: "airflow",
+          schema: "airflow",
+          login: "password",
+          passwordSecret: "${aws_secretsmanager_secret.airflow_login.name}",
+        },
+      },
+    };
+  };
+
+  test("GIVEN a self-hosted Airflow's login declared on AWS WHEN listed THEN it follows MLflow's, on the same server, with its own schema and password variable", () => {
+    const logins = databaseLogins("aws", withDeclared());
+    expect(logins.map((l) => [l.owner, l.role, l.database, l.schema, l.login, l.passwordEnv])).toEqual([
+      ["MLflow", "mlflow_app", "mlflow", "mlflow", "password", "MLFLOW_DB_PASSWORD"],
+      ["Airflow", "airflow", "airflow", "airflow", "password", "AIRFLOW_DB_PASSWORD"],
+    ]);
+    expect(logins[1]).toMatchObject({ server: logins[0].server, adminUser: logins[0].adminUser, passwordSecret: { name: "mlops/dev/airflow-db-login" }, writtenByRunbook: true });
+  });
+
+  test("GIVEN that declaration WHEN the AWS runbook is printed THEN its step reads the password the runbook put into its login secret, with no per-cloud code for Airflow", () => {
+    const steps = day0Steps(dev.config, "aws", { services: [], stack: withDeclared() });
+    const airflow = steps.find((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts")!;
+    const migrate = airflow.commands[1];
+    expect(migrate).toContain('AIRFLOW_DB_PASSWORD="$(aws secretsmanager get-secret-value --region eu-central-1 --secret-id mlops/dev/airflow-db-login --query SecretString --output text | jq -r .password)"; export AIRFLOW_DB_PASSWORD; ');
+    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
+    expect(parseOptions(argv, { AIRFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "airflow", database: "airflow", schema: "airflow", port: 15432 });
+    const secrets = steps.find((s) => s.title.startsWith("Set the secret values"))!;
+    expect(secrets.commands.some((c) => c.includes("--secret-id mlops/dev/airflow-db-login "))).toBe(true);
+  });
+
+  test("GIVEN a self-hosted Airflow's login declared on Google Cloud WHEN the runbook is printed THEN its step reads the password from Secret Manager and runs through the same proxy", () => {
+    const [gdev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
+    const stack = synthesizedStack(gdev, "gcp", ROOT) as StackJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const [instance] = Object.keys(stack.resource.google_sql_database_instance);
+    stack.resource.google_secret_manager_secret = { ...stack.resource.google_secret_manager_secret, airflow_db: { secret_id: "mlops-dev-airflow-db-password" } };
+    const declared = {
+      ...stack,
+      locals: {
+        mlops_database_login_airflow: {
+          owner: "Airflow",
+          server: `\${google_sql_database_instance.${instance}.name}`,
+          database: "airflow",
+          role: "airflow",
+          schema: "airflow",
+          login: "password",
+          passwordSecret: "${google_secret_manager_secret.airflow_db.secret_id}",
+        },
+      },
+    };
+    const steps = day0Steps(gdev.config, "gcp", { services: [], stack: declared });
+    const migrate = steps.find((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts")!.commands[1];
+    expect(migrate.startsWith('AIRFLOW_DB_PASSWORD="$(gcloud secrets versions access latest --secret mlops-dev-airflow-db-password --project mlops-dev-1234)"; export AIRFLOW_DB_PASSWORD; ')).toBe(true);
+    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
+    // The instance loads pgaudit: every database on it gets the extension, Airflow's too.
+    expect(parseOptions(argv, { AIRFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "airflow", login: "password", database: "airflow", schema: "airflow", adminUser: "postgres", extensions: ["pgaudit"] });
+  });
+
+  test("GIVEN a declaration naming a server the stack does not have WHEN listed THEN the error names the local and what it found", () => {
+    const stack = withDeclared();
+    const broken = { ...stack, locals: { mlops_database_login_airflow: { ...(stack.locals!.mlops_database_login_airflow as object), server: "${aws_db_instance.gone.id}" } } };
+    expect(() => databaseLogins("aws", broken)).toThrow(/locals\.mlops_database_login_airflow: expected server to name a aws_db_instance of the stack, found "\$\{aws_db_instance\.gone\.id\}"/);
   });
 });
 

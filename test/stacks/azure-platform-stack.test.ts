@@ -110,6 +110,44 @@ describe("Azure platform stack: secrets are never values", () => {
     expect(api.env.filter((e) => e.secret_name !== undefined)).toEqual([]); // it verifies tokens with the issuer's keys
   });
 
+  test("GIVEN MLflow WHEN synthesized THEN it connects as its own role mlflow_app with that role's generated password, never as the server admin", () => {
+    for (const json of [dev, prod]) {
+      const pg = one(json, "azurerm_postgresql_flexible_server");
+      const app = Object.values(json.resource!.azurerm_container_app).find((r) => String(r.name).endsWith("-mlflow"))!;
+      const env = containerOf(app).env;
+      expect(env).toEqual(expect.arrayContaining([{ name: "DB_USER", value: "mlflow_app" }, { name: "DB_PASSWORD", secret_name: "db-password" }]));
+      expect(pg.administrator_login).not.toBe("mlflow_app");
+      // db-password is the role's secret, generated write-only into Key Vault: not the admin's.
+      const ref = (app.secret as { name: string; key_vault_secret_id: string }[]).find((x) => x.name === "db-password")!.key_vault_secret_id;
+      const address = /^\$\{azurerm_key_vault_secret\.([^.]+)\.versionless_id\}$/.exec(ref)![1];
+      const secret = json.resource!.azurerm_key_vault_secret[address];
+      expect(secret).toMatchObject({ name: "mlflow-db-role-password", value_wo: expect.stringMatching(/^\$\{ephemeral\.random_password\.[a-z0-9_]+\.result\}$/), value_wo_version: 1 });
+      expect(secret.value).toBeUndefined();
+      expect(pg.administrator_password_wo).toBe("${ephemeral.azurerm_key_vault_secret.secrets_mlflow_db_password.value}");
+    }
+  });
+
+  test("GIVEN Airflow WHEN synthesized THEN the stack declares its database login for day 0: the role and database its connection URL uses, its own schema, the secret holding its password", () => {
+    for (const json of [dev, prod]) {
+      const locals = (json as { locals?: Record<string, Record<string, string>> }).locals ?? {};
+      const login = locals.mlops_database_login_airflow;
+      expect(login).toMatchObject({ owner: "Airflow", role: "airflow", schema: "airflow", login: "password" });
+      const server = Object.keys(json.resource!.azurerm_postgresql_flexible_server)[0];
+      expect(login.server).toBe(`\${azurerm_postgresql_flexible_server.${server}.id}`);
+      const secrets = json.resource!.azurerm_key_vault_secret;
+      const secretOf = (ref: string) => secrets[/^\$\{azurerm_key_vault_secret\.([^.]+)\.name\}$/.exec(ref)![1]];
+      expect(secretOf(login.passwordSecret).name).toBe("airflow-db-password");
+      // Airflow's connection URL names the same login and database, and the password read back from that secret.
+      const url = String(Object.values(secrets).find((x) => x.name === "airflow-db-conn")!.value_wo);
+      const m = /^postgresql\+psycopg2:\/\/([^:]+):\$\{ephemeral\.azurerm_key_vault_secret\.([a-z0-9_]+)\.value\}@[^/]+\/([^?]+)\?/.exec(url)!;
+      expect([m[1], m[3]]).toEqual([login.role, login.database]);
+      const database = /^\$\{azurerm_postgresql_flexible_server_database\.([^.]+)\.name\}$/.exec(login.database)![1];
+      expect(json.resource!.azurerm_postgresql_flexible_server_database[database].name).toBe("airflow");
+      const ephemeral = (json as { ephemeral?: Record<string, Record<string, { name: string }>> }).ephemeral!;
+      expect(ephemeral.azurerm_key_vault_secret[m[2]].name).toBe("airflow-db-password");
+    }
+  });
+
   test("GIVEN the Key Vault roles WHEN synthesized THEN each reader holds Secrets User on one secret only", () => {
     const readers = resources(prod, "azurerm_role_assignment").filter(notAirflow).filter((r) => r.role_definition_name === "Key Vault Secrets User");
     expect(readers.length).toBe(2); // mlflow: db password, transform: queue connection

@@ -1,7 +1,7 @@
 /**
  * What a container app and a container apps job share: the workload's own managed identity and its
  * grants (containers per the spec's bucket access, one Key Vault secret per named secret, the
- * database password, App Insights ingestion), the platform's container contract
+ * password of its own database role (never the server admin's), App Insights ingestion), the platform's container contract
  * (modules/core/container-contract.ts) as plain values and Key Vault references (never secret
  * values), CPU/memory sizing and the image from ACR.
  */
@@ -96,7 +96,7 @@ export function prepareWorkload(scope: Construct, spec: ResolvedService, w: Work
     grants.push(w.storage.allowAccess(spec.name, principal, purpose, access));
   }
   // Container Apps names secrets in kebab case: the logical name is the Key Vault reference's name.
-  const stored = (secret: string): StoredSecret => (secret === DATABASE_PASSWORD_SECRET && w.database ? w.database.password : w.secrets.generate(secret));
+  const stored = (secret: string): StoredSecret => (secret === DATABASE_PASSWORD_SECRET && w.database ? w.database.appPassword : w.secrets.generate(secret));
   for (const ref of contract.secrets) {
     const g = stored(ref.secret);
     grants.push(w.secrets.allowRead(`${spec.name}-reads-${ref.secret}`, principal, g.secret));

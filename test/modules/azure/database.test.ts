@@ -13,6 +13,7 @@ function build(props: Partial<DatabaseProps> = {}) {
     uniqueSeed: SEED,
     network,
     password: secrets.generate("mlflow-db-password"),
+    appPassword: secrets.generate("mlflow-db-role-password"),
     ...props,
   });
   return { database, json: synthStack(stack) };
