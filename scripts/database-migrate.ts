@@ -4,6 +4,9 @@
  *
  *   npx tsx scripts/database-migrate.ts --host <h> --admin-user <u> --database mlflow --role mlflow \
  *     --login password|rds-iam|existing [--port 5432] [--sslmode require] [--connection-limit 50]
+ *   npx tsx scripts/database-migrate.ts --emit-sql --admin-user <u> --database mlflow --role mlflow --login ...
+ *     prints the same statements as one psql script and runs nothing: the day-0 step hands it to the
+ *     migration job that runs inside the cloud's network (modules/<cloud>/database-migration-job.ts).
  *
  * Environment: PGPASSWORD (the admin's password or IAM token, read by psql), MLFLOW_DB_PASSWORD (the
  * role's password, for `--login password`: sent as a SCRAM-SHA-256 verifier computed here, so the
@@ -178,18 +181,53 @@ function runPsql(o: MigrateOptions, dbname: string, sql: string, env: NodeJS.Pro
   return { ok: r.status === 0, stderr: r.stderr };
 }
 
+/** What runs where, in order: the cluster part on the maintenance database, then MLflow's database. */
+export function migrationParts(o: MigrateOptions): readonly (readonly [database: string, sql: string])[] {
+  return [
+    [o.adminDatabase, clusterSql(o)],
+    [o.database, databaseSql(o)],
+  ];
+}
+
+/**
+ * The whole migration as one psql script, for the migration job inside the cloud's network
+ * (modules/core/database-migration.ts): per part `\connect <database>` and its statements in one
+ * transaction (psql's `-1` cannot span `\connect`). Database names are validated identifiers.
+ */
+export function migrationScript(o: MigrateOptions): string {
+  return migrationParts(o)
+    .map(([db, sql]) => `\\connect ${db}\nBEGIN;\n${sql}COMMIT;\n`)
+    .join("");
+}
+
 /** The step: cluster part on the maintenance database, then the schema in MLflow's database. */
 export function migrate(o: MigrateOptions, env: NodeJS.ProcessEnv = process.env): { ok: boolean; message: string } {
-  for (const [db, sql] of [[o.adminDatabase, clusterSql(o)], [o.database, databaseSql(o)]] as const) {
+  for (const [db, sql] of migrationParts(o)) {
     const r = runPsql(o, db, sql, env);
     if (!r.ok) return { ok: false, message: `database-migrate: ${db} on ${o.host}:${o.port}: ${r.stderr.trim()}` };
   }
   return { ok: true, message: `database-migrate: role ${o.role} (${o.login}) has CONNECT on ${o.database} and owns schema ${MLFLOW_SCHEMA}; nothing else` };
 }
 
+/**
+ * `--emit-sql`: print the psql script instead of running it (the day-0 step passes it to the migration
+ * job; the job has the host). `--host` is then optional; the role's password still arrives only as its
+ * SCRAM verifier.
+ */
+export function emitSql(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
+  const args = argv.filter((a) => a !== "--emit-sql");
+  const withHost = args.includes("--host") ? args : [...args, "--host", "migration-job"];
+  return migrationScript(parseOptions(withHost, env));
+}
+
 if (require.main === module) {
   try {
-    const opts = parseOptions(process.argv.slice(2), process.env);
+    const argv = process.argv.slice(2);
+    if (argv.includes("--emit-sql")) {
+      process.stdout.write(emitSql(argv, process.env));
+      process.exit(0);
+    }
+    const opts = parseOptions(argv, process.env);
     const r = migrate(opts);
     (r.ok ? process.stdout : process.stderr).write(`${r.message}\n`);
     process.exitCode = r.ok ? 0 : 1;
