@@ -173,7 +173,7 @@ export class AwsPlatformStack extends TerraformStack {
     const cluster = new ContainerCluster(this, "cluster", { naming, spotCapacity: decide.spotCapacity });
     // day 0's migration runs inside the VPC, as a one-off task the day-0 step starts
     const migration = database
-      ? new DatabaseMigrationJob(this, "db-migrate", { naming, region, accountId: aws.accountId, ...vpc, subnetIds: subnets, database, customerManagedKey, logRetentionDays: retention })
+      ? new DatabaseMigrationJob(this, "db-migrate", { naming, region, accountId: aws.accountId, ...vpc, subnetIds: subnets, database, customerManagedKey, logRetentionDays: retention, after: [network] })
       : undefined;
     const nlb = new LoadBalancer(this, "nlb", { naming, ...vpc, subnetIds: subnets, deletionProtection: decide.deletionProtection });
     const mlflow = services.find((s) => s.name === "mlflow" && s.kind === "service");

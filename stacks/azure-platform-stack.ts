@@ -198,7 +198,7 @@ export class AzurePlatformStack extends TerraformStack {
     });
     // day 0's migration runs inside the VNet, as a one-off job the day-0 step starts
     const migration = database
-      ? new DatabaseMigrationJob(this, "db-migrate", { ...common, environment: this.environment, database, secrets })
+      ? new DatabaseMigrationJob(this, "db-migrate", { ...common, environment: this.environment, database, secrets, after: [network, secrets] })
       : undefined;
     const appName = (service: string) => naming.bounded(32, service);
     const mlflow = services.find((s) => s.name === "mlflow" && s.kind === "service");

@@ -185,7 +185,7 @@ export class GcpPlatformStack extends TerraformStack {
     this.database = database;
     // day 0's migration runs inside the VPC, as a one-off job the day-0 step starts
     const migration = database
-      ? new DatabaseMigrationJob(this, "db-migrate", { naming, projectId, region, networkId: network.networkId, subnetId: network.subnet.id, database, secrets })
+      ? new DatabaseMigrationJob(this, "db-migrate", { naming, projectId, region, networkId: network.networkId, subnetId: network.subnet.id, database, secrets, after: [network] })
       : undefined;
 
     // runtime: each workload's own account, then its Cloud Run service or job

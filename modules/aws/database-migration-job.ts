@@ -15,7 +15,8 @@
  * operator's own administrator login) holds; no workload policy in the stack names it.
  * Deliberately not created: a service, a schedule, a task role.
  */
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
+import { TerraformResource } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -42,6 +43,12 @@ export interface DatabaseMigrationJobProps {
   readonly logRetentionDays?: number;
   /** @default MIGRATION_CLIENT_IMAGE */
   readonly image?: string;
+  /**
+   * Constructs whose resources the task must find in place (the network: NAT routes for the image pull and
+   * the AWS APIs). Day 0's database apply targets the task: Terraform creates what it depends on, nothing more.
+   * @default - none
+   */
+  readonly after?: readonly IConstruct[];
 }
 
 /** The migration task definition, its execution role, log group and security group. */
@@ -71,7 +78,7 @@ export class DatabaseMigrationJob extends Construct implements PlatformDatabaseM
       description: "Starts the day-0 database migration task: reads the RDS master secret, writes its logs",
       assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", props.accountId),
     });
-    new IamRolePolicy(this, "execution-policy", {
+    const executionPolicy = new IamRolePolicy(this, "execution-policy", {
       role: this.executionRole.id,
       policy: JSON.stringify({
         Version: "2012-10-17",
@@ -89,7 +96,7 @@ export class DatabaseMigrationJob extends Construct implements PlatformDatabaseM
       vpcId: props.vpcId,
       tags: { Name: n.name("db-migrate") },
     });
-    new VpcSecurityGroupEgressRule(this, "to-https", {
+    const toHttps = new VpcSecurityGroupEgressRule(this, "to-https", {
       securityGroupId: this.securityGroup.id,
       cidrIpv4: "0.0.0.0/0",
       ipProtocol: "tcp",
@@ -97,7 +104,7 @@ export class DatabaseMigrationJob extends Construct implements PlatformDatabaseM
       toPort: 443,
       description: "HTTPS: image pull (through NAT), logs, Secrets Manager",
     });
-    new VpcSecurityGroupEgressRule(this, "to-database", {
+    const toDatabase = new VpcSecurityGroupEgressRule(this, "to-database", {
       securityGroupId: this.securityGroup.id,
       referencedSecurityGroupId: db.securityGroup.id,
       ipProtocol: "tcp",
@@ -105,7 +112,7 @@ export class DatabaseMigrationJob extends Construct implements PlatformDatabaseM
       toPort: db.port,
       description: "PostgreSQL to the MLflow database",
     });
-    db.allowFrom("db-migrate", this.securityGroup.id);
+    const admitted = db.allowFrom("db-migrate", this.securityGroup.id);
 
     const container = {
       name: this.containerName,
@@ -139,6 +146,12 @@ export class DatabaseMigrationJob extends Construct implements PlatformDatabaseM
       executionRoleArn: this.executionRole.arn,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       containerDefinitions: JSON.stringify([container]),
+      // What a run needs but the task does not reference: its grants, its rules, the database's admission, the network.
+      dependsOn: [executionPolicy, toHttps, toDatabase, admitted, ...(props.after ?? []).flatMap(resourcesUnder)],
     });
   }
+}
+
+function resourcesUnder(scope: IConstruct): TerraformResource[] {
+  return scope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
 }

@@ -13,7 +13,8 @@
  * the resource group, which only the builder and the operator's own login hold.
  * Deliberately not created: schedule or event triggers, retries (a failed migration needs a person).
  */
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
+import { TerraformResource } from "cdktf";
 import { ContainerAppJob } from "@cdktf/provider-azurerm/lib/container-app-job";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import type { PlatformDatabaseMigrationJob } from "../core/contracts";
@@ -35,6 +36,11 @@ export interface DatabaseMigrationJobProps {
   readonly image?: string;
   /** Seconds one execution may run. @default 600 */
   readonly timeoutSeconds?: number;
+  /**
+   * Constructs whose resources the job must find in place (the network, Key Vault's private endpoint and DNS):
+   * day 0's database apply targets the job, and Terraform creates only what it depends on. @default - none
+   */
+  readonly after?: readonly IConstruct[];
 }
 
 /** The Container Apps job name of the migration (Container Apps: at most 32 characters). */
@@ -96,7 +102,11 @@ export class DatabaseMigrationJob extends Construct implements PlatformDatabaseM
           },
         ],
       },
-      dependsOn: [grant, propagation.sleep, db.server],
+      dependsOn: [grant, propagation.sleep, db.server, ...(props.after ?? []).flatMap(resourcesUnder)],
     });
   }
+}
+
+function resourcesUnder(scope: IConstruct): TerraformResource[] {
+  return scope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
 }

@@ -17,7 +17,7 @@
  * (`run.jobs.runWithOverrides`).
  * Deliberately not created: a schedule, retries, deletion protection (the job holds no data).
  */
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { CloudRunV2Job } from "@cdktf/provider-google/lib/cloud-run-v2-job";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
@@ -26,6 +26,7 @@ import type { PlatformDatabaseMigrationJob } from "../core/contracts";
 import { MIGRATION_CLIENT_IMAGE, MIGRATION_CONTAINER, migrationCommand } from "../core/database-migration";
 import { Naming } from "../core/naming";
 import { CLOUD_SQL_PROXY_IMAGE } from "./cloud-run";
+import { dependOn } from "./private/depends-on";
 import type { Database } from "./database";
 import type { Secrets } from "./secrets";
 
@@ -48,6 +49,11 @@ export interface DatabaseMigrationJobProps {
   readonly image?: string;
   /** Seconds one execution may run. @default 600 */
   readonly timeoutSeconds?: number;
+  /**
+   * Constructs whose resources the job must find in place (the network: subnet, private services access):
+   * day 0's database apply targets the job, and Terraform creates only what it depends on. @default - none
+   */
+  readonly after?: readonly IConstruct[];
 }
 
 /** Port of the proxy's admin server (`/quitquitquit`). */
@@ -151,5 +157,6 @@ export class DatabaseMigrationJob extends Construct implements PlatformDatabaseM
       // The job reads the secret and connects when it runs, but the first execution follows at once.
       dependsOn: [readSecret, connect, db.instance, ...(firstVersion ? [firstVersion] : [])],
     });
+    for (const c of props.after ?? []) dependOn(this.job, c);
   }
 }
