@@ -67,43 +67,63 @@ describe("the checker itself", () => {
 });
 
 describe("MLflow's database role step", () => {
-  test("GIVEN dev on Google Cloud WHEN printed THEN the migration runs through the Cloud SQL Auth Proxy with options database-migrate.ts accepts, for the IAM user the stack creates", () => {
+  /** The database-migrate.ts options of the step's `--emit-sql` line (the job has the host). */
+  const emitArgv = (command: string) => {
+    const line = command.split("\n").find((l) => l.includes("scripts/database-migrate.ts --emit-sql "))!;
+    return line.slice(line.indexOf("--emit-sql ") + "--emit-sql ".length, line.indexOf(" | base64")).split(" ");
+  };
+
+  test("GIVEN dev on Google Cloud WHEN printed THEN the migration job gets the SQL for the IAM user as a base64 override and the postgres password is the secret the job reads", () => {
     const role = stepsOf("dev", "gcp").find((s) => s.title.startsWith("Create MLflow's database role"))!;
-    const [guard, migrate] = role.commands;
-    expect(guard).toMatch(/^: "\$\{DAY0_IN_VPC:\?/);
-    expect(migrate).toContain("cloud-sql-proxy --private-ip --port 15432 mlops-dev-1234:europe-west3:mlops-dev-mlflow &");
-    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
-    expect(parseOptions(argv, {})).toMatchObject({ role: "mlops-dev-mlflow@mlops-dev-1234.iam", login: "existing", adminUser: "postgres", database: "mlflow", port: 15432 });
+    const [setPassword, run] = role.commands;
+    expect(setPassword).toBe(
+      'password="$(gcloud secrets versions access latest --secret mlops-dev-mlflow-db-admin --project mlops-dev-1234)"; ' +
+        'gcloud sql users set-password postgres --instance mlops-dev-mlflow --password "$password" --project mlops-dev-1234',
+    );
+    expect(parseOptions([...emitArgv(run), "--host", "job"], {})).toMatchObject({ role: "mlops-dev-mlflow@mlops-dev-1234.iam", login: "existing", adminUser: "postgres", database: "mlflow" });
+    // Execution flags before --container (after it they apply to that container only); the SQL goes to the migrate container.
+    expect(run).toContain('gcloud run jobs execute "$job" --region europe-west3 --project mlops-dev-1234 --wait --container migrate --update-env-vars "MIGRATION_SQL_BASE64=$sql" || ');
+    expect(run).toContain('job="$(terraform -chdir=cdktf.out/stacks/dev-gcp output -raw database_migration_job)"');
+    expect(run).toMatch(/its output: gcloud logging read/);
+    expect(role.commands.join("\n")).not.toMatch(/cloud-sql-proxy|DAY0_IN_VPC/);
   });
 
-  test("GIVEN dev on AWS, where MLflow logs in as mlflow_app, WHEN printed THEN the migration tunnels through SSM and gives the role the password the secrets step put into its login secret", () => {
+  test("GIVEN dev on AWS, where MLflow logs in as mlflow_app, WHEN printed THEN the migration task gets the SQL for the password the secrets step put into its login secret, in the private subnets without a public IP", () => {
     const steps = stepsOf("dev", "aws");
     const role = steps.find((s) => s.title.startsWith("Create MLflow's database role"))!;
     const secrets = steps.find((s) => s.title.startsWith("Set the secret values"))!;
     expect(role.title).toContain("(mlflow_app)");
-    const [guard, migrate] = role.commands;
-    expect(guard).toMatch(/^: "\$\{DAY0_SSM_TARGET:\?/);
-    expect(migrate).toContain("--document-name AWS-StartPortForwardingSessionToRemoteHost");
-    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
-    expect(parseOptions(argv, { MLFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({
+    const [run] = role.commands;
+    expect(role.commands).toHaveLength(1);
+    expect(parseOptions([...emitArgv(run), "--host", "job"], { MLFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({
       role: "mlflow_app",
       login: "password",
       adminUser: "mlflow",
       database: "mlflow",
-      port: 15432,
-      sslmode: "require",
     });
+    expect(run).toContain("--launch-type FARGATE");
+    expect(run).toContain("assignPublicIp=DISABLED");
+    expect(run).toContain('--overrides "$overrides"');
+    expect(run).toContain("aws ecs wait tasks-stopped --region eu-central-1");
+    expect(run).not.toMatch(/ssm|DAY0_SSM_TARGET|PGPASSWORD/);
     // One password on both sides: the secrets step generates it into MLflow's login secret as the JSON MLflow reads,
-    // and the migration reads that secret back for the role's MLFLOW_DB_PASSWORD (before the tunnel and the migration run).
+    // and the migration reads that secret back for the role's MLFLOW_DB_PASSWORD before it builds the SQL.
     const put = secrets.commands.filter((c) => c.includes("--secret-id mlops/dev/mlflow-db-login "));
     expect(put).toEqual([
       `password="$(openssl rand -base64 32 | tr -d '/+=')"; aws secretsmanager put-secret-value --region eu-central-1 --secret-id mlops/dev/mlflow-db-login --secret-string "{\\"username\\":\\"mlflow_app\\",\\"password\\":\\"$password\\"}"`,
     ]);
     expect(secrets.note).toContain('mlops/dev/mlflow-db-login is MLflow\'s database login, {"username":"mlflow_app","password":"..."}');
     const read =
-      'MLFLOW_DB_PASSWORD="$(aws secretsmanager get-secret-value --region eu-central-1 --secret-id mlops/dev/mlflow-db-login --query SecretString --output text | jq -r .password)"; export MLFLOW_DB_PASSWORD; ';
-    expect(migrate.startsWith(read)).toBe(true);
+      'MLFLOW_DB_PASSWORD="$(aws secretsmanager get-secret-value --region eu-central-1 --secret-id mlops/dev/mlflow-db-login --query SecretString --output text | jq -r .password)"; export MLFLOW_DB_PASSWORD\n';
+    expect(run.startsWith(read)).toBe(true);
     expect(steps.indexOf(secrets)).toBeLessThan(steps.indexOf(role));
+  });
+
+  test("GIVEN each cloud's database apply WHEN printed THEN it targets the migration job the role step starts", () => {
+    for (const [cloud, type] of [["aws", "aws_ecs_task_definition"], ["azure", "azurerm_container_app_job"], ["gcp", "google_cloud_run_v2_job"]] as const) {
+      const apply = stepsOf("dev", cloud).find((s) => s.title.startsWith("Database apply"))!;
+      expect(apply.commands.join("\n")).toMatch(new RegExp(`-target=${type}\\.db-migrate_`));
+    }
   });
 
   test("GIVEN dev on Azure, where MLflow still connects as the server's admin user, WHEN printed THEN the step says so and runs nothing", () => {
