@@ -26,10 +26,12 @@ export const MIGRATION_CONTAINER = "migrate";
  * part carries its own BEGIN/COMMIT (scripts/database-migrate.ts `migrationScript`). Connection settings
  * are libpq's PG* variables, set by the job; PGPASSWORD comes from the secret store.
  * `afterwards` runs whatever psql's exit status (the Google job stops its Auth Proxy sidecar with it).
+ * Without the variable (someone started the job by hand) it exits 2 and runs nothing.
  */
 export function migrationShellScript(afterwards?: string): string {
+  // No `${` or `%{` anywhere: Terraform would read them as its own template syntax inside the resource's strings.
   const run =
-    `: "\${${MIGRATION_SQL_VARIABLE}:?no SQL: start this job with ${MIGRATION_SQL_VARIABLE} set (npm run day0)}"; ` +
+    `if [ -z "$${MIGRATION_SQL_VARIABLE}" ]; then echo "no SQL: start this job with ${MIGRATION_SQL_VARIABLE} set (npm run day0)" >&2; exit 2; fi; ` +
     `printf '%s' "$${MIGRATION_SQL_VARIABLE}" | base64 -d | psql -X -v ON_ERROR_STOP=1 -f -`;
   return afterwards ? `${run}; status=$?; ${afterwards}; exit $status` : run;
 }
