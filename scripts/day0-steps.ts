@@ -516,7 +516,7 @@ function gcpSteps(ctx: Context, gcp: GcpCloudConfig): Day0Step[] {
             `job=${out(MIGRATION_OUTPUTS.job)}`,
             // Flags for the execution first: those after --container apply to that container only.
             `gcloud run jobs execute "$job" --region ${gcp.region} --project ${p} --wait --container ${MIGRATION_CONTAINER} --update-env-vars "${MIGRATION_SQL_VARIABLE}=$sql" || ` +
-              `{ echo "day0: the migration job failed; its output: gcloud logging read 'resource.type=\\"cloud_run_job\\" AND resource.labels.job_name=\\"'"$job"'\\"' --project ${p} --limit 50" >&2; exit 1; }`,
+              `{ echo "day0: the migration job failed; its output: gcloud logging read 'resource.type=\\"cloud_run_job\\" AND resource.labels.job_name=\\"$job\\"' --project ${p} --limit 50" >&2; exit 1; }`,
           ]),
         ];
       },
