@@ -224,13 +224,15 @@ if (require.main === module) {
   try {
     const argv = process.argv.slice(2);
     if (argv.includes("--emit-sql")) {
+      // exitCode, not exit(): stdout into a pipe is asynchronous on macOS, and exit() would cut the script short.
       process.stdout.write(emitSql(argv, process.env));
-      process.exit(0);
+      process.exitCode = 0;
+    } else {
+      const opts = parseOptions(argv, process.env);
+      const r = migrate(opts);
+      (r.ok ? process.stdout : process.stderr).write(`${r.message}\n`);
+      process.exitCode = r.ok ? 0 : 1;
     }
-    const opts = parseOptions(argv, process.env);
-    const r = migrate(opts);
-    (r.ok ? process.stdout : process.stderr).write(`${r.message}\n`);
-    process.exitCode = r.ok ? 0 : 1;
   } catch (e) {
     if (!(e instanceof MigrateInputError)) throw e;
     process.stderr.write(`${e.message}\ndatabase-migrate: invalid input; nothing was run\n`);

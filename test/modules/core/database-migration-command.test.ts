@@ -147,3 +147,23 @@ describePg("the migration job's command against a local PostgreSQL", () => {
     expect(r.stderr).toContain(`${MIGRATION_SQL_VARIABLE}`);
   });
 });
+
+describe("database-migrate.ts --emit-sql", () => {
+  const emit = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync("npx", ["tsx", "scripts/database-migrate.ts", "--emit-sql", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+
+  test("GIVEN password mode WHEN emitted THEN each database's part is one transaction after its \\connect, and the password is there only as a SCRAM verifier", () => {
+    const r = emit(["--admin-user", "mlflow", "--database", "mlflow", "--role", "mlflow_app", "--login", "password"], { MLFLOW_DB_PASSWORD: ROLE_PASSWORD });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\\connect postgres\nBEGIN;\n[\s\S]*COMMIT;\n\\connect mlflow\nBEGIN;\n[\s\S]*COMMIT;\n$/);
+    expect(r.stdout).toMatch(/PASSWORD 'SCRAM-SHA-256\$4096:/);
+    expect(r.stdout).not.toContain(ROLE_PASSWORD);
+  });
+
+  test("GIVEN bad input WHEN emitted THEN exit 2 with the option named, and nothing on stdout", () => {
+    const r = emit(["--admin-user", "mlflow", "--database", "mlflow", "--role", "mlflow_app", "--login", "password"], { MLFLOW_DB_PASSWORD: "short" });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/MLFLOW_DB_PASSWORD: expected at least 16 printable ASCII characters/);
+  });
+});
