@@ -112,7 +112,7 @@ describe("Azure platform stack: secrets are never values", () => {
 
   test("GIVEN the Key Vault roles WHEN synthesized THEN each reader holds Secrets User on one secret only", () => {
     const readers = resources(prod, "azurerm_role_assignment").filter(notAirflow).filter((r) => r.role_definition_name === "Key Vault Secrets User");
-    expect(readers.length).toBe(2); // mlflow: db password, transform: queue connection
+    expect(readers.length).toBe(3); // mlflow and the migration job: db password, transform: queue connection
     for (const r of readers) expect(r.scope).toMatch(/\.resource_versionless_id\}$/);
   });
 });
