@@ -43,7 +43,8 @@ describe("Azure platform stack: shape", () => {
       expect(resources(json, type).length).toBeGreaterThan(0);
     }
     expect(Object.keys(byName(json, "azurerm_container_app")).filter((n) => !n.includes("-airflow-")).sort()).toEqual([`mlops-${env}-mlflow`, `mlops-${env}-model-api`, `mlops-${env}-receiver`]);
-    expect(resources(json, "azurerm_container_app_job").map((j) => j.name).sort()).toEqual([`mlops-${env}-train`, `mlops-${env}-transform`]);
+    // The catalog's jobs, and day 0's database migration (modules/azure/database-migration-job.ts).
+    expect(resources(json, "azurerm_container_app_job").map((j) => j.name).sort()).toEqual([`mlops-${env}-db-migrate`, `mlops-${env}-train`, `mlops-${env}-transform`]);
   });
 
   test("GIVEN both environments WHEN policy ran THEN no Azure finding fails synth, and the one suppression carries its reason", () => {
