@@ -5,7 +5,10 @@
  *
  *   npx tsx scripts/database-migrate.ts --host <h> --admin-user <u> --database mlflow --role mlflow \
  *     --login password|rds-iam|existing [--port 5432] [--sslmode require] [--connection-limit 50] \
- *     [--schema mlflow] [--password-env MLFLOW_DB_PASSWORD] [--extension pgaudit]...
+ *     [--schema mlflow] [--password-env MLFLOW_DB_PASSWORD] [--extension pgaudit]... [--create-database]
+ *   npx tsx scripts/database-migrate.ts --emit-sql --admin-user <u> --database mlflow --role mlflow --login ...
+ *     prints the same statements as one psql script and runs nothing: the day-0 step hands it to the
+ *     migration job that runs inside the cloud's network (modules/<cloud>/database-migration-job.ts).
  *
  * Environment: PGPASSWORD (the admin's password or IAM token, read by psql), MLFLOW_DB_PASSWORD (the
  * role's password, for `--login password`; `--password-env` names another variable: sent as a
@@ -54,6 +57,8 @@ export interface MigrateOptions {
   readonly schema?: string;
   /** Extensions created in `database` (as the admin) before the role's schema. @default [] */
   readonly extensions?: readonly string[];
+  /** Create the database first when it is missing (`--create-database`: RDS has no Terraform resource for a second database). */
+  readonly createDatabase?: boolean;
 }
 
 /** Bad input: the message names the option, what was expected and what was found. */
@@ -149,11 +154,16 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const RESERVED_SCHEMA = /^(public|information_schema|pg_.*)$/;
 /** Options that may be given more than once (or as a comma-separated list). */
 const REPEATABLE = new Set(["extension"]);
+/** `--create-database`: a flag, no value. */
+const CREATE_DATABASE_FLAG = "--create-database";
 const MODES: readonly LoginMode[] = ["password", "rds-iam", "existing"];
 const SSLMODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
 
 /** Parses and validates the command line and environment; every problem in one error. */
-export function parseOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): MigrateOptions {
+export function parseOptions(given: readonly string[], env: Readonly<Record<string, string | undefined>>): MigrateOptions {
+  // The one option without a value.
+  const createDatabase = given.includes(CREATE_DATABASE_FLAG);
+  const argv = given.filter((a) => a !== CREATE_DATABASE_FLAG);
   const flags = new Map<string, string>();
   const lists = new Map<string, string[]>();
   const problems: string[] = [];
@@ -169,7 +179,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     else if (flags.has(k)) problems.push(`--${k}: given twice (${JSON.stringify(flags.get(k))} and ${JSON.stringify(v)}); expected once`);
     else flags.set(k, v);
   }
-  const known = ["host", "port", "admin-user", "admin-database", "database", "role", "login", "sslmode", "connection-limit", "schema", "password-env", "extension"];
+  const known = ["create-database", "host", "port", "admin-user", "admin-database", "database", "role", "login", "sslmode", "connection-limit", "schema", "password-env", "extension"];
   for (const k of [...flags.keys(), ...lists.keys()]) if (!known.includes(k)) problems.push(`--${k}: unknown option (expected one of ${known.map((x) => `--${x}`).join(", ")})`);
   const need = (k: string) => {
     const v = flags.get(k);
@@ -208,12 +218,12 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     else passwordVerifier = scramVerifier(pw);
   }
   if (problems.length > 0) throw new MigrateInputError(problems.join("\n"));
-  return { host, port, adminUser, adminDatabase, database, role, login, sslmode, connectionLimit, passwordVerifier, schema, extensions };
+  return { host, port, adminUser, adminDatabase, database, role, login, sslmode, connectionLimit, passwordVerifier, schema, extensions, ...(createDatabase ? { createDatabase } : {}) };
 }
 
 /** Runs one database's statements with psql, in one transaction. */
-function runPsql(o: MigrateOptions, dbname: string, sql: string, env: NodeJS.ProcessEnv): { ok: boolean; stderr: string } {
-  const r = spawnSync("psql", ["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "--no-password", "-h", o.host, "-p", String(o.port), "-U", o.adminUser, "-d", dbname], {
+function runPsql(o: MigrateOptions, dbname: string, sql: string, env: NodeJS.ProcessEnv, singleTransaction = true): { ok: boolean; stderr: string } {
+  const r = spawnSync("psql", ["-X", "-q", ...(singleTransaction ? ["-1"] : []), "-v", "ON_ERROR_STOP=1", "--no-password", "-h", o.host, "-p", String(o.port), "-U", o.adminUser, "-d", dbname], {
     input: sql,
     encoding: "utf8",
     env: { ...env, PGSSLMODE: o.sslmode, PGCONNECT_TIMEOUT: env.PGCONNECT_TIMEOUT ?? "10" },
@@ -222,9 +232,43 @@ function runPsql(o: MigrateOptions, dbname: string, sql: string, env: NodeJS.Pro
   return { ok: r.status === 0, stderr: r.stderr };
 }
 
+/**
+ * `--create-database`: the database, when missing, owned by the admin (the role gets CONNECT only). CREATE DATABASE
+ * cannot run inside a transaction, so this runs on its own, before the cluster part: psql's `\gexec` runs the
+ * statement the query returns, and none when the database exists.
+ */
+export function createDatabaseSql(o: MigrateOptions): string {
+  const db = quoteLiteral(o.database);
+  return `SELECT format('CREATE DATABASE %I', ${db}) WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = ${db})\\gexec\n`;
+}
+
+/** What runs where, in order: the cluster part on the maintenance database, then extensions and the schema in the role's database. */
+export function migrationParts(o: MigrateOptions): readonly (readonly [database: string, sql: string])[] {
+  return [
+    [o.adminDatabase, clusterSql(o)],
+    [o.database, databaseSql(o)],
+  ];
+}
+
+/**
+ * The whole migration as one psql script, for the migration job inside the cloud's network
+ * (modules/core/database-migration.ts): per part `\connect <database>` and its statements in one
+ * transaction (psql's `-1` cannot span `\connect`). Database names are validated identifiers.
+ */
+export function migrationScript(o: MigrateOptions): string {
+  const create = o.createDatabase ? `\\connect ${o.adminDatabase}\n${createDatabaseSql(o)}` : "";
+  return create + migrationParts(o)
+    .map(([db, sql]) => `\\connect ${db}\nBEGIN;\n${sql}COMMIT;\n`)
+    .join("");
+}
+
 /** The step: cluster part on the maintenance database, then extensions and the schema in the role's database. */
 export function migrate(o: MigrateOptions, env: NodeJS.ProcessEnv = process.env): { ok: boolean; message: string } {
-  for (const [db, sql] of [[o.adminDatabase, clusterSql(o)], [o.database, databaseSql(o)]] as const) {
+  if (o.createDatabase) {
+    const r = runPsql(o, o.adminDatabase, createDatabaseSql(o), env, false);
+    if (!r.ok) return { ok: false, message: `database-migrate: creating ${o.database} on ${o.host}:${o.port}: ${r.stderr.trim()}` };
+  }
+  for (const [db, sql] of migrationParts(o)) {
     const r = runPsql(o, db, sql, env);
     if (!r.ok) return { ok: false, message: `database-migrate: ${db} on ${o.host}:${o.port}: ${r.stderr.trim()}` };
   }
@@ -232,12 +276,30 @@ export function migrate(o: MigrateOptions, env: NodeJS.ProcessEnv = process.env)
   return { ok: true, message: `database-migrate: role ${o.role} (${o.login}) has CONNECT on ${o.database} and owns schema ${schemaOf(o)}; nothing else${ext}` };
 }
 
+/**
+ * `--emit-sql`: print the psql script instead of running it (the day-0 step passes it to the migration
+ * job; the job has the host). `--host` is then optional; the role's password still arrives only as its
+ * SCRAM verifier.
+ */
+export function emitSql(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
+  const args = argv.filter((a) => a !== "--emit-sql");
+  const withHost = args.includes("--host") ? args : [...args, "--host", "migration-job"];
+  return migrationScript(parseOptions(withHost, env));
+}
+
 if (require.main === module) {
   try {
-    const opts = parseOptions(process.argv.slice(2), process.env);
-    const r = migrate(opts);
-    (r.ok ? process.stdout : process.stderr).write(`${r.message}\n`);
-    process.exitCode = r.ok ? 0 : 1;
+    const argv = process.argv.slice(2);
+    if (argv.includes("--emit-sql")) {
+      // exitCode, not exit(): stdout into a pipe is asynchronous on macOS, and exit() would cut the script short.
+      process.stdout.write(emitSql(argv, process.env));
+      process.exitCode = 0;
+    } else {
+      const opts = parseOptions(argv, process.env);
+      const r = migrate(opts);
+      (r.ok ? process.stdout : process.stderr).write(`${r.message}\n`);
+      process.exitCode = r.ok ? 0 : 1;
+    }
   } catch (e) {
     if (!(e instanceof MigrateInputError)) throw e;
     process.stderr.write(`${e.message}\ndatabase-migrate: invalid input; nothing was run\n`);

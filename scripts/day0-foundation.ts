@@ -125,12 +125,48 @@ export function foundationTargets(cloud: CloudName, json: StackJson): string[] {
   return [...picked].sort();
 }
 
-/** The `-target` list of the database apply: the server, its database and users (network comes with them). */
+/** Outputs of the migration job (modules/core/database-migration.ts MIGRATION_OUTPUTS): their names start so. */
+const MIGRATION_OUTPUT_PREFIX = "database_migration_";
+
+/**
+ * The `-target` list of the database apply: the server, its database and users (network comes with them),
+ * and the migration job with what the day-0 step reads from its outputs (the job, and on AWS the cluster,
+ * subnets and security group), so the next step can start it.
+ */
 export function databaseTargets(cloud: CloudName, json: StackJson): string[] {
-  return nodes(json)
+  const servers = nodes(json)
     .filter((n) => TYPES[cloud].database.includes(n.type))
-    .map((n) => n.address)
-    .sort();
+    .map((n) => n.address);
+  const job = Object.entries(json.output ?? {})
+    .filter(([name]) => name.startsWith(MIGRATION_OUTPUT_PREFIX))
+    .flatMap(([, o]) => [...referencesOf({ value: o.value })]);
+  return [...new Set([...servers, ...job])].sort();
+}
+
+/**
+ * The Secret Manager secret (its `secret_id`) the Google migration job reads PGPASSWORD from: found through
+ * the job the `database_migration_job` output names. Undefined when there is no such job.
+ */
+export function migrationAdminSecret(json: StackJson): string | undefined {
+  const [job] = [...referencesOf({ value: json.output?.database_migration_job?.value ?? "" })];
+  if (!job) return undefined;
+  const [type, name] = job.split(".");
+  let secret: string | undefined;
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      const ref = (o.value_source as { secret_key_ref?: { secret?: unknown } } | undefined)?.secret_key_ref?.secret;
+      if (o.name === "PGPASSWORD" && typeof ref === "string") {
+        const [address] = [...referencesOf({ value: ref })];
+        const body = address ? json.resource?.[address.split(".")[0]]?.[address.split(".")[1]] : undefined;
+        if (typeof body?.secret_id === "string") secret = body.secret_id;
+      }
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(json.resource?.[type]?.[name]);
+  return secret;
 }
 
 /** A secret the stack creates without a value: its name as the cloud's CLI takes it. */
@@ -282,6 +318,8 @@ export interface DatabaseLogin {
   readonly passwordSecret?: { readonly address: string; readonly name: string };
   /** The secret is written by the runbook's secrets step (AWS), not by Terraform. */
   readonly writtenByRunbook: boolean;
+  /** database-migrate.ts `--create-database`: the database has no Terraform resource (a second database on RDS). */
+  readonly createDatabase?: boolean;
 }
 
 /**
@@ -336,6 +374,7 @@ export function databaseLogins(cloud: CloudName, json: StackJson): DatabaseLogin
       passwordEnv: `${d.owner.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_DB_PASSWORD`,
       passwordSecret: { address: secretAddress ?? "", name: secretName },
       writtenByRunbook: secretsWithoutValue(cloud, json).some((s) => s.address === secretAddress),
+      ...(d.createDatabase ? { createDatabase: true } : {}),
     });
   }
   return logins;

@@ -11,8 +11,9 @@
 import type { AwsCloudConfig, AzureCloudConfig, CloudName, EnvironmentConfig, GcpCloudConfig } from "../environments/schema";
 import type { ResolvedService } from "../services/service-spec";
 import { stateLocation, stateStackName } from "../stacks/state-location";
+import { MIGRATION_CONTAINER, MIGRATION_OUTPUTS, MIGRATION_SQL_VARIABLE } from "../modules/core/database-migration";
 import { DEFAULT_PASSWORD_ENV, MLFLOW_SCHEMA } from "./database-migrate";
-import { DatabaseLogin, databaseLogins, databaseTargets, foundationTargets, mlflowDatabase, MlflowDatabase, secretsWithoutValue, StackJson } from "./day0-foundation";
+import { DatabaseLogin, databaseLogins, databaseTargets, foundationTargets, migrationAdminSecret, mlflowDatabase, MlflowDatabase, secretsWithoutValue, StackJson } from "./day0-foundation";
 
 /**
  * What a step needs before it can run, or makes for the steps after it. A test checks every list: each
@@ -59,8 +60,6 @@ export interface Day0Options {
 export const STACKS_DIR = "cdktf.out/stacks";
 /** The Terraform override that runs a state-storage stack on local state for its first apply. */
 export const BOOTSTRAP_OVERRIDE_FILE = "day0_override.tf.json";
-/** The local port a tunnel to the database listens on. */
-export const DATABASE_TUNNEL_PORT = 15432;
 
 /** Terraform JSON that replaces the stack's backend with a local file (override files replace a backend block whole). */
 export function bootstrapOverride(statePath: string): object {
@@ -271,9 +270,10 @@ class Context {
     const passwords = databaseLogins(this.cloud, this.opts.stack).flatMap((l) => (l.passwordSecret?.address && !l.writtenByRunbook ? [l.passwordSecret.address] : []));
     const targets = [...new Set([...servers, ...passwords])].sort();
     return {
-      title: `Database apply of ${this.stack}: MLflow's server, database and users (${targets.length} target${targets.length === 1 ? "" : "s"})`,
+      title: `Database apply of ${this.stack}: MLflow's server, database and users, the migration job (${targets.length} target${targets.length === 1 ? "" : "s"})`,
       note:
-        "The network comes with them. MLflow's own role is made in the next step, before MLflow first starts." +
+        "The network comes with them. The migration job runs inside it: the next steps start it to make the database logins,\n" +
+        "before MLflow first starts." +
         (passwords.length > 0 ? "\nWith the generated passwords of the database logins, which the next steps give their roles." : "") +
         (extraNote ? `\n${extraNote}` : ""),
       commands: [targetedApply(this.tf(this.stack), targets)],
@@ -284,7 +284,7 @@ class Context {
 
   /**
    * One step per database login (MLflow's, then each the stack declares: a self-hosted Airflow's), each a
-   * least-privilege role made by scripts/database-migrate.ts from where the private database is reachable.
+   * least-privilege role made by scripts/database-migrate.ts, run by the migration job inside the cloud's network.
    */
   databaseRoleSteps(reach: string, commands: (login: DatabaseLogin) => readonly string[]): Day0Step[] | undefined {
     const db = mlflowDatabase(this.cloud, this.opts.stack);
@@ -292,7 +292,7 @@ class Context {
     if (db.role === db.adminUser) {
       return [
         {
-          title: `Create MLflow's database role (${db.role}) with scripts/database-migrate.ts`,
+          title: `Create MLflow's database role (${db.role}) with scripts/database-migrate.ts, in the migration job`,
           note: `MLflow connects as the server's admin user (${db.adminUser}) in this stack: there is no role of its own to create yet.`,
           commands: [],
           needs: ["database"],
@@ -301,7 +301,7 @@ class Context {
       ];
     }
     return databaseLogins(this.cloud, this.opts.stack).map((login) => ({
-      title: `Create ${login.owner}'s database role (${login.role}) with scripts/database-migrate.ts`,
+      title: `Create ${login.owner}'s database role (${login.role}) with scripts/database-migrate.ts, in the migration job`,
       note:
         reach +
         (login.extensions.length > 0 ? `\nAlso creates the extension${login.extensions.length > 1 ? "s" : ""} ${login.extensions.join(", ")} in ${login.database}: the server's flags load ${login.extensions.length > 1 ? "them" : "it"}, the database needs CREATE EXTENSION.` : ""),
@@ -359,18 +359,27 @@ class Context {
 
 const MIGRATE = "npx tsx scripts/database-migrate.ts";
 
-/** The migration of one login, reaching the server at `host:port` (defaults of database-migrate.ts left out). */
-function migrateCommand(login: DatabaseLogin, host: string, sslmode: string, port?: number): string {
-  return [
-    MIGRATE,
-    `--host ${host}`,
-    ...(port !== undefined ? [`--port ${port}`] : []),
+/** RunTask refuses overrides over 8 KiB (ECS API reference, RunTask `overrides`). */
+export const ECS_OVERRIDES_LIMIT = 8192;
+
+/**
+ * The line that builds one login's psql script (scripts/database-migrate.ts --emit-sql; its defaults left out)
+ * into `$sql`, base64 on one line (modules/core/database-migration.ts: the form every cloud's CLI passes unchanged).
+ */
+function emitSql(login: DatabaseLogin): string {
+  const args = [
     `--admin-user ${sh(login.adminUser)} --database ${login.database} --role ${sh(login.role)} --login ${login.login}`,
     ...(login.schema !== MLFLOW_SCHEMA ? [`--schema ${login.schema}`] : []),
     ...(login.login === "password" && login.passwordEnv !== DEFAULT_PASSWORD_ENV ? [`--password-env ${login.passwordEnv}`] : []),
     ...login.extensions.map((e) => `--extension ${e}`),
-    `--sslmode ${sslmode}`,
+    ...(login.createDatabase ? ["--create-database"] : []),
   ].join(" ");
+  return `sql="$(${MIGRATE} --emit-sql ${args} | base64 | tr -d '\\n')"`;
+}
+
+/** One bash command of several lines (each runs under errexit and pipefail, variables carry over). */
+function script(lines: readonly string[]): string {
+  return lines.join("\n");
 }
 
 function awsSteps(ctx: Context, aws: AwsCloudConfig): Day0Step[] {
@@ -394,24 +403,38 @@ function awsSteps(ctx: Context, aws: AwsCloudConfig): Day0Step[] {
             `password="$(openssl rand -base64 32 | tr -d '/+=')"; aws secretsmanager put-secret-value ${r} --secret-id ${s} --secret-string "{\\"username\\":\\"${login.role}\\",\\"password\\":\\"$password\\"}"`
           : `value="$(openssl rand -base64 48)"; aws secretsmanager put-secret-value ${r} --secret-id ${s} --secret-string "$value"`,
       reach:
-        "The database is private: this tunnels to it through SSM from DAY0_SSM_TARGET, an instance with the SSM agent in the VPC\n" +
-        "(or run the migration from a runner in the VPC with --host set to the endpoint). The admin password is RDS's own secret.",
+        "The database is private: the stack's migration task (ECS Fargate, private subnets, a security group the database\n" +
+        "admits) runs the SQL printed here as the master user, whose password ECS reads from RDS's own secret.\n" +
+        "This waits for the task to stop and fails with its exit code and log stream.",
       migrate: (db) => {
-        const describe = (q: string) => `"$(aws rds describe-db-instances ${r} --db-instance-identifier ${db.server} --query '${q}' --output text)"`;
+        const out = (name: string) => `"$(${ctx.tf(ctx.stack)} output -raw ${name})"`;
+        const logGroup = `/mlops/${ctx.env.name}/db-migrate`;
         const v = db.passwordEnv;
-        // The role's password is the one the secrets step put into the login secret ({"username","password"}): the same value on both sides.
+        // The role gets the password the application reads: MLflow's login secret the secrets step wrote ({"username","password"}),
+        // or the plain value Terraform generated (a self-hosted Airflow's).
         const rolePassword =
           db.login !== "password"
             ? []
             : db.passwordSecret
-              ? [`${v}="$(aws secretsmanager get-secret-value ${r} --secret-id ${db.passwordSecret.name} --query SecretString --output text | jq -r .password)"; export ${v}`]
+              ? [`${v}="$(aws secretsmanager get-secret-value ${r} --secret-id ${db.passwordSecret.name} --query SecretString --output text${db.writtenByRunbook ? " | jq -r .password" : ""})"; export ${v}`]
               : [`: "\${${v}:?set ${v} to the password ${db.owner} reads for ${db.role}}"`];
+        const overrides = `{\\"containerOverrides\\":[{\\"name\\":\\"${MIGRATION_CONTAINER}\\",\\"environment\\":[{\\"name\\":\\"${MIGRATION_SQL_VARIABLE}\\",\\"value\\":\\"$sql\\"}]}]}`;
         return [
-          `: "\${DAY0_SSM_TARGET:?set DAY0_SSM_TARGET to an instance id in the VPC of ${ctx.stack} that runs the SSM agent}"`,
-          `${rolePassword.map((c) => `${c}; `).join("")}host=${describe("DBInstances[0].Endpoint.Address")}; secret=${describe("DBInstances[0].MasterUserSecret.SecretArn")}; ` +
-            `aws ssm start-session ${r} --target "$DAY0_SSM_TARGET" --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters "host=$host,portNumber=5432,localPortNumber=${DATABASE_TUNNEL_PORT}" & tunnel=$!; trap 'kill $tunnel' EXIT; sleep 10; ` +
-            `PGPASSWORD="$(aws secretsmanager get-secret-value ${r} --secret-id "$secret" --query SecretString --output text | jq -r .password)" ` +
-            migrateCommand(db, "127.0.0.1", "require", DATABASE_TUNNEL_PORT),
+          script([
+            ...rolePassword,
+            emitSql(db),
+            `overrides="${overrides}"`,
+            `if [ "\${#overrides}" -gt ${ECS_OVERRIDES_LIMIT} ]; then echo "day0: the migration's overrides are \${#overrides} bytes, over RunTask's ${ECS_OVERRIDES_LIMIT}: run fewer statements per task (nothing was started)" >&2; exit 1; fi`,
+            `cluster=${out(MIGRATION_OUTPUTS.cluster)}`,
+            `task="$(aws ecs run-task ${r} --cluster "$cluster" --task-definition ${out(MIGRATION_OUTPUTS.job)} --launch-type FARGATE --count 1 ` +
+              `--network-configuration "awsvpcConfiguration={subnets=[$(${ctx.tf(ctx.stack)} output -raw ${MIGRATION_OUTPUTS.subnets})],securityGroups=[$(${ctx.tf(ctx.stack)} output -raw ${MIGRATION_OUTPUTS.securityGroup})],assignPublicIp=DISABLED}" ` +
+              `--overrides "$overrides" --query 'tasks[0].taskArn' --output text)"`,
+            `if [ -z "$task" ] || [ "$task" = None ]; then echo "day0: ECS started no migration task (aws ecs run-task printed its failures above)" >&2; exit 1; fi`,
+            `aws ecs wait tasks-stopped ${r} --cluster "$cluster" --tasks "$task"`,
+            `code="$(aws ecs describe-tasks ${r} --cluster "$cluster" --tasks "$task" --query "tasks[0].containers[?name=='${MIGRATION_CONTAINER}'].exitCode | [0]" --output text)"`,
+            `if [ "$code" != 0 ]; then echo "day0: the migration task \${task##*/} ended with exit code $code ($(aws ecs describe-tasks ${r} --cluster "$cluster" --tasks "$task" --query 'tasks[0].stoppedReason' --output text)); ` +
+              `its output: CloudWatch Logs ${logGroup}, stream db-migrate/${MIGRATION_CONTAINER}/\${task##*/} (aws logs tail ${logGroup} ${r})" >&2; exit 1; fi`,
+          ]),
         ];
       },
     }),
@@ -442,18 +465,34 @@ function azureSteps(ctx: Context, azure: AzureCloudConfig): Day0Step[] {
       ],
       secret: () => "",
       reach:
-        "The server has no public endpoint (delegated subnet): run this from a machine in the VNet (a self-hosted runner,\n" +
-        "or a VM reached with az network bastion ssh), with DAY0_IN_VNET=1. The admin password is Terraform's Key Vault secret.",
+        "The server has no public endpoint (delegated subnet): the stack's migration job (Container Apps, in the VNet) runs\n" +
+        "the SQL printed here as the server admin, whose password it reads from Key Vault with its own identity.\n" +
+        "This starts one execution with the SQL added to the job's container and polls it to the end.",
       migrate: (db) => {
-        const secret = (name: string) => `"$(az keyvault secret show --vault-name ${azureVault(ctx.opts.stack)} --name ${name} --query value --output tsv)"`;
         const v = db.passwordEnv;
         // The role gets the password the application reads: the secret Terraform generated into Key Vault.
         const rolePassword = db.passwordSecret
-          ? `${v}=${secret(db.passwordSecret.name)}; export ${v}; `
-          : `: "\${${v}:?set ${v} to the password ${db.owner} reads from Key Vault for ${db.role}}"; `;
+          ? `${v}="$(az keyvault secret show --vault-name ${azureVault(ctx.opts.stack)} --name ${db.passwordSecret.name} --query value --output tsv)"; export ${v}`
+          : `: "\${${v}:?set ${v} to the password ${db.owner} reads from Key Vault for ${db.role}}"`;
+        const out = (name: string) => `"$(${ctx.tf(ctx.stack)} output -raw ${name})"`;
+        // The start action's body replaces the containers for this execution (Jobs - Start, JobExecutionTemplate):
+        // the job's own containers with the SQL added, everything else as defined.
+        const body =
+          `'{containers: [.containers[] | {image, name, command, args, resources, env: ((.env // []) + (if .name == "${MIGRATION_CONTAINER}" then [{name: "${MIGRATION_SQL_VARIABLE}", value: $sql}] else [] end))} | with_entries(select(.value != null))]}'`;
         return [
-          `: "\${DAY0_IN_VNET:?run this step from a machine inside the VNet of ${ctx.stack}, then set DAY0_IN_VNET=1}"`,
-          `${rolePassword}PGPASSWORD=${secret("mlflow-db-password")} ` + migrateCommand(db, `${db.server}.postgres.database.azure.com`, "require"),
+          script([
+            rolePassword,
+            emitSql(db),
+            `rg=${out("resource_group")}; job=${out(MIGRATION_OUTPUTS.job)}`,
+            `id="$(az containerapp job show --name "$job" --resource-group "$rg" --query id --output tsv)"`,
+            `body="$(az containerapp job show --name "$job" --resource-group "$rg" --query properties.template --output json | jq -c --arg sql "$sql" ${body})"`,
+            `execution="$(az rest --method post --url "https://management.azure.com\${id}/start?api-version=2024-03-01" --body "$body" --query name --output tsv)"`,
+            `if [ -z "$execution" ]; then execution="$(az containerapp job execution list --name "$job" --resource-group "$rg" --query "sort_by([], &properties.startTime)[-1].name" --output tsv)"; fi`,
+            `status=Running; for i in $(seq 1 60); do status="$(az containerapp job execution show --name "$job" --resource-group "$rg" --job-execution-name "$execution" --query properties.status --output tsv)"; ` +
+              `case "$status" in Succeeded|Failed|Stopped|Degraded) break;; esac; sleep 10; done`,
+            `if [ "$status" != Succeeded ]; then echo "day0: migration execution $execution is $status; its output: Log Analytics, ContainerAppConsoleLogs where ContainerJobName_s == '$job' ` +
+              `(az containerapp job logs show --name $job --resource-group $rg --execution $execution --container ${MIGRATION_CONTAINER})" >&2; exit 1; fi`,
+          ]),
         ];
       },
       fullApplyNote:
@@ -464,7 +503,7 @@ function azureSteps(ctx: Context, azure: AzureCloudConfig): Day0Step[] {
   ];
 }
 
-/** The Key Vault the Azure stack creates (its name is in the synthesized JSON). */
+/** The stack's Key Vault name (the one the logins' passwords live in). */
 function azureVault(stack: StackJson): string {
   const [vault] = Object.values(stack.resource?.azurerm_key_vault ?? {});
   return String(vault?.name ?? "<no key vault in the stack>");
@@ -501,21 +540,32 @@ function gcpSteps(ctx: Context, gcp: GcpCloudConfig): Day0Step[] {
       ],
       secret: (s) => `openssl rand -base64 48 | tr -d '\\n' | gcloud secrets versions add ${s} --data-file=- --project ${p}`,
       reach:
-        "The instance has a private IP only: run this from a machine in the VPC, where the Cloud SQL Auth Proxy reaches it\n" +
-        "(--private-ip), with DAY0_IN_VPC=1. The admin is the built-in postgres user, given a fresh password here.",
-      migrate: (db) => [
-        `: "\${DAY0_IN_VPC:?run this step from a machine inside the VPC of ${ctx.stack} with cloud-sql-proxy installed, then set DAY0_IN_VPC=1}"`,
+        "The instance has a private IP only: the stack's migration job (Cloud Run, Direct VPC egress, the Cloud SQL Auth Proxy\n" +
+        "as a sidecar) runs the SQL printed here as the built-in postgres user. Its password is the Secret Manager secret the\n" +
+        "job reads, set on the user here first. --wait returns when the execution ends, failing when it failed.",
+      migrate: (db) => {
+        const secret = migrationAdminSecret(ctx.opts.stack) ?? "<no migration job in the stack>";
+        const out = (name: string) => `"$(${ctx.tf(ctx.stack)} output -raw ${name})"`;
         // A password login (a declared one; MLflow signs in with IAM) gets the value its secret holds.
-        (db.login !== "password"
-          ? ""
-          : db.passwordSecret
-            ? `${db.passwordEnv}="$(gcloud secrets versions access latest --secret ${db.passwordSecret.name} --project ${p})"; export ${db.passwordEnv}; `
-            : `: "\${${db.passwordEnv}:?set ${db.passwordEnv} to the password ${db.owner} reads for ${db.role}}"; `) +
-          `PGPASSWORD="$(openssl rand -base64 32 | tr -d '/+=')"; export PGPASSWORD; ` +
-          `gcloud sql users set-password ${db.adminUser} --instance ${db.server} --password "$PGPASSWORD" --project ${p}; ` +
-          `cloud-sql-proxy --private-ip --port ${DATABASE_TUNNEL_PORT} ${p}:${gcp.region}:${db.server} & proxy=$!; trap 'kill $proxy' EXIT; sleep 5; ` +
-          migrateCommand(db, "127.0.0.1", "disable", DATABASE_TUNNEL_PORT),
-      ],
+        const rolePassword =
+          db.login !== "password"
+            ? []
+            : db.passwordSecret
+              ? [`${db.passwordEnv}="$(gcloud secrets versions access latest --secret ${db.passwordSecret.name} --project ${p})"; export ${db.passwordEnv}`]
+              : [`: "\${${db.passwordEnv}:?set ${db.passwordEnv} to the password ${db.owner} reads for ${db.role}}"`];
+        return [
+          `password="$(gcloud secrets versions access latest --secret ${secret} --project ${p})"; ` +
+            `gcloud sql users set-password ${db.adminUser} --instance ${db.server} --password "$password" --project ${p}`,
+          script([
+            ...rolePassword,
+            emitSql(db),
+            `job=${out(MIGRATION_OUTPUTS.job)}`,
+            // Flags for the execution first: those after --container apply to that container only.
+            `gcloud run jobs execute "$job" --region ${gcp.region} --project ${p} --wait --container ${MIGRATION_CONTAINER} --update-env-vars "${MIGRATION_SQL_VARIABLE}=$sql" || ` +
+              `{ echo "day0: the migration job failed; its output: gcloud logging read 'resource.type=\\"cloud_run_job\\" AND resource.labels.job_name=\\"$job\\"' --project ${p} --limit 50" >&2; exit 1; }`,
+          ]),
+        ];
+      },
     }),
   ];
 }

@@ -5,7 +5,7 @@
  * resolved once (modules/core/intent.ts); modules read those decisions.
  */
 import { Construct } from "constructs";
-import { Annotations, TerraformStack } from "cdktf";
+import { Annotations, Fn, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PlatformCiIdentity, PlatformDatabase, PlatformIngress, PlatformMonitoring, PlatformNetwork, PlatformObjectStorage, PlatformRegistry, PlatformSecrets, PlatformDataTrigger, ConsoleLink } from "../modules/core/contracts";
 import { ContainerFacts } from "../modules/core/container-contract";
@@ -24,6 +24,8 @@ import { CiIdentity, PlanState } from "../modules/aws/ci-identity";
 import { ContainerCluster } from "../modules/aws/container-cluster";
 import { DataTrigger } from "../modules/aws/data-trigger";
 import { Database } from "../modules/aws/database";
+import { DatabaseMigrationJob } from "../modules/aws/database-migration-job";
+import { MIGRATION_OUTPUTS } from "../modules/core/database-migration";
 import { EcsFargate } from "../modules/aws/ecs-fargate";
 import { EncryptionKey } from "../modules/aws/encryption-key";
 import { LoadBalancer } from "../modules/aws/load-balancer";
@@ -172,6 +174,10 @@ export class AwsPlatformStack extends TerraformStack {
 
     // runtime: every workload on Fargate, services behind one internal NLB
     const cluster = new ContainerCluster(this, "cluster", { naming, spotCapacity: decide.spotCapacity });
+    // day 0's migration runs inside the VPC, as a one-off task the day-0 step starts
+    const migration = database
+      ? new DatabaseMigrationJob(this, "db-migrate", { naming, region, accountId: aws.accountId, ...vpc, subnetIds: subnets, database, customerManagedKey, logRetentionDays: retention, after: [network] })
+      : undefined;
     const nlb = new LoadBalancer(this, "nlb", { naming, ...vpc, subnetIds: subnets, deletionProtection: decide.deletionProtection });
     const mlflow = services.find((s) => s.name === "mlflow" && s.kind === "service");
     const bucketArns = Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, storage.bucketArn(p)])) as Record<BucketPurpose, string>;
@@ -313,6 +319,14 @@ export class AwsPlatformStack extends TerraformStack {
       monitoring: this.monitoring,
       extra: [
         ...airflowExtraOutputs(this.airflow),
+        ...(migration
+          ? [
+              { key: MIGRATION_OUTPUTS.job, value: migration.taskDefinition.family, description: "Day-0 database migration task definition (family)" },
+              { key: MIGRATION_OUTPUTS.cluster, value: cluster.cluster.name, description: "ECS cluster the migration task runs in" },
+              { key: MIGRATION_OUTPUTS.subnets, value: Fn.join(",", [...migration.subnetIds]), description: "Private subnets of the migration task" },
+              { key: MIGRATION_OUTPUTS.securityGroup, value: migration.securityGroup.id, description: "Security group of the migration task" },
+            ]
+          : []),
         ...(api ? [{ key: "url_api", value: api.endpoint, description: "Public API (sign in through Cognito)" }] : []),
         ...(users
           ? [
@@ -418,7 +432,7 @@ function airflow(
   // The construct id stays "airflow": the DAG bucket keeps its address when an environment switches mode.
   const selfHosted = new SelfHostedAirflow(scope, "airflow", {
     ...common,
-    database: { host: db.endpoint, port: db.port, securityGroupId: db.securityGroup.id },
+    database: { server: db.instance.identifier, host: db.endpoint, port: db.port, securityGroupId: db.securityGroup.id },
     spotCapacity: p.spotCapacity,
     secretRecoveryDays: p.secretRecoveryDays,
     logRetentionDays: p.logRetentionDays,

@@ -30,6 +30,8 @@ import { ContainerAppJob } from "../modules/azure/container-app-job";
 import { ContainerAppService } from "../modules/azure/container-app-service";
 import { DataTrigger } from "../modules/azure/data-trigger";
 import { Database } from "../modules/azure/database";
+import { DatabaseMigrationJob } from "../modules/azure/database-migration-job";
+import { MIGRATION_OUTPUTS } from "../modules/core/database-migration";
 import { LogWorkspace } from "../modules/azure/log-workspace";
 import { Monitoring } from "../modules/azure/monitoring";
 import { Network } from "../modules/azure/network";
@@ -199,6 +201,10 @@ export class AzurePlatformStack extends TerraformStack {
       logWorkspaceId,
       zoneRedundant: resilient,
     });
+    // day 0's migration runs inside the VNet, as a one-off job the day-0 step starts
+    const migration = database
+      ? new DatabaseMigrationJob(this, "db-migrate", { ...common, environment: this.environment, database, secrets, after: [network, secrets] })
+      : undefined;
     const appName = (service: string) => naming.bounded(32, service);
     const mlflow = services.find((s) => s.name === "mlflow" && s.kind === "service");
     const train = services.find((s) => s.name === "train" && s.kind === "job");
@@ -291,6 +297,7 @@ export class AzurePlatformStack extends TerraformStack {
       extra: [
         ...airflowExtraOutputs(this.airflow),
         { key: "resource_group", value: rg, description: "Resource group of the platform" },
+        ...(migration ? [{ key: MIGRATION_OUTPUTS.job, value: migration.job.name, description: "Day-0 database migration job (Container Apps, manual trigger)" }] : []),
         { key: "registry_login_server", value: registry.loginServer, description: "ACR login server (push images here)" },
         { key: "storage_account", value: storage.accountName, description: "Storage account holding the data containers" },
         { key: "key_vault_uri", value: secrets.vaultUri, description: "Key Vault of the platform's secrets" },

@@ -27,6 +27,8 @@ import { CiIdentity } from "../modules/gcp/ci-identity";
 import { CloudRun, cloudRunName, cloudRunUrl } from "../modules/gcp/cloud-run";
 import { DataTrigger } from "../modules/gcp/data-trigger";
 import { Database } from "../modules/gcp/database";
+import { DATABASE_ADMIN_SECRET, DatabaseMigrationJob } from "../modules/gcp/database-migration-job";
+import { MIGRATION_OUTPUTS } from "../modules/core/database-migration";
 import { AGENT_API, EncryptionKey, KeyUser } from "../modules/gcp/encryption-key";
 import { applyTags } from "../modules/gcp/tags";
 import { Monitoring } from "../modules/gcp/monitoring";
@@ -158,12 +160,15 @@ export class GcpPlatformStack extends TerraformStack {
     this.storage = storage;
 
     // secrets
-    const secrets = new Secrets(this, "secrets", { naming, projectId, region, names: services.flatMap((s) => s.secrets), deletionProtection: decide.deletionProtection });
+    const usesDatabase = services.some((s) => s.usesDatabase);
+    // The built-in postgres user's password, for day 0's migration job only (the workloads log in with IAM).
+    const secretNames = [...services.flatMap((s) => s.secrets), ...(usesDatabase ? [DATABASE_ADMIN_SECRET] : [])];
+    const secrets = new Secrets(this, "secrets", { naming, projectId, region, names: secretNames, deletionProtection: decide.deletionProtection });
     this.secrets = secrets;
 
     // database (only when a workload needs it); its IAM users are the workloads' accounts, known by name
     const db = resolveDatabase(env, env.database.backupRetentionDays, "gcp");
-    const database = services.some((s) => s.usesDatabase)
+    const database = usesDatabase
       ? new Database(this, "database", {
           naming,
           projectId,
@@ -182,6 +187,10 @@ export class GcpPlatformStack extends TerraformStack {
         })
       : undefined;
     this.database = database;
+    // day 0's migration runs inside the VPC, as a one-off job the day-0 step starts
+    const migration = database
+      ? new DatabaseMigrationJob(this, "db-migrate", { naming, projectId, region, networkId: network.networkId, subnetId: network.subnet.id, database, secrets, after: [network] })
+      : undefined;
 
     // runtime: each workload's own account, then its Cloud Run service or job
     const mlflow = services.find((s) => s.name === "mlflow" && s.kind === "service");
@@ -327,6 +336,7 @@ export class GcpPlatformStack extends TerraformStack {
         { key: "subnet_id", value: network.subnet.id, description: "Workload subnet (Cloud Run Direct VPC egress)" },
         { key: "ci_workload_identity_provider", value: ci.providerName, description: "workload_identity_provider for google-github-actions/auth" },
         ...(database ? [{ key: "database_connection_name", value: database.connectionName, description: "Cloud SQL connection name (Auth Proxy)" }] : []),
+        ...(migration ? [{ key: MIGRATION_OUTPUTS.job, value: migration.job.name, description: "Day-0 database migration job (Cloud Run)" }] : []),
       ],
     });
   }

@@ -54,6 +54,7 @@ import {
 import { ConsoleLink } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
+import { declareDatabaseLogin } from "../core/database-login";
 import { DagBucket } from "./private/dag-bucket";
 import { AirflowDagScope, dagStatements } from "./private/airflow-dag-statements";
 import { AirflowSecrets, AirflowSecretName } from "./private/airflow-secrets";
@@ -84,7 +85,8 @@ export interface SelfHostedAirflowProps extends AirflowCommonProps, AirflowDagSc
   readonly jobSubnetIds: readonly string[];
   readonly jobSecurityGroupIds: readonly string[];
   /** The environment's RDS instance: its address, port and security group (the stack admits this Airflow's group). */
-  readonly database: { readonly host: string; readonly port: number; readonly securityGroupId: string };
+  /** The environment's RDS instance: `server` its identifier (a reference), for the day-0 login declaration. */
+  readonly database: { readonly server: string; readonly host: string; readonly port: number; readonly securityGroupId: string };
   /** The platform's access-log bucket (name): the DAG bucket logs its requests there. @default - no server access logging */
   readonly accessLogBucket?: string;
   /** What logging into `accessLogBucket` waits for. @default - none */
@@ -170,6 +172,17 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
       recoveryWindowDays: props.secretRecoveryDays ?? 30,
     });
     this.databaseLogin = { database: AIRFLOW_DATABASE, role: AIRFLOW_DATABASE_ROLE, auth: "password", passwordSecret: `${n.prefix}/${n.env}/airflow-db-password`, createDatabase: true };
+    // Day 0's migration step creates the database and the login from this declaration (RDS has neither as a resource).
+    declareDatabaseLogin(this, "airflow", {
+      owner: "Airflow",
+      server: props.database.server,
+      database: AIRFLOW_DATABASE,
+      role: AIRFLOW_DATABASE_ROLE,
+      schema: "airflow",
+      login: "password",
+      passwordSecret: secrets.secrets["airflow-db-password"].name,
+      createDatabase: true,
+    });
 
     const logGroups = Object.fromEntries(
       AIRFLOW3_COMPONENTS.map((c) => [c.name, new CloudwatchLogGroup(this, `logs-${c.name}`, { name: `/mlops/${n.env}/airflow/${c.name}`, retentionInDays: props.logRetentionDays ?? 30, kmsKeyId: props.customerManagedKey })]),

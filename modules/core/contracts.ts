@@ -82,3 +82,18 @@ export interface PlatformCiIdentity {
 export interface PlatformMonitoring {
   readonly links: readonly ConsoleLink[];
 }
+
+/**
+ * The one-off job that runs day 0's database migration from inside the platform's network
+ * (`database-migration-job.ts`): a pinned PostgreSQL client image whose command runs the SQL the
+ * starter passes in `MIGRATION_SQL_VARIABLE` (modules/core/database-migration.ts), logged in as the
+ * server's admin with the credential from the cloud's secret store. Only the builder may start it.
+ */
+export interface PlatformDatabaseMigrationJob {
+  /** What the cloud's CLI starts: ECS task definition family, Container Apps job name, Cloud Run job name. */
+  readonly jobName: string;
+  /** The container the SQL goes to. */
+  readonly containerName: string;
+  /** Where an execution's output lands (a log group, a Log Analytics table, a Cloud Logging filter). */
+  readonly logLocation: string;
+}

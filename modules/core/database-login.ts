@@ -29,6 +29,8 @@ export interface DeclaredDatabaseLogin {
   readonly login: "password";
   /** The secret holding the password the application connects with, as a reference to the secret resource's name (its CLI name). */
   readonly passwordSecret: string;
+  /** The migration creates the database too (RDS: no Terraform resource for a second database in an instance). @default false */
+  readonly createDatabase?: boolean;
 }
 
 const KEY = /^[a-z][a-z0-9_]*$/;

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { MigrateOptions, clusterSql, databaseSql, migrate, parseOptions, quoteIdent, quoteLiteral, scramVerifier } from "../../scripts/database-migrate";
+import { MigrateOptions, clusterSql, databaseSql, migrate, migrationScript, parseOptions, quoteIdent, quoteLiteral, scramVerifier } from "../../scripts/database-migrate";
 
 const BIN = (() => {
   const base = "/usr/lib/postgresql";
@@ -208,6 +208,27 @@ describePg("database-migrate against a local PostgreSQL", () => {
     expect(admin("SELECT count(*) FROM pg_extension WHERE extname = 'pgaudit'", "postgres").out).toBe("0");
     // The role's sessions still work with the audit hooks on.
     expect(psql(port, "mlflow", PASSWORD, "mlflow", "SELECT 1").out).toBe("1");
+  });
+
+  test("GIVEN --create-database (a self-hosted Airflow on RDS, which has no resource for a second database) WHEN migrated twice, directly and as the migration job's script THEN the database exists once and the role works in its schema", () => {
+    const argv = (db: string) => ["--host", "127.0.0.1", "--port", String(port), "--admin-user", ADMIN, "--database", db, "--role", db, "--schema", "airflow", "--login", "password", "--password-env", "AIRFLOW_DB_PASSWORD", "--sslmode", "disable", "--create-database"];
+    const given = { AIRFLOW_DB_PASSWORD: NASTY_PASSWORD };
+    expect(parseOptions(argv("airflow_rds"), given).createDatabase).toBe(true);
+    expect(parseOptions(argv("airflow_rds").slice(0, -1), given).createDatabase).toBeUndefined();
+    for (let run = 0; run < 2; run++) expect(migrate(parseOptions(argv("airflow_rds"), given), env())).toMatchObject({ ok: true });
+    // The job's path: one psql over the whole script, no -1 (CREATE DATABASE cannot run in a transaction).
+    for (let run = 0; run < 2; run++) {
+      const r = spawnSync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", ADMIN, "-d", "postgres", "-f", "-"], {
+        input: migrationScript(parseOptions(argv("airflow_job"), given)),
+        encoding: "utf8",
+        env: { ...env(), PGSSLMODE: "disable" },
+      });
+      expect([run, r.status, r.stderr.replace(/^.*NOTICE: .*\n/gm, "")]).toEqual([run, 0, ""]);
+    }
+    for (const db of ["airflow_rds", "airflow_job"]) {
+      expect(admin(`SELECT count(*) FROM pg_database WHERE datname = '${db}'`).out).toBe("1");
+      expect(psql(port, db, NASTY_PASSWORD, db, "CREATE TABLE IF NOT EXISTS dag (id int); SELECT schemaname FROM pg_tables WHERE tablename = 'dag'").out).toBe("airflow");
+    }
   });
 
   test("GIVEN an extension the server does not have WHEN migrated THEN it fails naming it, and the role's schema part is rolled back", () => {

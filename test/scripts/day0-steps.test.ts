@@ -11,6 +11,19 @@ import { synthesizedStack } from "../../scripts/day0";
 import * as path from "path";
 import { ROOT } from "../support/stack-json";
 
+/** The command of a role step that builds the migration's SQL (the one with `--emit-sql`). */
+function migrationCommand(step: Day0Step): string {
+  const found = step.commands.find((c) => c.includes("--emit-sql"));
+  if (!found) throw new Error(`${step.title}: no command builds the migration's SQL`);
+  return found;
+}
+
+/** The options database-migrate.ts gets in that command, after `--emit-sql` (which supplies a host, as emitSql does). */
+function emitArgs(command: string): string[] {
+  const start = command.indexOf("--emit-sql ") + "--emit-sql ".length;
+  return [...command.slice(start, command.indexOf(" | base64", start)).split(" "), "--host", "migration-job"];
+}
+
 /** Every need that no earlier step made, as `<step>: <need>`. */
 function unmetNeeds(steps: readonly Day0Step[]): string[] {
   const made = new Set<Day0Capability>();
@@ -70,67 +83,86 @@ describe("the checker itself", () => {
 });
 
 describe("MLflow's database role step", () => {
-  test("GIVEN dev on Google Cloud WHEN printed THEN the migration runs through the Cloud SQL Auth Proxy with options database-migrate.ts accepts, for the IAM user the stack creates", () => {
+  /** The database-migrate.ts options of the step's `--emit-sql` line (the job has the host). */
+  const emitArgv = (command: string) => {
+    const line = command.split("\n").find((l) => l.includes("scripts/database-migrate.ts --emit-sql "))!;
+    return line.slice(line.indexOf("--emit-sql ") + "--emit-sql ".length, line.indexOf(" | base64")).split(" ");
+  };
+
+  test("GIVEN dev on Google Cloud WHEN printed THEN the migration job gets the SQL for the IAM user as a base64 override and the postgres password is the secret the job reads", () => {
     const role = stepsOf("dev", "gcp").find((s) => s.title.startsWith("Create MLflow's database role"))!;
-    const [guard, migrate] = role.commands;
-    expect(guard).toMatch(/^: "\$\{DAY0_IN_VPC:\?/);
-    expect(migrate).toContain("cloud-sql-proxy --private-ip --port 15432 mlops-dev-1234:europe-west3:mlops-dev-mlflow &");
-    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
-    expect(parseOptions(argv, {})).toMatchObject({ role: "mlops-dev-mlflow@mlops-dev-1234.iam", login: "existing", adminUser: "postgres", database: "mlflow", port: 15432 });
+    const [setPassword, run] = role.commands;
+    expect(setPassword).toBe(
+      'password="$(gcloud secrets versions access latest --secret mlops-dev-mlflow-db-admin --project mlops-dev-1234)"; ' +
+        'gcloud sql users set-password postgres --instance mlops-dev-mlflow --password "$password" --project mlops-dev-1234',
+    );
+    expect(parseOptions([...emitArgv(run), "--host", "job"], {})).toMatchObject({ role: "mlops-dev-mlflow@mlops-dev-1234.iam", login: "existing", adminUser: "postgres", database: "mlflow" });
+    // Execution flags before --container (after it they apply to that container only); the SQL goes to the migrate container.
+    expect(run).toContain('gcloud run jobs execute "$job" --region europe-west3 --project mlops-dev-1234 --wait --container migrate --update-env-vars "MIGRATION_SQL_BASE64=$sql" || ');
+    expect(run).toContain('job="$(terraform -chdir=cdktf.out/stacks/dev-gcp output -raw database_migration_job)"');
+    expect(run).toMatch(/its output: gcloud logging read/);
+    expect(role.commands.join("\n")).not.toMatch(/cloud-sql-proxy|DAY0_IN_VPC/);
   });
 
-  test("GIVEN dev on AWS, where MLflow logs in as mlflow_app, WHEN printed THEN the migration tunnels through SSM and gives the role the password the secrets step put into its login secret", () => {
+  test("GIVEN dev on AWS, where MLflow logs in as mlflow_app, WHEN printed THEN the migration task gets the SQL for the password the secrets step put into its login secret, in the private subnets without a public IP", () => {
     const steps = stepsOf("dev", "aws");
     const role = steps.find((s) => s.title.startsWith("Create MLflow's database role"))!;
     const secrets = steps.find((s) => s.title.startsWith("Set the secret values"))!;
     expect(role.title).toContain("(mlflow_app)");
-    const [guard, migrate] = role.commands;
-    expect(guard).toMatch(/^: "\$\{DAY0_SSM_TARGET:\?/);
-    expect(migrate).toContain("--document-name AWS-StartPortForwardingSessionToRemoteHost");
-    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
-    expect(parseOptions(argv, { MLFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({
+    const [run] = role.commands;
+    expect(role.commands).toHaveLength(1);
+    expect(parseOptions([...emitArgv(run), "--host", "job"], { MLFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({
       role: "mlflow_app",
       login: "password",
       adminUser: "mlflow",
       database: "mlflow",
-      port: 15432,
-      sslmode: "require",
     });
+    expect(run).toContain("--launch-type FARGATE");
+    expect(run).toContain("assignPublicIp=DISABLED");
+    expect(run).toContain('--overrides "$overrides"');
+    expect(run).toContain("aws ecs wait tasks-stopped --region eu-central-1");
+    expect(run).not.toMatch(/ssm|DAY0_SSM_TARGET|PGPASSWORD/);
     // One password on both sides: the secrets step generates it into MLflow's login secret as the JSON MLflow reads,
-    // and the migration reads that secret back for the role's MLFLOW_DB_PASSWORD (before the tunnel and the migration run).
+    // and the migration reads that secret back for the role's MLFLOW_DB_PASSWORD before it builds the SQL.
     const put = secrets.commands.filter((c) => c.includes("--secret-id mlops/dev/mlflow-db-login "));
     expect(put).toEqual([
       `password="$(openssl rand -base64 32 | tr -d '/+=')"; aws secretsmanager put-secret-value --region eu-central-1 --secret-id mlops/dev/mlflow-db-login --secret-string "{\\"username\\":\\"mlflow_app\\",\\"password\\":\\"$password\\"}"`,
     ]);
     expect(secrets.note).toContain('mlops/dev/mlflow-db-login is MLflow\'s database login, {"username":"mlflow_app","password":"..."}');
     const read =
-      'MLFLOW_DB_PASSWORD="$(aws secretsmanager get-secret-value --region eu-central-1 --secret-id mlops/dev/mlflow-db-login --query SecretString --output text | jq -r .password)"; export MLFLOW_DB_PASSWORD; ';
-    expect(migrate.startsWith(read)).toBe(true);
+      'MLFLOW_DB_PASSWORD="$(aws secretsmanager get-secret-value --region eu-central-1 --secret-id mlops/dev/mlflow-db-login --query SecretString --output text | jq -r .password)"; export MLFLOW_DB_PASSWORD\n';
+    expect(run.startsWith(read)).toBe(true);
     expect(steps.indexOf(secrets)).toBeLessThan(steps.indexOf(role));
+  });
+
+  test("GIVEN each cloud's database apply WHEN printed THEN it targets the migration job the role step starts", () => {
+    for (const [cloud, type] of [["aws", "aws_ecs_task_definition"], ["azure", "azurerm_container_app_job"], ["gcp", "google_cloud_run_v2_job"]] as const) {
+      const apply = stepsOf("dev", cloud).find((s) => s.title.startsWith("Database apply"))!;
+      expect(apply.commands.join("\n")).toMatch(new RegExp(`-target=${type}\\.db-migrate_`));
+    }
   });
 
   test("GIVEN dev on Azure, where MLflow logs in as mlflow_app, WHEN printed THEN the migration gives the role the password Terraform generated into Key Vault, as the server admin", () => {
     const steps = stepsOf("dev", "azure");
     const role = steps.find((s) => s.title.startsWith("Create MLflow's database role"))!;
     expect(role.title).toContain("(mlflow_app)");
-    const [guard, migrate] = role.commands;
-    expect(guard).toMatch(/^: "\$\{DAY0_IN_VNET:\?/);
-    expect(migrate).toMatch(/^MLFLOW_DB_PASSWORD="\$\(az keyvault secret show --vault-name mlops-dev-kv-[0-9a-f]+ --name mlflow-db-role-password --query value --output tsv\)"; export MLFLOW_DB_PASSWORD; PGPASSWORD="\$\(az keyvault secret show --vault-name mlops-dev-kv-[0-9a-f]+ --name mlflow-db-password /);
-    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
-    expect(parseOptions(argv, { MLFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "mlflow_app", login: "password", adminUser: "mlflowadmin", database: "mlflow", schema: "mlflow", sslmode: "require", extensions: [] });
+    const migrate = migrationCommand(role);
+    // The role's password is read where the SQL is built; the admin's password the job reads itself.
+    expect(migrate).toMatch(/^MLFLOW_DB_PASSWORD="\$\(az keyvault secret show --vault-name mlops-dev-kv-[0-9a-f]+ --name mlflow-db-role-password --query value --output tsv\)"; export MLFLOW_DB_PASSWORD\n/);
+    expect(migrate).not.toContain("mlflow-db-password");
+    expect(parseOptions(emitArgs(migrate), { MLFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "mlflow_app", login: "password", adminUser: "mlflowadmin", database: "mlflow", schema: "mlflow", extensions: [] });
   });
 
   test("GIVEN dev on Azure with Airflow WHEN printed THEN a step after MLflow's creates Airflow's login in its own database and schema, with the password of airflow-db-password", () => {
     const steps = stepsOf("dev", "azure");
     const mlflow = steps.findIndex((s) => s.title.startsWith("Create MLflow's database role"));
-    const airflow = steps.findIndex((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts");
+    const airflow = steps.findIndex((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts, in the migration job");
     const full = steps.findIndex((s) => s.title.startsWith("Full apply"));
     expect(mlflow).toBeGreaterThan(0);
     expect([mlflow < airflow, airflow < full]).toEqual([true, true]);
-    const migrate = steps[airflow].commands[1];
-    expect(migrate).toMatch(/^AIRFLOW_DB_PASSWORD="\$\(az keyvault secret show --vault-name mlops-dev-kv-[0-9a-f]+ --name airflow-db-password --query value --output tsv\)"; export AIRFLOW_DB_PASSWORD; /);
-    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
-    expect(parseOptions(argv, { AIRFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "airflow", login: "password", database: "airflow", schema: "airflow", adminUser: "mlflowadmin" });
+    const migrate = migrationCommand(steps[airflow]);
+    expect(migrate).toMatch(/^AIRFLOW_DB_PASSWORD="\$\(az keyvault secret show --vault-name mlops-dev-kv-[0-9a-f]+ --name airflow-db-password --query value --output tsv\)"; export AIRFLOW_DB_PASSWORD\n/);
+    expect(parseOptions(emitArgs(migrate), { AIRFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "airflow", login: "password", database: "airflow", schema: "airflow", adminUser: "mlflowadmin" });
   });
 
   test.each(["dev", "prod"])("GIVEN %s on Azure WHEN the role steps read a login's password from Key Vault THEN the database apply before them created that secret", (env) => {
@@ -151,22 +183,21 @@ describe("MLflow's database role step", () => {
       grown = created.size > before;
     }
     const read = steps.filter((s) => s.title.includes("database role")).flatMap((s) => s.commands.flatMap((c) => [...c.matchAll(/az keyvault secret show --vault-name \S+ --name (\S+)/g)].map((m) => m[1])));
-    expect(new Set(read)).toEqual(new Set(["mlflow-db-role-password", "mlflow-db-password", "airflow-db-password"]));
+    expect(new Set(read)).toEqual(new Set(["mlflow-db-role-password", "airflow-db-password"]));
     const names = new Set([...created].filter((a) => a.startsWith("azurerm_key_vault_secret.")).map((a) => stack.resource!.azurerm_key_vault_secret[a.split(".")[1]].name));
     for (const name of read) expect([name, names.has(name)]).toEqual([name, true]);
   });
 
   test("GIVEN dev on Google Cloud, whose instance loads pgaudit WHEN printed THEN MLflow's migration also creates the extension in MLflow's database", () => {
     const role = stepsOf("dev", "gcp").find((s) => s.title.startsWith("Create MLflow's database role"))!;
-    const argv = role.commands[1].slice(role.commands[1].indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
-    expect(parseOptions(argv, {})).toMatchObject({ database: "mlflow", extensions: ["pgaudit"] });
+    expect(parseOptions(emitArgs(migrationCommand(role)), {})).toMatchObject({ database: "mlflow", extensions: ["pgaudit"] });
     expect(role.note).toMatch(/Also creates the extension pgaudit in mlflow/);
     expect(stepsOf("dev", "gcp").filter((s) => s.title.includes("database role"))).toHaveLength(1); // Composer keeps its own database
   });
 
   test("GIVEN AWS, whose RDS has no pgaudit flag WHEN printed THEN no extension is asked for", () => {
     const role = stepsOf("dev", "aws").find((s) => s.title.startsWith("Create MLflow's database role"))!;
-    expect(role.commands[1]).not.toContain("--extension");
+    expect(migrationCommand(role)).not.toContain("--extension");
   });
 });
 
@@ -213,16 +244,15 @@ describe("declared database logins (any cloud)", () => {
 
   test("GIVEN that declaration WHEN the AWS runbook is printed THEN its step reads the password the runbook put into its login secret, with no per-cloud code for Airflow", () => {
     const steps = day0Steps(dev.config, "aws", { services: [], stack: withDeclared() });
-    const airflow = steps.find((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts")!;
-    const migrate = airflow.commands[1];
-    expect(migrate).toContain('AIRFLOW_DB_PASSWORD="$(aws secretsmanager get-secret-value --region eu-central-1 --secret-id mlops/dev/airflow-db-login --query SecretString --output text | jq -r .password)"; export AIRFLOW_DB_PASSWORD; ');
-    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
-    expect(parseOptions(argv, { AIRFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "airflow", database: "airflow", schema: "airflow", port: 15432 });
+    const airflow = steps.find((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts, in the migration job")!;
+    const migrate = migrationCommand(airflow);
+    expect(migrate).toContain('AIRFLOW_DB_PASSWORD="$(aws secretsmanager get-secret-value --region eu-central-1 --secret-id mlops/dev/airflow-db-login --query SecretString --output text | jq -r .password)"; export AIRFLOW_DB_PASSWORD\n');
+    expect(parseOptions(emitArgs(migrate), { AIRFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "airflow", database: "airflow", schema: "airflow" });
     const secrets = steps.find((s) => s.title.startsWith("Set the secret values"))!;
     expect(secrets.commands.some((c) => c.includes("--secret-id mlops/dev/airflow-db-login "))).toBe(true);
   });
 
-  test("GIVEN a self-hosted Airflow's login declared on Google Cloud WHEN the runbook is printed THEN its step reads the password from Secret Manager and runs through the same proxy", () => {
+  test("GIVEN a self-hosted Airflow's login declared on Google Cloud WHEN the runbook is printed THEN its step reads the password from Secret Manager and runs in the same migration job", () => {
     const [gdev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
     const stack = synthesizedStack(gdev, "gcp", ROOT) as StackJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
     const [instance] = Object.keys(stack.resource.google_sql_database_instance);
@@ -242,11 +272,24 @@ describe("declared database logins (any cloud)", () => {
       },
     };
     const steps = day0Steps(gdev.config, "gcp", { services: [], stack: declared });
-    const migrate = steps.find((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts")!.commands[1];
-    expect(migrate.startsWith('AIRFLOW_DB_PASSWORD="$(gcloud secrets versions access latest --secret mlops-dev-airflow-db-password --project mlops-dev-1234)"; export AIRFLOW_DB_PASSWORD; ')).toBe(true);
-    const argv = migrate.slice(migrate.indexOf("scripts/database-migrate.ts ") + "scripts/database-migrate.ts ".length).split(" ");
+    const migrate = migrationCommand(steps.find((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts, in the migration job")!);
+    expect(migrate.startsWith('AIRFLOW_DB_PASSWORD="$(gcloud secrets versions access latest --secret mlops-dev-airflow-db-password --project mlops-dev-1234)"; export AIRFLOW_DB_PASSWORD\n')).toBe(true);
+    const argv = emitArgs(migrate);
     // The instance loads pgaudit: every database on it gets the extension, Airflow's too.
     expect(parseOptions(argv, { AIRFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "airflow", login: "password", database: "airflow", schema: "airflow", adminUser: "postgres", extensions: ["pgaudit"] });
+  });
+
+  test("GIVEN dev on AWS with airflow.mode self-hosted WHEN the runbook is printed THEN Airflow's step creates its database too and reads the password Terraform generated (plain, no JSON)", () => {
+    const selfHosted = { ...dev, config: { ...dev.config, airflow: { ...dev.config.airflow, mode: "self-hosted" as const } } };
+    const stack = synthesizedStack(selfHosted, "aws", ROOT);
+    const steps = day0Steps(selfHosted.config, "aws", { services: [], stack });
+    const airflow = steps.find((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts, in the migration job")!;
+    const migrate = migrationCommand(airflow);
+    expect(migrate).toMatch(/^AIRFLOW_DB_PASSWORD="\$\(aws secretsmanager get-secret-value --region eu-central-1 --secret-id mlops\/dev\/airflow-db-password --query SecretString --output text\)"; export AIRFLOW_DB_PASSWORD\n/);
+    expect(parseOptions(emitArgs(migrate), { AIRFLOW_DB_PASSWORD: "a-long-enough-password" })).toMatchObject({ role: "airflow", database: "airflow", schema: "airflow", createDatabase: true });
+    // The database apply before it creates that generated password.
+    const apply = steps.find((s) => s.title.startsWith("Database apply"))!;
+    expect(apply.commands[0]).toMatch(/-target=aws_secretsmanager_secret_version\.airflow_secrets_airflow-db-password|-target=aws_secretsmanager_secret\.airflow_secrets_airflow-db-password/);
   });
 
   test("GIVEN a declaration naming a server the stack does not have WHEN listed THEN the error names the local and what it found", () => {

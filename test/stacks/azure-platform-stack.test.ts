@@ -43,7 +43,8 @@ describe("Azure platform stack: shape", () => {
       expect(resources(json, type).length).toBeGreaterThan(0);
     }
     expect(Object.keys(byName(json, "azurerm_container_app")).filter((n) => !n.includes("-airflow-")).sort()).toEqual([`mlops-${env}-mlflow`, `mlops-${env}-model-api`, `mlops-${env}-receiver`]);
-    expect(resources(json, "azurerm_container_app_job").map((j) => j.name).sort()).toEqual([`mlops-${env}-train`, `mlops-${env}-transform`]);
+    // The catalog's jobs, and day 0's database migration (modules/azure/database-migration-job.ts).
+    expect(resources(json, "azurerm_container_app_job").map((j) => j.name).sort()).toEqual([`mlops-${env}-db-migrate`, `mlops-${env}-train`, `mlops-${env}-transform`]);
   });
 
   test("GIVEN both environments WHEN policy ran THEN no Azure finding fails synth, and the one suppression carries its reason", () => {
@@ -150,7 +151,7 @@ describe("Azure platform stack: secrets are never values", () => {
 
   test("GIVEN the Key Vault roles WHEN synthesized THEN each reader holds Secrets User on one secret only", () => {
     const readers = resources(prod, "azurerm_role_assignment").filter(notAirflow).filter((r) => r.role_definition_name === "Key Vault Secrets User");
-    expect(readers.length).toBe(2); // mlflow: db password, transform: queue connection
+    expect(readers.length).toBe(3); // mlflow and the migration job: db password, transform: queue connection
     for (const r of readers) expect(r.scope).toMatch(/\.resource_versionless_id\}$/);
   });
 });

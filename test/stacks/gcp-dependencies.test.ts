@@ -86,11 +86,16 @@ describe.each([
     ]));
   });
 
-  test("THEN no shipped workload reads a secret of its own: no secret, no version, no secret reference in a workload", () => {
-    expect(addressesOf(json(), "google_secret_manager_secret")).toEqual([]);
-    expect(addressesOf(json(), "google_secret_manager_secret_version")).toEqual([]);
+  test("THEN no shipped workload reads a secret of its own: only day 0's migration job reads one, and waits for its first version", () => {
+    // The postgres password of modules/gcp/database-migration-job.ts, generated write-only.
+    expect(addressesOf(json(), "google_secret_manager_secret")).toEqual([expect.stringMatching(/^google_secret_manager_secret\.secrets_mlflow-db-admin_/)]);
+    const [version] = addressesOf(json(), "google_secret_manager_secret_version");
+    expect(addressesOf(json(), "google_secret_manager_secret_version")).toEqual([expect.stringMatching(/^google_secret_manager_secret_version\.secrets_mlflow-db-admin-first_/)]);
     for (const type of ["google_cloud_run_v2_service", "google_cloud_run_v2_job"]) {
-      for (const w of addressesOf(json(), type)) expect(JSON.stringify(body(json(), w).template)).not.toContain("secret_key_ref");
+      for (const w of addressesOf(json(), type)) {
+        if (/\.db-migrate_/.test(w)) expect(upstream(json(), w).has(version)).toBe(true);
+        else expect(JSON.stringify(body(json(), w).template)).not.toContain("secret_key_ref");
+      }
     }
   });
 

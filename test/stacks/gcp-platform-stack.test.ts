@@ -124,9 +124,11 @@ describe.each([
     const users = resources(json(), "google_sql_user");
     expect(users).toEqual([expect.objectContaining({ type: "CLOUD_IAM_SERVICE_ACCOUNT" })]);
     expect(users[0].password).toBeUndefined();
-    // No catalog workload reads a secret of its own, so no secret and no secret version (the generated
-    // write-only first versions are asserted in test/modules/gcp/secrets.test.ts); no value in the JSON either.
-    expect(resources(json(), "google_secret_manager_secret_version")).toEqual([]);
+    // No catalog workload reads a secret of its own: the one secret version is the built-in postgres user's
+    // password for day 0's migration job (generated write-only, modules/gcp/database-migration-job.ts); no value
+    // in the JSON either.
+    expect(resources(json(), "google_secret_manager_secret_version").map((v) => v.secret)).toEqual([expect.stringMatching(/^\$\{google_secret_manager_secret\.secrets_mlflow-db-admin_[0-9A-F]+\.id\}$/)]);
+    expect(resources(json(), "google_secret_manager_secret_version")[0].secret_data_wo).toMatch(/^\$\{ephemeral\.random_password\./);
     expect(JSON.stringify(json())).not.toMatch(/"(secret_data|password)"\s*:/);
   });
 
@@ -160,7 +162,11 @@ describe.each([
   test("THEN no workload holds a secret (the model API verifies Google's keys), and the MLflow sidecar uses IAM login", () => {
     const modelApi = one(json(), "google_cloud_run_v2_service", "run-model-api/service");
     expect(modelApi.template.containers[0].env.filter((e: { value_source?: unknown }) => e.value_source !== undefined)).toEqual([]);
-    expect(resources(json(), "google_secret_manager_secret")).toEqual([]);
+    // The only secret is the migration job's (the postgres password); no workload references it.
+    expect(resources(json(), "google_secret_manager_secret").map((x) => x.secret_id)).toEqual([expect.stringMatching(/-mlflow-db-admin$/)]);
+    for (const w of [...resources(json(), "google_cloud_run_v2_service"), ...resources(json(), "google_cloud_run_v2_job").filter((j) => !String(j.name).endsWith("-db-migrate"))]) {
+      expect(JSON.stringify(w)).not.toContain("mlflow-db-admin");
+    }
     const mlflow = one(json(), "google_cloud_run_v2_service", "run-mlflow/service");
     expect(mlflow.template.containers[1]).toMatchObject({ name: "cloud-sql-proxy", args: expect.arrayContaining(["--auto-iam-authn", "--private-ip"]) });
     const env = Object.fromEntries(mlflow.template.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
@@ -179,8 +185,9 @@ describe.each([
     expect(of("model-api")).toEqual(["mlflow-artifacts:roles/storage.objectViewer"]);
     expect(of("train")).toEqual(["mlflow-artifacts:roles/storage.objectUser", "processed:roles/storage.objectViewer"]);
     expect(of("transform")).toEqual(["processed:roles/storage.objectUser", "raw:roles/storage.objectViewer", "viz:roles/storage.objectUser"]);
+    // The only secret grant: the migration job's account reads the postgres password.
     const secretGrants = resources(json(), "google_secret_manager_secret_iam_member");
-    expect(secretGrants).toEqual([]);
+    expect(secretGrants.map((g) => g.member)).toEqual([expect.stringMatching(/^serviceAccount:\$\{google_service_account\.db-migrate_account_[0-9A-F]+\.email\}$/)]);
   });
 
   test("THEN an object finalized under raw/incoming/ starts the transform job", () => {

@@ -17,8 +17,9 @@ function images(stack: string): string[] {
 
 describe.each(["aws", "azure", "gcp"])("prod-%s with a promoted model-api manifest", (cloud) => {
   test("GIVEN the manifest WHEN prod is synthesized THEN model-api runs exactly that digest from the cloud's registry", () => {
-    // The official Airflow image is pinned by its own digest (modules/core/airflow.ts AIRFLOW_IMAGE), not by a manifest.
-    const pinned = images(`prod-${cloud}`).filter((i) => i.includes("@sha256:") && !i.includes("apache/airflow"));
+    // The official Airflow and PostgreSQL client images are pinned by their own digests (modules/core/airflow.ts,
+    // modules/core/database-migration.ts), not by a manifest.
+    const pinned = images(`prod-${cloud}`).filter((i) => i.includes("@sha256:") && !i.includes("apache/airflow") && !i.includes("library/postgres"));
     expect(pinned.length).toBeGreaterThan(0);
     for (const image of pinned) {
       expect(image.endsWith(`@${DIGEST}`)).toBe(true);
@@ -28,7 +29,7 @@ describe.each(["aws", "azure", "gcp"])("prod-%s with a promoted model-api manife
   });
 
   test("GIVEN no manifest for dev WHEN dev is synthesized THEN nothing is pinned and the catalog tag is used", () => {
-    expect(images(`dev-${cloud}`).filter((i) => i.includes("@sha256:") && !i.includes("apache/airflow"))).toEqual([]);
+    expect(images(`dev-${cloud}`).filter((i) => i.includes("@sha256:") && !i.includes("apache/airflow") && !i.includes("library/postgres"))).toEqual([]);
     expect(images(`dev-${cloud}`).some((i) => i.includes("model-api"))).toBe(true);
   });
 });

@@ -45,7 +45,7 @@ function props(over: Partial<SelfHostedAirflowProps> = {}): SelfHostedAirflowPro
       processed: { name: "mlops-test-processed", arn: "arn:aws:s3:::mlops-test-processed" },
       viz: { name: "mlops-test-viz", arn: "arn:aws:s3:::mlops-test-viz" },
     },
-    database: { host: "mlops-test-mlflow.abc.eu-central-1.rds.amazonaws.com", port: 5432, securityGroupId: "sg-0000000000000000d" },
+    database: { server: "mlops-test-mlflow", host: "mlops-test-mlflow.abc.eu-central-1.rds.amazonaws.com", port: 5432, securityGroupId: "sg-0000000000000000d" },
     alertTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:mlops-test-alerts`,
     customerManagedKey: KEY,
     ...over,
@@ -139,6 +139,12 @@ describe("SelfHostedAirflow (AWS)", () => {
     expect(airflow.databaseLogin).toEqual({ database: "airflow", role: "airflow", auth: "password", passwordSecret: "mlops/test/airflow-db-password", createDatabase: true });
     expect(airflow.dagStore).toMatchObject({ kind: "s3", prefix: "dags/" });
     expect(airflow.uiUrl).toBe("http://api-server.mlops-test-airflow.internal:8080");
+  });
+
+  test("GIVEN the stack WHEN synthesized THEN it declares Airflow's login for day 0: database created by the migration, own schema, password from its generated secret", () => {
+    const declared = (json as { locals?: Record<string, Record<string, unknown>> }).locals?.mlops_database_login_airflow;
+    expect(declared).toMatchObject({ owner: "Airflow", server: "mlops-test-mlflow", database: "airflow", role: "airflow", schema: "airflow", login: "password", createDatabase: true });
+    expect(String(declared?.passwordSecret)).toMatch(/^\$\{aws_secretsmanager_secret\.airflow_secrets_airflow-db-password_[0-9A-F]+\.name\}$/);
   });
 
   test("GIVEN the alert topic WHEN built THEN a scheduler without a running task and failed task lines alarm to it", () => {

@@ -1,0 +1,169 @@
+/**
+ * The migration job's command (modules/core/database-migration.ts), run here exactly as the container runs it
+ * (`/bin/sh -c`, libpq's PG* variables) against a throwaway PostgreSQL on loopback, with the SQL that
+ * `scripts/database-migrate.ts --emit-sql` prints, carried the way the day-0 step carries it (base64 on one line
+ * in an environment variable): quotes, newlines, `$` and commas arrive unchanged.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { MIGRATION_SQL_VARIABLE, migrationCommand } from "../../../modules/core/database-migration";
+import { ROOT } from "../../support/synth";
+
+const BIN = (() => {
+  const base = "/usr/lib/postgresql";
+  const versions = fs.existsSync(base) ? fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
+  return versions.map((v) => path.join(base, v, "bin")).find((d) => fs.existsSync(path.join(d, "initdb")));
+})();
+const HAS_PSQL = spawnSync("psql", ["--version"]).status === 0;
+const ADMIN = "admin";
+const ADMIN_PASSWORD = "admin-password-for-tests-only";
+const ROLE_PASSWORD = "role-password-$with/odd+chars=0123";
+
+const root = process.getuid?.() === 0;
+const ids = (): { uid?: number; gid?: number } =>
+  root ? { uid: Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout), gid: Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout) } : {};
+const asPostgres = (cmd: string, args: string[]) => spawnSync(path.join(BIN!, cmd), args, { encoding: "utf8", ...ids() });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const reason = !BIN ? "no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql)" : !HAS_PSQL ? "no psql on PATH" : "";
+if (reason) console.warn(`database migration command tests skipped: ${reason}`);
+const describePg = reason ? describe.skip : describe;
+
+describePg("the migration job's command against a local PostgreSQL", () => {
+  let dir = "";
+  let port = 0;
+  /** What the job's environment holds: connection settings, the admin password (from the secret store), the SQL. */
+  const jobEnv = (sqlBase64: string | undefined): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    PGHOST: "127.0.0.1",
+    PGPORT: String(port),
+    PGUSER: ADMIN,
+    PGDATABASE: "postgres",
+    PGSSLMODE: "disable",
+    PGPASSWORD: ADMIN_PASSWORD,
+    ...(sqlBase64 === undefined ? {} : { [MIGRATION_SQL_VARIABLE]: sqlBase64 }),
+  });
+  const runJob = (sqlBase64: string | undefined, afterwards?: string) => {
+    const [cmd, ...args] = migrationCommand(afterwards);
+    return spawnSync(cmd, args, { env: jobEnv(sqlBase64), encoding: "utf8" });
+  };
+  const query = (user: string, password: string, db: string, sql: string) => {
+    const r = spawnSync("psql", ["-X", "-q", "-t", "-A", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", db, "-c", sql], {
+      encoding: "utf8",
+      env: { ...process.env, PGPASSWORD: password, PGSSLMODE: "disable" },
+    });
+    return { ok: r.status === 0, out: r.stdout.trim(), err: r.stderr.trim() };
+  };
+  /** The day-0 step's own pipeline: database-migrate.ts --emit-sql, base64, one line. */
+  const emitted = (role: string) => {
+    const r = spawnSync(
+      "bash",
+      ["-euo", "pipefail", "-c", `npx tsx scripts/database-migrate.ts --emit-sql --admin-user ${ADMIN} --database mlflow --role ${role} --login password | base64 | tr -d '\\n'`],
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, MLFLOW_DB_PASSWORD: ROLE_PASSWORD } },
+    );
+    if (r.status !== 0) throw new Error(`--emit-sql failed: ${r.stderr}`);
+    return r.stdout;
+  };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(root ? "/tmp" : os.tmpdir(), "pg-migration-job-"));
+    const data = path.join(dir, "data");
+    const pwfile = path.join(dir, "pw");
+    fs.writeFileSync(pwfile, ADMIN_PASSWORD);
+    const { uid, gid } = ids();
+    if (uid !== undefined && gid !== undefined) {
+      fs.chownSync(dir, uid, gid);
+      fs.chownSync(pwfile, uid, gid);
+    }
+    const init = asPostgres("initdb", ["-D", data, "-U", ADMIN, "--pwfile", pwfile, "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-instructions"]);
+    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+    port = await freePort();
+    const start = asPostgres("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, "start"]);
+    if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr}`);
+    const created = query(ADMIN, ADMIN_PASSWORD, "postgres", "CREATE DATABASE mlflow");
+    if (!created.ok) throw new Error(created.err);
+  }, 60000);
+
+  afterAll(() => {
+    if (dir && BIN) asPostgres("pg_ctl", ["-D", path.join(dir, "data"), "-m", "immediate", "-w", "stop"]);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("GIVEN the SQL database-migrate.ts emits WHEN the job runs it THEN the role logs in with its password, in its own schema, on both databases", () => {
+    const sql = emitted("mlflow_app");
+    // gcloud --update-env-vars splits on commas, the ECS and Container Apps bodies are JSON: base64 has neither problem.
+    expect(sql).toMatch(/^[A-Za-z0-9+/=]+$/);
+    const r = runJob(sql);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    // The verifier (its `$` separators, `/`, `+`, `=`) arrived whole: the password works.
+    expect(query("mlflow_app", ROLE_PASSWORD, "mlflow", "SHOW search_path").out).toBe("mlflow");
+    expect(query(ADMIN, ADMIN_PASSWORD, "mlflow", "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'mlflow'").out).toBe("mlflow_app");
+    // Run again: idempotent.
+    expect(runJob(emitted("mlflow_app")).status).toBe(0);
+  }, 60000);
+
+  test("GIVEN SQL with quotes, newlines, dollar quoting, commas and backslashes WHEN carried and run THEN the database stores exactly that text", () => {
+    const text = "it's \"quoted\", $HOME $(date) `x` \\n\\\\ back\\slash\nsecond line, with commas\n\ttab";
+    const script = `\\connect mlflow\nBEGIN;\nCREATE TABLE IF NOT EXISTS transport (t text);\nTRUNCATE transport;\nINSERT INTO transport VALUES ($body$${text}$body$);\nINSERT INTO transport VALUES ('${text.replace(/'/g, "''")}');\nCOMMIT;\n`;
+    const r = runJob(Buffer.from(script, "utf8").toString("base64"));
+    expect(r.status).toBe(0);
+    const stored = spawnSync("psql", ["-X", "-q", "-t", "-A", "-R", "\u0001", "-h", "127.0.0.1", "-p", String(port), "-U", ADMIN, "-d", "mlflow", "-c", "SELECT t FROM transport"], {
+      encoding: "utf8",
+      env: { ...process.env, PGPASSWORD: ADMIN_PASSWORD, PGSSLMODE: "disable" },
+    }).stdout;
+    expect(stored.replace(/\n$/, "").split("\u0001")).toEqual([text, text]);
+  });
+
+  test("GIVEN a failing statement in the second database's part WHEN the job runs THEN it exits non-zero and that part's earlier statements are rolled back", () => {
+    const script = "\\connect postgres\nBEGIN;\nSELECT 1;\nCOMMIT;\n\\connect mlflow\nBEGIN;\nCREATE TABLE half_done (id int);\nSELECT 1/0;\nCOMMIT;\n";
+    const r = runJob(Buffer.from(script).toString("base64"));
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/division by zero/);
+    expect(query(ADMIN, ADMIN_PASSWORD, "mlflow", "SELECT to_regclass('half_done') IS NULL").out).toBe("t");
+  });
+
+  test("GIVEN a command to run afterwards (the Google job stops its proxy) WHEN psql fails THEN it runs and the job still fails with psql's status", () => {
+    const r = runJob(Buffer.from("SELECT 1/0;\n").toString("base64"), "echo proxy-stopped >&2");
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain("proxy-stopped");
+  });
+
+  test("GIVEN no SQL WHEN the job is started without the day-0 step THEN it fails at once, naming the variable", () => {
+    const r = runJob(undefined);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`${MIGRATION_SQL_VARIABLE}`);
+  });
+});
+
+describe("database-migrate.ts --emit-sql", () => {
+  const emit = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync("npx", ["tsx", "scripts/database-migrate.ts", "--emit-sql", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+
+  test("GIVEN password mode WHEN emitted THEN each database's part is one transaction after its \\connect, and the password is there only as a SCRAM verifier", () => {
+    const r = emit(["--admin-user", "mlflow", "--database", "mlflow", "--role", "mlflow_app", "--login", "password"], { MLFLOW_DB_PASSWORD: ROLE_PASSWORD });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\\connect postgres\nBEGIN;\n[\s\S]*COMMIT;\n\\connect mlflow\nBEGIN;\n[\s\S]*COMMIT;\n$/);
+    expect(r.stdout).toMatch(/PASSWORD 'SCRAM-SHA-256\$4096:/);
+    expect(r.stdout).not.toContain(ROLE_PASSWORD);
+  });
+
+  test("GIVEN bad input WHEN emitted THEN exit 2 with the option named, and nothing on stdout", () => {
+    const r = emit(["--admin-user", "mlflow", "--database", "mlflow", "--role", "mlflow_app", "--login", "password"], { MLFLOW_DB_PASSWORD: "short" });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/MLFLOW_DB_PASSWORD: expected at least 16 printable ASCII characters/);
+  });
+});
