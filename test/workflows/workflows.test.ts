@@ -402,4 +402,11 @@ describe("dependabot", () => {
     expect(entry.directory).toBe("/");
     expect(entry.schedule.interval).toMatch(/daily|weekly/);
   });
+
+  test("GIVEN .github/dependabot.yml THEN it keeps the base image of every images/<service>/Dockerfile current", () => {
+    const d = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as Doc;
+    const docker = d.updates.find((u: Doc) => u["package-ecosystem"] === "docker");
+    const withDockerfile = fs.readdirSync(path.join(ROOT, "images")).filter((n) => fs.existsSync(path.join(ROOT, "images", n, "Dockerfile")));
+    expect([...docker.directories].sort()).toEqual(withDockerfile.map((n) => `/images/${n}`).sort());
+  });
 });
