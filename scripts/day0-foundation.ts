@@ -186,6 +186,18 @@ export function secretsWithoutValue(cloud: CloudName, json: StackJson): SecretWi
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * What gives `secretAddress` its value: the resources of the cloud's secret-value types that reference it
+ * (AWS `aws_secretsmanager_secret_version`, Google `google_secret_manager_secret_version`), or the secret
+ * itself where it holds its value (Azure's `azurerm_key_vault_secret`). A targeted apply of the container
+ * alone leaves AWS and Google secrets empty, and reading them back fails.
+ */
+export function secretValueTargets(cloud: CloudName, json: StackJson, secretAddress: string): string[] {
+  if (TYPES[cloud].secretValue.includes(secretAddress.split(".")[0])) return [secretAddress];
+  const writers = nodes(json).filter((n) => TYPES[cloud].secretValue.includes(n.type) && n.refs.has(secretAddress));
+  return writers.length > 0 ? writers.map((n) => n.address).sort() : [secretAddress];
+}
+
 /** What MLflow's database role step needs, read from the stack. */
 export interface MlflowDatabase {
   /** RDS identifier, Azure server name, Cloud SQL instance name. */

@@ -13,7 +13,7 @@ import type { ResolvedService } from "../services/service-spec";
 import { stateLocation, stateStackName } from "../stacks/state-location";
 import { MIGRATION_CONTAINER, MIGRATION_OUTPUTS, MIGRATION_SQL_VARIABLE } from "../modules/core/database-migration";
 import { DEFAULT_PASSWORD_ENV, MLFLOW_SCHEMA } from "./database-migrate";
-import { DatabaseLogin, databaseLogins, databaseTargets, foundationTargets, migrationAdminSecret, mlflowDatabase, MlflowDatabase, secretsWithoutValue, StackJson } from "./day0-foundation";
+import { DatabaseLogin, databaseLogins, databaseTargets, foundationTargets, migrationAdminSecret, mlflowDatabase, MlflowDatabase, secretsWithoutValue, secretValueTargets, StackJson } from "./day0-foundation";
 
 /**
  * What a step needs before it can run, or makes for the steps after it. A test checks every list: each
@@ -266,8 +266,10 @@ class Context {
   databaseStep(extraNote?: string): Day0Step | undefined {
     const servers = databaseTargets(this.cloud, this.opts.stack);
     if (servers.length === 0) return undefined;
-    // The logins' passwords Terraform generates (Azure's Key Vault secrets): the next steps read them back.
-    const passwords = databaseLogins(this.cloud, this.opts.stack).flatMap((l) => (l.passwordSecret?.address && !l.writtenByRunbook ? [l.passwordSecret.address] : []));
+    // The logins' passwords Terraform generates, with what writes their values: the next steps read them back.
+    const passwords = databaseLogins(this.cloud, this.opts.stack).flatMap((l) =>
+      l.passwordSecret?.address && !l.writtenByRunbook ? secretValueTargets(this.cloud, this.opts.stack, l.passwordSecret.address) : [],
+    );
     const targets = [...new Set([...servers, ...passwords])].sort();
     return {
       title: `Database apply of ${this.stack}: MLflow's server, database and users, the migration job (${targets.length} target${targets.length === 1 ? "" : "s"})`,

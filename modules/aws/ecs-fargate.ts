@@ -90,7 +90,9 @@ export class EcsFargate extends Construct implements PlatformWorkload {
    * `arn_without_revision`) on `clusterArn` only (`ecs:cluster`), and `iam:PassRole` exactly the job's task and
    * execution roles, to ECS tasks only. No `ecs:TagResource`: it is evaluated only when RunTask applies tags, and the
    * starter sends none (no tags, propagateTags or managed tags). The service waits for the grant, so the first
-   * retrain after an apply is allowed.
+   * retrain after an apply is allowed. Caveat: RunTask accepts container overrides (command, environment) and IAM has
+   * no condition key to refuse them, so the holder can run any command as the job's roles: grant it only to callers
+   * trusted as much as the job.
    */
   allowStarting(job: EcsFargate, clusterArn: string): IamRolePolicy {
     if (job.kind !== "job") throw new ValidationError(`${this.name} may start jobs only; ${job.name} is a ${job.kind}`, this);

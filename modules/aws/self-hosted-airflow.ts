@@ -84,8 +84,10 @@ export interface SelfHostedAirflowProps extends AirflowCommonProps, AirflowDagSc
   /** Subnets and security groups the DAGs launch the jobs into (Variables `mlops_ecs_subnets`, `mlops_ecs_security_groups`). */
   readonly jobSubnetIds: readonly string[];
   readonly jobSecurityGroupIds: readonly string[];
-  /** The environment's RDS instance: its address, port and security group (the stack admits this Airflow's group). */
-  /** The environment's RDS instance: `server` its identifier (a reference), for the day-0 login declaration. */
+  /**
+   * The environment's RDS instance: its identifier (`server`, a reference, for the day-0 login declaration),
+   * address, port and security group (the stack admits this Airflow's group).
+   */
   readonly database: { readonly server: string; readonly host: string; readonly port: number; readonly securityGroupId: string };
   /** The platform's access-log bucket (name): the DAG bucket logs its requests there. @default - no server access logging */
   readonly accessLogBucket?: string;
@@ -239,6 +241,10 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
     if (!props.jobs.train) Annotations.of(this).addWarning(NO_TRAIN_JOB_WARNING);
 
     const environment = {
+      // The root filesystem is read-only: every airflow command writes airflow.cfg when it finds none, and the FAB auth
+      // manager writes webserver_config.py (apache/airflow#43910: "Read-only file system"); both go to the writable /tmp.
+      AIRFLOW_CONFIG: "/tmp/airflow.cfg",
+      AIRFLOW__FAB__CONFIG_FILE: "/tmp/webserver_config.py",
       AIRFLOW__CORE__EXECUTOR: "LocalExecutor",
       // LocalExecutor slots: tasks only start and watch jobs, so a few per "worker" of the shared config.
       AIRFLOW__CORE__PARALLELISM: String(resolved.maxWorkers * 8),

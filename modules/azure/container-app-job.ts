@@ -117,6 +117,9 @@ export class ContainerAppJob extends Construct implements PlatformWorkload {
    * definition lives on `resourceGroupId` (azurerm v4.55.0 internal/services/authorization/role_definition_resource.go:
    * `scope` must start with /subscriptions/, assignable_scopes default to it). Returns the assignment: the caller's
    * app waits for it and its RBAC propagation, so the first start after an apply is allowed.
+   * Caveat: the start call's body may replace the job's containers (image, command, env: Jobs - Start,
+   * JobExecutionTemplate), and Azure has no action that starts a job without overrides, so the holder can run any
+   * code as this job's identity: grant it only to callers trusted as much as the job.
    */
   allowStarting(caller: string, principalId: string, resourceGroupId: string): RoleAssignment {
     this.starterRole ??= new RoleDefinition(this, "starter-role", {

@@ -13,24 +13,15 @@
  * Authentication: IAM database authentication, no password at all. The workloads that use the
  * database log in as their service account (`google_sql_user` of type CLOUD_IAM_SERVICE_ACCOUNT);
  * the Auth Proxy sidecar (`--auto-iam-authn`) fetches short-lived tokens. Nothing secret reaches
-<<<<<<< HEAD
- * the state or cdk.tf.json, and there is no password to rotate. It deliberately sets no
- * `root_password` and creates no built-in user. One step is SQL, not an API: after the first
- * deploy an administrator runs `scripts/database-migrate.ts --login existing` once, which gives the
- * IAM user (MLflow's dedicated login) its own schema and nothing else (PostgreSQL 15+ no longer
- * lets every user create tables in `public`). pgAudit also needs `CREATE EXTENSION pgaudit` in the
- * database (by a cloudsqlsuperuser): until then the `pgaudit.log` flag logs nothing; the same step
- * runs it (`--extension pgaudit`, added by the runbook wherever `cloudsql.enable_pgaudit` is on).
-=======
  * the state or cdk.tf.json, and no workload has a password. It deliberately sets no
  * `root_password` and creates no built-in user. One step is SQL, not an API: on day 0 the migration
  * job (modules/gcp/database-migration-job.ts) runs `scripts/database-migrate.ts --login existing`'s SQL
  * once as the built-in `postgres` user (its password: a generated Secret Manager secret the day-0 step
  * sets on the user), which gives the IAM user (MLflow's dedicated login) its own schema and nothing
- * else (PostgreSQL 15+ no longer lets every user create tables in `public`). pgAudit also needs `CREATE EXTENSION pgaudit` in the
- * database (by a cloudsqlsuperuser): until then the `pgaudit.log` flag logs nothing; that
- * statement is not automated yet.
->>>>>>> wave3/migjob
+ * else (PostgreSQL 15+ no longer lets every user create tables in `public`). pgAudit also needs
+ * `CREATE EXTENSION pgaudit` in the database (by a cloudsqlsuperuser): until then the `pgaudit.log`
+ * flag logs nothing; the same step runs it (`--extension pgaudit`, added by the runbook wherever
+ * `cloudsql.enable_pgaudit` is on).
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";

@@ -23,10 +23,11 @@ const SQL = `\\connect postgres\nBEGIN;\nALTER ROLE "mlflow_app" PASSWORD 'SCRAM
 const STUB = `#!/bin/bash
 name=$(basename "$0")
 echo "$name $*" >> "$DAY0_LOG"
-if [ "$name" = npx ]; then printf '%s' "$DAY0_SQL"; exit 0; fi
+if [ "$name" = npx ]; then printf '%s' "\${MLFLOW_DB_PASSWORD:-}" > "$DAY0_ROLE_PASSWORD"; printf '%s' "$DAY0_SQL"; exit 0; fi
 if [ "$name" = terraform ] && [ "$2" = output ]; then echo "stub-$4"; exit 0; fi
 if [ "$name" = az ]; then
   case "$1 $2 $3" in
+    "keyvault secret show") echo role-password-from-key-vault; exit 0 ;;
     "containerapp job show")
       for a in "$@"; do if [ "$a" = id ]; then echo /subscriptions/s/resourceGroups/rg/providers/Microsoft.App/jobs/mlops-dev-db-migrate; exit 0; fi; done
       cat "$DAY0_TEMPLATE"; exit 0 ;;
@@ -53,8 +54,9 @@ function sandbox(extra: Record<string, string> = {}) {
   const bin = path.join(root, ".stubs");
   fs.mkdirSync(bin);
   for (const tool of ["az", "gcloud", "terraform", "npx", "sleep"]) fs.writeFileSync(path.join(bin, tool), STUB, { mode: 0o755 });
-  const files = { log: path.join(root, "calls.log"), body: path.join(root, "body"), template: path.join(root, "template.json") };
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, DAY0_LOG: files.log, DAY0_BODY: files.body, DAY0_TEMPLATE: files.template, DAY0_SQL: SQL, MLFLOW_DB_PASSWORD: "a-long-enough-password-123", ...extra };
+  const files = { log: path.join(root, "calls.log"), body: path.join(root, "body"), template: path.join(root, "template.json"), rolePassword: path.join(root, "role-password") };
+  const { MLFLOW_DB_PASSWORD: _unset, ...inherited } = process.env;
+  const env = { ...inherited, PATH: `${bin}:${process.env.PATH}`, DAY0_LOG: files.log, DAY0_BODY: files.body, DAY0_TEMPLATE: files.template, DAY0_ROLE_PASSWORD: files.rolePassword, DAY0_SQL: SQL, ...extra };
   return { root, env, files, calls: () => fs.readFileSync(files.log, "utf8").trim().split("\n") };
 }
 
@@ -80,9 +82,7 @@ const describeJq = HAS_JQ ? describe : describe.skip;
 if (!HAS_JQ) console.warn("day0 Azure migration step tests skipped: no jq on PATH (apt-get install jq)");
 
 describeJq("Azure: the migration job started with the SQL", () => {
-  // MLflow still logs in as the server admin in dev-azure (no role to create): give it its own login, as the
-  // dblogins change does, so the step has something to run.
-  const { step, stack } = roleStep("azure", (j) => JSON.parse(JSON.stringify(j).replace('{\\"name\\":\\"DB_USER\\",\\"value\\":\\"mlflowadmin\\"}', '{\\"name\\":\\"DB_USER\\",\\"value\\":\\"mlflow_app\\"}').replace('{"name":"DB_USER","value":"mlflowadmin"}', '{"name":"DB_USER","value":"mlflow_app"}')) as StackJson);
+  const { step, stack } = roleStep("azure");
   /** The job's template as `az containerapp job show --query properties.template` returns it (ARM shape). */
   const template = () => {
     const [job] = Object.values(stack.resource?.azurerm_container_app_job ?? {}).filter((b) => String(b.name).endsWith("db-migrate"));
@@ -108,6 +108,9 @@ describeJq("Azure: the migration job started with the SQL", () => {
     expect(env).toContainEqual({ name: "PGPASSWORD", secretRef: "admin-password" });
     const sql = env.find((e) => e.name === "MIGRATION_SQL_BASE64")!.value!;
     expect(Buffer.from(sql, "base64").toString("utf8")).toBe(SQL);
+    // The SQL was built with the role's password read from Key Vault (the one MLflow reads), not from the caller.
+    expect(fs.readFileSync(box.files.rolePassword, "utf8")).toBe("role-password-from-key-vault");
+    expect(box.calls()).toContainEqual(expect.stringMatching(/^az keyvault secret show --vault-name mlops-dev-kv-[0-9a-f]+ --name mlflow-db-role-password --query value --output tsv$/));
     const calls = box.calls();
     expect(calls).toContainEqual(expect.stringMatching(/^az rest --method post --url https:\/\/management\.azure\.com\/subscriptions\/s\/resourceGroups\/rg\/providers\/Microsoft\.App\/jobs\/mlops-dev-db-migrate\/start\?api-version=2024-03-01 --body /));
     expect(calls).toContainEqual("az containerapp job execution show --name stub-database_migration_job --resource-group stub-resource_group --job-execution-name mlops-dev-db-migrate-abc12 --query properties.status --output tsv");

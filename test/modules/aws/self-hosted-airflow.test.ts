@@ -88,6 +88,12 @@ describe("SelfHostedAirflow (AWS)", () => {
       expect(c.image).toBe(imageReference(AIRFLOW_IMAGE));
       expect(c).toMatchObject({ readonlyRootFilesystem: true, user: "50000:0" });
     }
+    // What Airflow writes at start goes to the writable /tmp volume, not the read-only image.
+    for (const c of ["api-server", "scheduler", "dag-processor", "triggerer"].flatMap(containers).filter((x) => x.name !== "dag-sync")) {
+      const env = Object.fromEntries((c.environment ?? []).map((e) => [e.name, e.value]));
+      expect([c.name, env.AIRFLOW_CONFIG, env.AIRFLOW__FAB__CONFIG_FILE]).toEqual([c.name, "/tmp/airflow.cfg", "/tmp/webserver_config.py"]);
+      expect(c.mountPoints).toContainEqual(expect.objectContaining({ sourceVolume: "tmp", containerPath: "/tmp" }));
+    }
   });
 
   test("GIVEN the components WHEN built THEN the scheduler migrates first, the DAG readers get the sync sidecar on a shared volume, the others do not", () => {
