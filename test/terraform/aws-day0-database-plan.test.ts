@@ -7,7 +7,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { awsPlanOverride, describeWithTerraform, initValidatePlan, PlanResult, terraformAvailabilitySync } from "./harness";
-import { databaseTargets } from "../../scripts/day0-foundation";
+import { loadEnvironments } from "../../environments";
+import { day0Steps } from "../../scripts/day0-steps";
+import { ROOT } from "../support/stack-json";
 import { synthProject } from "../support/synth";
 import { TerraformGraph } from "../support/terraform-graph";
 
@@ -22,7 +24,11 @@ describeWithTerraform(availability, "day-0 database plan")("dev-aws database app
   beforeAll(async () => {
     const built = synthProject({ select: "dev", clouds: ["aws"] });
     const json = built.json("dev-aws");
-    targets = databaseTargets("aws", json);
+    // Exactly what the printed step targets (the servers' closure plus the logins' generated password values).
+    const [dev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
+    const apply = day0Steps(dev.config, "aws", { services: [], stack: json }).find((s) => s.title.startsWith("Database apply"))!;
+    targets = [...apply.commands[0].matchAll(/-target=(\S+)/g)].map((m) => m[1]);
+    expect(targets.length).toBeGreaterThan(0);
     graph = new TerraformGraph(json);
     result = await initValidatePlan(path.join(built.outdir, "stacks", "dev-aws"), awsPlanOverride("eu-central-1"), availability.cliConfig!, targets.map((t) => `-target=${t}`));
   }, 180_000);
