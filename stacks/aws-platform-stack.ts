@@ -29,7 +29,7 @@ import { MIGRATION_OUTPUTS } from "../modules/core/database-migration";
 import { EcsFargate } from "../modules/aws/ecs-fargate";
 import { EncryptionKey } from "../modules/aws/encryption-key";
 import { LoadBalancer } from "../modules/aws/load-balancer";
-import { Monitoring } from "../modules/aws/monitoring";
+import { logGroupConsoleUrl, Monitoring } from "../modules/aws/monitoring";
 import { Network } from "../modules/aws/network";
 import { ObjectStorage } from "../modules/aws/object-storage";
 import { Registry } from "../modules/aws/registry";
@@ -293,10 +293,6 @@ export class AwsPlatformStack extends TerraformStack {
           },
         ];
       }),
-      links: [
-        { label: "VPC", url: `https://${region}.console.aws.amazon.com/vpcconsole/home?region=${region}#VpcDetails:VpcId=${network.networkId}` },
-        { label: "ECS cluster", url: `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${cluster.cluster.name}/services?region=${region}` },
-      ],
     });
     this.monitoring = monitoring;
 
@@ -308,6 +304,7 @@ export class AwsPlatformStack extends TerraformStack {
     this.airflow?.allowDagWriter("ci-dag-writer", ci.builderRole.id).moveFromId("aws_iam_role_policy.ci-dag-writer");
 
     // outputs
+    const awsConsole = `https://${region}.console.aws.amazon.com`;
     this.links = platformOutputs(this, {
       console: "AWS console",
       network,
@@ -316,7 +313,18 @@ export class AwsPlatformStack extends TerraformStack {
       storage,
       workloads: this.workloads,
       ci,
+      database,
       monitoring: this.monitoring,
+      consoleLinks: {
+        dashboard: monitoring.dashboardUrl,
+        alerting: monitoring.alertingUrl,
+        network: `${awsConsole}/vpcconsole/home?region=${region}#VpcDetails:VpcId=${network.networkId}`,
+        runtime: `${awsConsole}/ecs/v2/clusters/${cluster.cluster.name}/services?region=${region}`,
+        registry: `${awsConsole}/ecr/private-registry/repositories?region=${region}`,
+        storage: `https://s3.console.aws.amazon.com/s3/buckets?region=${region}`,
+        database: database ? `${awsConsole}/rds/home?region=${region}#database:id=${database.instance.identifier};is-cluster=false` : undefined,
+        logs: Object.fromEntries(this.workloads.map((w) => [w.name, logGroupConsoleUrl(region, w.logGroupName)])),
+      },
       extra: [
         ...airflowExtraOutputs(this.airflow),
         ...(migration

@@ -263,18 +263,17 @@ export class AzurePlatformStack extends TerraformStack {
     // ingress: none beyond each app's own (external or internal per spec, HTTPS only)
 
     // monitoring
+    const portal = `https://portal.azure.com/#@${azure.tenantId}/resource`;
     this.monitoring = new Monitoring(this, "monitoring", {
       naming,
       resourceGroupName: rg,
       alertEmail: env.alertEmail,
       workloads: apps,
-      portalResourceUrl: `https://portal.azure.com/#@${azure.tenantId}/resource`,
+      portalResourceUrl: portal,
+      // The shared pages (Application Insights as the dashboard, each workload's logs) are the outputs' consoleLinks.
       resources: [
         { label: "Resource group", id: this.resourceGroup.id },
         { label: "Log Analytics workspace", id: this.logs.workspace.id },
-        { label: "Application Insights", id: this.logs.appInsights.id },
-        ...apps.map((a) => ({ label: `App ${a.name}`, id: a.app.id })),
-        ...jobs.map((j) => ({ label: `Job ${j.name}`, id: j.job.id })),
       ],
     });
 
@@ -293,7 +292,21 @@ export class AzurePlatformStack extends TerraformStack {
       storage,
       workloads: this.workloads,
       ci,
+      database,
       monitoring: this.monitoring,
+      consoleLinks: {
+        // Azure has no dashboard resource here: Application Insights' overview is the platform's view of its requests and failures.
+        dashboard: `${portal}${this.logs.appInsights.id}/overview`,
+        // The resource group's Alerts blade: every metric alert of the platform targets a resource in it.
+        alerting: `${portal}${this.resourceGroup.id}/alerts`,
+        network: `${portal}${network.vnet.id}/overview`,
+        runtime: `${portal}${this.environment.environment.id}/overview`,
+        registry: `${portal}${registry.registry.id}/overview`,
+        storage: `${portal}${storage.account.id}/overview`,
+        database: database ? `${portal}${database.server.id}/overview` : undefined,
+        // The resource's Logs blade: its Log Analytics tables (console and system logs), scoped to that app or job.
+        logs: Object.fromEntries([...apps.map((a) => [a.name, `${portal}${a.app.id}/logs`]), ...jobs.map((j) => [j.name, `${portal}${j.job.id}/logs`])]),
+      },
       extra: [
         ...airflowExtraOutputs(this.airflow),
         { key: "resource_group", value: rg, description: "Resource group of the platform" },

@@ -308,13 +308,6 @@ export class GcpPlatformStack extends TerraformStack {
           healthPath: spec.healthPath,
         };
       }),
-      links: [
-        { label: "VPC", url: console(`networking/networks/details/${naming.bounded(63, "vpc")}`) },
-        { label: "Artifact Registry", url: console(`artifacts/docker/${projectId}/${region}/${naming.bounded(63, "images")}`) },
-        { label: "Cloud Storage", url: console("storage/browser") },
-        { label: "Cloud Run", url: console("run") },
-        ...(database ? [{ label: "Cloud SQL", url: console(`sql/instances/${database.instanceName}/overview`) }] : []),
-      ],
     });
 
     // airflow: Composer 3 runs the transform (and, once the catalog has it, train) job; the deploy identity mirrors DAGs
@@ -330,12 +323,23 @@ export class GcpPlatformStack extends TerraformStack {
       storage,
       workloads: this.workloads,
       ci,
+      database,
       monitoring: this.monitoring,
+      consoleLinks: {
+        dashboard: (this.monitoring as Monitoring).dashboardUrl,
+        alerting: (this.monitoring as Monitoring).alertingUrl,
+        network: console(`networking/networks/details/${naming.bounded(63, "vpc")}`),
+        runtime: console(`run?region=${region}`),
+        registry: console(`artifacts/docker/${projectId}/${region}/${naming.bounded(63, "images")}`),
+        storage: console("storage/browser"),
+        database: database ? console(`sql/instances/${database.instanceName}/overview`) : undefined,
+        // Each service's or job's Logs tab (Cloud Logging, filtered to it).
+        logs: Object.fromEntries(this.workloads.map((w) => [w.name, console(w.kind === "job" ? `run/jobs/details/${region}/${w.runName}/logs` : `run/detail/${region}/${w.runName}/logs`)])),
+      },
       extra: [
         ...airflowExtraOutputs(this.airflow),
         { key: "subnet_id", value: network.subnet.id, description: "Workload subnet (Cloud Run Direct VPC egress)" },
         { key: "ci_workload_identity_provider", value: ci.providerName, description: "workload_identity_provider for google-github-actions/auth" },
-        ...(database ? [{ key: "database_connection_name", value: database.connectionName, description: "Cloud SQL connection name (Auth Proxy)" }] : []),
         ...(migration ? [{ key: MIGRATION_OUTPUTS.job, value: migration.job.name, description: "Day-0 database migration job (Cloud Run)" }] : []),
       ],
     });

@@ -2,7 +2,7 @@
  * Alerts and a view of the environment: an SNS topic (KMS-encrypted when a key is given) that
  * mails the environment's alert address; per service alarms on CPU, memory and unhealthy load
  * balancer targets; a 5xx-rate alarm per public service's routes at the API; one CloudWatch
- * dashboard; and console links for the synth summary. The e-mail subscription must be confirmed
+ * dashboard; and the console addresses of the dashboard and the alarms. The e-mail subscription must be confirmed
  * by its recipient once (AWS sends the mail); until then alarms fire but nobody is told.
  */
 import { Construct } from "constructs";
@@ -20,7 +20,7 @@ export interface MonitoringProps {
   readonly customerManagedKey?: string;
   /** The workloads to watch (services; jobs have no ECS service). */
   readonly workloads: readonly MonitoredService[];
-  /** Console links beyond the dashboard and the log groups. @default - none */
+  /** Console links beyond the dashboard (the log groups' are {@link logGroupConsoleUrl}). @default - none */
   readonly links?: readonly ConsoleLink[];
   /** Percent for CPU and memory alarms. @default 85 */
   readonly utilizationThresholdPercent?: number;
@@ -44,6 +44,10 @@ export interface MonitoredService {
 /** The topic, alarms, dashboard and links. */
 export class Monitoring extends Construct implements PlatformMonitoring {
   readonly topic: SnsTopic;
+  /** The CloudWatch dashboard in the console: output `console_dashboard`. */
+  readonly dashboardUrl: string;
+  /** The CloudWatch alarms page: output `console_alerting`. */
+  readonly alertingUrl: string;
   readonly links: ConsoleLink[] = [];
   private readonly props: MonitoringProps;
   private readonly widgets: object[] = [];
@@ -54,7 +58,8 @@ export class Monitoring extends Construct implements PlatformMonitoring {
     this.topic = new SnsTopic(this, "alerts", { name: props.naming.name("alerts"), kmsMasterKeyId: props.customerManagedKey });
     new SnsTopicSubscription(this, "alerts-email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.alertEmail });
     for (const w of props.workloads) this.addService(w);
-    this.finish(props.links ?? []);
+    this.dashboardUrl = this.finish(props.links ?? []);
+    this.alertingUrl = `https://${props.region}.console.aws.amazon.com/cloudwatch/home?region=${props.region}#alarmsV2:`;
   }
 
   /** Alarms and dashboard widgets for one service. */
@@ -120,20 +125,15 @@ export class Monitoring extends Construct implements PlatformMonitoring {
         period: 300,
       },
     });
-    const r = this.props.region;
-    this.links.push({
-      label: `${s.name} logs`,
-      url: `https://${r}.console.aws.amazon.com/cloudwatch/home?region=${r}#logsV2:log-groups/log-group/${encodeURIComponent(s.logGroupName).replace(/%/g, () => "$25")}`,
-    });
   }
 
   /** Creates the dashboard from the widgets of every service. */
-  private finish(extraLinks: readonly ConsoleLink[] = []): void {
+  private finish(extraLinks: readonly ConsoleLink[] = []): string {
     const name = this.props.naming.name();
     new CloudwatchDashboard(this, "dashboard", { dashboardName: name, dashboardBody: JSON.stringify({ widgets: this.widgets }) });
-    const r = this.props.region;
-    this.links.unshift({ label: "Dashboard", url: `https://${r}.console.aws.amazon.com/cloudwatch/home?region=${r}#dashboards/dashboard/${name}` });
     this.links.push(...extraLinks);
+    const r = this.props.region;
+    return `https://${r}.console.aws.amazon.com/cloudwatch/home?region=${r}#dashboards/dashboard/${name}`;
   }
 
   private alarm(
@@ -156,4 +156,9 @@ export class Monitoring extends Construct implements PlatformMonitoring {
       okActions: [this.topic.arn],
     });
   }
+}
+
+/** A log group in the CloudWatch console (output `console_logs_<workload>`): the console wants `/` as `$252F`. */
+export function logGroupConsoleUrl(region: string, logGroupName: string): string {
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${encodeURIComponent(logGroupName).replace(/%/g, () => "$25")}`;
 }

@@ -83,6 +83,8 @@ export interface DatabaseProps {
 export class Database extends Construct implements PlatformDatabase {
   readonly server: PostgresqlFlexibleServer;
   readonly host: string;
+  /** The server's FQDN, as `host`: output `database_endpoint`. */
+  readonly endpoint: string;
   readonly databaseName: string;
   readonly port = 5432;
   readonly administratorLogin: string;
@@ -141,6 +143,7 @@ export class Database extends Construct implements PlatformDatabase {
       lifecycle: { ignoreChanges: ["zone", "high_availability[0].standby_availability_zone"] },
     });
     this.host = this.server.fqdn;
+    this.endpoint = this.host;
 
     new PostgresqlFlexibleServerDatabase(this, "db", {
       name: this.databaseName,

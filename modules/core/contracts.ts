@@ -40,6 +40,12 @@ export interface PlatformSecrets {
 
 /** The MLflow backend store (`database.ts`). */
 export interface PlatformDatabase {
+  /**
+   * What a client in the platform's network connects to: output `database_endpoint`. The RDS
+   * instance's address, the flexible server's FQDN, the Cloud SQL instance's connection name
+   * (`project:region:instance`, what the Auth Proxy and the connectors take: the workloads reach it so).
+   */
+  readonly endpoint: string;
   readonly databaseName: string;
   /** Port the database answers on (as the workload sees it). */
   readonly port: number;
@@ -80,7 +86,31 @@ export interface PlatformCiIdentity {
 
 /** Alerts, dashboards and console links (`monitoring.ts`). */
 export interface PlatformMonitoring {
+  /** Console links of the cloud's own (alerting, uptime checks...), beyond the shared {@link PlatformConsoleLinks}. */
   readonly links: readonly ConsoleLink[];
+}
+
+/**
+ * The console pages every cloud's stack exports under the same names (modules/core/outputs.ts):
+ * a reader who knows one cloud's `console_dashboard` finds the same page on the next.
+ */
+export interface PlatformConsoleLinks {
+  /** The platform's monitoring dashboard: `console_dashboard`. */
+  readonly dashboard: string;
+  /** Where the alerts fire (CloudWatch alarms, the resource group's alerts, Cloud Monitoring alerting): `console_alerting`. */
+  readonly alerting: string;
+  /** The network (VPC, VNet, VPC network): `console_network`. */
+  readonly network: string;
+  /** Where the workloads run (ECS cluster, Container Apps environment, Cloud Run): `console_runtime`. */
+  readonly runtime: string;
+  /** The image registry: `console_registry`. */
+  readonly registry: string;
+  /** The object storage holding the buckets: `console_storage`. */
+  readonly storage: string;
+  /** The database server, when the stack has one: `console_database`. */
+  readonly database?: string;
+  /** Logs of each workload, by catalog name, one per workload: `console_logs_<workload>`. */
+  readonly logs: Readonly<Record<string, string>>;
 }
 
 /**

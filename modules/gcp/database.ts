@@ -81,6 +81,8 @@ export class Database extends Construct implements PlatformDatabase {
   readonly port = 5432;
   /** `project:region:instance` (the instance's `connection_name`), what the Auth Proxy connects to. */
   readonly connectionName: string;
+  /** The connection name, as the workloads' Auth Proxy reaches the instance: output `database_endpoint`. */
+  readonly endpoint: string;
   /** Database user name of each IAM service account (the user's `name` attribute), by e-mail. */
   readonly iamUserNames: ReadonlyMap<string, string>;
 
@@ -159,6 +161,7 @@ export class Database extends Construct implements PlatformDatabase {
     });
     // `connection_name` is computed (resource_sql_database_instance.go, v6.50.0): a reference orders the proxy after the instance.
     this.connectionName = this.instance.connectionName;
+    this.endpoint = this.connectionName;
 
     this.database = new SqlDatabase(this, "database", {
       name: databaseName,

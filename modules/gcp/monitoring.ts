@@ -71,6 +71,10 @@ const RUN_REVISION = 'resource.type="cloud_run_revision"';
 export class Monitoring extends Construct implements PlatformMonitoring {
   readonly channel: MonitoringNotificationChannel;
   readonly dashboard: MonitoringDashboard;
+  /** The platform's dashboard in the console: output `console_dashboard`. */
+  readonly dashboardUrl: string;
+  /** The alerting page (incidents and policies): output `console_alerting`. */
+  readonly alertingUrl: string;
   readonly links: ConsoleLink[];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -218,9 +222,11 @@ export class Monitoring extends Construct implements PlatformMonitoring {
 
     this.dashboard = new MonitoringDashboard(this, "dashboard", { project, dashboardJson: JSON.stringify(dashboardOf(n.name(), props.workloads)) });
     const q = `project=${project}`;
+    // The dashboard's id is the API's name, `projects/<number>/dashboards/<id>` (d.SetId(name),
+    // google/services/monitoring/resource_monitoring_dashboard.go v6.50.0): the console wants the last part.
+    this.dashboardUrl = `https://console.cloud.google.com/monitoring/dashboards/builder/${Fn.element(Fn.split("/", this.dashboard.id), 3)}?${q}`;
+    this.alertingUrl = `https://console.cloud.google.com/monitoring/alerting?${q}`;
     this.links = [
-      { label: "Monitoring dashboards", url: `https://console.cloud.google.com/monitoring/dashboards?${q}` },
-      { label: "Alerting", url: `https://console.cloud.google.com/monitoring/alerting?${q}` },
       { label: "Uptime checks", url: `https://console.cloud.google.com/monitoring/uptime?${q}` },
       ...(props.links ?? []),
     ];

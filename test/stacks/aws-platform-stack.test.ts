@@ -162,8 +162,8 @@ describe("AWS platform stack", () => {
     }
     expect(alarms).toEqual(expect.arrayContaining(["mlops-prod-model-api-5xx-rate", "mlops-prod-receiver-5xx-rate"]));
     expect(resources(prod, "aws_cloudwatch_dashboard")).toHaveLength(1);
-    expect(Object.keys(prod.output!)).toEqual(expect.arrayContaining(["url_api", "console_dashboard", "console_model_api_logs", "url_model_api"]));
-    expect(prod.output!.console_model_api_logs.value).toContain("log-group/$252Fmlops$252Fprod$252Fmodel-api");
+    expect(Object.keys(prod.output!)).toEqual(expect.arrayContaining(["url_api", "console_dashboard", "console_alerting", "console_logs_model_api", "url_model_api"]));
+    expect(prod.output!.console_logs_model_api.value).toContain("log-group/$252Fmlops$252Fprod$252Fmodel-api");
   });
 
   test("GIVEN a promoted manifest for prod WHEN synthesized THEN prod runs that digest and dev keeps its tag", () => {

@@ -350,10 +350,14 @@ describe("Azure platform stack: monitoring and outputs", () => {
     expect((fiveXX.criteria as { dimension: unknown[] }[])[0].dimension).toEqual([{ name: "statusCodeCategory", operator: "Include", values: ["5xx"] }]);
   });
 
-  test("GIVEN the outputs WHEN synthesized THEN portal links for the workspace and each app, and the public endpoints", () => {
+  test("GIVEN the outputs WHEN synthesized THEN portal links for the workspace, Application Insights as the dashboard, each app's and job's logs, and the public endpoints", () => {
     const out = prod.output ?? {};
-    expect(out.console_log_analytics_workspace.value).toMatch(/^https:\/\/portal\.azure\.com\/#@00000000-0000-0000-0000-0000000000aa\/resource\$\{azurerm_log_analytics_workspace\./);
-    for (const app of ["mlflow", "model_api", "receiver"]) expect(out[`console_app_${app}`].value).toMatch(/^https:\/\/portal\.azure\.com\//);
+    const portal = "https:\\/\\/portal\\.azure\\.com\\/#@00000000-0000-0000-0000-0000000000aa\\/resource";
+    expect(out.console_log_analytics_workspace.value).toMatch(new RegExp(`^${portal}\\$\\{azurerm_log_analytics_workspace\\.`));
+    expect(out.console_dashboard.value).toMatch(new RegExp(`^${portal}\\$\\{azurerm_application_insights\\.[^}]+\\.id\\}/overview$`));
+    expect(out.console_network.value).toMatch(new RegExp(`^${portal}\\$\\{azurerm_virtual_network\\.[^}]+\\.id\\}/overview$`));
+    for (const app of ["mlflow", "model_api", "receiver"]) expect(out[`console_logs_${app}`].value).toMatch(new RegExp(`^${portal}\\$\\{azurerm_container_app\\.[^}]+\\.id\\}/logs$`));
+    for (const job of ["train", "transform"]) expect(out[`console_logs_${job}`].value).toMatch(new RegExp(`^${portal}\\$\\{azurerm_container_app_job\\.[^}]+\\.id\\}/logs$`));
     expect(out.url_model_api.value).toMatch(/^https:\/\/\$\{azurerm_container_app\.[^}]+\.ingress\[0\]\.fqdn\}$/);
     expect(out.url_receiver).toBeDefined();
     expect(out.url_mlflow).toBeUndefined();

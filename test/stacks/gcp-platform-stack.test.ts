@@ -212,7 +212,8 @@ describe.each([
     const uptime = resources(json(), "google_monitoring_uptime_check_config");
     expect(uptime).toHaveLength(2);
     for (const u of uptime) expect(u.http_check).toMatchObject({ path: "/health", use_ssl: true, service_agent_authentication: { type: "OIDC_TOKEN" } });
-    expect(Object.keys(json().output ?? {})).toEqual(expect.arrayContaining(["console_cloud_run", "console_monitoring_dashboards", "console_cloud_sql", "url_model_api"]));
+    expect(Object.keys(json().output ?? {})).toEqual(expect.arrayContaining(["console_runtime", "console_dashboard", "console_alerting", "console_database", "url_model_api"]));
+    expect(json().output!.console_dashboard.value).toMatch(/^https:\/\/console\.cloud\.google\.com\/monitoring\/dashboards\/builder\/\$\{element\(split\("\/", google_monitoring_dashboard\.[^.]+\.id\), 3\)\}\?project=/);
   });
 
   test("THEN each uptime invoker grant names its Cloud Run service by reference and comes after its uptime check", () => {

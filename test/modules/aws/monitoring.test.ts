@@ -1,5 +1,5 @@
 /** AWS monitoring: an encrypted alert topic mailing the environment, alarms per catalog service, a 5xx-rate alarm per public API, links. */
-import { Monitoring, MonitoredService } from "../../../modules/aws/monitoring";
+import { logGroupConsoleUrl, Monitoring, MonitoredService } from "../../../modules/aws/monitoring";
 import { SERVICE_CATALOG } from "../../../services/catalog";
 import { resources, StackJson, synthStack } from "../../support/synth";
 import { AWS_NAMING, awsTestStack, REGION } from "./aws-test-stack";
@@ -54,9 +54,18 @@ describe("AWS Monitoring", () => {
     }
   });
 
-  test("GIVEN links THEN the dashboard comes first, then each service's logs, then the extra links; one dashboard is created", () => {
-    expect(monitoring.links[0]).toEqual({ label: "Dashboard", url: `https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards/dashboard/mlops-test` });
-    expect(monitoring.links.map((l) => l.label)).toEqual(["Dashboard", ...watched.map((w) => `${w.name} logs`), "VPC"]);
+  test("GIVEN links THEN the dashboard and the alarms have their console addresses, the extra links stay as given; one dashboard is created", () => {
+    expect(monitoring.dashboardUrl).toBe(`https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards/dashboard/mlops-test`);
+    expect(monitoring.alertingUrl).toBe(`https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#alarmsV2:`);
+    expect(monitoring.links).toEqual([{ label: "VPC", url: "https://vpc" }]);
     expect(resources(json, "aws_cloudwatch_dashboard")).toHaveLength(1);
+  });
+});
+
+describe("logGroupConsoleUrl", () => {
+  test("GIVEN a log group with slashes THEN the console address encodes them as $252F", () => {
+    expect(logGroupConsoleUrl("eu-central-1", "/mlops/prod/model-api")).toBe(
+      "https://eu-central-1.console.aws.amazon.com/cloudwatch/home?region=eu-central-1#logsV2:log-groups/log-group/$252Fmlops$252Fprod$252Fmodel-api",
+    );
   });
 });

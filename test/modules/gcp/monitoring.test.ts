@@ -65,8 +65,12 @@ describe("Google Monitoring", () => {
     }
   });
 
-  test("GIVEN links THEN dashboards, alerting and uptime first, then the stack's own; one dashboard with a row per service", () => {
-    expect(monitoring.links.map((l) => l.label)).toEqual(["Monitoring dashboards", "Alerting", "Uptime checks"]);
+  test("GIVEN links THEN the dashboard link opens this dashboard, alerting has its own, uptime checks are the one extra; one dashboard with a row per service", () => {
+    // The dashboard's id part is a token here; the stack test reads it resolved (element(split("/", ...id), 3)).
+    expect(monitoring.dashboardUrl.startsWith("https://console.cloud.google.com/monitoring/dashboards/builder/")).toBe(true);
+    expect(monitoring.dashboardUrl.endsWith(`?project=${PROJECT.projectId}`)).toBe(true);
+    expect(monitoring.alertingUrl).toBe(`https://console.cloud.google.com/monitoring/alerting?project=${PROJECT.projectId}`);
+    expect(monitoring.links.map((l) => l.label)).toEqual(["Uptime checks"]);
     const dashboard = JSON.parse(String(resources(json, "google_monitoring_dashboard")[0].dashboard_json)) as { mosaicLayout: { tiles: unknown[] } };
     expect(dashboard.mosaicLayout.tiles).toHaveLength(services.length * 3);
   });
