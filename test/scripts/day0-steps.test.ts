@@ -280,7 +280,7 @@ describe("declared database logins (any cloud)", () => {
   });
 
   test("GIVEN dev on AWS with airflow.mode self-hosted WHEN the runbook is printed THEN Airflow's step creates its database too and reads the password Terraform generated (plain, no JSON)", () => {
-    const selfHosted = { ...dev, config: { ...dev.config, airflow: { ...dev.config.airflow, mode: "self-hosted" as const } } };
+    const selfHosted = { ...dev, config: { ...dev.config, airflow: { ...dev.config.airflow!, mode: "self-hosted" as const } } };
     const stack = synthesizedStack(selfHosted, "aws", ROOT);
     const steps = day0Steps(selfHosted.config, "aws", { services: [], stack });
     const airflow = steps.find((s) => s.title === "Create Airflow's database role (airflow) with scripts/database-migrate.ts, in the migration job")!;
@@ -290,6 +290,19 @@ describe("declared database logins (any cloud)", () => {
     // The database apply before it creates that generated password.
     const apply = steps.find((s) => s.title.startsWith("Database apply"))!;
     expect(apply.commands[0]).toMatch(/-target=aws_secretsmanager_secret_version\.airflow_secrets_airflow-db-password|-target=aws_secretsmanager_secret\.airflow_secrets_airflow-db-password/);
+  });
+
+  test("GIVEN dev on Google Cloud with airflow.mode self-hosted WHEN the runbook is printed THEN Airflow's step gives the existing IAM user its database, with no password", () => {
+    const [gdev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
+    const selfHosted = { ...gdev, config: { ...gdev.config, airflow: { ...gdev.config.airflow!, mode: "self-hosted" as const } } };
+    const stack = synthesizedStack(selfHosted, "gcp", ROOT);
+    const airflowLogin = databaseLogins("gcp", stack).find((l) => l.owner === "Airflow")!;
+    expect(airflowLogin).toMatchObject({ role: "mlops-dev-airflow@mlops-dev-1234.iam", login: "existing", database: "airflow", schema: "airflow", adminUser: "postgres", writtenByRunbook: false });
+    expect(airflowLogin.passwordSecret).toBeUndefined();
+    const steps = day0Steps(selfHosted.config, "gcp", { services: [], stack });
+    const migrate = migrationCommand(steps.find((s) => s.title === "Create Airflow's database role (mlops-dev-airflow@mlops-dev-1234.iam) with scripts/database-migrate.ts, in the migration job")!);
+    expect(migrate).not.toContain("AIRFLOW_DB_PASSWORD");
+    expect(parseOptions(emitArgs(migrate), {})).toMatchObject({ role: "mlops-dev-airflow@mlops-dev-1234.iam", login: "existing", database: "airflow", schema: "airflow", extensions: ["pgaudit"] });
   });
 
   test("GIVEN a declaration naming a server the stack does not have WHEN listed THEN the error names the local and what it found", () => {
