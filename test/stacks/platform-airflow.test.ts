@@ -4,7 +4,11 @@
  * environments/<env>.ts reach the service, the jobs are the stack's own, the deploy identity may
  * write the DAG store, and the outputs the deploy workflow's mirror step reads exist.
  */
+import * as path from "path";
+import { loadEnvironments } from "../../environments";
+import { synthesizedStack } from "../../scripts/day0";
 import { sharedSynth } from "../support/shared-synth";
+import { ROOT, StackJson } from "../support/stack-json";
 
 const built = sharedSynth();
 type Res = Record<string, unknown>;
@@ -49,5 +53,37 @@ describe("Airflow on Container Apps in the azure stacks", () => {
     expect(String(db.server_id)).toMatch(/azurerm_postgresql_flexible_server\./);
     const writer = all("dev-azure", "azurerm_role_assignment").find((r) => String(r.principal_id).includes("ci_builder") && String(r.scope).includes("airflow_dags"));
     expect(writer).toMatchObject({ role_definition_name: "Storage Blob Data Contributor" });
+  });
+});
+
+describe("self-hosted Airflow in the gcp stack (airflow.mode: self-hosted)", () => {
+  // dev stays managed in its committed config: the switch is flipped here, on the loaded environment.
+  const [dev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
+  const selfHosted = { ...dev, config: { ...dev.config, airflow: { ...dev.config.airflow!, mode: "self-hosted" as const } } };
+  const json = synthesizedStack(selfHosted, "gcp", ROOT) as StackJson & { output?: Record<string, { value: string }> };
+  const of = (type: string): Res[] => Object.values((json.resource?.[type] ?? {}) as Record<string, Res>);
+
+  test("GIVEN the switch THEN no Composer, but the API server service and three worker pools on the platform network, instance and jobs", () => {
+    expect(of("google_composer_environment")).toEqual([]);
+    expect(of("google_cloud_run_v2_worker_pool").map((p) => p.name).sort()).toEqual(["mlops-dev-airflow-dag-processor", "mlops-dev-airflow-scheduler", "mlops-dev-airflow-triggerer"]);
+    const api = of("google_cloud_run_v2_service").find((s) => s.name === "mlops-dev-airflow-api")!;
+    expect(api).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invoker_iam_disabled: true });
+    const text = JSON.stringify(of("google_cloud_run_v2_worker_pool"));
+    expect(text).toMatch(/google_sql_database_instance\.[^.]+\.connection_name/);
+    expect(text).toMatch(/google_compute_subnetwork\./);
+    const airflowJobs = of("google_cloud_run_v2_job_iam_member").filter((m) => String(m.member).includes("google_service_account.airflow_account"));
+    expect(airflowJobs.map((m) => [String(m.name).replace(/^\$\{google_cloud_run_v2_job\.run-(\w+?)_job_.*$/, "$1"), m.role]).sort()).toEqual([
+      ["train", "roles/run.jobsExecutorWithOverrides"],
+      ["transform", "roles/run.jobsExecutorWithOverrides"],
+    ]);
+    expect(of("google_sql_database").map((d) => d.name).sort()).toEqual(["airflow", "mlflow"]);
+  });
+
+  test("GIVEN the switch THEN the outputs the mirror step and the README use point at the DAG bucket and the internal API server, and the builder may write the bucket", () => {
+    const out = json.output ?? {};
+    expect(out.airflow_dag_store.value).toMatch(/^gs:\/\/\$\{google_storage_bucket\..*airflow.*\.name\}\/dags$/);
+    expect(out.console_airflow.value).toBe("https://mlops-dev-airflow-api-100000000001.europe-west3.run.app");
+    const writers = of("google_storage_bucket_iam_member").filter((m) => String(m.member).includes("google_service_account.ci_builder"));
+    expect(writers.some((m) => /google_storage_bucket\..*airflow.*\.name/.test(String(m.bucket)) && m.role === "roles/storage.objectUser")).toBe(true);
   });
 });
