@@ -14,7 +14,7 @@
  * migration gives that role the database (`login: "existing"`, declared with declareDatabaseLogin);
  * until then `airflow db migrate` (the scheduler's entrypoint, `_AIRFLOW_DB_MIGRATE`) fails.
  *
- * Secrets (Fernet key, JWT secret, API secret key) are generated into Secret Manager as write-only
+ * Secrets (Fernet key, JWT secret, API secret key, the first UI user's password) are generated into Secret Manager as write-only
  * first versions (`secret_data_wo`, never in the JSON or the state) and read by reference. The API
  * server's invoker IAM check is off (`invoker_iam_disabled`) with internal-only ingress: the
  * components call the execution API with Airflow's own JWT, not a Google ID token, so the network
@@ -35,8 +35,9 @@
  * (a destroy fails until it is false). The provider's own examples set `launch_stage = "BETA"`;
  * this module sets nothing preview-only and leaves it unset (GA assumed).
  *
- * The first UI user: `airflow users create --role Admin ...` in a one-off execution with the same
- * image (README: "Open Airflow"). The UI itself is internal: open it from inside the VPC.
+ * The first UI user (`admin`) is created by the scheduler's entrypoint with the generated
+ * `airflow-admin-password` (ADMIN_PASSWORD_SECRET). The UI itself is internal: open it from inside
+ * the VPC (README: "Opening the UI").
  */
 import { Construct } from "constructs";
 import { Annotations, TerraformStack } from "cdktf";
@@ -99,7 +100,14 @@ const SECRETS = {
   "airflow-jwt-secret": "AIRFLOW__API_AUTH__JWT_SECRET",
   "airflow-api-secret-key": "AIRFLOW__API__SECRET_KEY",
 } as const;
-type AirflowSecretName = keyof typeof SECRETS;
+/**
+ * The first UI user's password (user `admin`): Cloud Run has no exec into a container, so the
+ * scheduler's entrypoint creates the user (`_AIRFLOW_WWW_USER_CREATE`, the official image's
+ * entrypoint; it leaves an existing user alone). Read it with `gcloud secrets versions access`.
+ */
+export const ADMIN_PASSWORD_SECRET = "airflow-admin-password";
+type AirflowSecretName = keyof typeof SECRETS | typeof ADMIN_PASSWORD_SECRET;
+const SECRET_NAMES: readonly AirflowSecretName[] = [...(Object.keys(SECRETS) as (keyof typeof SECRETS)[]), ADMIN_PASSWORD_SECRET];
 
 /** The Airflow service account's e-mail, known at synth (the Cloud SQL IAM user name derives from it). */
 export function airflowServiceAccountEmail(naming: Naming, projectId: string): string {
@@ -232,7 +240,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
     stack.addOverride("terraform.required_providers.random", { source: "hashicorp/random", version: "~> 3.7" });
     const versions: SecretManagerSecretVersion[] = [];
     const secrets = {} as Record<AirflowSecretName, SecretManagerSecret>;
-    for (const name of Object.keys(SECRETS) as AirflowSecretName[]) {
+    for (const name of SECRET_NAMES) {
       const local = `${this.node.id}_${name}`.replace(/[^a-zA-Z0-9_]/g, "_");
       // Fernet needs 32 url-safe base64 bytes: base64 of 32 alphanumerics (urlsafe_b64decode accepts + and /).
       const fernet = name === "airflow-fernet-key";
@@ -296,6 +304,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
       ...Object.entries({ ...environment, ...extra }).map(([name, value]) => ({ name, value })),
       ...Object.entries(SECRETS).map(([secret, name]) => ({ name, valueSource: { secretKeyRef: { secret: secrets[secret as AirflowSecretName].id, version: "latest" } } })),
     ];
+    const secretRef = (name: AirflowSecretName) => ({ valueSource: { secretKeyRef: { secret: secrets[name].id, version: "latest" } } });
     const proxy = {
       name: "cloud-sql-proxy",
       image: CLOUD_SQL_PROXY_IMAGE,
@@ -365,7 +374,8 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
           image: ref,
           args: [...c.args],
           // The scheduler migrates the metadata database first (the official entrypoint's _AIRFLOW_DB_MIGRATE; idempotent).
-          env: env(c.name === "scheduler" ? { _AIRFLOW_DB_MIGRATE: "true" } : {}),
+          // It creates the first UI user too (no exec into Cloud Run containers): `admin`, password from Secret Manager.
+          env: c.name === "scheduler" ? [...env({ _AIRFLOW_DB_MIGRATE: "true", _AIRFLOW_WWW_USER_CREATE: "true", _AIRFLOW_WWW_USER_USERNAME: "admin" }), { name: "_AIRFLOW_WWW_USER_PASSWORD", ...secretRef(ADMIN_PASSWORD_SECRET) }] : env(),
           resources: { limits: limits(c) },
           // Worker pool containers have no probes (v6.50.0): the entrypoint waits for the database itself.
           dependsOn: [proxy.name, ...(c.readsDags ? [dagSync.name] : [])],

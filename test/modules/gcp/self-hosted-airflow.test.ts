@@ -95,7 +95,7 @@ describe("SelfHostedAirflow (Google Cloud)", () => {
 
   test("GIVEN the generated secrets WHEN synthesized THEN each has a write-only first version and is read by reference, no value in the JSON", () => {
     const versions = resources(json, "google_secret_manager_secret_version");
-    expect(versions).toHaveLength(3);
+    expect(versions).toHaveLength(4);
     for (const v of versions) {
       expect(v.secret_data_wo_version).toBe(1);
       expect(String(v.secret_data_wo)).toMatch(/ephemeral\.random_password\./);
@@ -108,7 +108,12 @@ describe("SelfHostedAirflow (Google Cloud)", () => {
       expect(e.value).toBeUndefined();
       expect(e.value_source?.secret_key_ref.secret).toMatch(/^\$\{google_secret_manager_secret\..*\.id\}$/);
     }
-    expect(resources(json, "google_secret_manager_secret_iam_member").map((m) => m.role)).toEqual(Array(3).fill("roles/secretmanager.secretAccessor"));
+    expect(resources(json, "google_secret_manager_secret_iam_member").map((m) => m.role)).toEqual(Array(4).fill("roles/secretmanager.secretAccessor"));
+    // The first UI user: created by the scheduler only, its password by reference.
+    const scheduler = container(pools(json).find((p) => p.name.endsWith("scheduler"))!.template, "airflow").env!;
+    expect(scheduler).toContainEqual({ name: "_AIRFLOW_WWW_USER_CREATE", value: "true" });
+    expect(scheduler.find((e) => e.name === "_AIRFLOW_WWW_USER_PASSWORD")?.value_source?.secret_key_ref.secret).toMatch(/google_secret_manager_secret\..*admin-password.*\.id/);
+    expect(env.some((e) => e.name.startsWith("_AIRFLOW_WWW_USER"))).toBe(false);
   });
 
   test("GIVEN the jobs and buckets WHEN built THEN the account may run exactly the two jobs, use the data buckets' objects, read the DAG bucket, reach the instance only", () => {
