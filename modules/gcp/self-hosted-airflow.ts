@@ -11,8 +11,9 @@
  * component runs the Cloud SQL Auth Proxy as a sidecar with `--auto-iam-authn` and connects to
  * 127.0.0.1:5432 as this Airflow's own service account (a `google_sql_user` of type
  * CLOUD_IAM_SERVICE_ACCOUNT created here, in the `airflow` database created here). The day-0
- * migration gives that role the database (`login: "existing"`, declared with declareDatabaseLogin);
- * until then `airflow db migrate` (the scheduler's entrypoint, `_AIRFLOW_DB_MIGRATE`) fails.
+ * migration grants that role CONNECT on the database and its own schema `airflow` as search_path
+ * (`login: "existing"`, declared with declareDatabaseLogin), as for the AWS and Azure logins; until
+ * then `airflow db migrate` (the scheduler's entrypoint, `_AIRFLOW_DB_MIGRATE`) fails.
  *
  * Secrets (Fernet key, JWT secret, API secret key, the first UI user's password) are generated into Secret Manager as write-only
  * first versions (`secret_data_wo`, never in the JSON or the state) and read by reference. The API
@@ -225,7 +226,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
     // The same name as a literal (the resource's attribute is a token): the login declaration and the URL need its text.
     const dbUser = `${n.bounded(30, "airflow")}@${project}.iam`;
     this.databaseLogin = { database: AIRFLOW_DATABASE, role: dbUser, auth: "iam", createDatabase: false };
-    // Day 0's migration gives the IAM user the database (ALTER DATABASE OWNER), its schema and search_path.
+    // Day 0's migration grants the IAM user CONNECT, its own schema `airflow` and that schema as search_path.
     declareDatabaseLogin(this, "airflow", {
       owner: "Airflow",
       server: props.database.instanceName,
@@ -295,8 +296,6 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
       AIRFLOW__SCHEDULER__CATCHUP_BY_DEFAULT: "False",
       // The proxy authenticates as the service account (--auto-iam-authn): no password; `@` URL-encoded.
       AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: `postgresql+psycopg2://${dbUser.replace("@", "%40")}@127.0.0.1:5432/${AIRFLOW_DATABASE}?sslmode=disable`,
-      // Airflow's schema (the day-0 migration makes it the role's search_path too).
-      AIRFLOW__DATABASE__SQL_ALCHEMY_SCHEMA: "airflow",
       GOOGLE_CLOUD_PROJECT: project,
       ...variablesAsEnvironment(variables),
     };
@@ -430,6 +429,8 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
       alertStrategy: { autoClose: "86400s" },
       userLabels: { ...(props.labels ?? {}) },
     };
+    // Worker pool logs' monitored resource as `gcloud run worker-pools logs` reads them; the type and label
+    // name are not in the provider source: confirm them in Logs Explorer after the first deploy.
     const poolLogs = `resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name="${scheduler.name}"`;
     // The scheduler logs at least every orphaned-task check (5 minutes): silence for 30 minutes means it is down.
     new MonitoringAlertPolicy(this, "scheduler-silent", {
