@@ -4,9 +4,12 @@
  * environments/<env>.ts reach the service, the jobs are the stack's own, the deploy identity may
  * write the DAG store, and the outputs the deploy workflow's mirror step reads exist.
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { loadEnvironments } from "../../environments";
-import { synthesizedStack } from "../../scripts/day0";
+import { SERVICE_CATALOG } from "../../services/catalog";
+import { buildPlatformApp } from "../../stacks/platform-app";
 import { sharedSynth } from "../support/shared-synth";
 import { ROOT, StackJson } from "../support/stack-json";
 
@@ -57,11 +60,20 @@ describe("Airflow on Container Apps in the azure stacks", () => {
 });
 
 describe("self-hosted Airflow in the gcp stack (airflow.mode: self-hosted)", () => {
-  // dev stays managed in its committed config: the switch is flipped here, on the loaded environment.
+  // dev stays managed in its committed config: the switch is flipped here, on the loaded environment, and the
+  // stack is built as `npm run synth` builds it (promoted manifests, the policy pack with the Google register).
   const [dev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
-  const selfHosted = { ...dev, config: { ...dev.config, airflow: { ...dev.config.airflow!, mode: "self-hosted" as const } } };
-  const json = synthesizedStack(selfHosted, "gcp", ROOT) as StackJson & { output?: Record<string, { value: string }> };
+  const config = { ...dev.config, airflow: { ...dev.config.airflow!, mode: "self-hosted" as const }, clouds: { gcp: dev.config.clouds.gcp } };
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "gcp-self-hosted-"));
+  const app = buildPlatformApp({ outdir, environments: [{ ...dev, config }], catalog: SERVICE_CATALOG, deploymentsDir: path.join(ROOT, "deployments"), root: ROOT });
+  app.app.synth();
+  const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev-gcp", "cdk.tf.json"), "utf8")) as StackJson & { output?: Record<string, { value: string }> };
+  fs.rmSync(outdir, { recursive: true, force: true });
   const of = (type: string): Res[] => Object.values((json.resource?.[type] ?? {}) as Record<string, Res>);
+
+  test("GIVEN the switch WHEN the Google pack and register run THEN nothing is flagged (the internal API server's disabled invoker check included)", () => {
+    expect(app.report.errors(app.app).map((f) => `${f.ruleId} ${f.path}`)).toEqual([]);
+  });
 
   test("GIVEN the switch THEN no Composer, but the API server service and three worker pools on the platform network, instance and jobs", () => {
     expect(of("google_composer_environment")).toEqual([]);
