@@ -315,7 +315,8 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
       image: GCLOUD_IMAGE,
       command: ["/bin/sh", "-c"],
       args: [
-        `mkdir -p ${DAG_FOLDER} && while true; do gcloud storage rsync --recursive --delete-unmatched-destination-objects gs://\${DAG_BUCKET}/dags ${DAG_FOLDER} || echo "dag-sync: rsync failed" >&2; sleep ${DAG_SYNC_SECONDS}; done`,
+        // `$DAG_BUCKET`, not `${...}`: Terraform would read the braces as an interpolation.
+        `mkdir -p ${DAG_FOLDER} && while true; do gcloud storage rsync --recursive --delete-unmatched-destination-objects "gs://$DAG_BUCKET/dags" ${DAG_FOLDER} || echo "dag-sync: rsync failed" >&2; sleep ${DAG_SYNC_SECONDS}; done`,
       ],
       env: [{ name: "DAG_BUCKET", value: this.dagBucket.name }, { name: "CLOUDSDK_CORE_DISABLE_PROMPTS", value: "1" }],
       resources: { limits: { cpu: "1", memory: "512Mi" } },
@@ -356,7 +357,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
             ports: { containerPort: api.port },
             env: env(),
             resources: { limits: limits(api) },
-            startupProbe: { httpGet: { path: api.healthPath, port: api.port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+            startupProbe: { httpGet: { path: api.healthPath, port: api.port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 24 },
             livenessProbe: { httpGet: { path: api.healthPath, port: api.port }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
             dependsOn: [proxy.name],
           },

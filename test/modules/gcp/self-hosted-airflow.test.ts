@@ -145,10 +145,18 @@ describe("SelfHostedAirflow (Google Cloud)", () => {
         continue;
       }
       expect(sync!.image).toBe(GCLOUD_IMAGE);
-      expect(sync!.args![0]).toContain("gcloud storage rsync --recursive --delete-unmatched-destination-objects gs://${DAG_BUCKET}/dags /opt/airflow/dags");
+      expect(sync!.args![0]).toContain('gcloud storage rsync --recursive --delete-unmatched-destination-objects "gs://$DAG_BUCKET/dags" /opt/airflow/dags');
+      expect(sync!.env).toContainEqual({ name: "DAG_BUCKET", value: expect.stringMatching(/^\$\{google_storage_bucket\..*\.name\}$/) });
       expect(p.template.volumes).toEqual([{ name: "dags", empty_dir: { medium: "MEMORY", size_limit: "256Mi" } }]);
       expect(container(p.template, "airflow").volume_mounts).toEqual([{ name: "dags", mount_path: "/opt/airflow/dags" }]);
     }
+  });
+
+  test("GIVEN the shell and env text of every component WHEN synthesized THEN each ${...} is a Terraform reference (a shell ${VAR} would fail the plan)", () => {
+    const text = JSON.stringify([...pools(json), service(json)]);
+    const interpolations = text.match(/\$\{[^}]*\}/g) ?? [];
+    expect(interpolations.length).toBeGreaterThan(0);
+    expect(interpolations.filter((i) => !/^\$\{google_[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z_]+\}$/.test(i))).toEqual([]);
   });
 
   test("GIVEN the platform ids WHEN built THEN the Variables are exactly those the DAGs read on Google Cloud, as AIRFLOW_VAR_*", () => {
