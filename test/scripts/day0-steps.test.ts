@@ -302,6 +302,10 @@ describe("declared database logins (any cloud)", () => {
     const steps = day0Steps(selfHosted.config, "gcp", { services: [], stack });
     const migrate = migrationCommand(steps.find((s) => s.title === "Create Airflow's database role (mlops-dev-airflow@mlops-dev-1234.iam) with scripts/database-migrate.ts, in the migration job")!);
     expect(migrate).not.toContain("AIRFLOW_DB_PASSWORD");
+    // The IAM user and its database exist before that step: the database apply creates them.
+    const apply = steps.find((s) => s.title.startsWith("Database apply"))!;
+    expect(apply.commands[0]).toMatch(/-target=google_sql_user\.airflow_database-user_\w+/);
+    expect(apply.commands[0]).toMatch(/-target=google_sql_database\.airflow_database_\w+/);
     expect(parseOptions(emitArgs(migrate), {})).toMatchObject({ role: "mlops-dev-airflow@mlops-dev-1234.iam", login: "existing", database: "airflow", schema: "airflow", extensions: ["pgaudit"] });
   });
 
