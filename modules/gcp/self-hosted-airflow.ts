@@ -36,6 +36,10 @@
  * (a destroy fails until it is false). The provider's own examples set `launch_stage = "BETA"`;
  * this module sets nothing preview-only and leaves it unset (GA assumed).
  *
+ * Size: worker pool containers take whole CPUs, sidecars included, so `small` is 2 vCPU for the API
+ * server (request-based) and 8 always-on vCPU for the three pools (each 1 for Airflow, 1 for the
+ * proxy, 1 for the DAG sync where it reads DAGs), about 11 GiB in all.
+ *
  * The first UI user (`admin`) is created by the scheduler's entrypoint with the generated
  * `airflow-admin-password` (ADMIN_PASSWORD_SECRET). The UI itself is internal: open it from inside
  * the VPC (README: "Opening the UI").
@@ -356,12 +360,13 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
             args: [...api.args],
             ports: { containerPort: api.port },
             env: env(),
-            resources: { limits: limits(api) },
+            // Request-based CPU (it only answers requests); the proxy's cpu_idle must match (see modules/gcp/cloud-run.ts).
+            resources: { limits: limits(api), cpuIdle: true },
             startupProbe: { httpGet: { path: api.healthPath, port: api.port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 24 },
             livenessProbe: { httpGet: { path: api.healthPath, port: api.port }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
             dependsOn: [proxy.name],
           },
-          { ...proxy, args: [...proxy.args, "--health-check", "--http-address=0.0.0.0", "--http-port=9090"], startupProbe: { httpGet: { path: "/startup", port: 9090 }, periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 1 } },
+          { ...proxy, resources: { ...proxy.resources, cpuIdle: true }, args: [...proxy.args, "--health-check", "--http-address=0.0.0.0", "--http-port=9090"], startupProbe: { httpGet: { path: "/startup", port: 9090 }, periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 1 } },
         ],
       },
       dependsOn,

@@ -65,6 +65,8 @@ describe("SelfHostedAirflow (Google Cloud)", () => {
     expect(s.invoker_iam_disabled).toBe(true);
     expect(s.template.scaling.min_instance_count).toBe(1);
     expect(s.template.vpc_access.egress).toBe("ALL_TRAFFIC");
+    // Billed per request, both containers alike (the provider sends cpu_idle only when true).
+    for (const c of s.template.containers) expect((c.resources as { cpu_idle?: boolean }).cpu_idle).toBe(true);
     expect(resources(json, "google_cloud_run_v2_service_iam_member")).toEqual([]);
     expect(airflow.uiUrl).toBe(`https://mlops-test-airflow-api-${PROJECT.projectNumber}.${PROJECT.region}.run.app`);
     const env = container(pools(json)[0].template, "airflow").env!;
