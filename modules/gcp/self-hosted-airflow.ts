@@ -114,11 +114,6 @@ export const ADMIN_PASSWORD_SECRET = "airflow-admin-password";
 type AirflowSecretName = keyof typeof SECRETS | typeof ADMIN_PASSWORD_SECRET;
 const SECRET_NAMES: readonly AirflowSecretName[] = [...(Object.keys(SECRETS) as (keyof typeof SECRETS)[]), ADMIN_PASSWORD_SECRET];
 
-/** The Airflow service account's e-mail, known at synth (the Cloud SQL IAM user name derives from it). */
-export function airflowServiceAccountEmail(naming: Naming, projectId: string): string {
-  return `${naming.bounded(30, "airflow")}@${projectId}.iam.gserviceaccount.com`;
-}
-
 export interface SelfHostedAirflowProps extends AirflowCommonProps {
   readonly naming: Naming;
   readonly projectId: string;
