@@ -33,8 +33,10 @@
  * `google` provider; its containers have no ports and no probes; CPU limits are 1, 2, 4 or 8;
  * volumes include `empty_dir` (medium MEMORY only) and `cloud_sql_instance`; it has no
  * `execution_environment` and no `timeout`; `deletion_protection` defaults to true in the provider
- * (a destroy fails until it is false). The provider's own examples set `launch_stage = "BETA"`;
- * this module sets nothing preview-only and leaves it unset (GA assumed).
+ * (a destroy fails until it is false). Every example and generated test of the provider sets
+ * `launch_stage = "BETA"` (worker pools were a Preview API then), so the pools do too
+ * (WORKER_POOL_LAUNCH_STAGE): a GA API accepts a preview stage, a Preview API refuses a pool without
+ * it. Drop it once `gcloud run worker-pools` is GA-only in the target projects.
  *
  * Size: worker pool containers take whole CPUs, sidecars included, so `small` is 2 vCPU for the API
  * server (request-based) and 8 always-on vCPU for the three pools (each 1 for Airflow, 1 for the
@@ -93,6 +95,9 @@ export const GCLOUD_IMAGE = "gcr.io/google.com/cloudsdktool/google-cloud-cli:504
 
 /** Where the components read DAGs (the official image's default DAG folder). */
 export const DAG_FOLDER = "/opt/airflow/dags";
+/** The launch stage the worker pools declare (see the header: the provider's examples all set it). */
+export const WORKER_POOL_LAUNCH_STAGE = "BETA";
+
 /** Seconds between two DAG syncs. */
 export const DAG_SYNC_SECONDS = 30;
 
@@ -389,6 +394,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
         project,
         location: props.region,
         deletionProtection: !forceDestroy,
+        launchStage: WORKER_POOL_LAUNCH_STAGE,
         labels: { ...labels, component: c.name },
         scaling: { scalingMode: "MANUAL", manualInstanceCount: 1 },
         template: {

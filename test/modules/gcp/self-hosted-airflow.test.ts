@@ -51,6 +51,7 @@ describe("SelfHostedAirflow (Google Cloud)", () => {
     expect(pools(json).map((p) => p.name).sort()).toEqual(["mlops-test-airflow-dag-processor", "mlops-test-airflow-scheduler", "mlops-test-airflow-triggerer"]);
     for (const p of pools(json)) {
       expect(p.scaling).toEqual({ scaling_mode: "MANUAL", manual_instance_count: 1 });
+      expect((p as unknown as { launch_stage: string }).launch_stage).toBe("BETA");
       expect(p.template.vpc_access).toEqual({ egress: "ALL_TRAFFIC", network_interfaces: [{ network: props().networkId, subnetwork: props().subnetId }] });
       expect(container(p.template, "airflow").image).toBe(imageReference(AIRFLOW_IMAGE));
       // Worker pools take CPU limits of 1, 2, 4 or 8 only (resource_cloud_run_v2_worker_pool.go, v6.50.0).
