@@ -372,8 +372,8 @@ export function databaseLogins(cloud: CloudName, json: StackJson): DatabaseLogin
     const [serverAddress] = [...referencesOf({ value: d.server })];
     const server = servers.find((n) => n.address === serverAddress || serverFacts(cloud, n.body).name === d.server);
     if (!server) throw new Error(`locals.${key}: expected server to name a ${TYPES[cloud].database[0]} of the stack, found ${JSON.stringify(d.server)}`);
-    const secretName = resolveLiteral(json, d.passwordSecret);
-    const [secretAddress] = [...referencesOf({ value: d.passwordSecret })];
+    // `existing` (Google's IAM login): no password, so no secret to read and nothing for the runbook to write.
+    const secret = d.login === "password" ? { name: resolveLiteral(json, d.passwordSecret), address: [...referencesOf({ value: d.passwordSecret })][0] ?? "" } : undefined;
     logins.push({
       owner: d.owner,
       server: serverFacts(cloud, server.body).name,
@@ -384,8 +384,8 @@ export function databaseLogins(cloud: CloudName, json: StackJson): DatabaseLogin
       schema: d.schema,
       extensions: extensionsOf(server),
       passwordEnv: `${d.owner.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_DB_PASSWORD`,
-      passwordSecret: { address: secretAddress ?? "", name: secretName },
-      writtenByRunbook: secretsWithoutValue(cloud, json).some((s) => s.address === secretAddress),
+      ...(secret ? { passwordSecret: secret } : {}),
+      writtenByRunbook: secret !== undefined && secretsWithoutValue(cloud, json).some((s) => s.address === secret.address),
       ...(d.createDatabase ? { createDatabase: true } : {}),
     });
   }

@@ -21,6 +21,7 @@ import { Naming } from "../modules/core/naming";
 import { platformOutputs } from "../modules/core/outputs";
 import { airflowExtraOutputs } from "../modules/core/airflow";
 import { Composer } from "../modules/gcp/composer";
+import { SelfHostedAirflow } from "../modules/gcp/self-hosted-airflow";
 import { platformTags } from "../modules/core/tags";
 import { ApiDependencies } from "../modules/gcp/api-dependencies";
 import { CiIdentity } from "../modules/gcp/ci-identity";
@@ -60,8 +61,11 @@ export class GcpPlatformStack extends TerraformStack {
   readonly triggers: PlatformDataTrigger[] = [];
   readonly monitoring: PlatformMonitoring;
   readonly links: readonly ConsoleLink[];
-  /** Cloud Composer 3 when the environment turns Airflow on and the catalog has a transform job. */
-  readonly airflow?: Composer;
+  /**
+   * When the environment turns Airflow on and the catalog has a transform job: Cloud Composer 3
+   * (`airflow.mode: "managed"`) or the official image on Cloud Run (`"self-hosted"`).
+   */
+  readonly airflow?: Composer | SelfHostedAirflow;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -310,8 +314,12 @@ export class GcpPlatformStack extends TerraformStack {
       }),
     });
 
-    // airflow: Composer 3 runs the transform (and, once the catalog has it, train) job; the deploy identity mirrors DAGs
-    this.airflow = env.airflow?.enabled ? composer(this, { naming, projectId, projectNumber, region, network, workloads: this.workloads, storage, alertChannelId: (this.monitoring as Monitoring).channel.id, labels, customerManagedKey: key?.keyId, config: env.airflow }) : undefined;
+    // airflow: Composer 3 or the self-hosted one runs the transform (and, once the catalog has it, train) job; the deploy identity mirrors DAGs
+    this.airflow = env.airflow?.enabled
+      ? airflow(this, { naming, projectId, projectNumber, region, network, workloads: this.workloads, storage, database, alertChannelId: (this.monitoring as Monitoring).channel.id, labels, customerManagedKey: key?.keyId, forceDestroy: decide.forceDestroy, config: env.airflow })
+      : undefined;
+    // A DAG bucket with CMEK fails to create until the storage agent may use the key.
+    if (this.airflow instanceof SelfHostedAirflow) for (const wait of keyReady("storage")) waitFor(wait, this.airflow.dagBucket);
     this.airflow?.allowDagWriter("ci-dag-writer", `serviceAccount:${ci.builder.email}`);
 
     // outputs
@@ -346,8 +354,12 @@ export class GcpPlatformStack extends TerraformStack {
   }
 }
 
-/** Cloud Composer 3 on the platform's network, starting the catalog's transform and train jobs; none without a transform job. */
-function composer(
+/**
+ * The environment's Airflow on the platform's network, starting the catalog's transform and train jobs
+ * (none without a transform job): Cloud Composer 3, or with `airflow.mode: "self-hosted"` the official
+ * image on Cloud Run with its metadata database on the platform's Cloud SQL instance.
+ */
+function airflow(
   scope: Construct,
   p: {
     naming: Naming;
@@ -357,12 +369,14 @@ function composer(
     network: Network;
     workloads: readonly CloudRun[];
     storage: ObjectStorage;
+    database?: Database;
     alertChannelId: string;
     labels: Readonly<Record<string, string>>;
     customerManagedKey?: string;
+    forceDestroy: boolean;
     config: NonNullable<PlatformStackProps["env"]["airflow"]>;
   },
-): Composer | undefined {
+): Composer | SelfHostedAirflow | undefined {
   const jobName = (name: string) => p.workloads.find((w) => w.name === name)?.job?.name;
   const transform = jobName("transform");
   if (!transform) {
@@ -370,13 +384,11 @@ function composer(
     return undefined;
   }
   const train = jobName("train");
-  return new Composer(scope, "airflow", {
+  const common = {
     naming: p.naming,
     projectId: p.projectId,
     projectNumber: p.projectNumber,
     region: p.region,
-    networkId: p.network.networkId,
-    subnetworkId: p.network.subnet.id,
     jobs: { transform, ...(train ? { train } : {}) },
     dataBuckets: { processed: p.storage.bucketName("processed"), viz: p.storage.bucketName("viz") },
     alertChannelId: p.alertChannelId,
@@ -386,5 +398,17 @@ function composer(
     minWorkers: p.config.minWorkers,
     maxWorkers: p.config.maxWorkers,
     extraVariables: p.config.variables,
+  };
+  if (p.config.mode !== "self-hosted") return new Composer(scope, "airflow", { ...common, networkId: p.network.networkId, subnetworkId: p.network.subnet.id });
+  if (!p.database) {
+    throw new Error('airflow.mode "self-hosted" on gcp keeps its metadata in the platform\'s Cloud SQL instance, but no catalog service uses the database, so there is none: use airflow.mode "managed" (Cloud Composer 3)');
+  }
+  return new SelfHostedAirflow(scope, "airflow", {
+    ...common,
+    networkId: p.network.networkId,
+    subnetId: p.network.subnet.id,
+    database: { instanceName: p.database.instanceName, connectionName: p.database.connectionName },
+    accessLogBucket: p.storage.logBucket?.name,
+    forceDestroy: p.forceDestroy,
   });
 }

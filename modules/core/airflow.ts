@@ -277,10 +277,6 @@ export function airflowOutputs(airflow: PlatformAirflow): Record<string, string>
   };
 }
 
-/** Why Google Cloud refuses `self-hosted` (until modules/gcp/self-hosted-airflow.ts exists). */
-export const GCP_SELF_HOSTED_REFUSAL =
-  'airflow.mode "self-hosted" is not built on gcp yet (the Cloud Run worker-pool adapter of the Airflow components is unfinished); use "managed" (Cloud Composer 3) for an environment that deploys gcp, or deploy self-hosted Airflow on aws and azure only';
-
 /** Which Airflow a stack builds on a cloud, and why when it cannot. */
 export type AirflowPlan =
   | { readonly build: "mwaa" | "composer" | "ecs-fargate" | "container-apps" | "cloud-run" }
@@ -294,8 +290,7 @@ export type AirflowPlan =
 export function planAirflow(cloud: AirflowCloud, mode: AirflowMode): AirflowPlan {
   if (cloud === "azure") return { build: "container-apps" };
   if (mode === "managed") return { build: cloud === "aws" ? "mwaa" : "composer" };
-  if (cloud === "aws") return { build: "ecs-fargate" };
-  return { build: "none", reason: GCP_SELF_HOSTED_REFUSAL };
+  return { build: cloud === "aws" ? "ecs-fargate" : "cloud-run" };
 }
 
 /** What each `airflowOutputs()` key holds, for the output descriptions. */

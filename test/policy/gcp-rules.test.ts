@@ -7,6 +7,7 @@ import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-
 import { CloudRunV2Job } from "@cdktf/provider-google/lib/cloud-run-v2-job";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
+import { CloudRunV2WorkerPool } from "@cdktf/provider-google/lib/cloud-run-v2-worker-pool";
 import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from "@cdktf/provider-google/lib/sql-database-instance";
@@ -165,6 +166,13 @@ describe("MLOPS-GCP-RUN-LITERAL-SECRETS", () => {
       new CloudRunV2Job(s, "job", { name: "j", location: "europe-west3", template: { template: { containers: [{ image: "i", env: [{ name: "GITHUB_TOKEN", value: "ghp_x" }] }] } } }),
     );
     expect(errors).toEqual([expect.objectContaining({ ruleId: id, path: "test/job", resourceType: "google_cloud_run_v2_job" })]);
+  });
+  test("Noncompliance 5: a worker pool (self-hosted Airflow's scheduler) with a literal JWT secret", () => {
+    const { errors } = findings(id, (s) =>
+      new CloudRunV2WorkerPool(s, "pool", { name: "p", location: "europe-west3", template: { containers: [{ name: "airflow", image: "i", env: [{ name: "AIRFLOW__API_AUTH__JWT_SECRET", value: "x" }] }] } }),
+    );
+    expect(errors).toEqual([expect.objectContaining({ ruleId: id, path: "test/pool", resourceType: "google_cloud_run_v2_worker_pool" })]);
+    expect(errors[0].message).toContain("airflow: AIRFLOW__API_AUTH__JWT_SECRET");
   });
 });
 

@@ -293,6 +293,23 @@ describe("declared database logins (any cloud)", () => {
     expect(apply.commands[0]).toMatch(/-target=aws_secretsmanager_secret_version\.airflow_secrets_airflow-db-password-value_/);
   });
 
+  test("GIVEN dev on Google Cloud with airflow.mode self-hosted WHEN the runbook is printed THEN Airflow's step gives the existing IAM user its database, with no password", () => {
+    const [gdev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
+    const selfHosted = { ...gdev, config: { ...gdev.config, airflow: { ...gdev.config.airflow!, mode: "self-hosted" as const } } };
+    const stack = synthesizedStack(selfHosted, "gcp", ROOT);
+    const airflowLogin = databaseLogins("gcp", stack).find((l) => l.owner === "Airflow")!;
+    expect(airflowLogin).toMatchObject({ role: "mlops-dev-airflow@mlops-dev-1234.iam", login: "existing", database: "airflow", schema: "airflow", adminUser: "postgres", writtenByRunbook: false });
+    expect(airflowLogin.passwordSecret).toBeUndefined();
+    const steps = day0Steps(selfHosted.config, "gcp", { services: [], stack });
+    const migrate = migrationCommand(steps.find((s) => s.title === "Create Airflow's database role (mlops-dev-airflow@mlops-dev-1234.iam) with scripts/database-migrate.ts, in the migration job")!);
+    expect(migrate).not.toContain("AIRFLOW_DB_PASSWORD");
+    // The IAM user and its database exist before that step: the database apply creates them.
+    const apply = steps.find((s) => s.title.startsWith("Database apply"))!;
+    expect(apply.commands[0]).toMatch(/-target=google_sql_user\.airflow_database-user_\w+/);
+    expect(apply.commands[0]).toMatch(/-target=google_sql_database\.airflow_database_\w+/);
+    expect(parseOptions(emitArgs(migrate), {})).toMatchObject({ role: "mlops-dev-airflow@mlops-dev-1234.iam", login: "existing", database: "airflow", schema: "airflow", extensions: ["pgaudit"] });
+  });
+
   test("GIVEN a declaration naming a server the stack does not have WHEN listed THEN the error names the local and what it found", () => {
     const stack = withDeclared();
     const broken = { ...stack, locals: { mlops_database_login_airflow: { ...(stack.locals!.mlops_database_login_airflow as object), server: "${aws_db_instance.gone.id}" } } };

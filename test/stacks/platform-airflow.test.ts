@@ -4,7 +4,14 @@
  * environments/<env>.ts reach the service, the jobs are the stack's own, the deploy identity may
  * write the DAG store, and the outputs the deploy workflow's mirror step reads exist.
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { loadEnvironments } from "../../environments";
+import { SERVICE_CATALOG } from "../../services/catalog";
+import { buildPlatformApp } from "../../stacks/platform-app";
 import { sharedSynth } from "../support/shared-synth";
+import { ROOT, StackJson } from "../support/stack-json";
 
 const built = sharedSynth();
 type Res = Record<string, unknown>;
@@ -49,5 +56,46 @@ describe("Airflow on Container Apps in the azure stacks", () => {
     expect(String(db.server_id)).toMatch(/azurerm_postgresql_flexible_server\./);
     const writer = all("dev-azure", "azurerm_role_assignment").find((r) => String(r.principal_id).includes("ci_builder") && String(r.scope).includes("airflow_dags"));
     expect(writer).toMatchObject({ role_definition_name: "Storage Blob Data Contributor" });
+  });
+});
+
+describe("self-hosted Airflow in the gcp stack (airflow.mode: self-hosted)", () => {
+  // dev stays managed in its committed config: the switch is flipped here, on the loaded environment, and the
+  // stack is built as `npm run synth` builds it (promoted manifests, the policy pack with the Google register).
+  const [dev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
+  const config = { ...dev.config, airflow: { ...dev.config.airflow!, mode: "self-hosted" as const }, clouds: { gcp: dev.config.clouds.gcp } };
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "gcp-self-hosted-"));
+  const app = buildPlatformApp({ outdir, environments: [{ ...dev, config }], catalog: SERVICE_CATALOG, deploymentsDir: path.join(ROOT, "deployments"), root: ROOT });
+  app.app.synth();
+  const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "dev-gcp", "cdk.tf.json"), "utf8")) as StackJson & { output?: Record<string, { value: string }> };
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const of = (type: string): Res[] => Object.values((json.resource?.[type] ?? {}) as Record<string, Res>);
+
+  test("GIVEN the switch WHEN the Google pack and register run THEN nothing is flagged (the internal API server's disabled invoker check included)", () => {
+    expect(app.report.errors(app.app).map((f) => `${f.ruleId} ${f.path}`)).toEqual([]);
+  });
+
+  test("GIVEN the switch THEN no Composer, but the API server service and three worker pools on the platform network, instance and jobs", () => {
+    expect(of("google_composer_environment")).toEqual([]);
+    expect(of("google_cloud_run_v2_worker_pool").map((p) => p.name).sort()).toEqual(["mlops-dev-airflow-dag-processor", "mlops-dev-airflow-scheduler", "mlops-dev-airflow-triggerer"]);
+    const api = of("google_cloud_run_v2_service").find((s) => s.name === "mlops-dev-airflow-api")!;
+    expect(api).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invoker_iam_disabled: true });
+    const text = JSON.stringify(of("google_cloud_run_v2_worker_pool"));
+    expect(text).toMatch(/google_sql_database_instance\.[^.]+\.connection_name/);
+    expect(text).toMatch(/google_compute_subnetwork\./);
+    const airflowJobs = of("google_cloud_run_v2_job_iam_member").filter((m) => String(m.member).includes("google_service_account.airflow_account"));
+    expect(airflowJobs.map((m) => [String(m.name).replace(/^\$\{google_cloud_run_v2_job\.run-(\w+?)_job_.*$/, "$1"), m.role]).sort()).toEqual([
+      ["train", "roles/run.jobsExecutorWithOverrides"],
+      ["transform", "roles/run.jobsExecutorWithOverrides"],
+    ]);
+    expect(of("google_sql_database").map((d) => d.name).sort()).toEqual(["airflow", "mlflow"]);
+  });
+
+  test("GIVEN the switch THEN the outputs the mirror step and the README use point at the DAG bucket and the internal API server, and the builder may write the bucket", () => {
+    const out = json.output ?? {};
+    expect(out.airflow_dag_store.value).toMatch(/^gs:\/\/\$\{google_storage_bucket\..*airflow.*\.name\}\/dags$/);
+    expect(out.console_airflow.value).toBe("https://mlops-dev-airflow-api-100000000001.europe-west3.run.app");
+    const writers = of("google_storage_bucket_iam_member").filter((m) => String(m.member).includes("google_service_account.ci_builder"));
+    expect(writers.some((m) => /google_storage_bucket\..*airflow.*\.name/.test(String(m.bucket)) && m.role === "roles/storage.objectUser")).toBe(true);
   });
 });

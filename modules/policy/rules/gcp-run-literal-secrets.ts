@@ -5,6 +5,9 @@ const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|SIGNING
 /** Values that are secrets whatever their name: a URI with a password, a PEM block. */
 const SECRET_VALUE = /:\/\/[^/\s:@]+:[^/\s@]+@|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
+/** Services, jobs and worker pools (a self-hosted Airflow's components): all take env the same way. */
+const RUN_TYPES: readonly string[] = ["google_cloud_run_v2_service", "google_cloud_run_v2_job", "google_cloud_run_v2_worker_pool"];
+
 interface EnvVar {
   name?: string;
   value?: unknown;
@@ -20,10 +23,10 @@ function containersOf(attributes: Readonly<Record<string, unknown>>, type: strin
 /** Secrets reach containers by Secret Manager reference (`value_source.secret_key_ref`), never as literal env values. */
 export const gcpRunLiteralSecrets: PolicyRule = {
   id: "MLOPS-GCP-RUN-LITERAL-SECRETS",
-  description: "Cloud Run containers take secrets from Secret Manager references, never as literal env values.",
+  description: "Cloud Run containers (services, jobs, worker pools) take secrets from Secret Manager references, never as literal env values.",
   maps: ["cdk-nag AwsSolutions-ECS2 (analogue)", "Checkov CKV_SECRET_6"],
   check(resource) {
-    if (resource.type !== "google_cloud_run_v2_service" && resource.type !== "google_cloud_run_v2_job") return "not-applicable";
+    if (!RUN_TYPES.includes(resource.type)) return "not-applicable";
     const bad: string[] = [];
     for (const container of containersOf(resource.attributes, resource.type)) {
       const env = Array.isArray(container.env) ? (container.env as EnvVar[]) : [];

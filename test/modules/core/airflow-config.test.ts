@@ -21,11 +21,13 @@ describe("airflow config", () => {
     expect(dev.config.airflow).toEqual({ enabled: true, mode: "managed", size: "small", minWorkers: 1, maxWorkers: 2, variables: {} });
   });
 
-  test("GIVEN self-hosted with aws and gcp deployed WHEN loaded THEN only gcp is refused, naming file, field, what is expected and what was found", () => {
-    const problems = problemsOf((d) => (d.airflow.mode = "self-hosted"));
-    expect(problems).toEqual([
-      { file: "environments/dev.ts", field: "airflow.mode", expected: expect.stringContaining('a mode gcp builds (gcp is deployed): airflow.mode "self-hosted" is not built on gcp yet'), found: '"self-hosted"' },
-    ]);
+  test("GIVEN self-hosted with aws, azure and gcp deployed WHEN loaded THEN it is accepted: one switch, every cloud builds it (Cloud Run on gcp)", () => {
+    expect(problemsOf((d) => (d.airflow.mode = "self-hosted"))).toEqual([]);
+    const data = JSON.parse(JSON.stringify(devInput)) as Record<string, any>;
+    data.airflow.mode = "self-hosted";
+    const [env] = validateEnvironments([{ file: "environments/dev.ts", name: "dev", data }]);
+    expect(env.config.airflow?.mode).toBe("self-hosted");
+    expect(Object.keys(env.config.clouds)).toEqual(expect.arrayContaining(["aws", "gcp"]));
   });
 
   test("GIVEN self-hosted on an AWS-only environment WHEN loaded THEN it is accepted (ECS Fargate runs it)", () => {

@@ -49,12 +49,9 @@ describe("Airflow contract helpers", () => {
     ["azure", "managed", { build: "container-apps" }],
     ["azure", "self-hosted", { build: "container-apps" }],
     ["aws", "self-hosted", { build: "ecs-fargate" }],
+    ["gcp", "self-hosted", { build: "cloud-run" }],
   ] as const)("GIVEN %s and mode %s WHEN planned THEN %j", (cloud, mode, plan) => {
     expect(planAirflow(cloud, mode)).toEqual(plan);
-  });
-
-  test("GIVEN self-hosted on gcp WHEN planned THEN nothing is built and the reason says what to choose instead", () => {
-    expect(planAirflow("gcp", "self-hosted")).toEqual({ build: "none", reason: expect.stringContaining('use "managed" (Cloud Composer 3)') });
   });
 });
 

@@ -40,6 +40,30 @@ describe("declareDatabaseLogin", () => {
     ]);
   });
 
+  test("GIVEN an existing IAM user declared on Google Cloud WHEN listed THEN the login is existing, with the instance's admin, pgaudit, and no password secret", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const iam: DeclaredDatabaseLogin = { owner: "Airflow", server: "${google_sql_database_instance.db.name}", database: "${google_sql_database.airflow.name}", role: "mlops-dev-airflow@p.iam", schema: "airflow", login: "existing" };
+    declareDatabaseLogin(stack, "airflow", iam);
+    const json = JSON.parse(Testing.synth(stack)) as { locals: Record<string, unknown> };
+    const resource = {
+      google_sql_database_instance: { db: { name: "mlops-dev-db", settings: { database_flags: [{ name: "cloudsql.enable_pgaudit", value: "on" }] } } },
+      google_sql_database: { airflow: { name: "airflow" } },
+    };
+    const [login] = databaseLogins("gcp", { ...json, resource });
+    expect(login).toEqual({
+      owner: "Airflow",
+      server: "mlops-dev-db",
+      adminUser: "postgres",
+      database: "airflow",
+      role: "mlops-dev-airflow@p.iam",
+      login: "existing",
+      schema: "airflow",
+      extensions: ["pgaudit"],
+      passwordEnv: "AIRFLOW_DB_PASSWORD",
+      writtenByRunbook: false,
+    });
+  });
+
   test("GIVEN a key that is not a plain lower-case name THEN it is refused with the expected and found value", () => {
     const stack = new TerraformStack(Testing.app(), "s");
     expect(() => declareDatabaseLogin(stack, "Air-flow", LOGIN)).toThrow(/database login key: expected lower-case letters, digits and _, found "Air-flow"/);
