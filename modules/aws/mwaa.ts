@@ -29,14 +29,15 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Annotations, Token, type ITerraformDependable } from "cdktf";
-import { AirflowCommonProps, airflowVariables, AirflowSize, DagStore, NO_TRAIN_JOB_WARNING, PlatformAirflow, resolveAirflowCommon, variablesAsEnvironment } from "../core/airflow";
+import { Token, type ITerraformDependable } from "cdktf";
+import { AirflowCommonProps, AirflowSize, DagStore, PlatformAirflow, resolveAirflowCommon, variablesAsEnvironment } from "../core/airflow";
 import { ConsoleLink } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { DagBucket } from "./private/dag-bucket";
 import { executionStatements } from "./private/mwaa-execution-policy";
 import type { AirflowDataBucket, AirflowEcsJob } from "./private/airflow-dag-statements";
+import { awsDagVariables } from "./private/airflow-dag-variables";
 
 /** MWAA environment class per shared size (mw1.micro exists too; it allows one worker only). */
 export const MWAA_ENVIRONMENT_CLASS: Readonly<Record<AirflowSize, string>> = { small: "mw1.small", medium: "mw1.medium", large: "mw1.large" };
@@ -147,22 +148,8 @@ export class Mwaa extends Construct implements PlatformAirflow {
       policy: JSON.stringify({ Version: "2012-10-17", Statement: executionStatements(props, name, envArn, bucket.arn) }),
     });
 
-    const variables = airflowVariables<"aws">(
-      {
-        mlops_cloud: "aws",
-        mlops_transform_job: props.jobs.transform.taskDefinitionFamily,
-        mlops_train_job: props.jobs.train?.taskDefinitionFamily,
-        mlops_processed_bucket: props.dataBuckets.processed.name,
-        mlops_viz_bucket: props.dataBuckets.viz.name,
-        mlops_aws_region: props.region,
-        mlops_ecs_cluster: props.clusterName,
-        mlops_ecs_subnets: props.jobSubnetIds.join(","),
-        mlops_ecs_security_groups: props.jobSecurityGroupIds.join(","),
-      },
-      resolved.extraVariables,
-    );
+    const variables = awsDagVariables(this, props, resolved.extraVariables);
     this.variables = variables;
-    if (!props.jobs.train) Annotations.of(this).addWarning(NO_TRAIN_JOB_WARNING);
     const startup = new S3Object(this, "startup", {
       bucket: bucket.id,
       key: STARTUP_KEY,

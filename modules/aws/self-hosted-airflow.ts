@@ -21,7 +21,7 @@
  * `airflow users create --role Admin ...` through ECS Exec in the API server.
  */
 import { Construct } from "constructs";
-import { Annotations, dependable, ITerraformDependable } from "cdktf";
+import { dependable, ITerraformDependable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -42,11 +42,9 @@ import {
   AirflowDatabaseLogin,
   AirflowImage,
   AirflowSize,
-  airflowVariables,
   DagStore,
   imageDigestProblem,
   imageReference,
-  NO_TRAIN_JOB_WARNING,
   PlatformAirflow,
   resolveAirflowCommon,
   variablesAsEnvironment,
@@ -62,6 +60,7 @@ import { airflowContainers, airflowVolumes, DAG_FOLDER } from "./private/airflow
 import { DAG_SYNC_SCRIPT } from "./private/dag-sync";
 import { SelfHostedAirflowAlarms } from "./private/airflow-alarms";
 import { serviceTrustPolicy } from "./private/iam";
+import { awsDagVariables } from "./private/airflow-dag-variables";
 
 /** Fargate CPU units per shared size, for a component of 1000 millicores (smaller ones get half). */
 const SCALE: Readonly<Record<AirflowSize, number>> = { small: 1, medium: 2, large: 4 };
@@ -223,22 +222,8 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
       }),
     ];
 
-    const variables = airflowVariables<"aws">(
-      {
-        mlops_cloud: "aws",
-        mlops_transform_job: props.jobs.transform.taskDefinitionFamily,
-        mlops_train_job: props.jobs.train?.taskDefinitionFamily,
-        mlops_processed_bucket: props.dataBuckets.processed.name,
-        mlops_viz_bucket: props.dataBuckets.viz.name,
-        mlops_aws_region: props.region,
-        mlops_ecs_cluster: props.clusterName,
-        mlops_ecs_subnets: props.jobSubnetIds.join(","),
-        mlops_ecs_security_groups: props.jobSecurityGroupIds.join(","),
-      },
-      resolved.extraVariables,
-    );
+    const variables = awsDagVariables(this, props, resolved.extraVariables);
     this.variables = variables;
-    if (!props.jobs.train) Annotations.of(this).addWarning(NO_TRAIN_JOB_WARNING);
 
     const environment = {
       // The root filesystem is read-only: every airflow command writes airflow.cfg when it finds none, and the FAB auth

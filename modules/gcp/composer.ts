@@ -36,11 +36,12 @@ import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
-import { Annotations, Fn, ITerraformDependable } from "cdktf";
-import { AirflowCommonProps, AirflowJobs, AirflowSize, airflowVariables, DagStore, NO_TRAIN_JOB_WARNING, PlatformAirflow, resolveAirflowCommon, variablesAsEnvironment } from "../core/airflow";
+import { Fn, ITerraformDependable } from "cdktf";
+import { AirflowCommonProps, AirflowJobs, AirflowSize, DagStore, PlatformAirflow, resolveAirflowCommon, variablesAsEnvironment } from "../core/airflow";
 import { ConsoleLink } from "../core/contracts";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
+import { gcpDagVariables } from "./private/airflow-dag-variables";
 
 /** Composer environment size per shared size. */
 export const COMPOSER_SIZE: Readonly<Record<AirflowSize, string>> = {
@@ -137,20 +138,8 @@ export class Composer extends Construct implements PlatformAirflow {
       );
     }
 
-    const variables = airflowVariables<"gcp">(
-      {
-        mlops_cloud: "gcp",
-        mlops_transform_job: props.jobs.transform,
-        mlops_train_job: props.jobs.train,
-        mlops_processed_bucket: props.dataBuckets.processed,
-        mlops_viz_bucket: props.dataBuckets.viz,
-        mlops_gcp_project: project,
-        mlops_gcp_region: props.region,
-      },
-      resolved.extraVariables,
-    );
+    const variables = gcpDagVariables(this, props, resolved.extraVariables);
     this.variables = variables;
-    if (!props.jobs.train) Annotations.of(this).addWarning(NO_TRAIN_JOB_WARNING);
 
     const w = WORKLOADS[size];
     this.environment = new ComposerEnvironment(this, "env", {

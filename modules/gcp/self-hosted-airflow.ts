@@ -47,7 +47,7 @@
  * the VPC (README: "Opening the UI").
  */
 import { Construct } from "constructs";
-import { Annotations, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { CloudRunV2JobIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-job-iam-member";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunV2WorkerPool, CloudRunV2WorkerPoolTemplateContainers } from "@cdktf/provider-google/lib/cloud-run-v2-worker-pool";
@@ -71,11 +71,9 @@ import {
   AirflowImage,
   AirflowJobs,
   AirflowSize,
-  airflowVariables,
   DagStore,
   imageDigestProblem,
   imageReference,
-  NO_TRAIN_JOB_WARNING,
   PlatformAirflow,
   resolveAirflowCommon,
   variablesAsEnvironment,
@@ -85,6 +83,7 @@ import { declareDatabaseLogin } from "../core/database-login";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { CLOUD_SQL_PROXY_IMAGE, cloudRunName, cloudRunUrl } from "./cloud-run";
+import { gcpDagVariables } from "./private/airflow-dag-variables";
 
 /**
  * The gcloud CLI (alpine build), pinned by version, for the DAG sync sidecar: `gcloud storage rsync`
@@ -272,20 +271,8 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
     }
     this.secrets = secrets;
 
-    const variables = airflowVariables<"gcp">(
-      {
-        mlops_cloud: "gcp",
-        mlops_transform_job: props.jobs.transform,
-        mlops_train_job: props.jobs.train,
-        mlops_processed_bucket: props.dataBuckets.processed,
-        mlops_viz_bucket: props.dataBuckets.viz,
-        mlops_gcp_project: project,
-        mlops_gcp_region: props.region,
-      },
-      resolved.extraVariables,
-    );
+    const variables = gcpDagVariables(this, props, resolved.extraVariables);
     this.variables = variables;
-    if (!props.jobs.train) Annotations.of(this).addWarning(NO_TRAIN_JOB_WARNING);
 
     const apiName = cloudRunName(n, "airflow-api");
     this.uiUrl = cloudRunUrl(n, "airflow-api", props.projectNumber, props.region);
