@@ -15,6 +15,7 @@ import { PlatformObjectStorage } from "../core/contracts";
 import { lookup, ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { BUCKET_PURPOSES, BucketPurpose } from "../core/workload-spec";
+import { hardenedBucketConfig } from "./private/hardened-bucket";
 
 export interface ObjectStorageProps {
   readonly naming: Naming;
@@ -48,17 +49,8 @@ export class ObjectStorage extends Construct implements PlatformObjectStorage {
       throw new ValidationError(`noncurrentVersionExpirationDays must be a positive integer; got ${noncurrentDays}`, this);
     }
     const n = props.naming;
-    const base = (purpose: string): StorageBucketConfig => ({
-      name: n.bounded(63, purpose, props.projectNumber),
-      project: props.projectId,
-      location: props.region,
-      storageClass: "STANDARD",
-      uniformBucketLevelAccess: true,
-      publicAccessPrevention: "enforced",
-      versioning: { enabled: true },
-      forceDestroy,
-      encryption: props.customerManagedKey ? { defaultKmsKeyName: props.customerManagedKey } : undefined,
-    });
+    const base = (purpose: string): StorageBucketConfig =>
+      hardenedBucketConfig({ name: n.bounded(63, purpose, props.projectNumber), projectId: props.projectId, location: props.region, forceDestroy, customerManagedKey: props.customerManagedKey });
 
     if (logging) {
       this.logBucket = new StorageBucket(this, "access-logs", {

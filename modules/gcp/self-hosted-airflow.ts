@@ -84,6 +84,7 @@ import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { CLOUD_SQL_PROXY_IMAGE, cloudRunName, cloudRunUrl } from "./cloud-run";
 import { gcpDagVariables } from "./private/airflow-dag-variables";
+import { hardenedBucketConfig } from "./private/hardened-bucket";
 
 /**
  * The gcloud CLI (alpine build), pinned by version, for the DAG sync sidecar: `gcloud storage rsync`
@@ -184,18 +185,10 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
     });
     const member = `serviceAccount:${this.account.email}`;
 
-    // DAG store: hardened like the data buckets (modules/gcp/object-storage.ts), the mirror writes dags/.
+    // DAG store: hardened like the data buckets (private/hardened-bucket.ts), the mirror writes dags/.
     this.dagBucket = new StorageBucket(this, "dags", {
-      name: n.bounded(63, "airflow-dags", props.projectNumber),
-      project,
-      location: props.region,
-      storageClass: "STANDARD",
-      uniformBucketLevelAccess: true,
-      publicAccessPrevention: "enforced",
-      versioning: { enabled: true },
-      forceDestroy,
+      ...hardenedBucketConfig({ name: n.bounded(63, "airflow-dags", props.projectNumber), projectId: project, location: props.region, forceDestroy, customerManagedKey: props.customerManagedKey }),
       lifecycleRule: [{ condition: { daysSinceNoncurrentTime: 30 }, action: { type: "Delete" } }],
-      encryption: props.customerManagedKey ? { defaultKmsKeyName: props.customerManagedKey } : undefined,
       logging: props.accessLogBucket ? { logBucket: props.accessLogBucket, logObjectPrefix: "airflow-dags/" } : undefined,
     });
 
