@@ -16,7 +16,7 @@
  * DAG bucket's `dags/`, and open ECS Exec channels.
  *
  * NOT created here: the database and its login (RDS has no Terraform resource for them and the
- * instance is private). The day-0 migration creates both from `databaseLogin`; until then
+ * instance is private). The day-0 migration creates both from the login this module declares (modules/core/database-login.ts); until then
  * `db migrate` fails and the scheduler does not start (its alarm fires). The first UI user:
  * `airflow users create --role Admin ...` through ECS Exec in the API server.
  */
@@ -39,7 +39,6 @@ import {
   AIRFLOW_IMAGE,
   AirflowCommonProps,
   AirflowComponent,
-  AirflowDatabaseLogin,
   AirflowImage,
   AirflowSize,
   DagStore,
@@ -125,7 +124,6 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
   readonly links: readonly ConsoleLink[];
   readonly identity: string;
   readonly variables: Readonly<Record<string, string>>;
-  readonly databaseLogin: AirflowDatabaseLogin;
 
   constructor(scope: Construct, id: string, props: SelfHostedAirflowProps) {
     super(scope, id);
@@ -172,7 +170,6 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
       customerManagedKey: props.customerManagedKey,
       recoveryWindowDays: props.secretRecoveryDays ?? 30,
     });
-    this.databaseLogin = { database: AIRFLOW_DATABASE, role: AIRFLOW_DATABASE_ROLE, auth: "password", passwordSecret: `${n.prefix}/${n.env}/airflow-db-password`, createDatabase: true };
     // Day 0's migration step creates the database and the login from this declaration (RDS has neither as a resource).
     declareDatabaseLogin(this, "airflow", {
       owner: "Airflow",

@@ -47,7 +47,6 @@ import {
   AirflowSize,
   AIRFLOW_DATABASE,
   AIRFLOW_DATABASE_ROLE,
-  AirflowDatabaseLogin,
   airflowVariables,
   DagStore,
   imageDigestProblem,
@@ -128,7 +127,6 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
   readonly links: readonly ConsoleLink[];
   readonly identity: string;
   readonly variables: Readonly<Record<string, string>>;
-  readonly databaseLogin: AirflowDatabaseLogin = { database: AIRFLOW_DATABASE, role: AIRFLOW_DATABASE_ROLE, auth: "password", passwordSecret: "airflow-db-password", createDatabase: false };
   /** The DAG store (blob container `airflow-dags`). */
   readonly dagContainer: StorageContainer;
 

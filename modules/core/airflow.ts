@@ -41,34 +41,7 @@ export interface PlatformAirflow {
   readonly identity: string;
   /** The Variables set for the DAGs, by name (without the `AIRFLOW_VAR_` prefix). */
   readonly variables: Readonly<Record<string, string>>;
-  /**
-   * The metadata database login the day-0 migration step must create (self-hosted only; a managed
-   * service brings its own database). @default - none
-   */
-  readonly databaseLogin?: AirflowDatabaseLogin;
 }
-
-/**
- * What the day-0 migration needs to give a self-hosted Airflow its metadata database, the same shape
- * on every cloud: with `auth: "password"`, `CREATE ROLE <role> LOGIN PASSWORD '<the secret's value>'`;
- * with `auth: "iam"` (Google Cloud's IAM database authentication: Terraform creates the IAM user,
- * there is no password) the role exists and only needs the grants; the database itself when
- * `createDatabase` (RDS has no Terraform resource for a database inside an instance; Azure and
- * Google create it in Terraform); then `ALTER DATABASE <database> OWNER TO <role>`.
- */
-export type AirflowDatabaseLogin = {
-  readonly database: string;
-  readonly role: string;
-  /** Whether the step must also `CREATE DATABASE` (it does not exist after apply). */
-  readonly createDatabase: boolean;
-} & (
-  | {
-      readonly auth: "password";
-      /** Name of the secret holding the login's password in the cloud's secret store (Secrets Manager name, Key Vault secret name). */
-      readonly passwordSecret: string;
-    }
-  | { readonly auth: "iam" }
-);
 
 /** The metadata database and its login: `airflow` on every cloud. */
 export const AIRFLOW_DATABASE = "airflow";

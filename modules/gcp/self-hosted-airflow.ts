@@ -67,7 +67,6 @@ import {
   AIRFLOW_IMAGE,
   AirflowCommonProps,
   AirflowComponent,
-  AirflowDatabaseLogin,
   AirflowImage,
   AirflowJobs,
   AirflowSize,
@@ -166,7 +165,6 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
   readonly links: readonly ConsoleLink[];
   readonly identity: string;
   readonly variables: Readonly<Record<string, string>>;
-  readonly databaseLogin: AirflowDatabaseLogin;
 
   constructor(scope: Construct, id: string, props: SelfHostedAirflowProps) {
     super(scope, id);
@@ -221,13 +219,12 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
     });
     // The same name as a literal (the resource's attribute is a token): the login declaration and the URL need its text.
     const dbUser = `${n.bounded(30, "airflow")}@${project}.iam`;
-    this.databaseLogin = { database: AIRFLOW_DATABASE, role: dbUser, auth: "iam", createDatabase: false };
     // Day 0's migration grants the IAM user CONNECT, its own schema `airflow` and that schema as search_path.
     declareDatabaseLogin(this, "airflow", {
       owner: "Airflow",
       server: props.database.instanceName,
       database: this.sqlDatabase.name,
-      role: this.databaseLogin.role,
+      role: dbUser,
       schema: "airflow",
       login: "existing",
     });

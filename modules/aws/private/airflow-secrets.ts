@@ -5,7 +5,7 @@
  * The hashicorp/aws provider alone does it, so the offline plan needs no other provider.
  *
  * - `airflow-db-password`: the metadata login's password (the day-0 migration creates the login
- *   with it; AirflowDatabaseLogin.passwordSecret).
+ *   with it: the module's declared login names this secret).
  * - `airflow-db-conn`: the SQLAlchemy URL, built from the password *read back from Secrets
  *   Manager* at the written version, so a retried apply never leaves URL and password disagreeing.
  * - `airflow-fernet-key`: 32 url-safe base64 bytes (`base64encode` of 32 alphanumerics).

@@ -139,10 +139,9 @@ describe("SelfHostedAirflow (AWS)", () => {
     expect(sid("DataObjects").Resource).toEqual(["arn:aws:s3:::mlops-test-processed/*", "arn:aws:s3:::mlops-test-viz/*"]);
   });
 
-  test("GIVEN the platform ids WHEN built THEN the Variables are exactly those the DAGs read on AWS, and the day-0 login is described in the shared shape", () => {
+  test("GIVEN the platform ids WHEN built THEN the Variables are exactly those the DAGs read on AWS, ", () => {
     const { airflow } = build();
     expect(Object.keys(airflow.variables).sort()).toEqual(dagTableVariables("aws").sort());
-    expect(airflow.databaseLogin).toEqual({ database: "airflow", role: "airflow", auth: "password", passwordSecret: "mlops/test/airflow-db-password", createDatabase: true });
     expect(airflow.dagStore).toMatchObject({ kind: "s3", prefix: "dags/" });
     expect(airflow.uiUrl).toBe("http://api-server.mlops-test-airflow.internal:8080");
   });

@@ -96,8 +96,13 @@ describe("SelfHostedAirflow", () => {
     ]);
   });
 
-  test("GIVEN the metadata database WHEN built THEN the day-0 login it needs is described in the shared shape (the database exists, the login does not)", () => {
-    expect(build().airflow.databaseLogin).toEqual({ database: "airflow", role: "airflow", auth: "password", passwordSecret: "airflow-db-password", createDatabase: false });
+  test("GIVEN the metadata database WHEN built THEN it declares the day-0 login: role airflow, own schema, the password of airflow-db-password, the database made by Terraform", () => {
+    const json = synthStack(build().stack) as { locals?: Record<string, Record<string, unknown>> };
+    const declared = json.locals?.mlops_database_login_airflow;
+    expect(declared).toMatchObject({ owner: "Airflow", role: "airflow", schema: "airflow", login: "password" });
+    expect(declared?.createDatabase).toBeUndefined();
+    expect(String(declared?.database)).toMatch(/^\$\{azurerm_postgresql_flexible_server_database\..*\.name\}$/);
+    expect(String(declared?.passwordSecret)).toMatch(/^\$\{azurerm_key_vault_secret\..*airflow-db-password.*\.name\}$/);
   });
 
   test("GIVEN the jobs WHEN built THEN the identity gets a custom role with only start/stop/read job actions, on exactly those jobs", () => {

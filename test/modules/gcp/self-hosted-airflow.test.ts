@@ -93,7 +93,6 @@ describe("SelfHostedAirflow (Google Cloud)", () => {
   test("GIVEN the metadata login WHEN declared THEN day 0 gives the existing IAM user the database (login existing, no password secret)", () => {
     const local = (json as { locals?: Record<string, unknown> }).locals?.[`${DATABASE_LOGIN_LOCAL_PREFIX}airflow`];
     expect(local).toEqual({ owner: "Airflow", server: "mlops-test-db", database: expect.stringMatching(/^\$\{google_sql_database\..*\.name\}$/), role: IAM_USER, schema: "airflow", login: "existing" });
-    expect(airflow.databaseLogin).toEqual({ database: "airflow", role: IAM_USER, auth: "iam", createDatabase: false });
   });
 
   test("GIVEN the generated secrets WHEN synthesized THEN each has a write-only first version and is read by reference, no value in the JSON", () => {
