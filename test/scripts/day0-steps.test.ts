@@ -35,9 +35,15 @@ function unmetNeeds(steps: readonly Day0Step[]): string[] {
   return problems;
 }
 
+/** The printed runbook of (env, cloud), planned once per run (each plan synthesizes the stack; tests only read it). */
+const planned = new Map<string, Day0Step[]>();
 function stepsOf(env: string, cloud: string): Day0Step[] {
+  const key = `${env}-${cloud}`;
+  const cached = planned.get(key);
+  if (cached) return cached;
   const p = plan(["--env", env, "--cloud", cloud, "--dry-run"], ROOT);
   if ("error" in p) throw new Error(p.error);
+  planned.set(key, p.steps);
   return p.steps;
 }
 
@@ -212,9 +218,11 @@ function azureStack(env: string): StackJson {
 
 describe("declared database logins (any cloud)", () => {
   const [dev] = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" });
-  /** dev-aws's synthesized stack plus an Airflow login declared the way modules/core/database-login.ts writes it. */
+  let devAws: StackJson | undefined;
+  /** dev-aws's synthesized stack (synthesized once) plus an Airflow login declared the way modules/core/database-login.ts writes it. */
   const withDeclared = (): StackJson => {
-    const stack = synthesizedStack(dev, "aws", ROOT) as StackJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
+    devAws ??= synthesizedStack(dev, "aws", ROOT);
+    const stack = structuredClone(devAws) as StackJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
     const [db] = Object.keys(stack.resource.aws_db_instance);
     stack.resource.aws_secretsmanager_secret.airflow_login = { name: "mlops/dev/airflow-db-login" };
     return {
