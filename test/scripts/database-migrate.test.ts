@@ -1,67 +1,22 @@
 /**
  * The day-0 database step against a real PostgreSQL: a throwaway cluster on loopback (initdb + pg_ctl
- * from Debian's postgresql, as the postgres user when the tests run as root), started once per suite.
+ * from Debian's postgresql: test/support/postgres.ts), started once per suite.
  */
 import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as net from "net";
-import * as os from "os";
-import * as path from "path";
 import { MigrateOptions, clusterSql, databaseSql, migrate, migrationScript, parseOptions, quoteIdent, quoteLiteral, scramVerifier } from "../../scripts/database-migrate";
+import { ADMIN, ADMIN_PASSWORD, HAS_PGAUDIT, LocalPostgres, POSTGRES_MISSING, startLocalPostgres } from "../support/postgres";
 
-const BIN = (() => {
-  const base = "/usr/lib/postgresql";
-  const versions = fs.existsSync(base) ? fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
-  const dir = versions.map((v) => path.join(base, v, "bin")).find((d) => fs.existsSync(path.join(d, "initdb")));
-  return dir;
-})();
-const HAS_PSQL = spawnSync("psql", ["--version"]).status === 0;
-const ADMIN = "admin";
-const ADMIN_PASSWORD = "admin-password-for-tests-only";
 const PASSWORD = "mlflow-password-0123456789";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Runs a PostgreSQL binary as the postgres user when we are root (initdb refuses root). */
-function asPostgres(cmd: string, args: string[]): ReturnType<typeof spawnSync> {
-  const root = process.getuid?.() === 0;
-  const ids = root ? { uid: Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout), gid: Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout) } : {};
-  return spawnSync(path.join(BIN!, cmd), args, { encoding: "utf8", ...ids });
-}
-
-function psql(port: number, user: string, password: string, db: string, sql: string): { ok: boolean; out: string; err: string } {
-  const r = spawnSync("psql", ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", db, "-c", sql], {
-    encoding: "utf8",
-    env: { ...process.env, PGPASSWORD: password, PGSSLMODE: "disable" },
-  });
-  return { ok: r.status === 0, out: r.stdout.trim(), err: r.stderr.trim() };
-}
-
-const reason = !BIN ? "no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql)" : !HAS_PSQL ? "no psql on PATH" : "";
-if (reason) console.warn(`database-migrate tests skipped: ${reason}`);
-const describePg = reason ? describe.skip : describe;
-/** pgaudit must be preloaded (Cloud SQL's `cloudsql.enable_pgaudit` does that); Debian ships it as postgresql-<major>-pgaudit. */
-const PGAUDIT = (() => {
-  if (!BIN) return false;
-  const major = path.basename(path.dirname(BIN));
-  return fs.existsSync(path.join(BIN, "..", "lib", "pgaudit.so")) && fs.existsSync(`/usr/share/postgresql/${major}/extension/pgaudit.control`);
-})();
-if (!reason && !PGAUDIT) console.warn("database-migrate pgaudit test skipped: pgaudit is not installed (apt-get install postgresql-15-pgaudit, as .ci/python-test-deps does)");
-const testPgaudit = PGAUDIT ? test : test.skip;
+if (POSTGRES_MISSING) console.warn(`database-migrate tests skipped: ${POSTGRES_MISSING}`);
+const describePg = POSTGRES_MISSING ? describe.skip : describe;
+if (!POSTGRES_MISSING && !HAS_PGAUDIT) console.warn("database-migrate pgaudit test skipped: pgaudit is not installed (apt-get install postgresql-15-pgaudit, as .ci/python-test-deps does)");
+const testPgaudit = HAS_PGAUDIT ? test : test.skip;
 /** A password with every character a shell, SQL or JSON quoting could trip on. */
 const NASTY_PASSWORD = `a'b"c\\d$e$$f\`g-0123456789`;
 
 describePg("database-migrate against a local PostgreSQL", () => {
-  let dir = "";
+  let pg: LocalPostgres | undefined;
   let port = 0;
   const env = () => ({ ...process.env, PGPASSWORD: ADMIN_PASSWORD });
   const opts = (over: Partial<MigrateOptions> = {}): MigrateOptions => ({
@@ -77,60 +32,39 @@ describePg("database-migrate against a local PostgreSQL", () => {
     passwordVerifier: scramVerifier(PASSWORD),
     ...over,
   });
-  const admin = (sql: string, db = "postgres") => psql(port, ADMIN, ADMIN_PASSWORD, db, sql);
+  const psql = (user: string, password: string, db: string, sql: string) => pg!.psql(user, password, db, sql);
+  const admin = (sql: string, db = "postgres") => psql(ADMIN, ADMIN_PASSWORD, db, sql);
 
   beforeAll(async () => {
-    // As root the cluster runs as postgres, which cannot enter the suite's private temp folder: use /tmp.
-    dir = fs.mkdtempSync(path.join(process.getuid?.() === 0 ? "/tmp" : os.tmpdir(), "pg-migrate-"));
-    const data = path.join(dir, "data");
-    const pwfile = path.join(dir, "pw");
-    fs.writeFileSync(pwfile, ADMIN_PASSWORD);
-    if (process.getuid?.() === 0) {
-      const uid = Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout);
-      const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout);
-      fs.chownSync(dir, uid, gid);
-      fs.chownSync(pwfile, uid, gid);
-    }
-    const init = asPostgres("initdb", ["-D", data, "-U", ADMIN, "--pwfile", pwfile, "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-instructions"]);
-    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
-    port = await freePort();
-    const preload = PGAUDIT ? " -c shared_preload_libraries=pgaudit" : "";
-    const start = asPostgres("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off${preload}`, "start"]);
-    if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr}${fs.existsSync(path.join(dir, "log")) ? fs.readFileSync(path.join(dir, "log"), "utf8") : ""}`);
-    for (const db of ["mlflow", "airflow"]) {
-      const created = admin(`CREATE DATABASE ${db}`);
-      if (!created.ok) throw new Error(created.err);
-    }
+    pg = await startLocalPostgres({ databases: ["mlflow", "airflow"], preload: HAS_PGAUDIT ? ["pgaudit"] : [] });
+    port = pg.port;
   }, 60000);
 
-  afterAll(() => {
-    if (dir && BIN) asPostgres("pg_ctl", ["-D", path.join(dir, "data"), "-m", "immediate", "-w", "stop"]);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => pg?.stop());
 
   test("GIVEN password mode WHEN migrated THEN MLflow logs in, works in its own schema only, and is a plain login", () => {
     expect(migrate(opts(), env())).toEqual({ ok: true, message: expect.stringContaining("role mlflow (password) has CONNECT on mlflow") });
-    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SHOW search_path").out).toBe("mlflow");
-    expect(psql(port, "mlflow", PASSWORD, "mlflow", "CREATE TABLE experiments (id int); SELECT schemaname FROM pg_tables WHERE tablename = 'experiments'").out).toBe("mlflow");
-    expect(psql(port, "mlflow", PASSWORD, "mlflow", "CREATE TABLE public.x (id int)").err).toMatch(/permission denied for schema public/);
-    expect(psql(port, "mlflow", PASSWORD, "mlflow", "CREATE DATABASE other").err).toMatch(/permission denied to create database/);
-    expect(psql(port, "mlflow", PASSWORD, "mlflow", "CREATE ROLE other").err).toMatch(/permission denied to create role/);
+    expect(psql("mlflow", PASSWORD, "mlflow", "SHOW search_path").out).toBe("mlflow");
+    expect(psql("mlflow", PASSWORD, "mlflow", "CREATE TABLE experiments (id int); SELECT schemaname FROM pg_tables WHERE tablename = 'experiments'").out).toBe("mlflow");
+    expect(psql("mlflow", PASSWORD, "mlflow", "CREATE TABLE public.x (id int)").err).toMatch(/permission denied for schema public/);
+    expect(psql("mlflow", PASSWORD, "mlflow", "CREATE DATABASE other").err).toMatch(/permission denied to create database/);
+    expect(psql("mlflow", PASSWORD, "mlflow", "CREATE ROLE other").err).toMatch(/permission denied to create role/);
     expect(admin("SELECT rolsuper, rolcreatedb, rolcreaterole, rolconnlimit FROM pg_roles WHERE rolname = 'mlflow'").out).toBe("f|f|f|20");
   });
 
   test("GIVEN the step ran already WHEN it runs again THEN nothing fails and MLflow's tables stay; a new password replaces the old", () => {
     expect(migrate(opts(), env()).ok).toBe(true);
-    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SELECT count(*) FROM experiments").out).toBe("0");
+    expect(psql("mlflow", PASSWORD, "mlflow", "SELECT count(*) FROM experiments").out).toBe("0");
     const rotated = "rotated-password-9876543210";
     expect(migrate(opts({ passwordVerifier: scramVerifier(rotated) }), env()).ok).toBe(true);
-    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SELECT 1").err).toMatch(/password authentication failed/);
-    expect(psql(port, "mlflow", rotated, "mlflow", "SELECT 1").out).toBe("1");
+    expect(psql("mlflow", PASSWORD, "mlflow", "SELECT 1").err).toMatch(/password authentication failed/);
+    expect(psql("mlflow", rotated, "mlflow", "SELECT 1").out).toBe("1");
     expect(migrate(opts(), env()).ok).toBe(true);
   });
 
   test("GIVEN another login role WHEN it connects to MLflow's database THEN it is refused (PUBLIC has no CONNECT)", () => {
     expect(admin("CREATE ROLE intruder LOGIN PASSWORD 'intruder-password-123'").ok).toBe(true);
-    expect(psql(port, "intruder", "intruder-password-123", "mlflow", "SELECT 1").err).toMatch(/permission denied for database "mlflow"/);
+    expect(psql("intruder", "intruder-password-123", "mlflow", "SELECT 1").err).toMatch(/permission denied for database "mlflow"/);
   });
 
   test("GIVEN rds-iam mode WHEN migrated THEN the role is a member of rds_iam and has no password", () => {
@@ -165,28 +99,28 @@ describePg("database-migrate against a local PostgreSQL", () => {
     const argv = ["--host", "127.0.0.1", "--port", String(port), "--admin-user", ADMIN, "--database", "airflow", "--role", "airflow", "--schema", "airflow", "--login", "password", "--password-env", "AIRFLOW_DB_PASSWORD", "--sslmode", "disable"];
     const o = parseOptions(argv, { AIRFLOW_DB_PASSWORD: NASTY_PASSWORD, MLFLOW_DB_PASSWORD: "not-this-one-0123456789" });
     expect(migrate(o, env())).toEqual({ ok: true, message: expect.stringContaining("role airflow (password) has CONNECT on airflow and owns schema airflow") });
-    const airflow = (sql: string, db = "airflow") => psql(port, "airflow", NASTY_PASSWORD, db, sql);
+    const airflow = (sql: string, db = "airflow") => psql("airflow", NASTY_PASSWORD, db, sql);
     expect(airflow("SHOW search_path").out).toBe("airflow");
     // What `airflow db migrate` does: unqualified tables, an alembic version table, a sequence.
     expect(airflow("CREATE TABLE alembic_version (version_num varchar(32)); CREATE TABLE dag (id serial primary key); SELECT string_agg(schemaname, ',' ORDER BY tablename) FROM pg_tables WHERE tableowner = 'airflow'").out).toBe("airflow,airflow");
     expect(airflow("CREATE TABLE public.x (id int)").err).toMatch(/permission denied for schema public/);
     expect(airflow("SELECT 1", "mlflow").err).toMatch(/permission denied for database "mlflow"/);
-    expect(psql(port, "mlflow", PASSWORD, "airflow", "SELECT 1").err).toMatch(/permission denied for database "airflow"/);
+    expect(psql("mlflow", PASSWORD, "airflow", "SELECT 1").err).toMatch(/permission denied for database "airflow"/);
     expect(admin("SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = 'airflow'").out).toBe("f|f|f|f|f");
     // Rerun: nothing fails, the tables stay, the password still works.
     expect(migrate(parseOptions(argv, { AIRFLOW_DB_PASSWORD: NASTY_PASSWORD }), env()).ok).toBe(true);
     expect(airflow("SELECT count(*) FROM dag").out).toBe("0");
-    expect(psql(port, "airflow", "wrong-password-0123456789", "airflow", "SELECT 1").err).toMatch(/password authentication failed/);
+    expect(psql("airflow", "wrong-password-0123456789", "airflow", "SELECT 1").err).toMatch(/password authentication failed/);
   });
 
   test("GIVEN two roles in one database, each with its own schema WHEN each reads the other's table THEN it is refused", () => {
     expect(migrate(opts({ role: "neighbour", schema: "neighbour", passwordVerifier: scramVerifier(NASTY_PASSWORD) }), env()).ok).toBe(true);
-    const neighbour = (sql: string) => psql(port, "neighbour", NASTY_PASSWORD, "mlflow", sql);
+    const neighbour = (sql: string) => psql("neighbour", NASTY_PASSWORD, "mlflow", sql);
     expect(neighbour("CREATE TABLE secrets (v text); INSERT INTO secrets VALUES ('x'); SELECT schemaname FROM pg_tables WHERE tablename = 'secrets'").out).toBe("neighbour");
     expect(neighbour("SELECT * FROM mlflow.experiments").err).toMatch(/permission denied for schema mlflow/);
-    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SELECT * FROM neighbour.secrets").err).toMatch(/permission denied for schema neighbour/);
+    expect(psql("mlflow", PASSWORD, "mlflow", "SELECT * FROM neighbour.secrets").err).toMatch(/permission denied for schema neighbour/);
     // MLflow's own tables and search_path are untouched by the neighbour's migration.
-    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SHOW search_path").out).toBe("mlflow");
+    expect(psql("mlflow", PASSWORD, "mlflow", "SHOW search_path").out).toBe("mlflow");
   });
 
   test("GIVEN an admin that is no superuser, only CREATEROLE and the database's owner (RDS's master, Azure's admin) WHEN migrated twice THEN the role gets its schema", () => {
@@ -196,7 +130,7 @@ describePg("database-migrate against a local PostgreSQL", () => {
     const o = opts({ adminUser: "cloudadmin", database: "appdb", role: "app_user", schema: "app" });
     expect(migrate(o, e)).toEqual({ ok: true, message: expect.stringContaining("role app_user (password) has CONNECT on appdb and owns schema app") });
     expect(migrate(o, e).ok).toBe(true);
-    expect(psql(port, "app_user", PASSWORD, "appdb", "CREATE TABLE t (id int); SELECT schemaname FROM pg_tables WHERE tablename = 't'").out).toBe("app");
+    expect(psql("app_user", PASSWORD, "appdb", "CREATE TABLE t (id int); SELECT schemaname FROM pg_tables WHERE tablename = 't'").out).toBe("app");
     expect(admin("SELECT rolsuper FROM pg_roles WHERE rolname = 'cloudadmin'").out).toBe("f");
   });
 
@@ -207,7 +141,7 @@ describePg("database-migrate against a local PostgreSQL", () => {
     expect(admin("SELECT extname FROM pg_extension WHERE extname = 'pgaudit'", "mlflow").out).toBe("pgaudit");
     expect(admin("SELECT count(*) FROM pg_extension WHERE extname = 'pgaudit'", "postgres").out).toBe("0");
     // The role's sessions still work with the audit hooks on.
-    expect(psql(port, "mlflow", PASSWORD, "mlflow", "SELECT 1").out).toBe("1");
+    expect(psql("mlflow", PASSWORD, "mlflow", "SELECT 1").out).toBe("1");
   });
 
   test("GIVEN --create-database (a self-hosted Airflow on RDS, which has no resource for a second database) WHEN migrated twice, directly and as the migration job's script THEN the database exists once and the role works in its schema", () => {
@@ -227,7 +161,7 @@ describePg("database-migrate against a local PostgreSQL", () => {
     }
     for (const db of ["airflow_rds", "airflow_job"]) {
       expect(admin(`SELECT count(*) FROM pg_database WHERE datname = '${db}'`).out).toBe("1");
-      expect(psql(port, db, NASTY_PASSWORD, db, "CREATE TABLE IF NOT EXISTS dag (id int); SELECT schemaname FROM pg_tables WHERE tablename = 'dag'").out).toBe("airflow");
+      expect(psql(db, NASTY_PASSWORD, db, "CREATE TABLE IF NOT EXISTS dag (id int); SELECT schemaname FROM pg_tables WHERE tablename = 'dag'").out).toBe("airflow");
     }
   });
 

@@ -5,45 +5,20 @@
  * in an environment variable): quotes, newlines, `$` and commas arrive unchanged.
  */
 import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as net from "net";
-import * as os from "os";
 import * as path from "path";
 import { MIGRATION_SQL_VARIABLE, migrationCommand } from "../../../modules/core/database-migration";
-import { ROOT } from "../../support/synth";
+import { ROOT } from "../../support/stack-json";
+import { ADMIN, ADMIN_PASSWORD, LocalPostgres, POSTGRES_MISSING, startLocalPostgres } from "../../support/postgres";
 
-const BIN = (() => {
-  const base = "/usr/lib/postgresql";
-  const versions = fs.existsSync(base) ? fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
-  return versions.map((v) => path.join(base, v, "bin")).find((d) => fs.existsSync(path.join(d, "initdb")));
-})();
-const HAS_PSQL = spawnSync("psql", ["--version"]).status === 0;
-const ADMIN = "admin";
-const ADMIN_PASSWORD = "admin-password-for-tests-only";
 const ROLE_PASSWORD = "role-password-$with/odd+chars=0123";
+/** tsx itself, not through npx: npx starts npm first (half a second of CPU per call). */
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
-const root = process.getuid?.() === 0;
-const ids = (): { uid?: number; gid?: number } =>
-  root ? { uid: Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout), gid: Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout) } : {};
-const asPostgres = (cmd: string, args: string[]) => spawnSync(path.join(BIN!, cmd), args, { encoding: "utf8", ...ids() });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const reason = !BIN ? "no initdb under /usr/lib/postgresql/*/bin (apt-get install postgresql)" : !HAS_PSQL ? "no psql on PATH" : "";
-if (reason) console.warn(`database migration command tests skipped: ${reason}`);
-const describePg = reason ? describe.skip : describe;
+if (POSTGRES_MISSING) console.warn(`database migration command tests skipped: ${POSTGRES_MISSING}`);
+const describePg = POSTGRES_MISSING ? describe.skip : describe;
 
 describePg("the migration job's command against a local PostgreSQL", () => {
-  let dir = "";
+  let pg: LocalPostgres | undefined;
   let port = 0;
   /** What the job's environment holds: connection settings, the admin password (from the secret store), the SQL. */
   const jobEnv = (sqlBase64: string | undefined): NodeJS.ProcessEnv => ({
@@ -60,47 +35,24 @@ describePg("the migration job's command against a local PostgreSQL", () => {
     const [cmd, ...args] = migrationCommand(afterwards);
     return spawnSync(cmd, args, { env: jobEnv(sqlBase64), encoding: "utf8" });
   };
-  const query = (user: string, password: string, db: string, sql: string) => {
-    const r = spawnSync("psql", ["-X", "-q", "-t", "-A", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", db, "-c", sql], {
-      encoding: "utf8",
-      env: { ...process.env, PGPASSWORD: password, PGSSLMODE: "disable" },
-    });
-    return { ok: r.status === 0, out: r.stdout.trim(), err: r.stderr.trim() };
-  };
+  const query = (user: string, password: string, db: string, sql: string) => pg!.psql(user, password, db, sql);
   /** The day-0 step's own pipeline: database-migrate.ts --emit-sql, base64, one line. */
   const emitted = (role: string) => {
     const r = spawnSync(
       "bash",
-      ["-euo", "pipefail", "-c", `npx tsx scripts/database-migrate.ts --emit-sql --admin-user ${ADMIN} --database mlflow --role ${role} --login password | base64 | tr -d '\\n'`],
-      { cwd: ROOT, encoding: "utf8", env: { ...process.env, MLFLOW_DB_PASSWORD: ROLE_PASSWORD } },
+      ["-euo", "pipefail", "-c", `"$TSX" scripts/database-migrate.ts --emit-sql --admin-user ${ADMIN} --database mlflow --role ${role} --login password | base64 | tr -d '\\n'`],
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, TSX, MLFLOW_DB_PASSWORD: ROLE_PASSWORD } },
     );
     if (r.status !== 0) throw new Error(`--emit-sql failed: ${r.stderr}`);
     return r.stdout;
   };
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(root ? "/tmp" : os.tmpdir(), "pg-migration-job-"));
-    const data = path.join(dir, "data");
-    const pwfile = path.join(dir, "pw");
-    fs.writeFileSync(pwfile, ADMIN_PASSWORD);
-    const { uid, gid } = ids();
-    if (uid !== undefined && gid !== undefined) {
-      fs.chownSync(dir, uid, gid);
-      fs.chownSync(pwfile, uid, gid);
-    }
-    const init = asPostgres("initdb", ["-D", data, "-U", ADMIN, "--pwfile", pwfile, "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-instructions"]);
-    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
-    port = await freePort();
-    const start = asPostgres("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, "start"]);
-    if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr}`);
-    const created = query(ADMIN, ADMIN_PASSWORD, "postgres", "CREATE DATABASE mlflow");
-    if (!created.ok) throw new Error(created.err);
+    pg = await startLocalPostgres({ databases: ["mlflow"] });
+    port = pg.port;
   }, 60000);
 
-  afterAll(() => {
-    if (dir && BIN) asPostgres("pg_ctl", ["-D", path.join(dir, "data"), "-m", "immediate", "-w", "stop"]);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => pg?.stop());
 
   test("GIVEN the SQL database-migrate.ts emits WHEN the job runs it THEN the role logs in with its password, in its own schema, on both databases", () => {
     const sql = emitted("mlflow_app");
@@ -111,8 +63,8 @@ describePg("the migration job's command against a local PostgreSQL", () => {
     // The verifier (its `$` separators, `/`, `+`, `=`) arrived whole: the password works.
     expect(query("mlflow_app", ROLE_PASSWORD, "mlflow", "SHOW search_path").out).toBe("mlflow");
     expect(query(ADMIN, ADMIN_PASSWORD, "mlflow", "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'mlflow'").out).toBe("mlflow_app");
-    // Run again: idempotent.
-    expect(runJob(emitted("mlflow_app")).status).toBe(0);
+    // Run again (the same day-0 SQL): idempotent.
+    expect(runJob(sql).status).toBe(0);
   }, 60000);
 
   test("GIVEN SQL with quotes, newlines, dollar quoting, commas and backslashes WHEN carried and run THEN the database stores exactly that text", () => {
@@ -120,10 +72,7 @@ describePg("the migration job's command against a local PostgreSQL", () => {
     const script = `\\connect mlflow\nBEGIN;\nCREATE TABLE IF NOT EXISTS transport (t text);\nTRUNCATE transport;\nINSERT INTO transport VALUES ($body$${text}$body$);\nINSERT INTO transport VALUES ('${text.replace(/'/g, "''")}');\nCOMMIT;\n`;
     const r = runJob(Buffer.from(script, "utf8").toString("base64"));
     expect(r.status).toBe(0);
-    const stored = spawnSync("psql", ["-X", "-q", "-t", "-A", "-R", "\u0001", "-h", "127.0.0.1", "-p", String(port), "-U", ADMIN, "-d", "mlflow", "-c", "SELECT t FROM transport"], {
-      encoding: "utf8",
-      env: { ...process.env, PGPASSWORD: ADMIN_PASSWORD, PGSSLMODE: "disable" },
-    }).stdout;
+    const stored = pg!.psql(ADMIN, ADMIN_PASSWORD, "mlflow", "SELECT t FROM transport", ["-R", "\u0001"]).out;
     expect(stored.replace(/\n$/, "").split("\u0001")).toEqual([text, text]);
   });
 
@@ -150,7 +99,7 @@ describePg("the migration job's command against a local PostgreSQL", () => {
 
 describe("database-migrate.ts --emit-sql", () => {
   const emit = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync("npx", ["tsx", "scripts/database-migrate.ts", "--emit-sql", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+    spawnSync(TSX, ["scripts/database-migrate.ts", "--emit-sql", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
 
   test("GIVEN password mode WHEN emitted THEN each database's part is one transaction after its \\connect, and the password is there only as a SCRAM verifier", () => {
     const r = emit(["--admin-user", "mlflow", "--database", "mlflow", "--role", "mlflow_app", "--login", "password"], { MLFLOW_DB_PASSWORD: ROLE_PASSWORD });
