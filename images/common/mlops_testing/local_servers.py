@@ -55,11 +55,19 @@ class LocalServer:
     """A started server process; `stop()` ends exactly this process."""
 
     def __init__(self, name: str, args: List[str], port: int, workdir: tempfile.TemporaryDirectory) -> None:
+        self.name = name
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self._workdir = workdir
+        self._listening = False
         self._proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=workdir.name)
-        _wait_for_port(port, self._proc, name)
+
+    def wait_until_listening(self) -> "LocalServer":
+        """Returns once the server accepts connections (each takes 1-3 s to start: several start side by side)."""
+        if not self._listening:
+            _wait_for_port(self.port, self._proc, self.name)
+            self._listening = True
+        return self
 
     def stop(self) -> None:
         self._proc.terminate()
@@ -70,15 +78,24 @@ class LocalServer:
         self._workdir.cleanup()
 
 
+#: The node_modules/.bin entry each server fixture runs.
+_BINARIES = {"s3rver": "s3rver", "azurite": "azurite-blob", "azurite_queue": "azurite-queue"}
+
+
+def server_binaries(fixture: str) -> List[str]:
+    """The binaries a server fixture needs (so a run can start the server early only when they exist)."""
+    return [str(BIN / _BINARIES[fixture])]
+
+
 def start_s3rver() -> LocalServer:
-    binary = _binary("s3rver")
+    binary = _binary(_BINARIES["s3rver"])
     port = free_port()
     workdir = tempfile.TemporaryDirectory(prefix="s3rver-")
     return LocalServer("s3rver", [binary, "-d", workdir.name, "-a", "127.0.0.1", "-p", str(port), "-s"], port, workdir)
 
 
 def start_azurite() -> LocalServer:
-    binary = _binary("azurite-blob")
+    binary = _binary(_BINARIES["azurite"])
     port = free_port()
     workdir = tempfile.TemporaryDirectory(prefix="azurite-")
     args = [binary, "--blobHost", "127.0.0.1", "--blobPort", str(port), "--inMemoryPersistence", "--silent", "--skipApiVersionCheck"]
@@ -88,7 +105,7 @@ def start_azurite() -> LocalServer:
 
 def start_azurite_queue() -> LocalServer:
     """Azurite's queue service (the Storage queue API the Azure transform takes its events from)."""
-    binary = _binary("azurite-queue")
+    binary = _binary(_BINARIES["azurite_queue"])
     port = free_port()
     workdir = tempfile.TemporaryDirectory(prefix="azurite-queue-")
     args = [binary, "--queueHost", "127.0.0.1", "--queuePort", str(port), "--inMemoryPersistence", "--silent", "--skipApiVersionCheck"]
