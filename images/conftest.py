@@ -24,6 +24,7 @@ STARTERS: Dict[str, Callable[[], LocalServer]] = {"s3rver": start_s3rver, "azuri
 _started: Dict[str, LocalServer] = {}
 
 
+@pytest.hookimpl(trylast=True)  # after -k/-m deselection: only the servers of tests that will run
 def pytest_collection_modifyitems(session, config, items) -> None:
     wanted = sorted({name for item in items for name in getattr(item, "fixturenames", ()) if name in STARTERS})
     for name in wanted:
