@@ -42,6 +42,9 @@ function emptyBareRepository(): string {
     git(bare, "config", "receive.denyNonFastForwards", "true");
     git(bare, "config", "receive.denyDeletes", "true");
     git(bare, "config", "uploadpack.allowFilter", "true");
+    // git's sample hooks (inactive *.sample files) and description: files every copy would carry for nothing.
+    for (const f of fs.readdirSync(path.join(bare, "hooks"))) if (f.endsWith(".sample")) fs.rmSync(path.join(bare, "hooks", f));
+    fs.rmSync(path.join(bare, "description"), { force: true });
     emptyRemote = bare;
   }
   return emptyRemote;
