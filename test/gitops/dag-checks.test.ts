@@ -6,6 +6,7 @@ import { ignoredPaths } from "../../gitops/airflow-ignore";
 import { checkDags } from "../../gitops/dag-checks";
 import { importNamesOf, parseRequirements } from "../../gitops/dag-requirements";
 import { formatProblem } from "../../modules/core/errors";
+import { python3Executable } from "./python-executable";
 
 const set = (files: Record<string, string>) => new Map(Object.entries(files));
 const lines = (r: { problems: readonly { file: string }[] }) => r.problems.map((p) => formatProblem(p as never));
@@ -131,7 +132,7 @@ describe("checkDags", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dag-checks-"));
     const count = path.join(dir, "starts");
     const wrapper = path.join(dir, "python");
-    fs.writeFileSync(wrapper, `#!/bin/sh\necho x >> "${count}"\nexec python3 "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(wrapper, `#!/bin/sh\necho x >> "${count}"\nexec "${python3Executable()}" "$@"\n`, { mode: 0o755 });
     const files = new Map<string, string>();
     for (let i = 0; i < 2000; i++) files.set(`team${i % 20}/dag_${i}.py`, DAG(`dag_${i}`, "import json\ndef t():\n    import requests\n".repeat(10)));
     files.set("team19/dag_1999.py", DAG("dag_1999", "import nope_module"));

@@ -46,7 +46,9 @@ class OpenApi {
   constructor() {
     this.spec = JSON.parse(fs.readFileSync(SPEC_FILE, "utf8")) as Spec;
     // OpenAPI 3.0 schemas: `nullable` is understood by Ajv; vendor keywords (x-github...) are ignored.
-    this.ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+    // inlineRefs off: a component used many times (simple-user in a repository) is compiled once, not
+    // inlined at every use; what validates and the errors' paths and messages are the same.
+    this.ajv = new Ajv({ strict: false, allErrors: true, logger: false, inlineRefs: false });
     addFormats(this.ajv);
     this.ajv.addSchema({ $id: "gh.json", components: { schemas: this.spec.components.schemas } });
     for (const [template, ops] of Object.entries(this.spec.paths)) {

@@ -5,6 +5,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ModelManifest } from "../../modules/core/model-manifest";
+// Side effect: $PYTHON names the interpreter itself, not a version manager's shim (python-executable.ts).
+import "./python-executable";
 
 /** The promoter tests' environment rules: dev direct, staging from dev, prod from staging (PR). */
 export const ENV_DIR = path.resolve(__dirname, "../fixtures/gitops/environments");
@@ -28,39 +30,85 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", ["-c", "commit.gpgSign=false", ...args], { cwd, env: someoneElse, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-/** A bare repository on `main` refusing non-fast-forward pushes, seeded with `files`. */
+/**
+ * The configured empty bare repository every remote of this process starts from (one `git init` per
+ * test process instead of one per test; a copy of a bare repository is a repository like any other).
+ */
+let emptyRemote: string | undefined;
+function emptyBareRepository(): string {
+  if (emptyRemote === undefined) {
+    const bare = path.join(tmp("remote-template"), "remote.git");
+    git(path.dirname(bare), "init", "--quiet", "--bare", "--initial-branch=main", bare);
+    git(bare, "config", "receive.denyNonFastForwards", "true");
+    git(bare, "config", "receive.denyDeletes", "true");
+    git(bare, "config", "uploadpack.allowFilter", "true");
+    // git's sample hooks (inactive *.sample files) and description: files every copy would carry for nothing.
+    for (const f of fs.readdirSync(path.join(bare, "hooks"))) if (f.endsWith(".sample")) fs.rmSync(path.join(bare, "hooks", f));
+    fs.rmSync(path.join(bare, "description"), { force: true });
+    emptyRemote = bare;
+  }
+  return emptyRemote;
+}
+
+/** Seeded remotes of this process by their files: tests seeding the same files get copies of one. */
+const seeded = new Map<string, string>();
+
+/**
+ * A bare repository on `main` refusing non-fast-forward pushes, seeded with `files` (one commit by
+ * someone else). Each call returns a repository of its own: a copy of the first one seeded with the
+ * same files in this process, so the seed commit (and its id) is the same for equal files.
+ */
 export function createRemote(files: Record<string, string> = { "README.md": "target\n" }): string {
-  const dir = tmp("remote");
-  const bare = path.join(dir, "remote.git");
-  git(dir, "init", "--quiet", "--bare", "--initial-branch=main", bare);
-  git(bare, "config", "receive.denyNonFastForwards", "true");
-  git(bare, "config", "receive.denyDeletes", "true");
-  git(bare, "config", "uploadpack.allowFilter", "true");
-  commitToRemote(bare, files, [], "seed");
+  const key = JSON.stringify(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  let template = seeded.get(key);
+  if (template === undefined) {
+    template = path.join(tmp("remote-template"), "remote.git");
+    fs.cpSync(emptyBareRepository(), template, { recursive: true });
+    commitToRemote(template, files, [], "seed");
+    seeded.set(key, template);
+  }
+  const bare = path.join(tmp("remote"), "remote.git");
+  fs.cpSync(template, bare, { recursive: true });
   return bare;
 }
 
-/** Someone else commits to the remote's main: writes `files`, deletes `deletions`. */
+/** True when the bare repository has `branch` (loose or packed ref; git's default files backend). */
+function hasBranch(bare: string, branch: string): boolean {
+  const ref = `refs/heads/${branch}`;
+  if (fs.existsSync(path.join(bare, ref))) return true;
+  const packed = path.join(bare, "packed-refs");
+  return fs.existsSync(packed) && fs.readFileSync(packed, "utf8").split("\n").some((l) => l.endsWith(` ${ref}`));
+}
+
+/** `data` of a fast-import stream: the exact byte count, then the bytes. */
+function data(content: string | Buffer): Buffer {
+  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+  return Buffer.concat([Buffer.from(`data ${bytes.length}\n`), bytes, Buffer.from("\n")]);
+}
+
+/**
+ * Someone else commits to the remote's `branch` (main by default): writes `files`, deletes `deletions`,
+ * on top of the branch's head (a root commit when the branch does not exist yet). One `git fast-import`
+ * into the bare repository, the way a server-side tool or another clone's push lands a commit: the
+ * branch only moves forward (fast-import refuses anything else without --force). Contents are stored
+ * byte for byte, which is what `git add` stores for these LF-only fixtures under any .gitattributes or
+ * core.autocrlf (conversion on add only turns CRLF into LF). Returns the new commit's id.
+ */
 export function commitToRemote(bare: string, files: Record<string, string>, deletions: string[], message: string, branch = "main"): string {
-  const work = tmp("work");
-  const hasBranch = git(bare, "branch", "--list", branch).trim() !== "";
-  if (hasBranch) {
-    git(work, "clone", "--quiet", "--branch", branch, bare, ".");
-  } else {
-    git(work, "init", "--quiet", `--initial-branch=${branch}`);
-    git(work, "remote", "add", "origin", bare);
+  for (const p of [...Object.keys(files), ...deletions]) {
+    if (/[\n"]/.test(p) || p.startsWith("/")) throw new Error(`commitToRemote: a fixture path fast-import would misread: ${JSON.stringify(p)}`);
   }
-  for (const [p, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(work, p)), { recursive: true });
-    fs.writeFileSync(path.join(work, p), content);
-  }
-  for (const p of deletions) fs.rmSync(path.join(work, p), { force: true });
-  git(work, "add", "--all");
-  git(work, "commit", "--quiet", "--allow-empty", "-m", message);
-  git(work, "push", "--quiet", "origin", `HEAD:${branch}`);
-  const sha = git(work, "rev-parse", "HEAD").trim();
-  fs.rmSync(work, { recursive: true, force: true });
-  return sha;
+  // A CR would be stored as given, where `git add` may convert it: such a fixture needs a real `git add`.
+  const withCr = Object.keys(files).find((p) => files[p].includes("\r"));
+  if (withCr !== undefined) throw new Error(`commitToRemote: ${withCr}: expected LF-only content (stored byte for byte), found a CR`);
+  const ident = "someone <someone@example.com> now";
+  const parts = [Buffer.from(`commit refs/heads/${branch}\nmark :1\nauthor ${ident}\ncommitter ${ident}\n`), data(message)];
+  if (hasBranch(bare, branch)) parts.push(Buffer.from(`from refs/heads/${branch}^0\n`));
+  for (const p of deletions) parts.push(Buffer.from(`D ${p}\n`));
+  for (const [p, content] of Object.entries(files)) parts.push(Buffer.from(`M 100644 inline ${p}\n`), data(content));
+  parts.push(Buffer.from("\nget-mark :1\n"));
+  const out = execFileSync("git", ["fast-import", "--quiet", "--date-format=now"], { cwd: bare, env: someoneElse, input: Buffer.concat(parts), encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+  return out.trim();
 }
 
 /** Files under `prefix` on a remote branch, relative to the prefix. */
