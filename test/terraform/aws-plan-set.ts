@@ -1,9 +1,9 @@
 /**
- * Every real-terraform AWS plan of the test suite, declared in one place and made as ONE combined
- * terraform root per jest run (./combined-plan.ts): one init, one plan and one show for all of them,
- * instead of init, validate, plan and show per stack (each command loads the AWS provider's schema).
- * The first suite to ask builds it (producing every stack folder below), the others wait and read their
- * stack's plan. A suite asks only for its own entry; adding a plan means adding an entry here.
+ * Every real-terraform AWS plan of the test suite, declared in one place and made by two combined
+ * terraform roots per jest run (./combined-plan.ts; `groupOf` says which): one init, one plan and one
+ * show per root, instead of init, validate, plan and show per stack (each command loads the AWS
+ * provider's schema). The first suite to ask for a root builds it (producing its stack folders below),
+ * the others wait and read their stack's plan. Adding a plan means adding an entry here.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -64,9 +64,10 @@ export async function awsStackFolder(name: AwsPlanName): Promise<string> {
  * use). `cliConfig` is the caller's terraform CLI config (./harness.ts `terraformAvailability`).
  */
 export async function awsPlan(name: AwsPlanName, cliConfig: string): Promise<StackPlan> {
-  const root = await onceInRun("aws-plans", async (folder) => {
+  const group = groupOf(name);
+  const root = await onceInRun(`aws-plans-${group}`, async (folder) => {
     const entries: CombinedEntry[] = [];
-    for (const [n, e] of Object.entries(ENTRIES) as [AwsPlanName, AwsPlanEntry][]) {
+    for (const [n, e] of (Object.entries(ENTRIES) as [AwsPlanName, AwsPlanEntry][]).filter(([n]) => groupOf(n) === group)) {
       const dir = await awsStackFolder(n);
       const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as StackJson;
       entries.push({ name: n, dir, override: awsProviderOverride("eu-central-1"), targets: e.targets ? await e.targets(json) : undefined });
@@ -74,6 +75,15 @@ export async function awsPlan(name: AwsPlanName, cliConfig: string): Promise<Sta
     await planCombined(folder, entries, cliConfig);
   });
   return readStackPlan(root, name);
+}
+
+/**
+ * Two combined roots: the shared synthesis' stacks and the tests' own syntheses. Two suites arriving
+ * together in two jest workers then build one each, in parallel, instead of one building while the
+ * other waits (each root costs one more schema load per command).
+ */
+function groupOf(name: AwsPlanName): "shared" | "own" {
+  return (ENTRIES[name] as AwsPlanEntry).shared ? "shared" : "own";
 }
 
 /** The `-target` addresses of dev's printed "Database apply" day-0 step (the servers' closure and the logins' password values). */

@@ -62,7 +62,8 @@ const MODULE_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
  * `root/plans/<name>.json` (read it with `readStackPlan`). Throws with terraform's output when a step fails.
  */
 export async function planCombined(root: string, entries: readonly CombinedEntry[], cliConfig: string): Promise<void> {
-  const env = terraformEnv(cliConfig);
+  // Go's collector at 4x the default heap growth: a quarter less CPU for these plans, for a few hundred MB more memory.
+  const env = { ...terraformEnv(cliConfig), GOGC: "400" };
   const main: { module: Record<string, { source: string }>; output: Record<string, { value: string; sensitive?: boolean }> } = { module: {}, output: {} };
   for (const e of entries) {
     if (!MODULE_NAME.test(e.name)) throw new Error(`combined plan: module name "${e.name}" must match ${MODULE_NAME}`);
@@ -75,7 +76,8 @@ export async function planCombined(root: string, entries: readonly CombinedEntry
       main.output[`${e.name}__${out}`] = { value: `\${module.${e.name}.${out}}`, ...(decl.sensitive ? { sensitive: true } : {}) };
     }
   }
-  fs.writeFileSync(path.join(root, "main.tf.json"), JSON.stringify(main, null, 2));
+  // An empty "output" object is not valid Terraform JSON (an output block needs a name).
+  fs.writeFileSync(path.join(root, "main.tf.json"), JSON.stringify(Object.keys(main.output).length > 0 ? main : { module: main.module }, null, 2));
   const targeted = entries.some((e) => e.targets);
   const targetArgs = targeted ? entries.flatMap((e) => (e.targets ? e.targets.map((t) => `-target=module.${e.name}.${t}`) : [`-target=module.${e.name}`])) : [];
   const planArgs = ["plan", "-input=false", "-refresh=false", "-lock=false", "-no-color", ...targetArgs, "-out=plan.bin"];
