@@ -60,14 +60,14 @@ export async function awsStackFolder(name: AwsPlanName): Promise<string> {
 }
 
 /**
- * The plan of a declared stack, from the run's combined plan of every declared stack (built on first
+ * The plan of a declared stack, from the run's combined plan of its group's stacks (built on first
  * use). `cliConfig` is the caller's terraform CLI config (./harness.ts `terraformAvailability`).
  */
 export async function awsPlan(name: AwsPlanName, cliConfig: string): Promise<StackPlan> {
   const group = groupOf(name);
   const root = await onceInRun(`aws-plans-${group}`, async (folder) => {
     const entries: CombinedEntry[] = [];
-    for (const [n, e] of (Object.entries(ENTRIES) as [AwsPlanName, AwsPlanEntry][]).filter(([n]) => groupOf(n) === group)) {
+    for (const [n, e] of (Object.entries(ENTRIES) as [AwsPlanName, AwsPlanEntry][]).filter(([other]) => groupOf(other) === group)) {
       const dir = await awsStackFolder(n);
       const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as StackJson;
       entries.push({ name: n, dir, override: awsProviderOverride("eu-central-1"), targets: e.targets ? await e.targets(json) : undefined });
