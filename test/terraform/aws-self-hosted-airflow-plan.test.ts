@@ -8,32 +8,21 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadEnvironments } from "../../environments";
-import { SERVICE_CATALOG } from "../../services/catalog";
-import { buildPlatformApp } from "../../stacks/platform-app";
-import { ROOT, StackJson } from "../support/synth";
-import { awsPlanOverride, describeWithTerraform, initValidatePlan, PlanResult, terraformAvailabilitySync } from "./harness";
+import type { StackJson } from "../support/stack-json";
+import { awsPlan, awsStackFolder } from "./aws-plan-set";
+import { StackPlan } from "./combined-plan";
+import { describeWithTerraform, TERRAFORM_HOOK_TIMEOUT_MS, terraformAvailabilitySync } from "./harness";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tf-aws-airflow-"));
 const availability = terraformAvailabilitySync(["aws"], work);
 
-/** Synthesizes dev's AWS stack with the switch flipped; returns its folder and JSON. */
-function synthSelfHostedDev(): { dir: string; json: StackJson } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-airflow-"));
-  const environments = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT, select: "dev" }).map((e) => ({
-    ...e,
-    config: { ...e.config, clouds: { aws: e.config.clouds.aws }, airflow: { ...e.config.airflow!, mode: "self-hosted" as const } },
-  }));
-  const built = buildPlatformApp({ outdir, environments, catalog: SERVICE_CATALOG, deploymentsDir: fs.mkdtempSync(path.join(os.tmpdir(), "deployments-")), root: ROOT });
-  built.app.synth();
-  const dir = path.join(outdir, "stacks", "dev-aws");
-  return { dir, json: JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as StackJson };
-}
-
-const synthed = synthSelfHostedDev();
+/** dev's AWS stack with the switch flipped, as the combined AWS plan synthesizes (and plans) it. */
+let json: StackJson;
+beforeAll(async () => {
+  json = JSON.parse(fs.readFileSync(path.join(await awsStackFolder("dev-aws-self-hosted"), "cdk.tf.json"), "utf8")) as StackJson;
+}, TERRAFORM_HOOK_TIMEOUT_MS);
 
 describe("dev-aws with self-hosted Airflow, synthesized", () => {
-  const json = synthed.json;
   const of = (type: string) => Object.entries(json.resource?.[type] ?? {});
 
   test("GIVEN the switch THEN no MWAA, four Airflow services, and the DAG bucket at MWAA's address", () => {
@@ -58,13 +47,13 @@ describe("dev-aws with self-hosted Airflow, synthesized", () => {
 });
 
 describeWithTerraform(availability, "self-hosted Airflow plan")("dev-aws with self-hosted Airflow through real terraform", () => {
-  let result: PlanResult;
+  let result: StackPlan;
   beforeAll(async () => {
-    result = await initValidatePlan(synthed.dir, awsPlanOverride("eu-central-1"), availability.cliConfig!);
-  }, 180_000);
+    result = await awsPlan("dev-aws-self-hosted", availability.cliConfig!);
+  }, TERRAFORM_HOOK_TIMEOUT_MS);
 
-  test("validate accepts it and plan only creates", () => {
-    expect(result.validateOutput).toContain("Success! The configuration is valid.");
+  test("terraform's validation accepts it (plan validates first), and plan only creates", () => {
+    expect(result.plan.errored).toBe(false);
     const changes = result.plan.resource_changes ?? [];
     expect(changes.length).toBeGreaterThan(0);
     expect(changes.filter((c) => c.change.actions.join() !== "create").map((c) => c.address)).toEqual([]);

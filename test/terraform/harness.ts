@@ -94,8 +94,8 @@ export function terraformEnv(cliConfig?: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Overrides that let a plan run with fake credentials and local state (AWS). */
-export function awsPlanOverride(region: string): object {
+/** Overrides that let a plan run with fake credentials (AWS); a stack's backend is left as it is. */
+export function awsProviderOverride(region: string): { provider: object } {
   return {
     provider: {
       aws: [
@@ -110,8 +110,12 @@ export function awsPlanOverride(region: string): object {
         },
       ],
     },
-    terraform: { backend: { local: { path: "terraform.tfstate" } } },
   };
+}
+
+/** Overrides that let a plan run with fake credentials and local state (AWS), for a stack planned as a root of its own. */
+export function awsPlanOverride(region: string): object {
+  return { ...awsProviderOverride(region), terraform: { backend: { local: { path: "terraform.tfstate" } } } };
 }
 
 export interface PlanResult {
@@ -123,6 +127,8 @@ export interface PlanResult {
 /**
  * Copies a synthesized stack folder (with its assets) to a scratch dir, adds the override, and runs init,
  * validate and plan (with `planArgs`, e.g. `-target=...`). Throws with terraform's own output when any step fails.
+ * The AWS suites plan through ./aws-plan-set.ts instead (one combined root for all of them); this is the
+ * per-stack path (the Google suite, TF_ONLINE=1).
  *
  * Within one jest run, suites planning the same stack folder with the same override share one prepared
  * folder: the first one to arrive copies, inits and validates (a lock folder decides, across workers), the
@@ -195,9 +201,9 @@ async function preparedWorkDir(stackDir: string, override: object, cliConfig: st
 }
 
 /**
- * Time a suite's beforeAll gives its terraform runs. Each plan of a platform stack is ~20 s of CPU (four
- * commands, each loading the AWS provider's schema); on a machine shared by several test runs that took
- * 3 minutes of wall time and more, so the limit only catches a hung terraform.
+ * Time a suite's beforeAll gives its terraform runs. The run's combined AWS plan (./aws-plan-set.ts) is
+ * ~40 s of CPU; on a machine shared by several test runs that took minutes of wall time, so the limit
+ * only catches a hung terraform.
  */
 export const TERRAFORM_HOOK_TIMEOUT_MS = 600_000;
 

@@ -1,15 +1,15 @@
 /**
  * Amazon MWAA: the environment, its DAG bucket, security group and execution role as synthesized,
- * then the same stack through the real terraform CLI offline (init, validate, plan against the
- * provider mirror). The terraform part skips with its reason printed when terraform or the mirror
- * is missing, and fails instead when REQUIRE_TERRAFORM=1 (CI).
+ * then the same stack through the real terraform CLI offline (planned against the provider mirror, in
+ * the run's combined AWS plan: test/terraform/aws-plan-set.ts). The terraform part skips with its
+ * reason printed when terraform or the mirror is missing, and fails instead when REQUIRE_TERRAFORM=1 (CI).
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { App, TerraformOutput, TerraformStack } from "cdktf";
-import { Mwaa, MwaaProps, startupScript } from "../../../modules/aws/mwaa";
+import { TerraformOutput } from "cdktf";
+import { MwaaProps, startupScript } from "../../../modules/aws/mwaa";
 import { AWS_PACK } from "../../../modules/policy/aws-pack";
 import { awsMwaaPrivate } from "../../../modules/policy/rules/aws-mwaa-private";
 import { awsMwaaRoleScoped } from "../../../modules/policy/rules/aws-mwaa-role-scoped";
@@ -18,47 +18,15 @@ import { RiskEnvironment } from "../../../modules/policy/accepted-risk";
 import { dagTableVariables } from "../../support/dag-variables";
 import { checkPolicy } from "../../support/policy";
 import { resources, synthStack } from "../../support/synth";
-import { awsPlanOverride, findMirror, initValidatePlan, PlanResult, terraformAvailability, terraformEnv, terraformRequired } from "../../terraform/harness";
-import { ACCOUNT, AWS_NAMING, awsTestStack, REGION } from "./aws-test-stack";
+import { awsPlan } from "../../terraform/aws-plan-set";
+import { StackPlan } from "../../terraform/combined-plan";
+import { findMirror, TERRAFORM_HOOK_TIMEOUT_MS, terraformAvailability, terraformEnv, terraformRequired } from "../../terraform/harness";
+import { ACCOUNT, REGION } from "./aws-test-stack";
+import { MWAA_TEST_KEY as KEY, mwaaTestProps as props, mwaaTestStack as build } from "./mwaa-test-stack";
 
 /** A persistent, zonal, KMS environment: the register accepts only what every environment keeps. */
 const RISK_ENV: RiskEnvironment = { name: "test", logRetentionDays: 365, lifecycle: "persistent", resilience: "zonal", storage: { encryption: "kms", accessLogging: false }, clouds: {} };
-const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000001`;
 const role = (n: string) => `arn:aws:iam::${ACCOUNT}:role/mlops-test-${n}`;
-
-function props(over: Partial<MwaaProps> = {}): MwaaProps {
-  return {
-    naming: AWS_NAMING,
-    region: REGION,
-    accountId: ACCOUNT,
-    vpcId: "vpc-0123456789abcdef0",
-    privateSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b", "subnet-0000000000000000c"],
-    clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/mlops-test`,
-    clusterName: "mlops-test",
-    jobs: {
-      transform: { taskDefinitionFamily: "mlops-test-transform", roleArns: [role("transform-task"), role("transform-exec")], logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/mlops/test/transform` },
-      train: { taskDefinitionFamily: "mlops-test-train", roleArns: [role("train-task"), role("train-exec")], logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/mlops/test/train` },
-    },
-    jobSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
-    jobSecurityGroupIds: ["sg-0000000000000000j"],
-    dataBuckets: {
-      processed: { name: "mlops-test-processed", arn: "arn:aws:s3:::mlops-test-processed" },
-      viz: { name: "mlops-test-viz", arn: "arn:aws:s3:::mlops-test-viz" },
-    },
-    alertTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:mlops-test-alerts`,
-    customerManagedKey: KEY,
-    size: "medium",
-    minWorkers: 1,
-    maxWorkers: 4,
-    ...over,
-  };
-}
-
-function build(over: Partial<MwaaProps> = {}, app?: App): { stack: TerraformStack; airflow: Mwaa } {
-  const stack = awsTestStack(app);
-  const airflow = new Mwaa(stack, "airflow", props(over));
-  return { stack, airflow };
-}
 
 type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource?: string | string[]; NotResource?: string; Condition?: Record<string, Record<string, unknown>> };
 function statements(json: ReturnType<typeof synthStack>): Statement[] {
@@ -214,22 +182,19 @@ if (missing && terraformRequired()) throw new Error(`REQUIRE_TERRAFORM=1 but ${m
 if (missing) console.warn(`SKIPPED real-terraform MWAA checks: ${missing}`);
 
 (missing ? describe.skip : describe)("Mwaa through real terraform (offline)", () => {
-  let result: PlanResult;
+  let result: StackPlan;
 
   beforeAll(async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "tf-mwaa-"));
     const availability = await terraformAvailability(["aws"], work);
     if (!availability.ok) throw new Error(`terraform became unavailable: ${availability.reason}`);
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-mwaa-"));
-    const app = new App({ outdir });
-    build({}, app);
-    app.synth();
-    result = await initValidatePlan(path.join(outdir, "stacks", "test"), awsPlanOverride(REGION), availability.cliConfig!);
-  }, 180_000);
+    // The stack `build({})` makes (mwaaTestStack), synthesized and planned by the combined AWS plan.
+    result = await awsPlan("mwaa-test", availability.cliConfig!);
+  }, TERRAFORM_HOOK_TIMEOUT_MS);
 
-  test("validate accepts the MWAA stack and plan creates exactly the environment, bucket, role, group, script and alarms", () => {
-    expect(result.validateOutput).toContain("Success! The configuration is valid.");
-    const changes = result.plan.resource_changes ?? [];
+  test("terraform's validation accepts the MWAA stack (plan validates first) and plan creates exactly the environment, bucket, role, group, script and alarms", () => {
+    expect(result.plan.errored).toBe(false);
+    const changes = result.plan.resource_changes;
     expect(changes.every((c) => c.change.actions.join() === "create")).toBe(true);
     const count = (type: string) => changes.filter((c) => c.type === type).length;
     expect({
