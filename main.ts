@@ -13,6 +13,8 @@ import { SERVICE_CATALOG } from "./services/catalog";
 import { buildPlatformApp } from "./stacks/platform-app";
 import { describeFailure, SYNTH_EXIT } from "./stacks/synth-failure";
 import { createStaging, outputFolderProblems, replaceOutput } from "./stacks/synth-output";
+import { synthesizeApp } from "./stacks/one-pass-synth";
+import { TerraformVersionCheck } from "./stacks/terraform-version-check";
 import { renderSummary, summarize } from "./stacks/synth-summary";
 import { writeScannerSkipLists } from "./modules/policy/checkov-skip-list";
 import { Finding } from "./modules/policy/policy-aspect";
@@ -20,7 +22,16 @@ import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartResult, 
 
 /** Synthesizes every selected stack (in parts from the snapshot: synth-parts.ts); resolves to the exit code. */
 export async function main(role: SynthRole = synthRole()): Promise<number> {
-  if (role.kind === "helper") return synthesizePart(role);
+  // cdktf's `terraform version` check, answered while the stacks are built (stacks/terraform-version-check.ts).
+  const versionCheck = new TerraformVersionCheck().start();
+  try {
+    return role.kind === "helper" ? await synthesizePart(role, versionCheck) : await synthesizeWhole(role, versionCheck);
+  } finally {
+    versionCheck.stop();
+  }
+}
+
+async function synthesizeWhole(role: Exclude<SynthRole, { kind: "helper" }>, versionCheck: TerraformVersionCheck): Promise<number> {
   const root = process.cwd();
   const outdir = path.resolve(process.env.CDKTF_OUTDIR || "cdktf.out");
   const label = process.env.CDKTF_OUTDIR ? "CDKTF_OUTDIR" : path.relative(root, outdir);
@@ -41,19 +52,23 @@ export async function main(role: SynthRole = synthRole()): Promise<number> {
     staging = createStaging(outdir, label);
     // From here on a leader's helpers run; whatever fails is reported by a whole run instead.
     if (role.kind === "leader") helpers = startHelpers(role, staging);
-    const { app, report, stacks, planned, unpinnedImages } = buildPlatformApp({
-      outdir: staging,
-      environments,
-      catalog: SERVICE_CATALOG,
-      deploymentsDir: deploymentsDir(),
-      root,
-      include: role.kind === "leader" ? partition(0, role.parts) : undefined,
-    });
-    if (planned.length === 0) {
+    const stagingDir = staging;
+    const build = () =>
+      buildPlatformApp({
+        outdir: stagingDir,
+        environments,
+        catalog: SERVICE_CATALOG,
+        deploymentsDir: deploymentsDir(),
+        root,
+        include: role.kind === "leader" ? partition(0, role.parts) : undefined,
+      });
+    const first = build();
+    if (first.planned.length === 0) {
       const found = `${environments.map((e) => e.config.name).join(", ") || "no environment"} selected, deploying to no cloud`;
       throw new ConfigError([{ file: process.env.CDKTF_ENV ? "CDKTF_ENV" : "environments", field: "", expected: "at least one stack to synthesize", found }]);
     }
-    app.synth();
+    await versionCheck.settled();
+    const { app, report, stacks, planned, unpinnedImages } = synthesizeApp(first, build, staging, versionCheck);
     let warnings: Finding[] = report.findings.filter((x) => x.level === "warning");
     const errors = report.errors(app);
     let results: PartResult[] = [];
@@ -116,21 +131,24 @@ function deploymentsDir(): string {
  * `role.dir`, its policy warnings and stack summaries into `role.result`. It prints nothing: on any
  * failure it reports `ok: false` and the leader reruns the synth whole, which prints the reason.
  */
-function synthesizePart(role: Extract<SynthRole, { kind: "helper" }>): number {
+async function synthesizePart(role: Extract<SynthRole, { kind: "helper" }>, versionCheck: TerraformVersionCheck): Promise<number> {
   const failed: PartResult = { ok: false, warnings: [], summaries: [] };
   try {
     const envDir = path.resolve(process.env.MLOPS_ENVIRONMENTS_DIR || path.join(__dirname, "environments"));
     const environments = loadEnvironments({ dir: envDir, root: process.cwd(), select: process.env.CDKTF_ENV });
     fs.mkdirSync(role.dir);
-    const { app, report, stacks } = buildPlatformApp({
-      outdir: role.dir,
-      environments,
-      catalog: SERVICE_CATALOG,
-      deploymentsDir: deploymentsDir(),
-      root: process.cwd(),
-      include: partition(role.index, role.parts),
-    });
-    app.synth();
+    const build = () =>
+      buildPlatformApp({
+        outdir: role.dir,
+        environments,
+        catalog: SERVICE_CATALOG,
+        deploymentsDir: deploymentsDir(),
+        root: process.cwd(),
+        include: partition(role.index, role.parts),
+      });
+    const first = build();
+    await versionCheck.settled();
+    const { app, report, stacks } = synthesizeApp(first, build, role.dir, versionCheck);
     if (report.errors(app).length > 0) {
       writePartResult(role.result, failed);
       return 0;
