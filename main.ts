@@ -7,6 +7,7 @@
 import "./stacks/synth-speed"; // first: must run before the providers load
 import * as fs from "fs";
 import * as path from "path";
+import { TerraformStack } from "cdktf";
 import { loadEnvironments } from "./environments";
 import { ConfigError, ConfigProblem } from "./modules/core/errors";
 import { SERVICE_CATALOG } from "./services/catalog";
@@ -15,7 +16,7 @@ import { describeFailure, SYNTH_EXIT } from "./stacks/synth-failure";
 import { createStaging, outputFolderProblems, replaceOutput } from "./stacks/synth-output";
 import { synthesizeApp } from "./stacks/one-pass-synth";
 import { TerraformVersionCheck } from "./stacks/terraform-version-check";
-import { renderSummary, summarize } from "./stacks/synth-summary";
+import { countsOf, renderSummary, StackCounts, StackJson, summaryOf } from "./stacks/synth-summary";
 import { writeScannerSkipLists } from "./modules/policy/checkov-skip-list";
 import { Finding } from "./modules/policy/policy-aspect";
 import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartResult, PartsDoNotMerge, rerunWhole, snapshotBuild, startHelpers, stopHelpers, SynthRole, synthRole, writePartResult } from "./scripts/synth-cache/synth-parts";
@@ -68,7 +69,8 @@ async function synthesizeWhole(role: Exclude<SynthRole, { kind: "helper" }>, ver
       throw new ConfigError([{ file: process.env.CDKTF_ENV ? "CDKTF_ENV" : "environments", field: "", expected: "at least one stack to synthesize", found }]);
     }
     await versionCheck.settled();
-    const { app, report, stacks, planned, unpinnedImages } = synthesizeApp(first, build, staging, versionCheck);
+    const counts = new Map<string, StackCounts>();
+    const { app, report, stacks, planned, unpinnedImages } = synthesizeApp(first, { rebuild: build, outdir: staging, versionCheck, onStackJson: countInto(counts) });
     let warnings: Finding[] = report.findings.filter((x) => x.level === "warning");
     const errors = report.errors(app);
     let results: PartResult[] = [];
@@ -95,7 +97,7 @@ async function synthesizeWhole(role: Exclude<SynthRole, { kind: "helper" }>, ver
     writing = true;
     replaceOutput(staging, outdir);
     // A helper summarized its own stacks; the lines come out in plan order as from one process.
-    const summaries = inPlanOrder(planned, [...summarize(outdir, own), ...results.flatMap((r) => r.summaries)], (s) => s.name);
+    const summaries = inPlanOrder(planned, [...own.map((s) => summaryOf(s.name, countsFor(counts, s.name), s.suppressions)), ...results.flatMap((r) => r.summaries)], (s) => s.name);
     console.log(renderSummary(summaries));
     if (unpinnedImages.length > 0) {
       // Registries keep tags immutable: a catalog tag runs only if someone pushed exactly that tag once.
@@ -148,19 +150,31 @@ async function synthesizePart(role: Extract<SynthRole, { kind: "helper" }>, vers
       });
     const first = build();
     await versionCheck.settled();
-    const { app, report, stacks } = synthesizeApp(first, build, role.dir, versionCheck);
+    const counts = new Map<string, StackCounts>();
+    const { app, report, stacks } = synthesizeApp(first, { rebuild: build, outdir: role.dir, versionCheck, onStackJson: countInto(counts) });
     if (report.errors(app).length > 0) {
       writePartResult(role.result, failed);
       return 0;
     }
     const own = stacks.map((s) => ({ name: s.name, suppressions: report.suppressions(s.stack.node.path) }));
     writeScannerSkipLists(role.dir, own);
-    const summaries = summarize(role.dir, own);
+    const summaries = own.map((s) => summaryOf(s.name, countsFor(counts, s.name), s.suppressions));
     writePartResult(role.result, { ok: true, build: snapshotBuild(), warnings: report.findings.filter((x) => x.level === "warning"), summaries });
   } catch {
     writePartResult(role.result, failed);
   }
   return 0;
+}
+
+/** Keeps each stack's summary counts as cdktf writes its JSON (instead of reading every cdk.tf.json back). */
+function countInto(counts: Map<string, StackCounts>): (stack: TerraformStack, json: unknown) => void {
+  return (stack, json) => counts.set(stack.node.id, countsOf(json as StackJson));
+}
+
+function countsFor(counts: ReadonlyMap<string, StackCounts>, stack: string): StackCounts {
+  const found = counts.get(stack);
+  if (!found) throw new Error(`synth summary: no Terraform JSON was produced for stack ${stack}`);
+  return found;
 }
 
 /** Runs `load`, adding `problems` to any ConfigError it throws, and throws them alone if it succeeds. */

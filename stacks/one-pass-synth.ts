@@ -65,26 +65,53 @@ function withoutPreparingPass(reference: ReferenceInternals, fn: () => void): vo
   }
 }
 
+/** How synthesizeApp() synthesizes. */
+export interface SynthesizeOptions<T> {
+  /** The app's output folder. */
+  readonly outdir: string;
+  /** Builds the same app again, for cdktf's own App.synth() when a stack references another stack. */
+  readonly rebuild: () => T;
+  /** Started before the app was built. @default - cdktf runs `terraform version` for each check */
+  readonly versionCheck?: TerraformVersionCheck;
+  /** Called with each stack's Terraform JSON, the object cdktf writes to its cdk.tf.json. @default - none */
+  readonly onStackJson?: (stack: TerraformStack, json: unknown) => void;
+}
+
 /**
- * Synthesizes `built.app` into `outdir` as App.synth() does; returns what was synthesized: `built`,
- * or, when a stack references another stack's resource, a fresh `rebuild()` synthesized by
- * App.synth() itself (after removing the stacks the first attempt wrote).
+ * Synthesizes `built.app` as App.synth() does; returns what was synthesized: `built`, or, when a
+ * stack references another stack's resource, a fresh `rebuild()` synthesized by App.synth() itself
+ * (after removing the stacks the first attempt wrote).
  */
-export function synthesizeApp<T extends { readonly app: App }>(built: T, rebuild: () => T, outdir: string, versionCheck?: TerraformVersionCheck): T {
-  const run = (fn: () => void) => withFastResolve(CDKTF_VERSION, () => (versionCheck ? versionCheck.during(fn) : fn()));
+export function synthesizeApp<T extends { readonly app: App }>(built: T, opts: SynthesizeOptions<T>): T {
+  const run = (app: App, fn: () => void) => {
+    if (opts.onStackJson) observeStacks(app, opts.onStackJson);
+    withFastResolve(CDKTF_VERSION, () => (opts.versionCheck ? opts.versionCheck.during(fn) : fn()));
+  };
   const reference = CDKTF_VERSION === CHECKED_CDKTF_VERSION ? referencePrototype() : undefined;
   if (!reference) {
-    run(() => built.app.synth());
+    run(built.app, () => built.app.synth());
     return built;
   }
   try {
-    run(() => withoutPreparingPass(reference, () => built.app.synth()));
+    run(built.app, () => withoutPreparingPass(reference, () => built.app.synth()));
     return built;
   } catch (e) {
     if (!(e instanceof NeedsPreparingPass)) throw e;
   }
-  fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
-  const again = rebuild();
-  run(() => again.app.synth());
+  fs.rmSync(path.join(opts.outdir, "stacks"), { recursive: true, force: true });
+  const again = opts.rebuild();
+  run(again.app, () => again.app.synth());
   return again;
+}
+
+/** Hands each stack's JSON to `observe` as the stack's synthesizer gets it (App.synth() calls toTerraform() once per stack). */
+function observeStacks(app: App, observe: (stack: TerraformStack, json: unknown) => void): void {
+  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+    const toTerraform = stack.toTerraform.bind(stack);
+    stack.toTerraform = () => {
+      const json: unknown = toTerraform();
+      observe(stack, json);
+      return json;
+    };
+  }
 }

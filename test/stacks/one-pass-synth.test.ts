@@ -14,6 +14,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import resolveModule = require("cdktf/lib/tokens/private/resolve");
 import { CHECKED_CDKTF_VERSION, withFastResolve } from "../../stacks/fast-resolve";
 import { synthesizeApp } from "../../stacks/one-pass-synth";
+import { countsOf, StackCounts, StackJson, summarize, summaryOf } from "../../stacks/synth-summary";
 import { TerraformVersionCheck } from "../../stacks/terraform-version-check";
 
 /** Every file under `dir` with its content. */
@@ -83,6 +84,7 @@ describe("one pass synth", () => {
     new AwsProvider(b, "aws", { region: "eu-west-1" });
     new S3Bucket(b, "other", { bucket: cross ? `copy-of-${bucket.bucket}` : "b-2" }).moveFromId("aws_s3_bucket.old");
     new TerraformOutput(b, "out", { value: cross ? bucket.arn : "none" });
+    new TerraformOutput(b, "shape", { value: { z: 1, "10": "ten", "9": [1, { y: true, b: "x" }], a: { c: 1, b: 2 } } });
     return { app };
   };
 
@@ -95,8 +97,12 @@ describe("one pass synth", () => {
       builds++;
       return build(actual, cross);
     };
-    synthesizeApp(rebuild(), rebuild, actual, new TerraformVersionCheck());
+    const counts = new Map<string, StackCounts>();
+    synthesizeApp(rebuild(), { rebuild, outdir: actual, versionCheck: new TerraformVersionCheck(), onStackJson: (stack, json) => counts.set(stack.node.id, countsOf(json as StackJson)) });
     expect(files(actual)).toEqual(files(expected));
+    // The summary counts kept from the JSON are what reading the written files back gives, in the same order.
+    const readBack = summarize(actual, ["a", "b"].map((name) => ({ name, suppressions: [] })));
+    expect(JSON.stringify(["a", "b"].map((name) => summaryOf(name, counts.get(name)!, [])))).toBe(JSON.stringify(readBack));
     expect(builds).toBe(cross ? 2 : 1); // the cross-stack reference needed cdktf's own two passes
     if (cross) expect(files(actual)["stacks/b/cdk.tf.json"]).toContain("terraform_remote_state");
   });
