@@ -49,10 +49,16 @@ async function synthesizeWhole(role: Exclude<SynthRole, { kind: "helper" }>, ver
       outProblems.push({ file: "MLOPS_ENVIRONMENTS_DIR", field: "(folder)", expected: "a folder of environment files (<name>.ts)", found });
       throw new ConfigError(outProblems);
     }
+    // A leader starts its helpers as early as it can: before loading the environments (each process
+    // loads them itself), once the output folder is known good and the staging folder exists. From
+    // then on whatever fails is reported by a whole run instead, exactly as one process reports it.
+    if (role.kind === "leader" && outProblems.length === 0) {
+      staging = createStagingIfPossible(outdir, label);
+      if (staging) helpers = startHelpers(role, staging);
+    }
     const environments = withProblems(outProblems, () => loadEnvironments({ dir: envDir, root, select: process.env.CDKTF_ENV }));
-    staging = createStaging(outdir, label);
-    // From here on a leader's helpers run; whatever fails is reported by a whole run instead.
-    if (role.kind === "leader") helpers = startHelpers(role, staging);
+    staging ??= createStaging(outdir, label);
+    if (role.kind === "leader" && helpers.length === 0) helpers = startHelpers(role, staging);
     const stagingDir = staging;
     const build = () =>
       buildPlatformApp({
@@ -164,6 +170,15 @@ async function synthesizePart(role: Extract<SynthRole, { kind: "helper" }>, vers
     writePartResult(role.result, failed);
   }
   return 0;
+}
+
+/** The staging folder, or undefined where creating it fails (the synth then fails at its usual place, in its usual words). */
+function createStagingIfPossible(outdir: string, label: string): string | undefined {
+  try {
+    return createStaging(outdir, label);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Keeps each stack's summary counts as cdktf writes its JSON (instead of reading every cdk.tf.json back). */
