@@ -7,7 +7,12 @@ import * as path from "path";
 import { AppliedSuppression } from "../modules/policy/policy-aspect";
 import { AcceptedScannerId, acceptedScannerIds } from "../modules/policy/checkov-skip-list";
 
-interface StackJson {
+// cdktf writes cdk.tf.json with this (cdktf/lib/synthesize/synthesizer.js).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stableStringify = require("cdktf/node_modules/json-stable-stringify") as (value: unknown) => string;
+
+/** The parts of a stack's Terraform JSON a summary reads. */
+export interface StackJson {
   resource?: Record<string, Record<string, unknown>>;
   output?: Record<string, { value: unknown; description?: string }>;
 }
@@ -22,6 +27,9 @@ export interface StackSummary {
   readonly accepted: readonly AcceptedScannerId[];
 }
 
+/** What a summary takes from a stack's Terraform JSON. */
+export type StackCounts = Pick<StackSummary, "resourceCounts" | "outputs">;
+
 /** Reads `<outdir>/stacks/<name>/cdk.tf.json` for each stack. */
 export function summarize(outdir: string, stacks: readonly { name: string; suppressions: readonly AppliedSuppression[] }[]): StackSummary[] {
   return stacks.map(({ name, suppressions }) => {
@@ -30,8 +38,32 @@ export function summarize(outdir: string, stacks: readonly { name: string; suppr
     for (const [type, byId] of Object.entries(json.resource ?? {})) resourceCounts[type] = Object.keys(byId).length;
     const outputs: Record<string, string> = {};
     for (const [k, v] of Object.entries(json.output ?? {})) outputs[k] = typeof v.value === "string" ? v.value : JSON.stringify(v.value);
-    return { name, resourceCounts, outputs, suppressions, accepted: acceptedScannerIds(suppressions) };
+    return summaryOf(name, { resourceCounts, outputs }, suppressions);
   });
+}
+
+/**
+ * What summarize() reads back from the cdk.tf.json cdktf writes for `json`, taken from `json` itself
+ * (synth keeps these counts instead of reading every stack's file again). cdktf writes the file with
+ * json-stable-stringify, so keys are read back sorted: they are taken in that order here, and an
+ * output that is not a string is written and read back the same way before it is shown.
+ */
+export function countsOf(json: StackJson): StackCounts {
+  const resourceCounts: Record<string, number> = {};
+  const resources = json.resource ?? {};
+  for (const type of Object.keys(resources).sort()) resourceCounts[type] = Object.keys(resources[type]).length;
+  const outputs: Record<string, string> = {};
+  const declared = json.output ?? {};
+  for (const k of Object.keys(declared).sort()) {
+    const value = declared[k].value;
+    outputs[k] = typeof value === "string" ? value : JSON.stringify(value === undefined ? undefined : JSON.parse(stableStringify(value)));
+  }
+  return { resourceCounts, outputs };
+}
+
+/** A stack's summary from its counts and the suppressions in force in it. */
+export function summaryOf(name: string, counts: StackCounts, suppressions: readonly AppliedSuppression[]): StackSummary {
+  return { name, ...counts, suppressions, accepted: acceptedScannerIds(suppressions) };
 }
 
 /** Renders the summaries as plain-text tables. */

@@ -1,16 +1,24 @@
-/** main.ts as users run it (`npm run synth`): a real process, real files. */
+/**
+ * main.ts as users run it (`npm run synth`): a real process, real files. The launcher starts main.ts
+ * from the synth snapshot built once per test run (test/support/shared-synth.ts), as it does for
+ * users once the snapshot is built; test/scripts/synth-cache.test.ts checks that this writes and
+ * prints exactly what `tsx main.ts` does.
+ */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { sharedSnapshot } from "./support/shared-synth";
 
 const ROOT = path.resolve(__dirname, "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+const LAUNCH = path.join(ROOT, "scripts", "synth-cache", "launch.cjs");
+const snapshot = sharedSnapshot();
 
 function synth(env: Record<string, string>, outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "main-")), "cdktf.out")) {
-  const r = spawnSync(TSX, [path.join(ROOT, "main.ts")], {
+  // CI: a launcher that found no fresh snapshot would build one in the background.
+  const r = spawnSync(process.execPath, [LAUNCH], {
     cwd: ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", ...env },
+    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", MLOPS_SYNTH_CACHE_DIR: snapshot.cacheDir, CI: "true", ...env },
     encoding: "utf8",
   });
   return { ...r, outdir };
@@ -33,6 +41,11 @@ function tree(dir: string): string[] {
 }
 
 describe("npm run synth (main.ts)", () => {
+  beforeAll(() => {
+    expect(snapshot.stderr).toBe("");
+    expect(snapshot.status).toBe(0);
+  });
+
   test("GIVEN the project's environments and a previous synthesis with terraform state WHEN synthesized THEN every stack is written and summarized, terraform's files kept", () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "main-")), "cdktf.out");
     write(outdir, {

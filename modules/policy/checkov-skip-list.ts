@@ -36,12 +36,20 @@ export function acceptedScannerIds(suppressions: readonly AppliedSuppression[]):
       }
     }
   }
-  return [...byId.values()].sort((a, b) => a.scanner.localeCompare(b.scanner) || compareIds(a.id, b.id));
+  const order = collators();
+  return [...byId.values()].sort((a, b) => order.scanner.compare(a.scanner, b.scanner) || order.id.compare(a.id, b.id));
 }
 
-/** CKV_AWS_9 before CKV_AWS_10; CKV_ before CKV2_. */
-function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true });
+let made: { scanner: Intl.Collator; id: Intl.Collator } | undefined;
+
+/**
+ * One collator each, made on first use (in this process's locale, not in the synth snapshot's):
+ * localeCompare(b, locales, options) builds a new collator on every call and orders exactly as these
+ * (ECMA-402, String.prototype.localeCompare). The ids: CKV_AWS_9 before CKV_AWS_10; CKV_ before CKV2_.
+ */
+function collators(): { scanner: Intl.Collator; id: Intl.Collator } {
+  made ??= { scanner: new Intl.Collator(), id: new Intl.Collator("en", { numeric: true }) };
+  return made;
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();

@@ -27,10 +27,10 @@ if (!blob && enabled && run.status === 0 && !process.env.CI) startBackgroundBuil
 process.exitCode = run.status ?? 128 + (os.constants.signals[run.signal] ?? 1);
 
 /**
- * Two processes where a second core is idle, else one: a second process costs ~0.6-0.8 s more CPU
- * in all (its own snapshot start, environment loading and JIT warm-up), which only pays off when
- * it runs beside the first instead of queueing behind other work (measured on a loaded 2-core host:
- * 3.8x the empty app's CPU in two processes against 3.0x in one).
+ * Two processes where a second core is idle, else one: a second process costs ~0.4-0.5 s more CPU
+ * in all (its own snapshot start and environment loading; its code comes compiled from the snapshot's
+ * warm-up), which only pays off when it runs beside the first instead of queueing behind other work
+ * (measured on a loaded 2-core host: 2.6 s of CPU in two processes against 2.2 s in one).
  */
 function defaultParts() {
   const cores = os.availableParallelism?.() ?? os.cpus().length;

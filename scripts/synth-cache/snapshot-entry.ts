@@ -6,20 +6,24 @@
 import "./snapshot-mode";
 import * as v8 from "v8";
 import { main } from "../../main";
-import { environmentSchema } from "../../environments/schema";
+import { EnvironmentConfig, environmentSchema } from "../../environments/schema";
+import { warmUp } from "./warm-up";
 
 // zod compiles a schema into a fast parser on its first parse (~0.1 s for the environment schema):
 // validating the project's environments once here keeps those parsers in the snapshot. The results
 // are dropped; a run validates its files itself.
+const parsed: EnvironmentConfig[] = [];
 for (const code of Object.values((globalThis as { __mlopsCompiledEnvironments?: Record<string, string> }).__mlopsCompiledEnvironments ?? {})) {
   const mod = { exports: {} as { default?: unknown } };
   try {
     new Function("module", "exports", "require", code)(mod, mod.exports, () => ({}));
-    if (mod.exports.default !== undefined) environmentSchema.safeParse(mod.exports.default);
+    const r = mod.exports.default === undefined ? undefined : environmentSchema.safeParse(mod.exports.default);
+    if (r?.success) parsed.push(r.data);
   } catch {
     // Only a warm-up: a file that does not run here is loaded and reported at run time.
   }
 }
+warmUp(parsed);
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // A snapshot's own require only reaches Node's built-ins; environment files are TypeScript the

@@ -9,13 +9,13 @@ import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "../..");
 const LAUNCH = path.join(ROOT, "scripts", "synth-cache", "launch.cjs");
-const BUILD = path.join(ROOT, "scripts", "synth-cache", "build.cjs");
 /** Which synth processes wrote a line into `file` (see roleReporter), sorted. */
 const rolesIn = (file: string) => fs.readFileSync(file, "utf8").trim().split("\n").sort();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheKey } = require("../../scripts/synth-cache/cache-key.cjs") as { cacheKey: (inputs: string[], root?: string) => string };
 import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartsDoNotMerge, synthRole, writePartResult } from "../../scripts/synth-cache/synth-parts";
 import { PlannedStack } from "../../stacks/platform-app";
+import { sharedSnapshot } from "../support/shared-synth";
 
 function files(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -32,7 +32,9 @@ function files(dir: string): Record<string, string> {
 
 describe("synth from the snapshot", () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "synth-cache-"));
-  const cacheDir = path.join(scratch, "cache");
+  // scripts/synth-cache/build.cjs, run once per test run (test/main.test.ts starts from it too).
+  const snapshot = sharedSnapshot();
+  const cacheDir = snapshot.cacheDir;
   const env = { ...process.env, MLOPS_SYNTH_CACHE_DIR: cacheDir, CHECKPOINT_DISABLE: "1", CI: "true" };
   afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
   // Preloaded into every Node process of a run: each names its part of the synth as it starts.
@@ -44,9 +46,8 @@ describe("synth from the snapshot", () => {
   const reporting = (file: string) => ({ ROLES_FILE: file, NODE_OPTIONS: `--require ${roleReporter}` });
 
   it("writes the same files and prints the same summary as tsx main.ts, for every stack, synthesized in two processes", () => {
-    const built = spawnSync(process.execPath, [BUILD], { cwd: ROOT, env, encoding: "utf8" });
-    expect(built.stderr).toBe("");
-    expect(built.status).toBe(0);
+    expect(snapshot.stderr).toBe("");
+    expect(snapshot.status).toBe(0);
     expect(fs.existsSync(path.join(cacheDir, "synth.blob"))).toBe(true);
     for (const select of [""]) {
       const fromSnapshot = path.join(scratch, `snap-${select || "all"}`);

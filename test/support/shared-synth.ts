@@ -37,12 +37,20 @@ export function sharedSynth(): SharedSynth {
   return cached;
 }
 
-/** The folder synth wrote into, synthesizing it once per jest run (a lock folder decides which worker does it). */
+/** The folder synth wrote into, synthesizing it once per jest run. */
 function ensureSynthesized(): string {
+  const base = oncePerRun("shared-synth", (dir) => synthesize(path.join(dir, "cdktf.out")));
+  return path.join(base, "cdktf.out");
+}
+
+/**
+ * Runs `produce(folder)` once per jest run, in the run's temp folder `name` (a lock folder decides
+ * which worker does it; the others wait for it and get the same folder). Outside jest's global
+ * setup (no run folder) each process produces its own.
+ */
+function oncePerRun(name: string, produce: (dir: string) => void): string {
   const runDir = process.env.MLOPS_TEST_TMPDIR;
-  // Outside jest's global setup (no run folder) each process synthesizes for itself.
-  const base = runDir ? path.join(runDir, "shared-synth") : fs.mkdtempSync(path.join(os.tmpdir(), "shared-synth-"));
-  const outdir = path.join(base, "cdktf.out");
+  const base = runDir ? path.join(runDir, name) : fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
   const done = path.join(base, "done");
   const failed = path.join(base, "failed");
   fs.mkdirSync(base, { recursive: true });
@@ -55,22 +63,49 @@ function ensureSynthesized(): string {
   }
   if (mine) {
     try {
-      synthesize(outdir);
+      produce(base);
     } catch (e) {
       fs.writeFileSync(failed, (e as Error).message); // the waiting workers fail with it instead of timing out
       throw e;
     }
     fs.writeFileSync(done, "");
-    return outdir;
+    return base;
   }
   const deadline = Date.now() + WAIT_MS;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   while (!fs.existsSync(done)) {
-    if (fs.existsSync(failed)) throw new Error(`the shared synthesis failed in another test worker:\n${fs.readFileSync(failed, "utf8")}`);
-    if (Date.now() > deadline) throw new Error(`the shared synthesis did not finish within ${WAIT_MS / 1000} s (${base})`);
+    if (fs.existsSync(failed)) throw new Error(`${name} failed in another test worker:\n${fs.readFileSync(failed, "utf8")}`);
+    if (Date.now() > deadline) throw new Error(`${name} did not finish within ${WAIT_MS / 1000} s (${base})`);
     Atomics.wait(sleeper, 0, 0, 100);
   }
-  return outdir;
+  return base;
+}
+
+/** The synth snapshot built once per jest run; pass `cacheDir` as MLOPS_SYNTH_CACHE_DIR to start synth from it. */
+export interface SharedSnapshot {
+  /** The cache folder holding synth.blob and meta.json. */
+  readonly cacheDir: string;
+  /** How `node scripts/synth-cache/build.cjs` exited, and what it printed on stderr. */
+  readonly status: number | null;
+  readonly stderr: string;
+}
+
+/**
+ * `node scripts/synth-cache/build.cjs` once per jest run, into the run's temp folder: suites that run
+ * synth as users do (`npm run synth` starts from the snapshot) share it instead of each building one
+ * or each loading the providers' code under tsx.
+ */
+export function sharedSnapshot(): SharedSnapshot {
+  const base = oncePerRun("synth-snapshot", (dir) => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "synth-cache", "build.cjs")], {
+      cwd: ROOT,
+      env: { ...process.env, MLOPS_SYNTH_CACHE_DIR: path.join(dir, "cache") },
+      encoding: "utf8",
+    });
+    fs.writeFileSync(path.join(dir, "build.json"), JSON.stringify({ status: r.status, stderr: r.stderr }));
+  });
+  const { status, stderr } = JSON.parse(fs.readFileSync(path.join(base, "build.json"), "utf8")) as { status: number | null; stderr: string };
+  return { cacheDir: path.join(base, "cache"), status, stderr };
 }
 
 /** `npm run synth` into `outdir` with an empty deployments folder; throws with synth's output when it fails. */
