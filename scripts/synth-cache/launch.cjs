@@ -14,7 +14,7 @@ const path = require("path");
 const { ROOT, CACHE_DIR, freshSnapshot } = require("./cache-key.cjs");
 
 const enabled = process.env.MLOPS_SYNTH_CACHE !== "off";
-const blob = enabled ? freshSnapshot() : undefined;
+const blob = enabled && !changesV8Flags(process.env.NODE_OPTIONS) ? freshSnapshot() : undefined;
 const parts = process.env.MLOPS_SYNTH_PARTS || String(defaultParts());
 const run = blob
   ? spawnSync(process.execPath, ["--snapshot-blob", blob], {
@@ -25,6 +25,27 @@ const run = blob
 
 if (!blob && enabled && run.status === 0 && !process.env.CI) startBackgroundBuild();
 process.exitCode = run.status ?? 128 + (os.constants.signals[run.signal] ?? 1);
+
+/**
+ * Whether NODE_OPTIONS holds anything beyond Node's own preload and warning options. A snapshot only
+ * starts under the V8 flags it was built with (build.cjs builds it without NODE_OPTIONS): with
+ * `--max-old-space-size=4096` Node refused it ("Failed to load the startup snapshot", exit 14) and synth
+ * failed. Such options take the cold path, which honours them; only speed is lost.
+ */
+function changesV8Flags(nodeOptions) {
+  const preloads = new Set(["--require", "-r", "--import"]); // each takes a module path
+  const nodeOnly = new Set(["--no-deprecation", "--no-warnings", "--trace-warnings", "--trace-deprecation", "--enable-source-maps", "--unhandled-rejections"]);
+  const words = (nodeOptions ?? "").trim().split(/\s+/).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    const name = words[i].replace(/=.*$/, "");
+    if (preloads.has(name)) {
+      if (!words[i].includes("=")) i++;
+    } else if (!nodeOnly.has(name)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /**
  * Two processes where a second core is idle, else one: a second process costs ~0.4-0.5 s more CPU

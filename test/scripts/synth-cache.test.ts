@@ -100,6 +100,21 @@ describe("synth from the snapshot", () => {
     expect(fs.readdirSync(scratch).filter((n) => n.includes(".staging-"))).toEqual([]);
   });
 
+  it("GIVEN NODE_OPTIONS with a V8 flag the snapshot was not built with WHEN synthesized THEN it synthesizes on the cold path instead of failing", () => {
+    // Node refuses a snapshot under other V8 flags ("Failed to load the startup snapshot", exit 14).
+    const counted = path.join(scratch, "processes-v8-flag");
+    const out = path.join(scratch, "v8-flag");
+    const r = spawnSync(process.execPath, [LAUNCH], {
+      cwd: ROOT,
+      env: { ...env, CDKTF_ENV: "dev", CDKTF_OUTDIR: out, ...reporting(counted), NODE_OPTIONS: `--require ${roleReporter} --max-old-space-size=4096` },
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(out, "stacks", "dev-aws", "cdk.tf.json"))).toBe(true);
+    expect(rolesIn(counted).filter((role) => role !== "launcher")).toEqual([]); // no process started from the snapshot
+  });
+
   it("reports a configuration problem and an environment file's syntax error the same way", () => {
     const badEnvs = path.join(scratch, "bad-envs");
     fs.mkdirSync(badEnvs);
