@@ -27,6 +27,9 @@ export interface SharedSynth {
   readonly stacks: readonly { readonly name: string; readonly cloud: SharedCloud }[];
   /** Parsed cdk.tf.json of a stack (a fresh copy on each call). */
   json(stack: string): StackJson;
+  /** What synth printed: the policy lines and the summary per stack on stdout, nothing on stderr when it succeeds. */
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
 let cached: SharedSynth | undefined;
@@ -118,6 +121,8 @@ function synthesize(outdir: string): void {
   if (r.status !== 0) {
     throw new Error(`npm run synth (CDKTF_OUTDIR=${outdir}) exited ${r.status ?? r.signal}:\n${r.stderr}\n${r.stdout}`);
   }
+  fs.writeFileSync(path.join(path.dirname(outdir), "synth.stdout"), r.stdout);
+  fs.writeFileSync(path.join(path.dirname(outdir), "synth.stderr"), r.stderr);
 }
 
 /** Lists the stacks from synth's manifest, each with the cloud its provider block names. */
@@ -127,7 +132,8 @@ function read(outdir: string): SharedSynth {
   const stacks = Object.keys(manifest.stacks)
     .sort()
     .map((name) => ({ name, cloud: cloudOf(name, json(name)) }));
-  return { outdir, stacks, json };
+  const printed = (name: string) => fs.readFileSync(path.join(path.dirname(outdir), name), "utf8");
+  return { outdir, stacks, json, stdout: printed("synth.stdout"), stderr: printed("synth.stderr") };
 }
 
 function cloudOf(stack: string, json: StackJson): SharedCloud {
