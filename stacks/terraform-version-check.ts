@@ -6,9 +6,9 @@
  * built, and a check whose answer that output gives (the version found and satisfying the
  * constraint) passes without running it again. Anything else (not finished in time, failed, no
  * version in the output, a version too old) goes to cdktf's own check, which runs the command itself
- * and words the error exactly as before. Used for main.ts's synth only.
+ * and words the error exactly as before. Used by main.ts's synth, and by the tests' in-process synths (runNow).
  */
-import { ChildProcess, exec } from "child_process";
+import { ChildProcess, exec, execSync } from "child_process";
 import { ValidateTerraformVersion } from "cdktf/lib/validations/validate-terraform-version";
 import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
 // cdktf's own copy of semver, which its check uses (cdktf bundles its dependencies).
@@ -46,6 +46,20 @@ export class TerraformVersionCheck {
       });
     });
     this.child?.unref();
+    return this;
+  }
+
+  /**
+   * Runs the command now and waits for it, unless an earlier run answered already: for a caller that
+   * synthesizes without giving start() an event-loop turn to finish (the tests' in-process synths).
+   */
+  runNow(): this {
+    if (this.output !== undefined) return this;
+    try {
+      this.output = execSync(this.command, { encoding: "utf8", stdio: "pipe" });
+    } catch {
+      // cdktf's own check runs it again and reports the failure in its words.
+    }
     return this;
   }
 

@@ -5,12 +5,16 @@ import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { CloudName, loadEnvironments } from "../../environments";
 import { SERVICE_CATALOG } from "../../services/catalog";
+import { synthesizeApp } from "../../stacks/one-pass-synth";
 import { buildPlatformApp, PlatformApp } from "../../stacks/platform-app";
+import { TerraformVersionCheck } from "../../stacks/terraform-version-check";
 import { ROOT, StackJson } from "./stack-json";
 
 // Suites that only read JSON import ./stack-json (and ./shared-synth) directly, without the stacks.
 export { resources, ROOT } from "./stack-json";
 export type { StackJson } from "./stack-json";
+
+const versionCheck = new TerraformVersionCheck();
 
 export interface SynthedApp extends PlatformApp {
   readonly outdir: string;
@@ -30,14 +34,10 @@ export function synthProject(opts: { select?: string; deploymentsDir?: string; e
   const environments = opts.clouds
     ? loaded.map((e) => ({ ...e, config: { ...e.config, clouds: Object.fromEntries(Object.entries(e.config.clouds).filter(([c]) => opts.clouds!.includes(c as CloudName))) } }))
     : loaded;
-  const built = buildPlatformApp({
-    outdir,
-    environments,
-    catalog: SERVICE_CATALOG,
-    deploymentsDir: opts.deploymentsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "deployments-")),
-    root: ROOT,
-  });
-  built.app.synth();
+  const deploymentsDir = opts.deploymentsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "deployments-"));
+  const build = () => buildPlatformApp({ outdir, environments, catalog: SERVICE_CATALOG, deploymentsDir, root: ROOT });
+  // As main.ts synthesizes (one token resolution per stack, `terraform version` once per test file).
+  const built = synthesizeApp(build(), { outdir, rebuild: build, versionCheck: versionCheck.runNow() });
   return {
     ...built,
     outdir,
