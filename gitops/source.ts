@@ -87,13 +87,12 @@ export async function readSource(dir: string, root: string = process.cwd(), opts
     const reader = PythonReader.start();
     const tooLarge: ConfigProblem[] = [];
     try {
-      for (const file of walk(dagsDir, problems, rel, ignored)) {
+      for (const [file, key] of walk(dagsDir, problems, rel, ignored)) {
         const content = readLimited(file, limit);
         if (typeof content === "number") {
           tooLarge.push({ file: rel(file), field: "", expected: `a DAG file of at most ${megabytes(limit)} (--max-dag-file-mb)`, found: `${megabytes(content)}` });
           continue;
         }
-        const key = path.relative(dagsDir, file).split(path.sep).join("/");
         read.set(key, desiredFile(content));
         if (file.endsWith(".py")) {
           pyFiles.push(file);
@@ -150,11 +149,11 @@ function megabytes(bytes: number): string {
 }
 
 /**
- * Every regular file below `dir`, in name order (lstat: links are problems, never followed). Names git
+ * Every regular file below `dir` with its path below it (`/`-separated), in name order (lstat: links are problems, never followed). Names git
  * cannot store (a `.git` component) and names that are not UTF-8 are problems; build output is skipped
  * and its top-level names are collected in `ignored`. Lazy: the caller reads each file as it comes.
  */
-function* walk(dir: string, problems: ConfigProblem[], rel: (p: string) => string, ignored: string[], top = true): Generator<string> {
+function* walk(dir: string, problems: ConfigProblem[], rel: (p: string) => string, ignored: string[], prefix = ""): Generator<readonly [string, string]> {
   const entries = fs.readdirSync(dir, { withFileTypes: true, encoding: "buffer" });
   for (const entry of entries.sort((a, b) => Buffer.compare(a.name, b.name))) {
     const name = entry.name.toString("utf8");
@@ -169,7 +168,7 @@ function* walk(dir: string, problems: ConfigProblem[], rel: (p: string) => strin
       continue;
     }
     if (IGNORED.has(name) || name.endsWith(".pyc")) {
-      if (top) ignored.push(name);
+      if (prefix === "") ignored.push(name);
       continue;
     }
     if (GIT_DIR_NAME.test(name)) {
@@ -182,9 +181,9 @@ function* walk(dir: string, problems: ConfigProblem[], rel: (p: string) => strin
     } else if (entry.isSymbolicLink()) {
       problems.push({ file: rel(full), field: "", expected: "a regular file (symbolic links are not promoted)", found: "a symbolic link" });
     } else if (entry.isDirectory()) {
-      yield* walk(full, problems, rel, ignored, false);
+      yield* walk(full, problems, rel, ignored, `${prefix}${name}/`);
     } else if (entry.isFile()) {
-      yield full;
+      yield [full, prefix + name];
     }
   }
 }
