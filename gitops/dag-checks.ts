@@ -5,7 +5,7 @@
  *     standard library, nor airflow (the file fails to parse in Airflow);
  *   - a top-level import of a heavy library (pandas, sklearn, torch, ...): a warning, since every parse of
  *     the file (every 30 s by default) pays for it; import it inside the task that uses it.
- * Each finding names the file and line. Python's own `ast` reads every file, all in ONE interpreter for the
+ * Each finding names the file and line. Python's own compiler reads every file, all in ONE interpreter for the
  * whole set (python-reader.ts; the source reader already ran it, so its reading is passed in); the rules
  * themselves are pure functions of what it read. It writes nothing. Files that do not compile are
  * reported by the source reader (source.ts), not here.
