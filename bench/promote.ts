@@ -3,7 +3,7 @@
  * 5,000 commits, timed against plain git making the identical commit (bench/plain-git-promotion.ts, the
  * floor) in the same run, with the resulting trees compared every time; and the 2,000-DAG change into a
  * remote with 50 commits, to show the cost follows the change, not the history.
- * Each size runs RUNS times (PROMOTE_BENCH_RUNS, default 3), promoter and floor alternating which goes
+ * Each size runs several times (PROMOTE_BENCH_RUNS; default 5 at 2,000 DAGs, 3 at 20,000), promoter and floor alternating which goes
  * first, each on a fresh copy of the remote; the gate is the median of the runs' ratios (a run pairs the
  * two under the same load). CPU seconds (this process + git + python) are printed too: steadier on a
  * shared machine. Run: `npx tsx bench/promote.ts` (PROMOTE_BENCH_SIZES=2000 for one size).
@@ -19,7 +19,8 @@ import { plainGitPromotion } from "./plain-git-promotion";
 import { serializeManifest, ModelManifest } from "../modules/core/model-manifest";
 
 const SIZES = (process.env.PROMOTE_BENCH_SIZES ?? "2000,20000").split(",").map(Number);
-const RUNS = Number(process.env.PROMOTE_BENCH_RUNS ?? 3);
+// Short runs are the noisy ones on a shared machine: more of them (each pair takes ~3 s at 2,000 DAGs, ~10 s at 20,000).
+const runsFor = (dags: number) => Number(process.env.PROMOTE_BENCH_RUNS ?? (dags <= 5000 ? 5 : 3));
 const MODELS = 50;
 const FLOOR_RATIO = 1.5;
 // The promoter test fixtures: dev is direct as in environments/, and stay valid while others edit environments/.
@@ -130,8 +131,9 @@ function median(xs: readonly number[]): number {
 const cpuOf = (ts: readonly Timing[]): number[] | undefined => (ts.every((t) => t.cpu !== undefined) ? ts.map((t) => t.cpu!) : undefined);
 const secs = (x: number) => `${x.toFixed(2)} s`;
 
-/** Runs one size RUNS times; returns the median wall ratio. */
+/** Runs one size several times; returns the median wall ratio. */
 async function benchSize(dir: string, dags: number): Promise<number> {
+  const RUNS = runsFor(dags);
   const t0 = Date.now();
   const pristine = buildRemote(dir, 5000, dags);
   const source = buildSource(dir, dags);
