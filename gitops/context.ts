@@ -11,6 +11,7 @@ import { ModelManifest } from "../modules/core/model-manifest";
 import { GateDecision } from "./metric-gate";
 import { ChangePlan, DesiredState, EnvTree } from "./plan-changes";
 import { PromotionSource } from "./source";
+import { BaseReading } from "./step-helpers";
 
 /** What the user asked for, after option parsing. */
 export interface PromotionRequest {
@@ -61,6 +62,8 @@ export interface PromotionContext {
   readonly log: (line: string) => void;
 
   workspace?: GitWorkspace;
+  /** A clone started before the fetch step (steps/fetch.ts startFetch), which the step takes over. */
+  pendingFetch?: PendingFetch;
   baseCommit?: string;
   /** `deployments/<env>/` at baseCommit, blob ids by path below it. */
   baseTree?: EnvTree;
@@ -86,6 +89,12 @@ export interface PromotionContext {
   /** Lines the commit message and the pull request carry besides the plan (a broken manifest replaced). */
   notes: string[];
   pullRequest?: PromotionPull;
+}
+
+/** A clone under way and the reading of its base; `cancel` stops it and removes what it made. */
+export interface PendingFetch {
+  readonly result: Promise<{ readonly workspace: GitWorkspace; readonly base: BaseReading }>;
+  cancel(): Promise<void>;
 }
 
 /** How a step ended: succeeded, skipped (nothing to do), failed (terminal: bad input, gate, conflict), errored (I/O, bug). */

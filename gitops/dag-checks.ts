@@ -5,7 +5,7 @@
  *     standard library, nor airflow (the file fails to parse in Airflow);
  *   - a top-level import of a heavy library (pandas, sklearn, torch, ...): a warning, since every parse of
  *     the file (every 30 s by default) pays for it; import it inside the task that uses it.
- * Each finding names the file and line. Python's own `ast` reads every file, all in ONE interpreter for the
+ * Each finding names the file and line. Python's own compiler reads every file, all in ONE interpreter for the
  * whole set (python-reader.ts; the source reader already ran it, so its reading is passed in); the rules
  * themselves are pure functions of what it read. It writes nothing. Files that do not compile are
  * reported by the source reader (source.ts), not here.
@@ -112,8 +112,10 @@ export function evaluate(facts: readonly FileFacts[], ctx: RuleContext): DagChec
   const byPath = new Map(facts.map((f) => [f.path, f]));
   const modules = moduleFiles([...byPath.keys()]);
   const firstSeen = new Map<string, { path: string; line: number }>();
-  for (const path of [...ctx.parsed].sort()) {
-    for (const d of [...(byPath.get(path)?.dagIds ?? [])].sort((a, b) => a.line - b.line)) {
+  const parsed = [...ctx.parsed].sort();
+  for (const path of parsed) {
+    const ids = byPath.get(path)?.dagIds ?? [];
+    for (const d of ids.length > 1 ? [...ids].sort((a, b) => a.line - b.line) : ids) {
       const first = firstSeen.get(d.id);
       if (!first) {
         firstSeen.set(d.id, { path, line: d.line });
@@ -128,9 +130,13 @@ export function evaluate(facts: readonly FileFacts[], ctx: RuleContext): DagChec
     }
   }
   const satisfied = requirementMatcher(ctx.requirements);
-  const known = (m: string) => m.split(".")[0] === "airflow" || ctx.stdlib.has(m.split(".")[0]) || modules.has(m) || satisfied(m);
+  const known = (m: string) => {
+    const dot = m.indexOf(".");
+    const top = dot < 0 ? m : m.slice(0, dot);
+    return top === "airflow" || ctx.stdlib.has(top) || modules.has(m) || satisfied(m);
+  };
   const checked = new Set<string>();
-  const todo = [...ctx.parsed].sort();
+  const todo = [...parsed];
   // A queue by index: shift() on a 20,000-file set moves the whole array each time.
   for (let next = 0; next < todo.length; next++) {
     const path = todo[next];
@@ -159,10 +165,11 @@ export function evaluate(facts: readonly FileFacts[], ctx: RuleContext): DagChec
       }
       // Modules of the set this import runs, with the packages above them.
       for (const m of [...targets.anyOf, ...targets.each]) {
-        const parts = m.split(".");
-        for (let i = 1; i <= parts.length; i++) {
-          const file = modules.get(parts.slice(0, i).join("."));
+        // Each dotted prefix of m, then m itself: a.b.c -> a, a.b, a.b.c.
+        for (let dot = m.indexOf("."); ; dot = m.indexOf(".", dot + 1)) {
+          const file = modules.get(dot < 0 ? m : m.slice(0, dot));
           if (file && !checked.has(file)) todo.push(file);
+          if (dot < 0) break;
         }
       }
       const top = (imp.level === 0 ? imp.module : "").split(".")[0];

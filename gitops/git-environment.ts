@@ -52,7 +52,7 @@ export function mayReceiveToken(url: string, env: NodeJS.ProcessEnv = process.en
   return tokenHosts(env).has(host);
 }
 
-/** The child-process environment for git: identity, no signing, no prompts, token as a header (never in argv). */
+/** The child-process environment for git: identity, no signing, no prompts, no auto-maintenance, token as a header (never in argv). */
 export function gitEnv(url: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -70,6 +70,9 @@ export function gitEnv(url: string): Record<string, string> {
     ["commit.gpgSign", "false"],
     ["tag.gpgSign", "false"],
     ["advice.detachedHead", "false"],
+    // The clone is thrown away: no `git maintenance run --auto` after commit and after the lazy blob fetch
+    // of the checkout (one git process each, for a repository deleted seconds later).
+    ["maintenance.auto", "false"],
   ];
   const token = process.env.GITHUB_TOKEN;
   if (token && mayReceiveToken(url)) {

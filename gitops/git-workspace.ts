@@ -24,13 +24,16 @@ export interface CloneOptions {
   readonly sparse: readonly string[];
   /** Fetch the whole history (rollback needs it) instead of the newest commit only. @default false */
   readonly fullHistory?: boolean;
+  /** Stops the clone (besides an interruption of the process). @default - only the interruption */
+  readonly signal?: AbortSignal;
 }
 
-function git(baseDir: string, url: string): SimpleGit {
+function git(baseDir: string, url: string, signal?: AbortSignal): SimpleGit {
   const env = gitEnv(url);
   // simple-git 4 guards GIT_* variables: the ones we set ourselves are named here, ambient ones are dropped.
   const allowEnvironment = Object.keys(env).filter((k) => k.startsWith("GIT_"));
-  return simpleGit({ baseDir, allowEnvironment, abort: interruptSignal, unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeSshCommand: true } }).env(env);
+  const abort = signal ? AbortSignal.any([interruptSignal, signal]) : interruptSignal;
+  return simpleGit({ baseDir, allowEnvironment, abort, unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeSshCommand: true } }).env(env);
 }
 
 /** The line of git's output that says why: the first `fatal:` line, else the last non-empty one. */
@@ -84,7 +87,7 @@ export class GitWorkspace {
     if (depth !== undefined) args.push("--depth", String(depth));
     try {
       // The filter is a hint: servers without uploadpack.allowFilter send blobs anyway, which is only slower.
-      await git(path.dirname(opts.dir), url).clone(url, opts.dir, args);
+      await git(path.dirname(opts.dir), url, opts.signal).clone(url, opts.dir, args);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (/Remote branch .* not found|couldn't find remote ref/i.test(msg)) {
@@ -102,8 +105,9 @@ export class GitWorkspace {
       throw ioError(`clone ${redact(url)}`, e);
     }
     const ws = new GitWorkspace(opts.dir, url, opts.branch, git(opts.dir, url), depth);
-    await ws.g.raw(["sparse-checkout", "set", "--cone", ...opts.sparse]);
-    await ws.g.raw(["checkout", "--quiet", opts.branch]);
+    const setup = opts.signal ? git(opts.dir, url, opts.signal) : ws.g;
+    await setup.raw(["sparse-checkout", "set", "--cone", ...opts.sparse]);
+    await setup.raw(["checkout", "--quiet", opts.branch]);
     return ws;
   }
 

@@ -16,7 +16,7 @@ import { hasChanges } from "./step-helpers";
 import { checkGithubStep } from "./steps/check-github";
 import { commitStep } from "./steps/commit";
 import { diffStep } from "./steps/diff";
-import { fetchStep } from "./steps/fetch";
+import { fetchStep, startFetch } from "./steps/fetch";
 import { pullRequestStep } from "./steps/pull-request";
 import { pushStep } from "./steps/push";
 import { validateStep } from "./steps/validate";
@@ -136,6 +136,9 @@ export async function runPromotion(opts: RunOptions): Promise<PromotionResult> {
       req.sourceDir !== undefined
         ? [validateStep, fetchStep, diffStep, checkGithubStep, commitStep, pushStep, pullRequestStep]
         : [fetchStep, validateStep, diffStep, checkGithubStep, commitStep, pushStep, pullRequestStep];
+    // A --source is read without the clone and the clone needs nothing from it: the clone starts now and
+    // runs while the source is validated (on the other core); the fetch step takes it over.
+    if (req.sourceDir !== undefined) ctx.pendingFetch = startFetch(ctx);
     const run = await runSteps(steps, ctx);
     const plan = ctx.plan;
     const { outcome, exitCode } = decideOutcome({ error: run.error, hasChanges: hasChanges(ctx), dryRun: req.dryRun, viaPullRequest, pushed: ctx.pushed, branchExists: ctx.branchExists ?? false });
@@ -161,6 +164,8 @@ export async function runPromotion(opts: RunOptions): Promise<PromotionResult> {
     const error = e instanceof Error ? e : new Error(String(e));
     return { ...base, ...decideOutcome({ error, hasChanges: false, dryRun: req.dryRun, viaPullRequest: false, pushed: false, branchExists: false }), message: redact(error.message) };
   } finally {
+    // Validation failed before the fetch step took the early clone: stop it and remove it.
+    await ctx?.pendingFetch?.cancel();
     ctx?.workspace?.dispose();
     if (workRoot) removeTempFolder(workRoot);
   }

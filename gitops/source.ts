@@ -11,7 +11,7 @@ import { ConfigProblem } from "../modules/core/errors";
 import { describeKind, entryKind, readManifestFolder } from "../modules/core/deployed-manifests";
 import { ModelManifest } from "../modules/core/model-manifest";
 import { DesiredFile, desiredFile } from "./plan-changes";
-import { PythonReading, readPython } from "./python-reader";
+import { PythonReader, PythonReading } from "./python-reader";
 
 /** A validated source: the complete DAG set (when it has `dags/`) and the manifests it holds. */
 export interface PromotionSource {
@@ -82,24 +82,30 @@ export async function readSource(dir: string, root: string = process.cwd(), opts
     const pyFiles: string[] = [];
     const limit = opts.maxDagFileBytes ?? DEFAULT_MAX_DAG_FILE_BYTES;
     const ignored: string[] = [];
-    const files = walk(dagsDir, problems, rel, ignored);
-    // Each file is read once; its bytes go to Python while the next ones are read.
-    function* pythonSources(): Generator<readonly [string, Buffer]> {
-      for (const { file, size } of files) {
-        if (size > limit) {
-          problems.push({ file: rel(file), field: "", expected: `a DAG file of at most ${megabytes(limit)} (--max-dag-file-mb)`, found: `${megabytes(size)}` });
+    // The interpreter starts first, so its start-up overlaps the walk; each file is read once and its
+    // bytes go to Python while the next ones are read.
+    const reader = PythonReader.start();
+    const tooLarge: ConfigProblem[] = [];
+    try {
+      for (const [file, key] of walk(dagsDir, problems, rel, ignored)) {
+        const content = readLimited(file, limit);
+        if (typeof content === "number") {
+          tooLarge.push({ file: rel(file), field: "", expected: `a DAG file of at most ${megabytes(limit)} (--max-dag-file-mb)`, found: `${megabytes(content)}` });
           continue;
         }
-        const key = path.relative(dagsDir, file).split(path.sep).join("/");
-        const content = fs.readFileSync(file);
         read.set(key, desiredFile(content));
         if (file.endsWith(".py")) {
           pyFiles.push(file);
-          yield [key, content];
+          await reader.add(key, content);
         }
       }
+    } catch (e) {
+      reader.abort();
+      throw e;
     }
-    python = await readPython(pythonSources());
+    python = await reader.finish();
+    // After every problem of the walk, as when the folder was walked before any file was read.
+    problems.push(...tooLarge);
     // The guard counts Python files: a dags/ holding only a .gitkeep or a README deletes every DAG just the same.
     if (pyFiles.length === 0 && !opts.allowEmptyDags && !problems.some((p) => p.file.startsWith(rel(dagsDir)))) {
       const held = [...dags.keys(), ...ignored].sort();
@@ -143,12 +149,11 @@ function megabytes(bytes: number): string {
 }
 
 /**
- * Every regular file below `dir` with its size (lstat: links are problems, never followed). Names git
+ * Every regular file below `dir` with its path below it (`/`-separated), in name order (lstat: links are problems, never followed). Names git
  * cannot store (a `.git` component) and names that are not UTF-8 are problems; build output is skipped
- * and its top-level names are collected in `ignored`.
+ * and its top-level names are collected in `ignored`. Lazy: the caller reads each file as it comes.
  */
-function walk(dir: string, problems: ConfigProblem[], rel: (p: string) => string, ignored: string[], top = true): { file: string; size: number }[] {
-  const out: { file: string; size: number }[] = [];
+function* walk(dir: string, problems: ConfigProblem[], rel: (p: string) => string, ignored: string[], prefix = ""): Generator<readonly [string, string]> {
   const entries = fs.readdirSync(dir, { withFileTypes: true, encoding: "buffer" });
   for (const entry of entries.sort((a, b) => Buffer.compare(a.name, b.name))) {
     const name = entry.name.toString("utf8");
@@ -163,7 +168,7 @@ function walk(dir: string, problems: ConfigProblem[], rel: (p: string) => string
       continue;
     }
     if (IGNORED.has(name) || name.endsWith(".pyc")) {
-      if (top) ignored.push(name);
+      if (prefix === "") ignored.push(name);
       continue;
     }
     if (GIT_DIR_NAME.test(name)) {
@@ -176,10 +181,31 @@ function walk(dir: string, problems: ConfigProblem[], rel: (p: string) => string
     } else if (entry.isSymbolicLink()) {
       problems.push({ file: rel(full), field: "", expected: "a regular file (symbolic links are not promoted)", found: "a symbolic link" });
     } else if (entry.isDirectory()) {
-      out.push(...walk(full, problems, rel, ignored, false));
+      yield* walk(full, problems, rel, ignored, `${prefix}${name}/`);
     } else if (entry.isFile()) {
-      out.push({ file: full, size: fs.lstatSync(full).size });
+      yield [full, prefix + name];
     }
   }
-  return out;
+}
+
+/**
+ * A file's bytes, or its size when it is over `limit` (then nothing is read). One open, one fstat, one
+ * read: the size comes from the descriptor that is read, no separate lstat.
+ */
+function readLimited(file: string, limit: number): Buffer | number {
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size > limit) return size;
+    const buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = fs.readSync(fd, buf, got, size - got, got);
+      if (n === 0) break; // shrank meanwhile: what is there is what is promoted
+      got += n;
+    }
+    return got === size ? buf : buf.subarray(0, got);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

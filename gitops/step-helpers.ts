@@ -4,24 +4,46 @@
  * Each reads and writes only the context.
  */
 import * as path from "path";
+import { ConfigProblem } from "../modules/core/errors";
 import { readManifestFolder } from "../modules/core/deployed-manifests";
+import { ModelManifest } from "../modules/core/model-manifest";
 import { PromotionContext } from "./context";
+import { GitWorkspace } from "./git-workspace";
 import { PromotionSummary, commitMessage } from "./describe";
-import { ChangePlan, asStored, planChanges } from "./plan-changes";
+import { ChangePlan, EnvTree, asStored, planChanges } from "./plan-changes";
 
 /** `deployments/<env>`: the folder of the repository a promotion owns. */
 export function envPrefix(ctx: PromotionContext): string {
   return `deployments/${ctx.request.env}`;
 }
 
+/** What a clone's base holds for one environment (see readBase). */
+export interface BaseReading {
+  readonly baseCommit: string;
+  readonly baseTree: EnvTree;
+  readonly deployed: Record<string, ModelManifest>;
+  readonly deployedProblems: readonly ConfigProblem[];
+}
+
+/** Reads the base commit, the `deployments/<env>/` tree and the deployed manifests of a clone's work tree. */
+export async function readBaseOf(ws: GitWorkspace, env: string): Promise<BaseReading> {
+  const baseCommit = await ws.head();
+  const baseTree = await ws.tree(baseCommit, `deployments/${env}`);
+  const deployed = readManifestFolder(path.join(ws.dir, "deployments", env, "models"), ws.dir);
+  return { baseCommit, baseTree, deployed: deployed.manifests, deployedProblems: deployed.problems };
+}
+
+/** Puts a base reading on the context. */
+export function setBase(ctx: PromotionContext, base: BaseReading): void {
+  ctx.baseCommit = base.baseCommit;
+  ctx.baseTree = base.baseTree;
+  ctx.deployed = base.deployed;
+  ctx.deployedProblems = base.deployedProblems;
+}
+
 /** Reads the base commit, the `deployments/<env>/` tree and the deployed manifests of the clone's work tree. */
 export async function readBase(ctx: PromotionContext): Promise<void> {
-  const ws = ctx.workspace!;
-  ctx.baseCommit = await ws.head();
-  ctx.baseTree = await ws.tree(ctx.baseCommit, envPrefix(ctx));
-  const deployed = readManifestFolder(path.join(ws.dir, "deployments", ctx.request.env, "models"), ws.dir);
-  ctx.deployed = deployed.manifests;
-  ctx.deployedProblems = deployed.problems;
+  setBase(ctx, await readBaseOf(ctx.workspace!, ctx.request.env));
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Step "validate": reads what the promotion moves and rejects bad input before anything is pushed.
- * `--source`: the folder (runs before the clone). `--from-env`: `deployments/<from>/` of the clone.
+ * `--source`: the folder (first; the clone runs meanwhile and is not used here). `--from-env`: `deployments/<from>/` of the clone.
  * `rollback`: the manifest version from the environment's history. `retire`: only the model name.
  * Every problem is an InputError (exit 2), never retried. A DAG set is also checked for what Airflow
  * would refuse (gitops/dag-checks.ts: duplicate dag_id, an import neither in the set nor declared);
