@@ -15,7 +15,7 @@ const rolesIn = (file: string) => fs.readFileSync(file, "utf8").trim().split("\n
 const { cacheKey } = require("../../scripts/synth-cache/cache-key.cjs") as { cacheKey: (inputs: string[], root?: string) => string };
 import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartsDoNotMerge, synthRole, writePartResult } from "../../scripts/synth-cache/synth-parts";
 import { PlannedStack } from "../../stacks/platform-app";
-import { sharedSnapshot } from "../support/shared-synth";
+import { sharedSnapshot, sharedSynth } from "../support/shared-synth";
 
 function files(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -49,31 +49,23 @@ describe("synth from the snapshot", () => {
     expect(snapshot.stderr).toBe("");
     expect(snapshot.status).toBe(0);
     expect(fs.existsSync(path.join(cacheDir, "synth.blob"))).toBe(true);
-    for (const select of [""]) {
-      const fromSnapshot = path.join(scratch, `snap-${select || "all"}`);
-      const fromTsx = path.join(scratch, `tsx-${select || "all"}`);
-      const counted = path.join(scratch, `processes-${select || "all"}`);
-      const a = spawnSync(process.execPath, [LAUNCH], {
-        cwd: ROOT,
-        env: { ...env, MLOPS_SYNTH_PARTS: "2", CDKTF_ENV: select, CDKTF_OUTDIR: fromSnapshot, ...reporting(counted) },
-        encoding: "utf8",
-      });
-      const b = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["main.ts"], {
-        cwd: ROOT,
-        env: { ...env, CDKTF_ENV: select, CDKTF_OUTDIR: fromTsx },
-        encoding: "utf8",
-      });
-      expect(a.status).toBe(0);
-      expect(b.status).toBe(0);
-      expect(rolesIn(counted)).toEqual(["helper", "launcher", "leader"]); // merged, not rerun whole
-      expect(a.stdout.replace(fromSnapshot, "<out>").replace(path.relative(ROOT, fromSnapshot), "<out>")).toBe(
-        b.stdout.replace(fromTsx, "<out>").replace(path.relative(ROOT, fromTsx), "<out>"),
-      );
-      const snapFiles = files(fromSnapshot);
-      expect(Object.keys(snapFiles).length).toBeGreaterThan(2);
-      expect(snapFiles).toEqual(files(fromTsx));
-      expect(fs.readdirSync(scratch).filter((n) => n.includes(".staging-"))).toEqual([]);
-    }
+    // tsx main.ts of every stack: the run's shared synthesis is exactly that (test/support/shared-synth.ts).
+    const cold = sharedSynth();
+    const fromSnapshot = path.join(scratch, "snap-all");
+    const counted = path.join(scratch, "processes-all");
+    const a = spawnSync(process.execPath, [LAUNCH], {
+      cwd: ROOT,
+      env: { ...env, MLOPS_SYNTH_PARTS: "2", CDKTF_ENV: "", MLOPS_DEPLOYMENTS_DIR: cold.deploymentsDir, CDKTF_OUTDIR: fromSnapshot, ...reporting(counted) },
+      encoding: "utf8",
+    });
+    expect(a.status).toBe(0);
+    expect(rolesIn(counted)).toEqual(["helper", "launcher", "leader"]); // merged, not rerun whole
+    const placeholder = (out: string, dir: string) => out.replace(dir, "<out>").replace(path.relative(ROOT, dir), "<out>");
+    expect(placeholder(a.stdout, fromSnapshot)).toBe(placeholder(cold.stdout, cold.outdir));
+    const snapFiles = files(fromSnapshot);
+    expect(Object.keys(snapFiles).length).toBeGreaterThan(2);
+    expect(snapFiles).toEqual(files(cold.outdir));
+    expect(fs.readdirSync(scratch).filter((n) => n.includes(".staging-"))).toEqual([]);
   });
 
   it("reports a failure found after the parts started as a whole synth does: same lines, same exit code, nothing written", () => {

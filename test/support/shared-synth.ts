@@ -27,6 +27,8 @@ export interface SharedSynth {
   readonly stacks: readonly { readonly name: string; readonly cloud: SharedCloud }[];
   /** Parsed cdk.tf.json of a stack (a fresh copy on each call). */
   json(stack: string): StackJson;
+  /** The empty deployments folder it was synthesized with (no promoted manifest applies). */
+  readonly deploymentsDir: string;
   /** What synth printed: the policy lines and the summary per stack on stdout, nothing on stderr when it succeeds. */
   readonly stdout: string;
   readonly stderr: string;
@@ -111,10 +113,15 @@ export function sharedSnapshot(): SharedSnapshot {
   return { cacheDir: path.join(base, "cache"), status, stderr };
 }
 
-/** `npm run synth` into `outdir` with an empty deployments folder; throws with synth's output when it fails. */
+/**
+ * `npm run synth` into `outdir` with an empty deployments folder; throws with synth's output when it fails.
+ * Always the cold path (`tsx main.ts`, MLOPS_SYNTH_CACHE=off), whatever snapshot the machine has: the same
+ * program on every machine, and the reference test/scripts/synth-cache.test.ts compares the snapshot's output with.
+ */
 function synthesize(outdir: string): void {
-  const deployments = fs.mkdtempSync(path.join(path.dirname(outdir), "deployments-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, MLOPS_DEPLOYMENTS_DIR: deployments, CHECKPOINT_DISABLE: "1" };
+  const deployments = path.join(path.dirname(outdir), "deployments");
+  fs.mkdirSync(deployments);
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, MLOPS_DEPLOYMENTS_DIR: deployments, CHECKPOINT_DISABLE: "1", MLOPS_SYNTH_CACHE: "off" };
   delete env.CDKTF_ENV;
   delete env.MLOPS_ENVIRONMENTS_DIR;
   const r = spawnSync("npm", ["run", "--silent", "synth"], { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -133,7 +140,7 @@ function read(outdir: string): SharedSynth {
     .sort()
     .map((name) => ({ name, cloud: cloudOf(name, json(name)) }));
   const printed = (name: string) => fs.readFileSync(path.join(path.dirname(outdir), name), "utf8");
-  return { outdir, stacks, json, stdout: printed("synth.stdout"), stderr: printed("synth.stderr") };
+  return { outdir, stacks, json, deploymentsDir: path.join(path.dirname(outdir), "deployments"), stdout: printed("synth.stdout"), stderr: printed("synth.stderr") };
 }
 
 function cloudOf(stack: string, json: StackJson): SharedCloud {
