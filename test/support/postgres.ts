@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { oncePerRunSync } from "./once-per-run";
 
 /** The newest installed server's bin folder (/usr/lib/postgresql/<major>/bin), or undefined. */
 export const POSTGRES_BIN = (() => {
@@ -63,31 +64,8 @@ function freePort(): Promise<number> {
   });
 }
 
-/**
- * An initialized data folder: within a jest run the run's shared one (made by the first suite to ask, waited
- * for by the others, `shared`), outside one a fresh one for the caller alone.
- */
-function initializedTemplate(): { data: string; shared: boolean } {
-  const runDir = process.env.MLOPS_TEST_TMPDIR; // the run's folder (test/global-setup.js); the template's path is noted there
-  const note = runDir ? path.join(runDir, "postgres-template") : undefined;
-  const lock = note && `${note}.lock`;
-  let mine = !note;
-  if (lock) {
-    try {
-      fs.mkdirSync(lock);
-      mine = true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-  }
-  if (!mine) {
-    const sleeper = new Int32Array(new SharedArrayBuffer(4));
-    for (const deadline = Date.now() + 120_000; !fs.existsSync(note!); Atomics.wait(sleeper, 0, 0, 50)) {
-      if (fs.existsSync(`${note}.failed`)) throw new Error(`initdb failed in another suite:\n${fs.readFileSync(`${note}.failed`, "utf8")}`);
-      if (Date.now() > deadline) throw new Error(`initdb did not finish within 120 s in another suite (${lock})`);
-    }
-    return { data: fs.readFileSync(note!, "utf8"), shared: true };
-  }
+/** initdb into a fresh folder the postgres user may enter; the data folder's path. */
+function initdb(): string {
   const dir = scratch("pg-template-");
   const pwfile = path.join(dir, "pw");
   fs.writeFileSync(pwfile, ADMIN_PASSWORD);
@@ -97,12 +75,21 @@ function initializedTemplate(): { data: string; shared: boolean } {
   const init = asPostgres("initdb", ["-D", data, "-U", ADMIN, "--pwfile", pwfile, "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-instructions"]);
   fs.rmSync(pwfile);
   if (init.status !== 0) {
-    if (note) fs.writeFileSync(`${note}.failed`, init.stderr);
+    fs.rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${init.stderr}`);
   }
-  // Removed with the run's folder otherwise, but this one lives in /tmp when we are root.
-  if (note) fs.writeFileSync(note, data);
-  return { data, shared: note !== undefined };
+  return data;
+}
+
+/**
+ * An initialized data folder: within a jest run the run's shared one (`shared`: made by the first suite to
+ * ask, waited for by the others; test/global-teardown.js removes it), outside one a fresh one for the caller.
+ */
+function initializedTemplate(): { data: string; shared: boolean } {
+  if (!process.env.MLOPS_TEST_TMPDIR) return { data: initdb(), shared: false };
+  // As root the template lives in /tmp (the postgres user cannot enter the run's folder): its path is noted.
+  const folder = oncePerRunSync("postgres-template", (dir) => fs.writeFileSync(path.join(dir, "data-path"), initdb()));
+  return { data: fs.readFileSync(path.join(folder, "data-path"), "utf8"), shared: true };
 }
 
 /** A started cluster: `psql` runs one statement list, `stop()` ends the server and removes its files. */

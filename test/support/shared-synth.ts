@@ -10,12 +10,10 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { oncePerRunSync } from "./once-per-run";
 import { ROOT, StackJson } from "./stack-json";
 
-/** A synthesis of every stack takes a few seconds alone; a loaded machine can stretch it a lot. */
-const WAIT_MS = 10 * 60_000;
 
 export type SharedCloud = "aws" | "azure" | "gcp";
 
@@ -44,46 +42,8 @@ export function sharedSynth(): SharedSynth {
 
 /** The folder synth wrote into, synthesizing it once per jest run. */
 function ensureSynthesized(): string {
-  const base = oncePerRun("shared-synth", (dir) => synthesize(path.join(dir, "cdktf.out")));
+  const base = oncePerRunSync("shared-synth", (dir) => synthesize(path.join(dir, "cdktf.out")));
   return path.join(base, "cdktf.out");
-}
-
-/**
- * Runs `produce(folder)` once per jest run, in the run's temp folder `name` (a lock folder decides
- * which worker does it; the others wait for it and get the same folder). Outside jest's global
- * setup (no run folder) each process produces its own.
- */
-function oncePerRun(name: string, produce: (dir: string) => void): string {
-  const runDir = process.env.MLOPS_TEST_TMPDIR;
-  const base = runDir ? path.join(runDir, name) : fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-  const done = path.join(base, "done");
-  const failed = path.join(base, "failed");
-  fs.mkdirSync(base, { recursive: true });
-  let mine = false;
-  try {
-    fs.mkdirSync(path.join(base, "lock"));
-    mine = true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-  }
-  if (mine) {
-    try {
-      produce(base);
-    } catch (e) {
-      fs.writeFileSync(failed, (e as Error).message); // the waiting workers fail with it instead of timing out
-      throw e;
-    }
-    fs.writeFileSync(done, "");
-    return base;
-  }
-  const deadline = Date.now() + WAIT_MS;
-  const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  while (!fs.existsSync(done)) {
-    if (fs.existsSync(failed)) throw new Error(`${name} failed in another test worker:\n${fs.readFileSync(failed, "utf8")}`);
-    if (Date.now() > deadline) throw new Error(`${name} did not finish within ${WAIT_MS / 1000} s (${base})`);
-    Atomics.wait(sleeper, 0, 0, 100);
-  }
-  return base;
 }
 
 /** The synth snapshot built once per jest run; pass `cacheDir` as MLOPS_SYNTH_CACHE_DIR to start synth from it. */
@@ -101,7 +61,7 @@ export interface SharedSnapshot {
  * or each loading the providers' code under tsx.
  */
 export function sharedSnapshot(): SharedSnapshot {
-  const base = oncePerRun("synth-snapshot", (dir) => {
+  const base = oncePerRunSync("synth-snapshot", (dir) => {
     const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "synth-cache", "build.cjs")], {
       cwd: ROOT,
       env: { ...process.env, MLOPS_SYNTH_CACHE_DIR: path.join(dir, "cache") },

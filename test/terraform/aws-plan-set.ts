@@ -12,7 +12,7 @@ import type { StackJson } from "../support/stack-json";
 import { ROOT } from "../support/stack-json";
 import { CombinedEntry, planCombined, readStackPlan, StackPlan } from "./combined-plan";
 import { awsProviderOverride } from "./harness";
-import { onceInRun } from "./run-once";
+import { oncePerRun } from "../support/once-per-run";
 
 /** How one plan's stack folder is produced, and what of it is planned. */
 interface AwsPlanEntry {
@@ -53,7 +53,7 @@ export async function awsStackFolder(name: AwsPlanName): Promise<string> {
   const entry: AwsPlanEntry = ENTRIES[name];
   if (entry.shared) return path.join(sharedSynth().outdir, "stacks", entry.shared);
   const synth = entry.synth!;
-  const outdir = await onceInRun(`aws-stack-${name}`, async (folder) => {
+  const outdir = await oncePerRun(`aws-stack-${name}`, async (folder) => {
     fs.writeFileSync(path.join(folder, "stack"), await synth(path.join(folder, "cdktf.out")));
   });
   return fs.readFileSync(path.join(outdir, "stack"), "utf8");
@@ -65,7 +65,7 @@ export async function awsStackFolder(name: AwsPlanName): Promise<string> {
  */
 export async function awsPlan(name: AwsPlanName, cliConfig: string): Promise<StackPlan> {
   const group = groupOf(name);
-  const root = await onceInRun(`aws-plans-${group}`, async (folder) => {
+  const root = await oncePerRun(`aws-plans-${group}`, async (folder) => {
     const entries: CombinedEntry[] = [];
     for (const [n, e] of (Object.entries(ENTRIES) as [AwsPlanName, AwsPlanEntry][]).filter(([other]) => groupOf(other) === group)) {
       const dir = await awsStackFolder(n);

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
+import { oncePerRun } from "../support/once-per-run";
 
 const run = promisify(execFile);
 
@@ -163,41 +164,15 @@ async function preparedWorkDir(stackDir: string, override: object, cliConfig: st
     await terraform(work, env, ["init", "-input=false", "-no-color", "-backend=true"]);
     return terraform(work, env, ["validate", "-no-color"]);
   };
-  const runDir = process.env.MLOPS_TEST_TMPDIR; // set by test/global-setup.js, removed with the run
-  if (!runDir) {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), `tf-${path.basename(stackDir)}-`));
-    return { work, validateOutput: await prepare(work) };
-  }
   const key = createHash("sha256")
     .update(JSON.stringify([fs.realpathSync(stackDir), override, fs.readFileSync(cliConfig, "utf8")]))
     .digest("hex")
     .slice(0, 16);
-  const base = path.join(runDir, "terraform", `${path.basename(stackDir)}-${key}`);
-  const work = path.join(base, "work");
-  const done = path.join(base, "validate.txt");
-  const failed = path.join(base, "failed");
-  fs.mkdirSync(base, { recursive: true });
-  try {
-    fs.mkdirSync(path.join(base, "lock"));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    // Another suite prepares it: wait (its init + validate take seconds, longer on a loaded machine).
-    for (const deadline = Date.now() + 600_000; !fs.existsSync(done); ) {
-      if (fs.existsSync(failed)) throw new Error(`preparing ${stackDir} for terraform failed in another suite:\n${fs.readFileSync(failed, "utf8")}`);
-      if (Date.now() > deadline) throw new Error(`preparing ${stackDir} for terraform did not finish within 600 s (${base})`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    return { work, validateOutput: fs.readFileSync(done, "utf8") };
-  }
-  try {
-    fs.mkdirSync(work);
-    const validateOutput = await prepare(work);
-    fs.writeFileSync(done, validateOutput);
-    return { work, validateOutput };
-  } catch (e) {
-    fs.writeFileSync(failed, (e as Error).message);
-    throw e;
-  }
+  const folder = await oncePerRun(`terraform-${path.basename(stackDir)}-${key}`, async (dir) => {
+    fs.mkdirSync(path.join(dir, "work"));
+    fs.writeFileSync(path.join(dir, "validate.txt"), await prepare(path.join(dir, "work")));
+  });
+  return { work: path.join(folder, "work"), validateOutput: fs.readFileSync(path.join(folder, "validate.txt"), "utf8") };
 }
 
 /**
