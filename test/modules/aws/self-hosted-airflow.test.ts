@@ -19,35 +19,17 @@ import { RiskEnvironment } from "../../../modules/policy/accepted-risk";
 import { dagTableVariables } from "../../support/dag-variables";
 import { checkPolicy } from "../../support/policy";
 import { resources, synthStack } from "../../support/synth";
-import { ACCOUNT, AWS_NAMING, awsTestStack, REGION } from "./aws-test-stack";
+import { ACCOUNT, airflowPlatformFacts, awsTestStack, REGION } from "./aws-test-stack";
 
 /** A persistent, zonal, KMS environment: the register accepts only what every environment keeps. */
 const RISK_ENV: RiskEnvironment = { name: "test", logRetentionDays: 365, lifecycle: "persistent", resilience: "zonal", storage: { encryption: "kms", accessLogging: false }, clouds: {} };
-const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000001`;
 const role = (n: string) => `arn:aws:iam::${ACCOUNT}:role/mlops-test-${n}`;
 
 function props(over: Partial<SelfHostedAirflowProps> = {}): SelfHostedAirflowProps {
   return {
-    naming: AWS_NAMING,
-    region: REGION,
-    accountId: ACCOUNT,
-    vpcId: "vpc-0123456789abcdef0",
+    ...airflowPlatformFacts(),
     privateSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
-    clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/mlops-test`,
-    clusterName: "mlops-test",
-    jobs: {
-      transform: { taskDefinitionFamily: "mlops-test-transform", roleArns: [role("transform-task"), role("transform-exec")], logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/mlops/test/transform` },
-      train: { taskDefinitionFamily: "mlops-test-train", roleArns: [role("train-task"), role("train-exec")], logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/mlops/test/train` },
-    },
-    jobSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
-    jobSecurityGroupIds: ["sg-0000000000000000j"],
-    dataBuckets: {
-      processed: { name: "mlops-test-processed", arn: "arn:aws:s3:::mlops-test-processed" },
-      viz: { name: "mlops-test-viz", arn: "arn:aws:s3:::mlops-test-viz" },
-    },
     database: { server: "mlops-test-mlflow", host: "mlops-test-mlflow.abc.eu-central-1.rds.amazonaws.com", port: 5432, securityGroupId: "sg-0000000000000000d" },
-    alertTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:mlops-test-alerts`,
-    customerManagedKey: KEY,
     ...over,
   };
 }
