@@ -16,6 +16,11 @@ import { CHECKED_CDKTF_VERSION, withFastResolve } from "../../stacks/fast-resolv
 import { synthesizeApp } from "../../stacks/one-pass-synth";
 import { countsOf, StackCounts, StackJson, summarize, summaryOf } from "../../stacks/synth-summary";
 import { TerraformVersionCheck } from "../../stacks/terraform-version-check";
+import { loadEnvironments } from "../../environments";
+import { SERVICE_CATALOG } from "../../services/catalog";
+import { buildPlatformApp } from "../../stacks/platform-app";
+import { sharedSynth } from "../support/shared-synth";
+import { ROOT } from "../support/stack-json";
 
 /** Every file under `dir` with its content. */
 function files(dir: string): Record<string, string> {
@@ -135,4 +140,20 @@ describe("terraform version check", () => {
     expect(execSync).toHaveBeenCalledTimes(1);
     late.stop();
   });
+});
+
+describe("the project's own stacks", () => {
+  test("GIVEN every environment and cloud WHEN synthesized by cdktf's own App.synth() THEN every file cdktf writes is what npm run synth wrote", () => {
+    // npm run synth (the run's shared synthesis) goes through synthesizeApp and the resolve shortcut;
+    // here the same app goes through cdktf alone, with nothing of ours on the path.
+    const shared = sharedSynth();
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-own-"));
+    const environments = loadEnvironments({ dir: path.join(ROOT, "environments"), root: ROOT });
+    buildPlatformApp({ outdir, environments, catalog: SERVICE_CATALOG, deploymentsDir: shared.deploymentsDir, root: ROOT }).app.synth();
+    const own = files(outdir);
+    const written = files(shared.outdir);
+    expect(Object.keys(own).length).toBeGreaterThan(shared.stacks.length);
+    expect(Object.fromEntries(Object.keys(own).map((f) => [f, written[f]]))).toEqual(own);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }, 120_000);
 });
