@@ -12,10 +12,14 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..");
 const jestArgs = process.argv.slice(2);
 
+const children = new Set();
+
 /** Runs a command; resolves with its exit status (128 + signal number when a signal ended it). */
 function run(cmd, args, options) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: ROOT, ...options });
+    children.add(child);
+    child.on("close", () => children.delete(child));
     let output = "";
     if (child.stdout) child.stdout.on("data", (d) => (output += d));
     if (child.stderr) child.stderr.on("data", (d) => (output += d));
@@ -24,9 +28,13 @@ function run(cmd, args, options) {
   });
 }
 
-// Ctrl-C reaches both children (same process group); this process waits for them and reports.
-process.on("SIGINT", () => {});
-process.on("SIGTERM", () => {});
+// A signal to this process (a CI cancel, `kill`) is passed to jest and pytest; Ctrl-C reaches them anyway (same
+// process group). This process then waits for them and exits with their status.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal);
+  });
+}
 
 async function main() {
   const python = jestArgs.length === 0 ? run("/usr/bin/python3", ["-m", "pytest", "-q"], { stdio: ["ignore", "pipe", "pipe"] }) : undefined;

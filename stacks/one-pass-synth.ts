@@ -10,6 +10,9 @@
  * ever resolve another stack's reference, the pass stops there, the app is built again and cdktf's
  * own App.synth() writes it: the output is cdktf's either way. Token resolution itself takes the
  * shortcut of ./fast-resolve, and cdktf's `terraform version` checks ./terraform-version-check.
+ * A synth that succeeds writes cdktf's bytes (test/stacks/one-pass-synth.test.ts compares the project's
+ * stacks). One that fails may report another of its errors first: cdktf resolves every stack before any
+ * stack's validations, this pass takes the stacks one by one.
  */
 import * as fs from "fs";
 import * as path from "path";

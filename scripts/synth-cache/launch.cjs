@@ -27,13 +27,14 @@ if (!blob && enabled && run.status === 0 && !process.env.CI) startBackgroundBuil
 process.exitCode = run.status ?? 128 + (os.constants.signals[run.signal] ?? 1);
 
 /**
- * Whether NODE_OPTIONS holds anything beyond Node's own preload and warning options. A snapshot only
+ * Whether NODE_OPTIONS holds anything beyond `--require` preloads and Node's own warning options. A snapshot only
  * starts under the V8 flags it was built with (build.cjs builds it without NODE_OPTIONS): with
  * `--max-old-space-size=4096` Node refused it ("Failed to load the startup snapshot", exit 14) and synth
  * failed. Such options take the cold path, which honours them; only speed is lost.
  */
 function changesV8Flags(nodeOptions) {
-  const preloads = new Set(["--require", "-r", "--import"]); // each takes a module path
+  // Each takes a module path. Not --import or --loader: a snapshot's start skips them without a word.
+  const preloads = new Set(["--require", "-r"]);
   const nodeOnly = new Set(["--no-deprecation", "--no-warnings", "--trace-warnings", "--trace-deprecation", "--enable-source-maps", "--unhandled-rejections"]);
   const words = (nodeOptions ?? "").trim().split(/\s+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {

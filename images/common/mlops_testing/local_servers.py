@@ -45,6 +45,10 @@ def _wait_for_port(port: int, proc: subprocess.Popen, name: str, timeout: float 
             raise RuntimeError(f"{name} exited with {proc.returncode} before listening on {port}")
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
+                # Someone else may hold the port (it was free when picked): then ours exits on EADDRINUSE.
+                time.sleep(0.05)
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {proc.returncode}: 127.0.0.1:{port} is taken by another process")
                 return
         time.sleep(0.1)
     proc.terminate()
