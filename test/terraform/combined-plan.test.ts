@@ -59,6 +59,12 @@ describeWithTerraform(availability, "combined-plan checks")("one terraform root 
   test("GIVEN a stack output of a sensitive value not marked sensitive WHEN planned combined THEN the plan fails as it does in a root of its own", async () => {
     const leak = stack("leak", { output: { secret: { value: '${sensitive("x")}' } } });
     await expect(plan([{ name: "leak", dir: leak, override: {} }])).rejects.toThrow(/Output refers to sensitive values/);
+    // The shared root plans whole stacks with -target=module.<name> (a targeted entry sits beside them): the check holds there too.
+    const chain = stack("chain-for-targets", CHAIN);
+    const leakFromResource = stack("leak-from-resource", { ...CHAIN, output: { secret: { value: "${sensitive(terraform_data.a.output)}" } } });
+    await expect(plan([{ name: "leak", dir: leakFromResource, override: {} }, { name: "targeted", dir: chain, override: {}, targets: ["terraform_data.b"] }])).rejects.toThrow(
+      /Output refers to sensitive values/,
+    );
     const marked = stack("marked", { output: { secret: { value: '${sensitive("x")}', sensitive: true } } });
     const of = await plan([{ name: "marked", dir: marked, override: {} }]);
     expect(of("marked").plan.errored).toBe(false);
