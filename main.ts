@@ -11,7 +11,7 @@ import { TerraformStack } from "cdktf";
 import { loadEnvironments } from "./environments";
 import { ConfigError, ConfigProblem } from "./modules/core/errors";
 import { SERVICE_CATALOG } from "./services/catalog";
-import { buildPlatformApp } from "./stacks/platform-app";
+import { buildPlatformApp, MIN_TERRAFORM_VERSION } from "./stacks/platform-app";
 import { describeFailure, SYNTH_EXIT } from "./stacks/synth-failure";
 import { createStaging, outputFolderProblems, replaceOutput } from "./stacks/synth-output";
 import { synthesizeApp } from "./stacks/one-pass-synth";
@@ -24,7 +24,7 @@ import { Helper, helperResults, inPlanOrder, mergeParts, partition, PartResult, 
 /** Synthesizes every selected stack (in parts from the snapshot: synth-parts.ts); resolves to the exit code. */
 export async function main(role: SynthRole = synthRole()): Promise<number> {
   // cdktf's `terraform version` check, answered while the stacks are built (stacks/terraform-version-check.ts).
-  const versionCheck = new TerraformVersionCheck().start();
+  const versionCheck = new TerraformVersionCheck({ requiredAtLeast: MIN_TERRAFORM_VERSION }).start();
   try {
     return role.kind === "helper" ? await synthesizePart(role, versionCheck) : await synthesizeWhole(role, versionCheck);
   } finally {

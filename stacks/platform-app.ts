@@ -24,6 +24,12 @@ import { stateStackName } from "./state-location";
 
 type StackFactory = (app: App, id: string, props: PlatformStackProps) => TerraformStack;
 
+/**
+ * The oldest Terraform every stack accepts (its `required_version`, which terraform enforces at init):
+ * S3-native state locking needs 1.10, write-only arguments and ephemeral values 1.11.
+ */
+export const MIN_TERRAFORM_VERSION = "1.11.0";
+
 /** Which stack class serves each cloud, and the policy pack it runs. Clouds without one are refused by config. */
 const CLOUD_STACKS: Partial<Record<CloudName, { create: StackFactory; pack: readonly PackEntry[]; accepted: RiskRegister }>> = {
   aws: { create: (app, id, props) => new AwsPlatformStack(app, id, props), pack: AWS_PACK, accepted: awsAcceptedRisks },
@@ -96,8 +102,7 @@ export function buildPlatformApp(opts: BuildOptions): PlatformApp {
       const name = `${config.name}-${cloud}`;
       if (!wanted({ name, cloud, kind: "platform" })) continue;
       const stack = entry.create(app, name, { env: config, services });
-      // S3-native state locking needs Terraform 1.10, write-only arguments and ephemeral values 1.11.
-      stack.addOverride("terraform.required_version", ">= 1.11.0");
+      stack.addOverride("terraform.required_version", `>= ${MIN_TERRAFORM_VERSION}`);
       Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report, accepted: entry.accepted(config) }));
       stacks.push({ name, cloud, stack });
     }
@@ -111,7 +116,7 @@ export function buildPlatformApp(opts: BuildOptions): PlatformApp {
       const name = stateStackName(config.name, cloud);
       if (!wanted({ name, cloud, kind: "state" })) continue;
       const stack = new StateStorageStack(app, name, { env: config, cloud });
-      stack.addOverride("terraform.required_version", ">= 1.11.0");
+      stack.addOverride("terraform.required_version", `>= ${MIN_TERRAFORM_VERSION}`);
       const accepted =
         cloud === "aws" ? awsStateAcceptedRisks({ name: config.name, kmsKeyId: backend.type === "s3" ? backend.kmsKeyId : undefined }) : cloud === "gcp" ? gcpStateAcceptedRisks() : azureStateAcceptedRisks();
       Aspects.of(stack).add(new PolicyAspect({ pack: entry.pack, context: { requiredTags: platformTags(config, cloud) }, report, accepted }));

@@ -6,7 +6,9 @@
  * built, and a check whose answer that output gives (the version found and satisfying the
  * constraint) passes without running it again. Anything else (not finished in time, failed, no
  * version in the output, a version too old) goes to cdktf's own check, which runs the command itself
- * and words the error exactly as before. Used by main.ts's synth, and by the tests' in-process synths (runNow).
+ * and words the error exactly as before. With no terraform on PATH at all, a check that every terraform
+ * able to run these stacks passes (their `required_version`, `requiredAtLeast` here, implies the
+ * constraint) passes too: synth itself needs no terraform, and terraform refuses an older self at init. Used by main.ts's synth, and by the tests' in-process synths (runNow).
  */
 import { ChildProcess, exec, execSync } from "child_process";
 import { ValidateTerraformVersion } from "cdktf/lib/validations/validate-terraform-version";
@@ -34,6 +36,11 @@ export class TerraformVersionCheck {
   private output: string | undefined;
   private child: ChildProcess | undefined;
   private finished: Promise<void> = Promise.resolve();
+  /** The shell found no such command (exit 127). */
+  private missing = false;
+
+  /** `requiredAtLeast`: the oldest terraform the synthesized stacks' `required_version` accepts. */
+  constructor(private readonly opts: { readonly requiredAtLeast?: string } = {}) {}
 
   /** Starts the command in the background (it never keeps the process alive). */
   start(): this {
@@ -41,6 +48,7 @@ export class TerraformVersionCheck {
     this.finished = new Promise((resolve) => {
       this.child = exec(this.command, { encoding: "utf8" }, (error, stdout) => {
         if (!error) this.output = stdout;
+        else this.missing = error.code === 127;
         this.child = undefined;
         resolve();
       });
@@ -57,8 +65,9 @@ export class TerraformVersionCheck {
     if (this.output !== undefined) return this;
     try {
       this.output = execSync(this.command, { encoding: "utf8", stdio: "pipe" });
-    } catch {
-      // cdktf's own check runs it again and reports the failure in its words.
+    } catch (e) {
+      // Otherwise cdktf's own check runs it again and reports the failure in its words.
+      this.missing = (e as { status?: number }).status === 127;
     }
     return this;
   }
@@ -75,7 +84,8 @@ export class TerraformVersionCheck {
     const proto = ValidateBinaryVersion.prototype;
     const original = proto.validate;
     const known = (check: VersionCheck): boolean => {
-      if (this.output === undefined || check.versionCommand !== this.command) return false;
+      if (check.versionCommand !== this.command) return false;
+      if (this.output === undefined) return this.missing && this.opts.requiredAtLeast !== undefined && semver.satisfies(this.opts.requiredAtLeast, check.versionConstraint);
       const version = SEMVER.exec(this.output);
       return version !== null && semver.satisfies(version[0], check.versionConstraint);
     };

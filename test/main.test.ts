@@ -97,6 +97,17 @@ describe("npm run synth (main.ts)", () => {
     expect(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")).toBe("previous");
   });
 
+  test("GIVEN no terraform on PATH WHEN synthesized THEN the stacks with moved blocks are written anyway (terraform enforces their required_version at init)", () => {
+    // cdktf checks `terraform version` (>= 1.5) for every stack with a moved block; the AWS stacks have them.
+    const emptyPath = fs.mkdtempSync(path.join(os.tmpdir(), "no-terraform-"));
+    const r = synth({ CDKTF_ENV: "dev", PATH: emptyPath, MLOPS_DEPLOYMENTS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "dep-")) });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const json = JSON.parse(fs.readFileSync(path.join(r.outdir, "stacks", "dev-aws", "cdk.tf.json"), "utf8")) as { moved?: unknown[]; terraform: { required_version: string } };
+    expect(json.moved?.length).toBeGreaterThan(0);
+    expect(json.terraform.required_version).toBe(">= 1.11.0");
+  });
+
   test("GIVEN CDKTF_ENV=dev WHEN synthesized THEN only dev stacks are written", () => {
     const r = synth({ CDKTF_ENV: "dev" });
     expect(r.status).toBe(0);

@@ -6,7 +6,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { CloudName, loadEnvironments } from "../../environments";
 import { SERVICE_CATALOG } from "../../services/catalog";
 import { synthesizeApp } from "../../stacks/one-pass-synth";
-import { buildPlatformApp, PlatformApp } from "../../stacks/platform-app";
+import { buildPlatformApp, MIN_TERRAFORM_VERSION, PlatformApp } from "../../stacks/platform-app";
 import { TerraformVersionCheck } from "../../stacks/terraform-version-check";
 import { ROOT, StackJson } from "./stack-json";
 
@@ -14,7 +14,7 @@ import { ROOT, StackJson } from "./stack-json";
 export { resources, ROOT } from "./stack-json";
 export type { StackJson } from "./stack-json";
 
-const versionCheck = new TerraformVersionCheck();
+const versionCheck = new TerraformVersionCheck({ requiredAtLeast: MIN_TERRAFORM_VERSION });
 
 export interface SynthedApp extends PlatformApp {
   readonly outdir: string;
