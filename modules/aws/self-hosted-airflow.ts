@@ -37,6 +37,7 @@ import {
   AIRFLOW_DATABASE,
   AIRFLOW_DATABASE_ROLE,
   AIRFLOW_IMAGE,
+  AIRFLOW_PASSWORD_LOGIN_SECRET_ENV,
   AirflowCommonProps,
   AirflowComponent,
   AirflowImage,
@@ -54,7 +55,7 @@ import { Naming } from "../core/naming";
 import { declareDatabaseLogin } from "../core/database-login";
 import { DagBucket } from "./private/dag-bucket";
 import { AirflowDagScope, dagStatements } from "./private/airflow-dag-statements";
-import { AirflowSecrets, AirflowSecretName } from "./private/airflow-secrets";
+import { AirflowSecrets } from "./private/airflow-secrets";
 import { airflowContainers, airflowVolumes, DAG_FOLDER } from "./private/airflow-containers";
 import { DAG_SYNC_SCRIPT } from "./private/dag-sync";
 import { SelfHostedAirflowAlarms } from "./private/airflow-alarms";
@@ -65,14 +66,6 @@ import { awsDagVariables } from "./private/airflow-dag-variables";
 const SCALE: Readonly<Record<AirflowSize, number>> = { small: 1, medium: 2, large: 4 };
 /** Memory the DAG sync sidecar reserves inside a component's task, MiB. */
 const SIDECAR_MIB = 256;
-
-/** Which secret each Airflow setting reads (the password itself is for the day-0 login only). */
-const SECRET_ENV: Readonly<Record<string, AirflowSecretName>> = {
-  AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: "airflow-db-conn",
-  AIRFLOW__CORE__FERNET_KEY: "airflow-fernet-key",
-  AIRFLOW__API_AUTH__JWT_SECRET: "airflow-jwt-secret",
-  AIRFLOW__API__SECRET_KEY: "airflow-api-secret-key",
-};
 
 export interface SelfHostedAirflowProps extends AirflowCommonProps, AirflowDagScope {
   readonly naming: Naming;
@@ -189,7 +182,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
     const trust = serviceTrustPolicy("ecs-tasks.amazonaws.com", props.accountId);
     this.executionRole = new IamRole(this, "execution-role", { name: n.bounded(64, "airflow-exec"), assumeRolePolicy: trust, description: "Self-hosted Airflow: write logs, read its secrets" });
     this.taskRole = new IamRole(this, "task-role", { name: n.bounded(64, "airflow-task"), assumeRolePolicy: trust, description: "Self-hosted Airflow: starts the transform and train tasks, data bucket objects, DAG bucket" });
-    const usedSecrets = Object.values(SECRET_ENV).map((s) => secrets.secrets[s].arn);
+    const usedSecrets = Object.values(AIRFLOW_PASSWORD_LOGIN_SECRET_ENV).map((s) => secrets.secrets[s].arn);
     const policies = [
       new IamRolePolicy(this, "execution-policy", {
         role: this.executionRole.id,
@@ -239,7 +232,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
       AWS_DEFAULT_REGION: props.region,
       ...variablesAsEnvironment(variables),
     };
-    const secretArns = Object.fromEntries(Object.entries(SECRET_ENV).map(([env, s]) => [env, secrets.secrets[s].arn]));
+    const secretArns = Object.fromEntries(Object.entries(AIRFLOW_PASSWORD_LOGIN_SECRET_ENV).map(([env, s]) => [env, secrets.secrets[s].arn]));
     const ref = imageReference(image);
     const scale = SCALE[resolved.size];
     const service = (c: AirflowComponent): EcsService => {

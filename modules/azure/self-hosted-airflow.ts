@@ -40,13 +40,15 @@ import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-
 import { RbacPropagation } from "./private/rbac-propagation";
 import {
   AIRFLOW3_COMPONENTS,
+  AIRFLOW_DATABASE,
+  AIRFLOW_DATABASE_ROLE,
   AIRFLOW_IMAGE,
+  AIRFLOW_PASSWORD_LOGIN_SECRET_ENV,
+  AIRFLOW_PASSWORD_LOGIN_SECRETS,
   AirflowCommonProps,
   AirflowComponent,
   AirflowImage,
   AirflowSize,
-  AIRFLOW_DATABASE,
-  AIRFLOW_DATABASE_ROLE,
   airflowVariables,
   DagStore,
   imageDigestProblem,
@@ -61,21 +63,13 @@ import { declareDatabaseLogin } from "../core/database-login";
 import { ValidationError } from "../core/errors";
 import { Naming } from "../core/naming";
 import { AirflowAlerts } from "./private/airflow-alerts";
-import { AIRFLOW_SECRET_NAMES, AirflowSecretName, AirflowSecrets } from "./private/airflow-secrets";
+import { AirflowSecrets } from "./private/airflow-secrets";
 import { DAG_SYNC_SCRIPT } from "./private/dag-sync";
 
 /** Container size multiplier per shared size (Consumption profile: up to 4 vCPU / 8 GiB per app). */
 const SCALE: Readonly<Record<AirflowSize, number>> = { small: 1, medium: 1.5, large: 2 };
 const DAG_FOLDER = "/opt/airflow/dags";
 const DAG_CONTAINER = "airflow-dags";
-
-/** Which secret each Airflow setting reads. */
-const SECRET_ENV: Readonly<Record<string, AirflowSecretName>> = {
-  AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: "airflow-db-conn",
-  AIRFLOW__CORE__FERNET_KEY: "airflow-fernet-key",
-  AIRFLOW__API_AUTH__JWT_SECRET: "airflow-jwt-secret",
-  AIRFLOW__API__SECRET_KEY: "airflow-api-secret-key",
-};
 
 /** A Container Apps job Airflow starts. */
 export interface ContainerAppsJobRef {
@@ -183,7 +177,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
     });
     // The day-0 migration creates this login (own schema, search_path airflow) with the generated password.
     declareDatabaseLogin(this, "airflow", { owner: "Airflow", server: props.databaseServerId, database: this.database.name, role: "airflow", schema: "airflow", login: "password", passwordSecret: secrets.secrets["airflow-db-password"].name });
-    for (const name of AIRFLOW_SECRET_NAMES) {
+    for (const name of AIRFLOW_PASSWORD_LOGIN_SECRETS) {
       grants.push(new RoleAssignment(this, `secret-${name}`, { scope: secrets.secrets[name].resourceVersionlessId, roleDefinitionName: "Key Vault Secrets User", ...principal }));
     }
 
@@ -209,7 +203,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
     const ready: ITerraformDependable[] = [...grants, propagation.sleep];
 
     const ref = imageReference(image);
-    const secretRefs = Object.entries(SECRET_ENV).map(([, name]) => ({ name, identity: identity.id, keyVaultSecretId: secrets.secrets[name].versionlessId }));
+    const secretRefs = Object.entries(AIRFLOW_PASSWORD_LOGIN_SECRET_ENV).map(([, name]) => ({ name, identity: identity.id, keyVaultSecretId: secrets.secrets[name].versionlessId }));
     const baseEnv = (extra: Record<string, string>) => [
       ...Object.entries({
         AIRFLOW__CORE__EXECUTOR: "LocalExecutor",
@@ -224,7 +218,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
         ...variablesAsEnvironment(variables),
         ...extra,
       }).map(([name, value]) => ({ name, value })),
-      ...Object.entries(SECRET_ENV).map(([name, secretName]) => ({ name, secretName })),
+      ...Object.entries(AIRFLOW_PASSWORD_LOGIN_SECRET_ENV).map(([name, secretName]) => ({ name, secretName })),
     ];
     const workloadProfileName = props.workloadProfileName ?? "Consumption";
     const app = (c: AirflowComponent, extraEnv: Record<string, string>): ContainerApp => {

@@ -47,6 +47,30 @@ export interface PlatformAirflow {
 export const AIRFLOW_DATABASE = "airflow";
 export const AIRFLOW_DATABASE_ROLE = "airflow";
 
+/**
+ * The keys every self-hosted Airflow generates into its cloud's secret store, by secret name, with
+ * the setting each fills (the official image reads them from the environment).
+ */
+export const AIRFLOW_KEY_SECRETS = {
+  "airflow-fernet-key": "AIRFLOW__CORE__FERNET_KEY",
+  "airflow-jwt-secret": "AIRFLOW__API_AUTH__JWT_SECRET",
+  "airflow-api-secret-key": "AIRFLOW__API__SECRET_KEY",
+} as const;
+
+/**
+ * The secrets of a self-hosted Airflow that logs in to its database with a password (AWS, Azure; on
+ * Google it logs in as its IAM user): the password itself, for the day-0 login only, the connection
+ * URL that holds it, and the keys, in the order they are created.
+ */
+export const AIRFLOW_PASSWORD_LOGIN_SECRETS = ["airflow-db-password", "airflow-db-conn", ...(Object.keys(AIRFLOW_KEY_SECRETS) as (keyof typeof AIRFLOW_KEY_SECRETS)[])] as const;
+export type AirflowPasswordLoginSecret = (typeof AIRFLOW_PASSWORD_LOGIN_SECRETS)[number];
+
+/** Which of those secrets each Airflow setting reads, where the login is a password. */
+export const AIRFLOW_PASSWORD_LOGIN_SECRET_ENV: Readonly<Record<string, AirflowPasswordLoginSecret>> = {
+  AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: "airflow-db-conn",
+  ...Object.fromEntries(Object.entries(AIRFLOW_KEY_SECRETS).map(([secret, setting]) => [setting, secret as AirflowPasswordLoginSecret])),
+};
+
 /** The two jobs the seeds' DAGs start, as each cloud names them. */
 export interface AirflowJobs {
   /** Runs when new raw data arrives (the transform DAG). */

@@ -65,6 +65,7 @@ import {
   AIRFLOW3_COMPONENTS,
   AIRFLOW_DATABASE,
   AIRFLOW_IMAGE,
+  AIRFLOW_KEY_SECRETS,
   AirflowCommonProps,
   AirflowComponent,
   AirflowImage,
@@ -103,20 +104,14 @@ export const DAG_SYNC_SECONDS = 30;
 /** Worker pool CPU per shared size for a 1000-millicore component (worker pools take 1, 2, 4 or 8). */
 const CPU: Readonly<Record<AirflowSize, number>> = { small: 1, medium: 2, large: 4 };
 
-/** The generated secrets and the Airflow setting each one fills. */
-const SECRETS = {
-  "airflow-fernet-key": "AIRFLOW__CORE__FERNET_KEY",
-  "airflow-jwt-secret": "AIRFLOW__API_AUTH__JWT_SECRET",
-  "airflow-api-secret-key": "AIRFLOW__API__SECRET_KEY",
-} as const;
 /**
  * The first UI user's password (user `admin`): Cloud Run has no exec into a container, so the
  * scheduler's entrypoint creates the user (`_AIRFLOW_WWW_USER_CREATE`, the official image's
  * entrypoint; it leaves an existing user alone). Read it with `gcloud secrets versions access`.
  */
 export const ADMIN_PASSWORD_SECRET = "airflow-admin-password";
-type AirflowSecretName = keyof typeof SECRETS | typeof ADMIN_PASSWORD_SECRET;
-const SECRET_NAMES: readonly AirflowSecretName[] = [...(Object.keys(SECRETS) as (keyof typeof SECRETS)[]), ADMIN_PASSWORD_SECRET];
+type AirflowSecretName = keyof typeof AIRFLOW_KEY_SECRETS | typeof ADMIN_PASSWORD_SECRET;
+const SECRET_NAMES: readonly AirflowSecretName[] = [...(Object.keys(AIRFLOW_KEY_SECRETS) as (keyof typeof AIRFLOW_KEY_SECRETS)[]), ADMIN_PASSWORD_SECRET];
 
 export interface SelfHostedAirflowProps extends AirflowCommonProps {
   readonly naming: Naming;
@@ -282,7 +277,7 @@ export class SelfHostedAirflow extends Construct implements PlatformAirflow {
     };
     const env = (extra: Record<string, string> = {}) => [
       ...Object.entries({ ...environment, ...extra }).map(([name, value]) => ({ name, value })),
-      ...Object.entries(SECRETS).map(([secret, name]) => ({ name, valueSource: { secretKeyRef: { secret: secrets[secret as AirflowSecretName].id, version: "latest" } } })),
+      ...Object.entries(AIRFLOW_KEY_SECRETS).map(([secret, name]) => ({ name, valueSource: { secretKeyRef: { secret: secrets[secret as AirflowSecretName].id, version: "latest" } } })),
     ];
     const secretRef = (name: AirflowSecretName) => ({ valueSource: { secretKeyRef: { secret: secrets[name].id, version: "latest" } } });
     const proxy = {

@@ -24,9 +24,8 @@ import { TerraformStack } from "cdktf";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Naming } from "../../core/naming";
+import { AIRFLOW_PASSWORD_LOGIN_SECRETS, AirflowPasswordLoginSecret } from "../../core/airflow";
 
-export const AIRFLOW_SECRET_NAMES = ["airflow-db-password", "airflow-db-conn", "airflow-fernet-key", "airflow-jwt-secret", "airflow-api-secret-key"] as const;
-export type AirflowSecretName = (typeof AIRFLOW_SECRET_NAMES)[number];
 
 export interface AirflowSecretsProps {
   readonly naming: Naming;
@@ -42,7 +41,7 @@ export interface AirflowSecretsProps {
 
 /** The five secrets and their first versions. */
 export class AirflowSecrets extends Construct {
-  readonly secrets: Readonly<Record<AirflowSecretName, SecretsmanagerSecret>>;
+  readonly secrets: Readonly<Record<AirflowPasswordLoginSecret, SecretsmanagerSecret>>;
   readonly versions: readonly SecretsmanagerSecretVersion[];
 
   constructor(scope: Construct, id: string, props: AirflowSecretsProps) {
@@ -51,7 +50,7 @@ export class AirflowSecrets extends Construct {
     const n = props.naming;
     const local = (name: string) => `${this.node.id}_${name}`.replace(/[^a-zA-Z0-9_]/g, "_");
     const secrets = Object.fromEntries(
-      AIRFLOW_SECRET_NAMES.map((name) => [
+      AIRFLOW_PASSWORD_LOGIN_SECRETS.map((name) => [
         name,
         new SecretsmanagerSecret(this, name, {
           name: `${n.prefix}/${n.env}/${name}`,
@@ -60,9 +59,9 @@ export class AirflowSecrets extends Construct {
           recoveryWindowInDays: props.recoveryWindowDays,
         }),
       ]),
-    ) as Record<AirflowSecretName, SecretsmanagerSecret>;
+    ) as Record<AirflowPasswordLoginSecret, SecretsmanagerSecret>;
     this.secrets = secrets;
-    const random = (name: AirflowSecretName, length: number) => {
+    const random = (name: AirflowPasswordLoginSecret, length: number) => {
       const key = local(name);
       stack.addOverride(`ephemeral.aws_secretsmanager_random_password.${key}`, {
         password_length: `\${${length} + length(substr(${secrets[name].fqn}.arn, 0, 0))}`,
@@ -72,7 +71,7 @@ export class AirflowSecrets extends Construct {
       });
       return `ephemeral.aws_secretsmanager_random_password.${key}.random_password`;
     };
-    const write = (name: AirflowSecretName, valueWo: string) =>
+    const write = (name: AirflowPasswordLoginSecret, valueWo: string) =>
       new SecretsmanagerSecretVersion(this, `${name}-value`, { secretId: secrets[name].id, secretStringWo: valueWo, secretStringWoVersion: props.version });
 
     const password = write("airflow-db-password", `\${${random("airflow-db-password", 40)}}`);

@@ -14,9 +14,8 @@
 import { Construct } from "constructs";
 import { ITerraformDependable, TerraformStack } from "cdktf";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
+import { AirflowPasswordLoginSecret } from "../../core/airflow";
 
-export const AIRFLOW_SECRET_NAMES = ["airflow-db-password", "airflow-db-conn", "airflow-fernet-key", "airflow-jwt-secret", "airflow-api-secret-key"] as const;
-export type AirflowSecretName = (typeof AIRFLOW_SECRET_NAMES)[number];
 
 export interface AirflowSecretsProps {
   readonly keyVaultId: string;
@@ -31,7 +30,7 @@ export interface AirflowSecretsProps {
 
 /** The five secrets, by name. */
 export class AirflowSecrets extends Construct {
-  readonly secrets: Readonly<Record<AirflowSecretName, KeyVaultSecret>>;
+  readonly secrets: Readonly<Record<AirflowPasswordLoginSecret, KeyVaultSecret>>;
 
   constructor(scope: Construct, id: string, props: AirflowSecretsProps) {
     super(scope, id);
@@ -42,7 +41,7 @@ export class AirflowSecrets extends Construct {
       stack.addOverride(`ephemeral.random_password.${local(name)}`, { length, special: false, min_upper: 2, min_lower: 2, min_numeric: 2 });
       return `\${ephemeral.random_password.${local(name)}.result}`;
     };
-    const write = (name: AirflowSecretName, valueWo: string, dependsOn: readonly ITerraformDependable[]) =>
+    const write = (name: AirflowPasswordLoginSecret, valueWo: string, dependsOn: readonly ITerraformDependable[]) =>
       new KeyVaultSecret(this, name, {
         name,
         keyVaultId: props.keyVaultId,
